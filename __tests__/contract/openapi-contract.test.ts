@@ -1,0 +1,116 @@
+/**
+ * The stand-in and the action's client against the vendor's OpenAPI text:
+ * every request the client sends and every answer the stand-in gives must be
+ * one the contract describes.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { request } from 'undici'
+import { CortexApiError } from '../../src/cortex/cortex-api-error.ts'
+import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
+import { OpenApiContract } from '../../harness/openapi-contract.ts'
+import { clientFor } from '../support/client.ts'
+
+const contract = new OpenApiContract()
+let standIn: CortexStandIn
+
+beforeEach(async () => {
+  standIn = await CortexStandIn.start()
+})
+afterEach(async () => {
+  await standIn.close()
+})
+
+function expectAllWithinContract(): void {
+  expect(standIn.requests.length).toBeGreaterThan(0)
+  for (const r of standIn.requests) {
+    expect({ request: `${r.method} ${r.path}`, problems: [...contract.requestProblems(r), ...contract.responseProblems(r)] }).toEqual({
+      request: `${r.method} ${r.path}`,
+      problems: []
+    })
+  }
+}
+
+describe('the contract checker', () => {
+  it('catches what breaks the contract', () => {
+    const base = { headers: { 'content-type': 'application/json' }, query: {}, rawBody: '', responseBody: '' }
+    expect(contract.requestProblems({ ...base, method: 'GET', path: '/api/v1/secrets', status: 200, query: { page: '0' } })).toEqual([
+      'listAllSecrets: required query parameter pageSize missing'
+    ])
+    expect(
+      contract.requestProblems({ ...base, method: 'POST', path: '/api/v1/secrets', status: 200, rawBody: '{"tag":"a","name":"a","value":"x"}' })
+    ).toEqual(expect.arrayContaining(["createSecret request body: / must have required property 'secret'"]))
+    expect(contract.responseProblems({ ...base, method: 'POST', path: '/api/v1/secrets', status: 201 })).toEqual(['createSecret 201: status not documented'])
+    expect(
+      contract.responseProblems({ ...base, method: 'GET', path: '/api/v1/secrets/x', status: 200, responseContentType: 'application/json', responseBody: '{"tag":"x"}' })
+    ).toEqual(["getSecret 200 body: / must have required property 'id'"])
+  })
+})
+
+describe('stand-in and client, within the contract', () => {
+  it('create, get, list, update, delete, and their documented errors', async () => {
+    const client = clientFor(standIn)
+    const created = await client.create({ tag: 'ci_token', name: 'CI token', value: 'v1' })
+    expect(created).toEqual({ id: expect.stringMatching(/^[a-z0-9]{18}$/), tag: 'ci_token', name: 'CI token' })
+    expect(await client.get('ci_token')).toEqual(created)
+    expect(await client.get(created.id)).toEqual(created)
+    expect(await client.get('absent')).toBeUndefined()
+    await client.update('ci_token', { value: 'v2' })
+    expect(standIn.secrets.get('ci_token')).toMatchObject({ name: 'CI token', secret: 'v2' })
+    await client.update('ci_token', { value: 'v3', name: 'Renamed' })
+    expect(standIn.secrets.get('ci_token')).toMatchObject({ name: 'Renamed', secret: 'v3' })
+    await expect(client.update('absent', { value: 'x' })).rejects.toMatchObject({ status: 404, type: 'NOT_FOUND' })
+    await expect(client.create({ tag: 'bad.tag', name: 'x', value: 'x' })).rejects.toMatchObject({ status: 400, type: 'BAD_REQUEST' })
+    await client.delete('ci_token')
+    await expect(client.delete('ci_token')).rejects.toMatchObject({ status: 404 })
+    expect(await client.listAll()).toEqual([])
+    expectAllWithinContract()
+  })
+
+  it('pages the list with pageSize 1000 from page 0, following totalPages', async () => {
+    standIn.seed(Array.from({ length: 2500 }, (_, i) => ({ tag: `t${i}`, secret: 'x' })))
+    const all = await clientFor(standIn).listAll()
+    expect(all.map((s) => s.tag)).toEqual(Array.from({ length: 2500 }, (_, i) => `t${i}`))
+    expect(standIn.requests.map((r) => r.query)).toEqual([
+      { page: '0', pageSize: '1000' },
+      { page: '1', pageSize: '1000' },
+      { page: '2', pageSize: '1000' }
+    ])
+    expectAllWithinContract()
+  })
+
+  it('answers a list without page or pageSize, or with pageSize over 1000, with 400', async () => {
+    const auth = { authorization: `Bearer ${STAND_IN_API_KEY}` }
+    for (const query of ['', '?page=0', '?page=0&pageSize=1001']) {
+      const res = await request(`${standIn.url}/api/v1/secrets${query}`, { headers: auth })
+      expect(res.statusCode).toBe(400)
+      await res.body.text()
+    }
+    for (const r of standIn.requests) expect(contract.responseProblems(r)).toEqual([])
+  })
+
+  it('refuses a create of an existing tag with 409 CONFLICT, or 400 when so configured', async () => {
+    standIn.seed([{ tag: 'taken', secret: 'x' }])
+    await expect(clientFor(standIn).create({ tag: 'taken', name: 'n', value: 'y' })).rejects.toMatchObject({ status: 409, type: 'CONFLICT' })
+    await standIn.close()
+    standIn = await CortexStandIn.start({ conflictStatus: 400 })
+    standIn.seed([{ tag: 'taken', secret: 'x' }])
+    await expect(clientFor(standIn).create({ tag: 'taken', name: 'n', value: 'y' })).rejects.toMatchObject({ status: 400, type: 'BAD_REQUEST' })
+    expect(standIn.secrets.get('taken')?.secret).toBe('x')
+  })
+
+  it('answers a wrong key with 401 and describes it in CortexApiError', async () => {
+    const error = await clientFor(standIn, 'wrong').listPage(0).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CortexApiError)
+    expect((error as CortexApiError).message).toMatch(/^list: HTTP 401 UNCATEGORIZED: Invalid API key \(requestId [0-9a-f]{16}\)$/)
+  })
+
+  it('sends the headers the contract and the issue ask for', async () => {
+    await clientFor(standIn).create({ tag: 'h', name: 'h', value: 'v' })
+    const [r] = standIn.requests
+    expect(r?.headers).toMatchObject({
+      authorization: `Bearer ${STAND_IN_API_KEY}`,
+      'content-type': 'application/json',
+      'user-agent': 'cortex-secrets-action/test'
+    })
+  })
+})

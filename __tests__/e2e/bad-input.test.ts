@@ -1,0 +1,62 @@
+/** Bad input fails the step before the first request, naming the problem and never quoting a value. */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
+import { runAction } from '../../harness/run-action.ts'
+import { expectNoLeak } from '../support/expectations.ts'
+
+let standIn: CortexStandIn
+beforeAll(async () => {
+  standIn = await CortexStandIn.start()
+})
+afterAll(async () => {
+  await standIn.close()
+})
+
+const SECRET = 'hunter2-s3cr3t-value'
+
+const cases: Array<[string, Record<string, string>, Record<string, string>, RegExp]> = [
+  ['a YAML syntax error', { secrets: `ok: ${SECRET}\nbad: "${SECRET}\n` }, {}, /Input "secrets" is not valid YAML or JSON: \w+ at line \d+, column \d+/],
+  ['a tag with a dot', { secrets: `"bad.tag": ${SECRET}` }, {}, /Input "secrets", line 1, column 1: the key is not a valid Cortex tag/],
+  ['a duplicate tag', { secrets: `a: ${SECRET}\na: ${SECRET}-2` }, {}, /Tag "a" is defined twice: secrets line 1 and secrets line 2/],
+  ['an empty value', { secrets: `a: ${SECRET}\nmissing: ''` }, {}, /Tag "missing" \(secrets line 2\) has an empty value. A GitHub secret that does not exist/],
+  ['env: naming an unset variable', { secrets: `a:\n  env: NOT_SET` }, {}, /Tag "a" \(secrets line 1\): environment variable "NOT_SET" is unset or empty/],
+  ['an unknown key in the object form', { secrets: `a:\n  vaule: ${SECRET}` }, {}, /Tag "a" \(secrets line 1\): unknown key in the object form/],
+  ['a value YAML would change', { secrets: `a: &${SECRET}` }, {}, /Tag "a" \(secrets line 1\): "value" starts with a YAML tag \(!\) or anchor \(&\)/],
+  ['no secrets at all', { secrets: '' }, {}, /No secrets to push/],
+  ['a missing api-key', { 'api-key': '', secrets: `a: ${SECRET}` }, {}, /Input "api-key" is required/],
+  ['a missing secrets-file', { 'secrets-file': 'no/such/file.env', secrets: `a: ${SECRET}` }, {}, /Input "secrets-file": cannot read "no\/such\/file.env" \(ENOENT\)/]
+]
+
+describe('bad input', () => {
+  it.each(cases)('%s: exit 1, zero requests, a message naming it', async (_, inputs, env, message) => {
+    standIn.requests.length = 0
+    const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, ...inputs }, env })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requests).toHaveLength(0)
+    expect(run.stdout).toMatch(new RegExp(`^::error::${message.source}`, 'm'))
+    expectNoLeak(run, [SECRET])
+    expect(run.outputs).toEqual({})
+  })
+
+  it('refuses a value over the 2 MB cap, naming the tag', async () => {
+    // Too large for an environment variable: it comes from a secrets-file, as a fetched bundle would.
+    const file = join(mkdtempSync(join(tmpdir(), 'huge-')), 'secrets.yml')
+    writeFileSync(file, `small: ${SECRET}\nhuge: ${SECRET.repeat(100_000)}\n`)
+    standIn.requests.length = 0
+    const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, 'secrets-file': file } })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requests).toHaveLength(0)
+    expect(run.stdout).toMatch(/^::error::Tag "huge" \(secrets-file line 2\) is too large: its request body would exceed Cortex's 2 MB limit/m)
+    expectNoLeak(run, [SECRET])
+  })
+
+  it('refuses plain http to a host that is not loopback, before any request', async () => {
+    const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': 'http://cortex.example.com', secrets: `a: ${SECRET}` } })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::error::Input "api-url" uses plain http:\/\/ for cortex.example.com; the API key is only sent over https:\/\//m)
+    expectNoLeak(run, [SECRET, STAND_IN_API_KEY])
+  })
+})

@@ -1,0 +1,61 @@
+import { describe, expect, it } from '@jest/globals'
+import { CortexApiError } from '../../src/cortex/cortex-api-error.ts'
+import { escapeHtml, renderJobSummary } from '../../src/report/job-summary.ts'
+import { failureMessage, tagsByOutcome } from '../../src/report/outcomes.ts'
+import { describeRun } from '../../src/report/run-context.ts'
+import type { SecretResult } from '../../src/sync/apply.ts'
+
+const failure = new CortexApiError({
+  operation: 'create',
+  tag: 'b_tag',
+  status: 400,
+  type: 'BAD_REQUEST',
+  detail: 'Invalid <value>',
+  requestId: 'req-1'
+})
+const results: SecretResult[] = [
+  { tag: 'z_tag', name: 'Zed', outcome: 'created' },
+  { tag: 'b_tag', name: 'B & <b>', outcome: 'failed', error: failure },
+  { tag: 'a_tag', name: 'a_tag', outcome: 'updated' },
+  { tag: 'c_tag', name: 'c_tag', outcome: 'created' }
+]
+
+describe('outcomes', () => {
+  it('groups tags by outcome, sorted', () => {
+    expect(tagsByOutcome(results)).toEqual({ created: ['c_tag', 'z_tag'], updated: ['a_tag'], failed: ['b_tag'] })
+  })
+
+  it('lists each failed tag with type, message and requestId', () => {
+    expect(failureMessage(results)).toBe(
+      '1 of 4 secrets failed:\n- b_tag: create "b_tag": HTTP 400 BAD_REQUEST: Invalid <value> (requestId req-1)'
+    )
+    expect(failureMessage(results.filter((r) => r.outcome !== 'failed'))).toBeUndefined()
+  })
+})
+
+describe('job summary', () => {
+  it('escapes everything it writes', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;')
+    const html = renderJobSummary({
+      run: { trigger: 'release <v1>', repository: 'acme/x', runUrl: 'https://github.com/acme/x/actions/runs/1' },
+      cortexHost: 'api.getcortexapp.com',
+      results
+    })
+    expect(html).toContain('<li>Trigger: release &lt;v1&gt;</li>')
+    expect(html).toContain('<td>B &amp; &lt;b&gt;</td><td>failed: create &quot;b_tag&quot;: HTTP 400 BAD_REQUEST: Invalid &lt;value&gt; (requestId req-1)</td>')
+    expect(html).toContain('<strong>2</strong> created, <strong>1</strong> updated, <strong>1</strong> failed.')
+    const rowTags = [...html.matchAll(/<tr><td><code>([^<]+)<\/code>/g)].map((m) => m[1])
+    expect(rowTags).toEqual(['a_tag', 'b_tag', 'c_tag', 'z_tag'])
+  })
+})
+
+describe('describeRun', () => {
+  const base = { actor: 'octocat', serverUrl: 'https://github.com', runId: 9, repo: { owner: 'acme', repo: 'x' } }
+  it('names the release tag for a release', () => {
+    const run = describeRun({ ...base, eventName: 'release', payload: { release: { tag_name: 'v2.0.0' } } })
+    expect(run).toEqual({ trigger: 'release v2.0.0', repository: 'acme/x', runUrl: 'https://github.com/acme/x/actions/runs/9' })
+  })
+  it('names the actor for a manual run', () => {
+    expect(describeRun({ ...base, eventName: 'workflow_dispatch', payload: {} }).trigger).toBe('workflow_dispatch by octocat')
+  })
+})

@@ -1,0 +1,97 @@
+import { describe, expect, it } from '@jest/globals'
+import { InputError } from '../../src/inputs/input-error.ts'
+import { MAX_REQUEST_BODY_BYTES } from '../../src/inputs/resolve-secrets.ts'
+import { readSettings, type SettingsSource } from '../../src/settings.ts'
+
+function source(inputs: Record<string, string>, extra: Partial<SettingsSource> = {}): SettingsSource & { masked: string[] } {
+  const masked: string[] = []
+  return {
+    getInput: (name) => inputs[name] ?? '',
+    env: {},
+    readFile: () => {
+      throw Object.assign(new Error('no file'), { code: 'ENOENT' })
+    },
+    maskValue: (value) => masked.push(value),
+    masked,
+    ...extra
+  }
+}
+
+function errorOf(s: SettingsSource): string {
+  try {
+    readSettings(s)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('readSettings', () => {
+  it('reads key, URL and secrets from both sources, masking the key and every value', () => {
+    const s = source(
+      { 'api-key': ' k3y ', 'api-url': 'https://cortex.example.com/api-prefix', secrets: 'a: one\nb:\n  env: B_VALUE\n', 'secrets-file': 'prod.env' },
+      { env: { B_VALUE: 'two' }, readFile: (path) => (path === 'prod.env' ? 'C=three\n' : '') }
+    )
+    const settings = readSettings(s)
+    expect(settings.apiKey).toBe('k3y')
+    expect(settings.apiUrl.href).toBe('https://cortex.example.com/api-prefix/')
+    expect(settings.secrets).toEqual([
+      { tag: 'a', value: 'one' },
+      { tag: 'b', value: 'two' },
+      { tag: 'C', value: 'three' }
+    ])
+    expect(s.masked).toEqual(['k3y', 'one', 'two', 'three'])
+  })
+
+  it('defaults the URL to the US cloud', () => {
+    expect(readSettings(source({ 'api-key': 'k', secrets: 'a: 1' })).apiUrl.href).toBe('https://api.getcortexapp.com/')
+  })
+
+  it('reads a YAML or JSON secrets-file as a mapping', () => {
+    const s = source({ 'api-key': 'k', 'secrets-file': 'secrets.json' }, { readFile: () => '{"a": {"value": "x", "name": "A"}}' })
+    expect(readSettings(s).secrets).toEqual([{ tag: 'a', value: 'x', name: 'A' }])
+  })
+
+  it('requires api-key', () => {
+    expect(errorOf(source({ secrets: 'a: 1' }))).toMatch(/Input "api-key" is required/)
+  })
+
+  it('requires at least one secret', () => {
+    expect(errorOf(source({ 'api-key': 'k', secrets: '# none\n' }))).toMatch(/No secrets to push/)
+  })
+
+  it('refuses an empty value, naming the tag, with the hint about missing GitHub secrets', () => {
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: ok\nmissing: ""\n' }))).toBe(
+      'Tag "missing" (secrets line 2) has an empty value. A GitHub secret that does not exist (or is not passed to this job) expands to an empty string.'
+    )
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'missing:\n' }))).toMatch(/Tag "missing" .*empty value/)
+  })
+
+  it('refuses env: naming an unset or empty variable, naming the variable', () => {
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a:\n  env: NOPE\n' }))).toMatch(/environment variable "NOPE" is unset or empty/)
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a:\n  env: EMPTY\n' }, { env: { EMPTY: '' } }))).toMatch(/"EMPTY" is unset or empty/)
+  })
+
+  it('refuses a tag given in both secrets and secrets-file', () => {
+    const s = source({ 'api-key': 'k', secrets: 'a: 1\n', 'secrets-file': '.env' }, { readFile: () => 'b=2\na=3\n' })
+    expect(errorOf(s)).toBe('Tag "a" is defined twice: secrets line 1 and secrets-file line 2.')
+  })
+
+  it('refuses a value whose request body would exceed 2 MB, naming the tag', () => {
+    const big = 'x'.repeat(MAX_REQUEST_BODY_BYTES)
+    const message = errorOf(source({ 'api-key': 'k', secrets: 'big:\n  env: BIG\n' }, { env: { BIG: big } }))
+    expect(message).toMatch(/Tag "big" .*too large: its request body would exceed Cortex's 2 MB limit/)
+    const fits = 'x'.repeat(MAX_REQUEST_BODY_BYTES - '{"name":"big","secret":"","tag":"big"}'.length)
+    expect(readSettings(source({ 'api-key': 'k', secrets: 'big:\n  env: BIG\n' }, { env: { BIG: fits } })).secrets).toHaveLength(1)
+  })
+
+  it('names an unreadable secrets-file with the error code', () => {
+    expect(errorOf(source({ 'api-key': 'k', 'secrets-file': 'gone.yml' }))).toBe('Input "secrets-file": cannot read "gone.yml" (ENOENT).')
+  })
+
+  it('names the secrets-file in its parse errors', () => {
+    const s = source({ 'api-key': 'k', 'secrets-file': 'x.yaml' }, { readFile: () => 'a: [\n' })
+    expect(errorOf(s)).toMatch(/^Input "secrets-file" is not valid YAML or JSON/)
+  })
+})

@@ -1,0 +1,55 @@
+import { InputError } from './input-error.ts'
+import type { DesiredSecret, SecretSpec } from './secret-spec.ts'
+
+/**
+ * Cortex refuses request bodies over 2 MB. We count 2 MB as 2,000,000 bytes,
+ * the stricter reading, so that a body we send is never refused for size.
+ */
+export const MAX_REQUEST_BODY_BYTES = 2_000_000
+
+/** The largest body sent for a secret: the create, which carries tag, name and value. */
+export function createBodyBytes(secret: DesiredSecret): number {
+  return Buffer.byteLength(JSON.stringify({ name: secret.name ?? secret.tag, secret: secret.value, tag: secret.tag }))
+}
+
+/**
+ * Gives every spec its value and checks what only the values can tell.
+ * `onValue` sees each value as soon as it is known, so it can be masked
+ * before anything else happens.
+ */
+export function resolveSecrets(
+  specs: SecretSpec[],
+  env: Readonly<Record<string, string | undefined>>,
+  onValue: (value: string) => void
+): DesiredSecret[] {
+  const seen = new Map<string, string>()
+  return specs.map((spec) => {
+    const earlier = seen.get(spec.tag)
+    if (earlier) throw new InputError(`Tag "${spec.tag}" is defined twice: ${earlier} and ${spec.origin}.`)
+    seen.set(spec.tag, spec.origin)
+
+    let value = spec.value ?? ''
+    if (spec.env !== undefined) {
+      value = env[spec.env] ?? ''
+      if (value === '') {
+        throw new InputError(
+          `Tag "${spec.tag}" (${spec.origin}): environment variable "${spec.env}" is unset or empty.`
+        )
+      }
+    }
+    if (value === '') {
+      throw new InputError(
+        `Tag "${spec.tag}" (${spec.origin}) has an empty value. ` +
+          'A GitHub secret that does not exist (or is not passed to this job) expands to an empty string.'
+      )
+    }
+    onValue(value)
+    const secret: DesiredSecret = { tag: spec.tag, value, ...(spec.name === undefined ? {} : { name: spec.name }) }
+    if (createBodyBytes(secret) > MAX_REQUEST_BODY_BYTES) {
+      throw new InputError(
+        `Tag "${spec.tag}" (${spec.origin}) is too large: its request body would exceed Cortex's 2 MB limit.`
+      )
+    }
+    return secret
+  })
+}

@@ -1,0 +1,111 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
+import { InputError } from './input-error.ts'
+import { TAG_PATTERN, type SecretSpec } from './secret-spec.ts'
+
+const OBJECT_KEYS = new Set(['value', 'env', 'name'])
+
+/**
+ * Parses a YAML (or JSON) mapping of Cortex tags to secrets.
+ *
+ * The failsafe schema keeps every scalar as the text written (`007`, `true`,
+ * `~` stay those characters). Nothing from the input is ever quoted in an
+ * error, except tags that are valid tags: the text holds secret values.
+ */
+export function parseSecretsMapping(text: string, input: string): SecretSpec[] {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {
+    schema: 'failsafe',
+    uniqueKeys: false,
+    prettyErrors: false,
+    lineCounter
+  })
+  const where = (node: { range?: [number, number, number] | null } | null | undefined): string => {
+    const offset = node?.range?.[0] ?? 0
+    const { line, col } = lineCounter.linePos(offset)
+    return `line ${line}, column ${col}`
+  }
+
+  const problem = doc.errors[0] ?? doc.warnings[0]
+  if (problem) {
+    const { line, col } = lineCounter.linePos(problem.pos[0])
+    throw new InputError(
+      `Input "${input}" is not valid YAML or JSON: ${problem.code} at line ${line}, column ${col} ` +
+        '(the text is not shown because it holds secret values).'
+    )
+  }
+
+  const root = doc.contents
+  if (root === null || (isScalar(root) && root.value === '')) return []
+  if (!isMap(root)) {
+    throw new InputError(`Input "${input}" must be a mapping of Cortex tags to secrets (${where(root)}).`)
+  }
+
+  const specs: SecretSpec[] = []
+  const seen = new Map<string, string>()
+  for (const pair of root.items) {
+    const keyNode = pair.key as Node | null
+    const at = where(keyNode)
+    if (!isScalar(keyNode) || typeof keyNode.value !== 'string' || !TAG_PATTERN.test(keyNode.value)) {
+      throw new InputError(
+        `Input "${input}", ${at}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only).`
+      )
+    }
+    const tag = keyNode.value
+    const origin = `${input} line ${lineCounter.linePos(keyNode.range?.[0] ?? 0).line}`
+    const earlier = seen.get(tag)
+    if (earlier) throw new InputError(`Tag "${tag}" is defined twice: ${earlier} and ${origin}.`)
+    seen.set(tag, origin)
+    specs.push({ tag, origin, ...readSecretNode(pair.value as Node | null, tag, origin) })
+  }
+  return specs
+}
+
+function readSecretNode(node: Node | null, tag: string, origin: string): Omit<SecretSpec, 'tag' | 'origin'> {
+  if (node === null) return { value: '' }
+  if (isScalar(node)) return { value: scalarText(node, tag, origin, 'value') }
+  if (isMap(node)) {
+    const fields: Record<string, string> = {}
+    for (const pair of node.items) {
+      const key = pair.key as Node | null
+      const field = isScalar(key) && typeof key.value === 'string' ? key.value : ''
+      if (!OBJECT_KEYS.has(field)) {
+        throw new InputError(
+          `Tag "${tag}" (${origin}): unknown key in the object form; expected "value" or "env", and optionally "name".`
+        )
+      }
+      if (field in fields) throw new InputError(`Tag "${tag}" (${origin}): "${field}" is given twice.`)
+      const value = pair.value as Node | null
+      if (value !== null && !isScalar(value)) {
+        throw new InputError(`Tag "${tag}" (${origin}): "${field}" must be a string.`)
+      }
+      fields[field] = value === null ? '' : scalarText(value, tag, origin, field)
+    }
+    if (('value' in fields) === ('env' in fields)) {
+      throw new InputError(`Tag "${tag}" (${origin}): give exactly one of "value" and "env".`)
+    }
+    if ('name' in fields && fields.name === '') {
+      throw new InputError(`Tag "${tag}" (${origin}): "name" is empty; leave it out to use the tag as the name.`)
+    }
+    return fields
+  }
+  const kind = isSeq(node) ? 'a list' : isAlias(node) ? 'an alias (*)' : 'not text'
+  throw new InputError(
+    `Tag "${tag}" (${origin}): the value is ${kind}; a secret is a string or an object with "value" or "env". ` +
+      'If the value comes from an expression, use `env:` or toJSON(...).'
+  )
+}
+
+function scalarText(node: Node, tag: string, origin: string, field: string): string {
+  // An expression value starting with `!` or `&` is read by YAML as a tag or an
+  // anchor and silently loses its first characters: refuse it instead.
+  if (node.tag !== undefined || node.anchor !== undefined) {
+    throw new InputError(
+      `Tag "${tag}" (${origin}): "${field}" starts with a YAML tag (!) or anchor (&), which would change the value. ` +
+        'Use `env:` or toJSON(...) for this secret.'
+    )
+  }
+  if (!isScalar(node) || typeof node.value !== 'string') {
+    throw new InputError(`Tag "${tag}" (${origin}): "${field}" must be a string.`)
+  }
+  return node.value
+}

@@ -1,0 +1,19 @@
+import type { Outcome, SecretResult } from '../sync/apply.ts'
+
+export type TagsByOutcome = Record<Outcome, string[]>
+
+/** Tags grouped by outcome, each list sorted: the action's outputs. */
+export function tagsByOutcome(results: readonly SecretResult[]): TagsByOutcome {
+  const groups: TagsByOutcome = { created: [], updated: [], failed: [] }
+  for (const result of results) groups[result.outcome].push(result.tag)
+  for (const tags of Object.values(groups)) tags.sort()
+  return groups
+}
+
+/** The step's failure message: every failed tag with Cortex's reason. */
+export function failureMessage(results: readonly SecretResult[]): string | undefined {
+  const failed = results.filter((r) => r.outcome === 'failed').sort((a, b) => (a.tag < b.tag ? -1 : 1))
+  if (failed.length === 0) return undefined
+  const lines = failed.map((r) => `- ${r.tag}: ${r.error?.message ?? 'failed'}`)
+  return [`${failed.length} of ${results.length} secrets failed:`, ...lines].join('\n')
+}

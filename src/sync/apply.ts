@@ -1,0 +1,69 @@
+import { CortexApiError } from '../cortex/cortex-api-error.ts'
+import type { CortexClient } from '../cortex/cortex-client.ts'
+import { mapConcurrently } from './concurrency.ts'
+import { displayName, type PlannedWrite } from './plan.ts'
+
+export type Outcome = 'created' | 'updated' | 'failed'
+
+export interface SecretResult {
+  tag: string
+  name: string
+  outcome: Outcome
+  /** Why it failed; never holds the value. */
+  error?: Error
+}
+
+export interface ApplyOptions {
+  concurrency: number
+  /** Called once per secret when it is done. */
+  onResult?: (result: SecretResult) => void
+}
+
+/** Carries out the plan; one secret's failure does not stop the others. */
+export async function applyWrites(
+  client: CortexClient,
+  writes: readonly PlannedWrite[],
+  options: ApplyOptions
+): Promise<SecretResult[]> {
+  return mapConcurrently(writes, options.concurrency, async (write) => {
+    let result: SecretResult
+    try {
+      const outcome = await upsert(client, write)
+      result = { tag: write.secret.tag, name: displayName(write), outcome }
+    } catch (error) {
+      result = { tag: write.secret.tag, name: displayName(write), outcome: 'failed', error: error as Error }
+    }
+    options.onResult?.(result)
+    return result
+  })
+}
+
+/**
+ * Creates or updates one secret, absorbing races with another writer:
+ * a create refused because the tag now exists becomes an update, and an
+ * update of a tag that has gone becomes a create.
+ */
+async function upsert(client: CortexClient, write: PlannedWrite): Promise<'created' | 'updated'> {
+  const { tag, name, value } = write.secret
+  if (write.action === 'update') {
+    try {
+      await client.update(tag, { name, value })
+      return 'updated'
+    } catch (error) {
+      if (!(error instanceof CortexApiError && error.status === 404)) throw error
+    }
+    await client.create({ tag, name: name ?? tag, value })
+    return 'created'
+  }
+
+  try {
+    await client.create({ tag, name: name ?? tag, value })
+    return 'created'
+  } catch (error) {
+    if (!(error instanceof CortexApiError && (error.status === 400 || error.status === 409))) throw error
+    // 400 is also Cortex's answer to a bad body: only an existing tag makes this a race.
+    if ((await client.get(tag).catch(() => undefined)) === undefined) throw error
+  }
+  await client.update(tag, { name, value })
+  return 'updated'
+}

@@ -1,0 +1,24 @@
+import type { SecretSummary } from '../cortex/cortex-client.ts'
+import type { DesiredSecret } from '../inputs/secret-spec.ts'
+
+export interface PlannedWrite {
+  action: 'create' | 'update'
+  secret: DesiredSecret
+  /** The name Cortex holds now, for an update; shown in the summary when the input gives none. */
+  currentName?: string
+}
+
+/** Decides, from the workspace's current tags, which secrets are created and which updated. */
+export function planUpserts(desired: readonly DesiredSecret[], existing: readonly SecretSummary[]): PlannedWrite[] {
+  const byTag = new Map(existing.map((s) => [s.tag, s]))
+  return desired.map((secret) => {
+    const current = byTag.get(secret.tag)
+    if (current === undefined) return { action: 'create', secret }
+    return { action: 'update', secret, ...(current.name === undefined ? {} : { currentName: current.name }) }
+  })
+}
+
+/** The name a secret ends up with in Cortex, as far as this run knows. */
+export function displayName(write: PlannedWrite): string {
+  return write.secret.name ?? write.currentName ?? write.secret.tag
+}
