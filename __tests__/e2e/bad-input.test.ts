@@ -36,6 +36,7 @@ describe('bad input', () => {
     const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, ...inputs }, env })
     expect(run.exitCode).toBe(1)
     expect(standIn.requests).toHaveLength(0)
+    expect(standIn.secrets.size).toBe(0)
     expect(run.stdout).toMatch(new RegExp(`^::error::${message.source}`, 'm'))
     expectNoLeak(run, [SECRET])
     expect(run.outputs).toEqual({})

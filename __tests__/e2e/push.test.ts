@@ -119,6 +119,7 @@ describe('pushing secrets', () => {
     expect(run.exitCode).toBe(0)
     expect(standIn.values()).toEqual({ a: 'value-a-1234' })
     expect(standIn.requests.map((r) => r.path)).toEqual(['/api/v1/secrets', '/api/v1/secrets'])
+    expectNoLeak(run, ['value-a-1234'])
   })
 
   it('makes N + ceil(M/1000) requests for N=50 new secrets and M=2000 existing ones', async () => {
@@ -128,6 +129,8 @@ describe('pushing secrets', () => {
     const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets } })
     expect(run.exitCode).toBe(0)
     expect(JSON.parse(run.outputs.created ?? '')).toHaveLength(50)
+    expect(Object.keys(standIn.values())).toHaveLength(2050)
+    expect(Object.entries(standIn.values()).filter(([tag]) => tag.startsWith('new_'))).toEqual(Object.entries(values))
     expect(standIn.requests).toHaveLength(50 + 2)
     expect(standIn.requestsWith('GET').map((r) => r.query)).toEqual([
       { page: '0', pageSize: '1000' },
@@ -181,6 +184,7 @@ describe('races with another writer', () => {
       expect(standIn.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', `POST ${conflictStatus}`, 'GET 200', 'PUT 200'])
       // 409 is the answer the API notes expect but the OpenAPI text does not document.
       if (conflictStatus === 400) expectWithinContract(standIn)
+      expectNoLeak(run, ['our-value-77'])
     }
   })
 
@@ -191,6 +195,9 @@ describe('races with another writer', () => {
     expect(run.exitCode).toBe(1)
     expect(standIn.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'POST 400', 'GET 404'])
     expect(run.stdout).toContain('- a: create "a": HTTP 400 BAD_REQUEST: Name too long (requestId req-2)')
+    expect(run.outputs.failed).toBe('["a"]')
+    expect(standIn.values()).toEqual({})
+    expectNoLeak(run, ['value-1234'])
   })
 
   it('turns an update of a tag deleted meanwhile into a create', async () => {
@@ -204,5 +211,6 @@ describe('races with another writer', () => {
     expect(run.outputs.created).toBe('["vanishing"]')
     expect(standIn.values()).toEqual({ vanishing: 'new-value-88' })
     expect(standIn.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'PUT 404', 'POST 200'])
+    expectNoLeak(run, ['new-value-88'])
   })
 })
