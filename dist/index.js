@@ -57770,10 +57770,10 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
-module.exports.g6 = Agent
+__webpack_unused_export__ = Agent
 __webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
+module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = H2CClient
 __webpack_unused_export__ = RetryHandler
@@ -96753,7 +96753,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1210);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5993);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -96762,7 +96762,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1210:
+/***/ 5993:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -99616,7 +99616,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -104720,6 +104720,20 @@ function getOctokit(token, options, ...additionalPlugins) {
 //# sourceMappingURL=github.js.map
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici_0 = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/version.ts
+// Kept in step with package.json by a unit test; sent in the User-Agent header.
+const ACTION_NAME = 'cortex-secrets-action';
+const ACTION_VERSION = '1.0.0';
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/cortex/clock.ts
+
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms)
+};
+
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 ;// CONCATENATED MODULE: ./src/cortex/cortex-api-error.ts
@@ -104732,6 +104746,7 @@ class CortexApiError extends Error {
     type;
     detail;
     requestId;
+    attempts;
     constructor(details, options) {
         super(describe(details), options);
         this.operation = details.operation;
@@ -104740,6 +104755,7 @@ class CortexApiError extends Error {
         this.type = details.type;
         this.detail = details.detail;
         this.requestId = details.requestId;
+        this.attempts = details.attempts ?? 1;
     }
 }
 function describe(d) {
@@ -104747,7 +104763,26 @@ function describe(d) {
     const status = d.status === undefined ? 'no response' : `HTTP ${d.status}`;
     const type = d.type ? ` ${d.type}` : '';
     const requestId = d.requestId ? ` (requestId ${d.requestId})` : '';
-    return `${subject}: ${status}${type}: ${d.detail}${requestId}`;
+    const attempts = (d.attempts ?? 1) > 1 ? ` after ${d.attempts} attempts` : '';
+    return `${subject}: ${status}${type}: ${d.detail}${requestId}${attempts}`;
+}
+/**
+ * Cortex refused the API key itself (401, 403): no request of the run can
+ * succeed, so the run stops and reports this once instead of once per secret.
+ */
+class ApiKeyRefusedError extends Error {
+    name = 'ApiKeyRefusedError';
+    status;
+    requestId;
+    constructor(cause) {
+        const why = cause.status === 401
+            ? 'the key is invalid or expired'
+            : 'the key lacks the "Create secrets" permission (list and get need it too)';
+        const requestId = cause.requestId ? ` (requestId ${cause.requestId})` : '';
+        super(`Cortex refused the API key with HTTP ${cause.status}: ${why}${requestId}. The run stopped.`, { cause });
+        this.status = cause.status ?? 0;
+        this.requestId = cause.requestId;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/cortex/error-body.ts
@@ -104756,7 +104791,7 @@ function describe(d) {
  * `violations` shape some validation errors use, or problem+json for 429.
  * Anything else is summarised by length, never echoed.
  */
-function readErrorBody(status, text) {
+function readErrorBody(text) {
     let body;
     try {
         body = JSON.parse(text);
@@ -104778,7 +104813,105 @@ function readErrorBody(status, text) {
             return { type: typeof b.type === 'string' ? b.type : undefined, detail: b.title, requestId };
         }
     }
-    return { detail: `HTTP ${status} with a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` };
+    return { detail: `a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` };
+}
+
+;// CONCATENATED MODULE: ./src/cortex/retry-policy.ts
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const TIMEOUT_CODE = 'TIMEOUT';
+/** Failures where the request may or may not have reached Cortex; a retry is safe for us (see apply.ts). */
+const RETRYABLE_CODES = new Set([
+    TIMEOUT_CODE,
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ENETUNREACH',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT'
+]);
+/**
+ * Decides what to do after an attempt. `retriesSoFar` counts the retries
+ * already made. A create may be retried after any of these: a 429 was not
+ * processed, and a create that did land before a 5xx, a reset or a timeout is
+ * answered "already exists" on the retry, which the upsert turns into an update.
+ */
+function judgeAttempt(result, retriesSoFar, policy) {
+    if ('status' in result) {
+        if (result.status >= 200 && result.status < 300)
+            return { kind: 'success' };
+        if (result.status === 401 || result.status === 403)
+            return { kind: 'stop-run' };
+        if (!RETRYABLE_STATUS.has(result.status))
+            return { kind: 'fail' };
+    }
+    else if (!RETRYABLE_CODES.has(result.code)) {
+        return { kind: 'fail' };
+    }
+    if (retriesSoFar >= policy.maxRetries)
+        return { kind: 'fail' };
+    const reason = 'status' in result ? `HTTP ${result.status}` : result.code;
+    const asked = 'status' in result ? retryAfterMs(result, policy.clock.now()) : undefined;
+    if (asked !== undefined && asked > policy.maxRetryAfterMs) {
+        return { kind: 'fail', reason: `Cortex asked to wait ${Math.ceil(asked / 1000)} s, longer than this run waits` };
+    }
+    const delayMs = asked ?? backoffMs(retriesSoFar, policy);
+    return { kind: 'retry', delayMs, pauseAll: 'status' in result && result.status === 429, reason };
+}
+/** Exponential backoff with full jitter: uniform in [0, min(max, base × 2^retry)). */
+function backoffMs(retriesSoFar, policy) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retriesSoFar);
+    return Math.floor(policy.random() * ceiling);
+}
+/**
+ * How long the server asked us to wait: the `Retry-After` header (seconds or
+ * an HTTP date) or, when it is missing, problem+json `retryAfter` (seconds).
+ */
+function retryAfterMs(response, nowMs) {
+    const raw = response.headers['retry-after'];
+    const header = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+    if (header) {
+        if (/^\d+(\.\d+)?$/.test(header))
+            return Math.round(Number(header) * 1000);
+        const date = Date.parse(header);
+        if (!Number.isNaN(date))
+            return Math.max(0, date - nowMs);
+    }
+    try {
+        const body = JSON.parse(response.text);
+        if (typeof body.retryAfter === 'number' && body.retryAfter >= 0)
+            return Math.round(body.retryAfter * 1000);
+    }
+    catch {
+        // not JSON: no hint in the body
+    }
+    return undefined;
+}
+/**
+ * Sends through the gate until the policy says stop. A 429 pauses the whole
+ * run through the gate; other retries wait only for themselves.
+ */
+async function sendWithRetries(send, policy, gate, onRetry) {
+    for (let retries = 0;; retries++) {
+        await gate.enter();
+        const result = await send();
+        const verdict = judgeAttempt(result, retries, policy);
+        if (verdict.kind !== 'retry')
+            return { result, verdict, attempts: retries + 1 };
+        const event = { attempt: retries + 1, reason: verdict.reason, delayMs: verdict.delayMs };
+        if (verdict.pauseAll) {
+            event.pause = gate.pauseUntil(policy.clock.now() + verdict.delayMs) ? 'new' : 'extended';
+            onRetry?.(event);
+        }
+        else {
+            onRetry?.(event);
+            await policy.clock.sleep(verdict.delayMs);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/cortex/cortex-client.ts
@@ -104786,9 +104919,10 @@ function readErrorBody(status, text) {
 
 
 
+
 /** The most the list endpoint returns per page. */
 const MAX_PAGE_SIZE = 1000;
-/** The five operations of the Cortex Secrets API. */
+/** The five operations of the Cortex Secrets API, with retries, pacing and timeouts. */
 class CortexClient {
     #options;
     constructor(options) {
@@ -104832,43 +104966,62 @@ class CortexClient {
         await this.#send({ operation: 'delete', method: 'DELETE', path: secretPath(tag), tag });
     }
     async #send(call) {
-        const { baseUrl, apiKey, userAgent, dispatcher, debug } = this.#options;
-        const url = new URL(call.path, baseUrl);
+        const { retryPolicy, gate, onRetry } = this.#options;
+        const url = new URL(call.path, this.#options.baseUrl);
+        const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+        const { result, verdict, attempts } = await sendWithRetries(() => this.#attempt(call.method, url, body), retryPolicy, gate, (event) => onRetry?.({ ...event, operation: call.operation, tag: call.tag }));
+        const where = { operation: call.operation, tag: call.tag, attempts };
+        if ('error' in result) {
+            const detail = result.code === TIMEOUT_CODE ? `no response within ${this.#options.timeoutMs / 1000} s` : 'the connection failed before a response arrived';
+            throw new CortexApiError({ ...where, type: result.code, detail }, { cause: result.error });
+        }
+        if (verdict.kind === 'success') {
+            if (result.text === '')
+                return undefined;
+            try {
+                return JSON.parse(result.text);
+            }
+            catch {
+                throw new CortexApiError({ ...where, status: result.status, detail: `a ${result.text.length}-character success body that is not JSON` });
+            }
+        }
+        const error = new CortexApiError({ ...where, status: result.status, ...readErrorBody(result.text) });
+        if (verdict.kind === 'stop-run') {
+            const refused = new ApiKeyRefusedError(error);
+            gate.stop(refused);
+            throw refused;
+        }
+        if (verdict.reason)
+            throw new CortexApiError({ ...where, status: result.status, type: error.type, detail: verdict.reason, requestId: error.requestId });
+        throw error;
+    }
+    async #attempt(method, url, body) {
+        const { apiKey, userAgent, dispatcher, debug, timeoutMs } = this.#options;
         const started = external_node_perf_hooks_.performance.now();
-        let status;
-        let text;
+        const target = `${method} ${url.pathname}${url.search}`;
         try {
             const response = await (0,node_modules_undici_0/* request */.Em)(url, {
-                method: call.method,
+                method,
                 dispatcher,
+                body,
+                signal: AbortSignal.timeout(timeoutMs),
                 headers: {
                     authorization: `Bearer ${apiKey}`,
                     accept: 'application/json',
                     'content-type': 'application/json',
                     'user-agent': userAgent
-                },
-                body: call.body === undefined ? undefined : JSON.stringify(call.body)
+                }
             });
-            status = response.statusCode;
-            text = await response.body.text();
+            const text = await response.body.text();
+            debug?.(`${target} ${response.statusCode} ${elapsed(started)} ms`);
+            return { status: response.statusCode, headers: response.headers, text };
         }
         catch (error) {
-            const code = error.code ?? 'NETWORK_ERROR';
-            debug?.(`${call.method} ${url.pathname}${url.search} failed (${code}) after ${elapsed(started)} ms`);
-            throw new CortexApiError({ operation: call.operation, tag: call.tag, type: code, detail: 'the request failed before a response arrived' }, { cause: error });
+            const err = error;
+            const code = err.name === 'TimeoutError' ? TIMEOUT_CODE : (err.code ?? 'NETWORK_ERROR');
+            debug?.(`${target} failed (${code}) after ${elapsed(started)} ms`);
+            return { error: err, code };
         }
-        debug?.(`${call.method} ${url.pathname}${url.search} ${status} ${elapsed(started)} ms`);
-        if (status >= 200 && status < 300) {
-            if (text === '')
-                return undefined;
-            try {
-                return JSON.parse(text);
-            }
-            catch {
-                throw new CortexApiError({ operation: call.operation, tag: call.tag, status, detail: `a ${text.length}-character success body that is not JSON` });
-            }
-        }
-        throw new CortexApiError({ operation: call.operation, tag: call.tag, status, ...readErrorBody(status, text) });
     }
 }
 function secretPath(tag) {
@@ -104878,24 +105031,150 @@ function elapsed(started) {
     return Math.round(external_node_perf_hooks_.performance.now() - started);
 }
 
+;// CONCATENATED MODULE: ./src/cortex/request-gate.ts
+const MINUTE_MS = 60_000;
+/**
+ * The one door every request of a run goes through. It keeps the run within
+ * the request budget (no 60-second window holds more starts than allowed),
+ * holds every request back while Cortex has asked the run to wait (429), and
+ * once the run is stopped (a refused API key) lets no further request start.
+ *
+ * Until Cortex first answers 429 the run may use its budget in bursts. After
+ * that it schedules requests evenly at the budget's rate, counted from the
+ * moment of the 429: a server that refills its bucket gradually has refilled
+ * what the pause lasted, which may go at once when the pause ends, and the
+ * rest follows at the rate instead of in bursts that draw another 429 (each
+ * Retry-After, in whole seconds, wastes part of a second).
+ */
+class RequestGate {
+    #options;
+    #starts = [];
+    #pausedUntil = 0;
+    /** Even spacing in force after a 429: the next slot on the schedule, and how much credit may build up. */
+    #spacingMs = 0;
+    #nextSlot = 0;
+    #maxCreditMs = 0;
+    #stopped;
+    // Requests pass one at a time so that the window count is exact.
+    #queue = Promise.resolve();
+    constructor(options) {
+        this.#options = options;
+    }
+    /** Resolves when a request may start; rejects with the stop reason once the run is stopped. */
+    enter() {
+        const turn = this.#queue.then(() => this.#waitForTurn());
+        this.#queue = turn.catch(() => undefined);
+        return turn;
+    }
+    /**
+     * Holds every request back until `until` (epoch ms). Returns true when this
+     * starts a new pause rather than extending one already running.
+     */
+    pauseUntil(until) {
+        const now = this.#options.clock.now();
+        const fresh = this.#pausedUntil <= now;
+        this.#pausedUntil = Math.max(this.#pausedUntil, until);
+        this.#spacingMs = MINUTE_MS / this.#options.requestsPerMinute;
+        this.#nextSlot = now;
+        this.#maxCreditMs = Math.max(0, until - now);
+        return fresh;
+    }
+    /** No request starts after this; `reason` is what they fail with. */
+    stop(reason) {
+        this.#stopped ??= reason;
+    }
+    get stopped() {
+        return this.#stopped;
+    }
+    async #waitForTurn() {
+        const { clock, requestsPerMinute, onWait } = this.#options;
+        for (;;) {
+            if (this.#stopped)
+                throw this.#stopped;
+            const now = clock.now();
+            while (this.#starts.length > 0 && this.#starts[0] <= now - MINUTE_MS)
+                this.#starts.shift();
+            const windowFull = this.#starts.length >= requestsPerMinute ? this.#starts[0] + MINUTE_MS : 0;
+            const paceUntil = Math.max(windowFull, this.#spacingMs > 0 ? this.#nextSlot : 0);
+            const until = Math.max(this.#pausedUntil, paceUntil);
+            if (until <= now) {
+                this.#starts.push(now);
+                if (this.#spacingMs > 0)
+                    this.#nextSlot = Math.max(this.#nextSlot, now - this.#maxCreditMs) + this.#spacingMs;
+                return;
+            }
+            onWait?.(until - now, until === this.#pausedUntil ? 'rate-limited' : 'paced');
+            await clock.sleep(until - now);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cortex/connect.ts
+
+
+
+
+
+/** Backoff: full jitter below 0.5 s × 2^retry, at most 30 s; a Retry-After over 5 minutes is not waited for. */
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 30_000;
+const MAX_RETRY_AFTER_MS = 300_000;
+/** The run's Cortex client, built from the settings. */
+function connect(settings, options = {}) {
+    const clock = options.clock ?? systemClock;
+    return new CortexClient({
+        baseUrl: settings.apiUrl,
+        apiKey: settings.apiKey,
+        userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
+        // undici never follows redirects unless told to, so the key cannot be
+        // carried to another origin by a 3xx: a redirect is reported as an error.
+        dispatcher: options.dispatcher ?? new node_modules_undici_0/* EnvHttpProxyAgent */.J2(),
+        timeoutMs: settings.timeoutMs,
+        retryPolicy: {
+            maxRetries: settings.maxRetries,
+            baseDelayMs: BASE_DELAY_MS,
+            maxDelayMs: MAX_DELAY_MS,
+            maxRetryAfterMs: MAX_RETRY_AFTER_MS,
+            clock,
+            random: options.random ?? Math.random
+        },
+        gate: new RequestGate({ requestsPerMinute: settings.rateLimitPerMinute, clock, onWait: options.onWait }),
+        debug: options.debug,
+        onRetry: options.onRetry
+    });
+}
+
+;// CONCATENATED MODULE: ./src/masking.ts
+/**
+ * The strings to register with the log masker for one secret value: the value
+ * itself and each of its lines, so that a multi-line secret (a PEM key) stays
+ * hidden even when a tool prints it one line at a time.
+ */
+function masksFor(value) {
+    const lines = value.split(/\r\n|\r|\n/).filter((line) => line.trim() !== '' && line !== value);
+    return [value, ...new Set(lines)];
+}
+
 ;// CONCATENATED MODULE: ./src/report/job-summary.ts
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
-function resultCell(result) {
+function resultCell(result, tally) {
+    const retries = tally?.retriesFor(result.tag) ?? 0;
+    const note = retries > 0 ? ` (${retries} ${retries === 1 ? 'retry' : 'retries'})` : '';
     if (result.outcome !== 'failed')
-        return result.outcome;
-    return `failed: ${result.error?.message ?? 'unknown error'}`;
+        return `${result.outcome}${note}`;
+    return `failed${note}: ${result.error?.message ?? 'unknown error'}`;
 }
 /** The job summary as HTML: the run, the Cortex host, and one row per secret. Never a value. */
-function renderJobSummary({ run, cortexHost, results }) {
+function renderJobSummary({ run, cortexHost, results, tally }) {
     const counts = { created: 0, updated: 0, failed: 0 };
     for (const r of results)
         counts[r.outcome]++;
     const rows = [...results]
         .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
-        .map((r) => `<tr><td><code>${escapeHtml(r.tag)}</code></td><td>${escapeHtml(r.name)}</td><td>${escapeHtml(resultCell(r))}</td></tr>`);
+        .map((r) => `<tr><td><code>${escapeHtml(r.tag)}</code></td><td>${escapeHtml(r.name)}</td><td>${escapeHtml(resultCell(r, tally))}</td></tr>`);
     return [
         '<h2>Cortex secrets</h2>',
         `<p><strong>${counts.created}</strong> created, <strong>${counts.updated}</strong> updated, <strong>${counts.failed}</strong> failed.</p>`,
@@ -104903,6 +105182,7 @@ function renderJobSummary({ run, cortexHost, results }) {
         `<li>Trigger: ${escapeHtml(run.trigger)}</li>`,
         `<li>Repository: ${escapeHtml(run.repository)}, <a href="${escapeHtml(run.runUrl)}">run</a></li>`,
         `<li>Cortex host: <code>${escapeHtml(cortexHost)}</code></li>`,
+        ...(tally?.describe() ? [`<li>Retries and waits: ${escapeHtml(tally.describe() ?? '')}</li>`] : []),
         '</ul>',
         '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>',
         ...rows,
@@ -104912,6 +105192,7 @@ function renderJobSummary({ run, cortexHost, results }) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/outcomes.ts
+
 /** Tags grouped by outcome, each list sorted: the action's outputs. */
 function tagsByOutcome(results) {
     const groups = { created: [], updated: [], failed: [] };
@@ -104926,8 +105207,54 @@ function failureMessage(results) {
     const failed = results.filter((r) => r.outcome === 'failed').sort((a, b) => (a.tag < b.tag ? -1 : 1));
     if (failed.length === 0)
         return undefined;
+    // A refused key fails every secret for one reason: say it once.
+    const refused = failed.find((r) => r.error instanceof ApiKeyRefusedError)?.error;
+    if (refused)
+        return `${refused.message}\nNot pushed (${failed.length}): ${failed.map((r) => r.tag).join(', ')}`;
     const lines = failed.map((r) => `- ${r.tag}: ${r.error?.message ?? 'failed'}`);
     return [`${failed.length} of ${results.length} secrets failed:`, ...lines].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/retry-tally.ts
+/** What the run spent on retries and waits, for the log and the job summary. */
+class RetryTally {
+    retriesByTag = new Map();
+    retries = 0;
+    rateLimitPauses = 0;
+    /** Time the run's requests were held back: by Cortex's 429s, and by our own pacing. */
+    rateLimitedMs = 0;
+    pacedMs = 0;
+    recordRetry(event) {
+        this.retries++;
+        if (event.tag !== undefined)
+            this.retriesByTag.set(event.tag, (this.retriesByTag.get(event.tag) ?? 0) + 1);
+        if (event.pause === 'new')
+            this.rateLimitPauses++;
+    }
+    recordWait(ms, reason) {
+        if (reason === 'rate-limited')
+            this.rateLimitedMs += ms;
+        else
+            this.pacedMs += ms;
+    }
+    retriesFor(tag) {
+        return this.retriesByTag.get(tag) ?? 0;
+    }
+    /** One sentence for the summary, or undefined when nothing was retried or waited for. */
+    describe() {
+        if (this.retries === 0 && this.rateLimitedMs === 0 && this.pacedMs < 50)
+            return undefined;
+        const parts = [`${this.retries} ${this.retries === 1 ? 'request' : 'requests'} retried`];
+        if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0) {
+            parts.push(`waited ${seconds(this.rateLimitedMs)} on Cortex's rate limit (${this.rateLimitPauses} × HTTP 429)`);
+        }
+        if (this.pacedMs >= 50)
+            parts.push(`paced ${seconds(this.pacedMs)} to stay within rate-limit`);
+        return `${parts.join('; ')}.`;
+    }
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/run-context.ts
@@ -104941,17 +105268,6 @@ function describeRun(source) {
         trigger = `workflow_dispatch by ${source.actor}`;
     }
     return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` };
-}
-
-;// CONCATENATED MODULE: ./src/masking.ts
-/**
- * The strings to register with the log masker for one secret value: the value
- * itself and each of its lines, so that a multi-line secret (a PEM key) stays
- * hidden even when a tool prints it one line at a time.
- */
-function masksFor(value) {
-    const lines = value.split(/\r\n|\r|\n/).filter((line) => line.trim() !== '' && line !== value);
-    return [value, ...new Set(lines)];
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -105051,6 +105367,27 @@ function checkSkipped(gap, gapStart, lineOf, input) {
         }
         offset += line.length + 1;
     }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/numbers.ts
+
+/** Reads a whole-number input within bounds; the message names the input and the range. */
+function parseWholeNumber(text, input, min, max) {
+    const trimmed = text.trim();
+    const value = Number(trimmed);
+    if (!/^\d+$/.test(trimmed) || value < min || value > max) {
+        throw new InputError(`Input "${input}" must be a whole number from ${min} to ${max}.`);
+    }
+    return value;
+}
+/** Reads a positive number of seconds (fractions allowed) within bounds. */
+function parseSeconds(text, input, max) {
+    const trimmed = text.trim();
+    const value = Number(trimmed);
+    if (!/^\d+(\.\d+)?$/.test(trimmed) || value <= 0 || value > max) {
+        throw new InputError(`Input "${input}" must be a number of seconds greater than 0 and at most ${max}.`);
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/resolve-secrets.ts
@@ -105206,13 +105543,26 @@ function scalarText(node, tag, origin, field) {
 
 
 
-const DEFAULT_API_URL = 'https://api.getcortexapp.com';
+
+/** Defaults, as action.yml states them. */
+const settings_DEFAULTS = {
+    apiUrl: 'https://api.getcortexapp.com',
+    maxRetries: 5,
+    timeoutSeconds: 30,
+    concurrency: 8,
+    rateLimitPerMinute: 1000
+};
 function readSettings(source) {
     const apiKey = source.getInput('api-key').trim();
     if (apiKey === '')
         throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.');
     source.maskValue(apiKey);
-    const apiUrl = parseApiUrl(source.getInput('api-url').trim() || DEFAULT_API_URL);
+    const apiUrl = parseApiUrl(source.getInput('api-url').trim() || settings_DEFAULTS.apiUrl);
+    const text = (name, fallback) => source.getInput(name).trim() || String(fallback);
+    const maxRetries = parseWholeNumber(text('max-retries', settings_DEFAULTS.maxRetries), 'max-retries', 0, 20);
+    const timeoutMs = parseSeconds(text('timeout-seconds', settings_DEFAULTS.timeoutSeconds), 'timeout-seconds', 600) * 1000;
+    const concurrency = parseWholeNumber(text('concurrency', settings_DEFAULTS.concurrency), 'concurrency', 1, 64);
+    const rateLimitPerMinute = parseWholeNumber(text('rate-limit', settings_DEFAULTS.rateLimitPerMinute), 'rate-limit', 1, 1_000_000);
     const specs = parseSecretsMapping(source.getInput('secrets'), 'secrets');
     const file = source.getInput('secrets-file').trim();
     if (file !== '')
@@ -105221,7 +105571,7 @@ function readSettings(source) {
     if (secrets.length === 0) {
         throw new InputError('No secrets to push: "secrets" and "secrets-file" are both empty.');
     }
-    return { apiKey, apiUrl, secrets };
+    return { apiKey, apiUrl, secrets, maxRetries, timeoutMs, concurrency, rateLimitPerMinute };
 }
 function readSecretsFile(path, source) {
     let text;
@@ -105344,11 +105694,6 @@ async function pushSecrets(client, secrets, options) {
     return applyWrites(client, planUpserts(secrets, existing), options);
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
-// Kept in step with package.json by a unit test; sent in the User-Agent header.
-const ACTION_NAME = 'cortex-secrets-action';
-const ACTION_VERSION = '1.0.0';
-
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -105361,9 +105706,6 @@ const ACTION_VERSION = '1.0.0';
 
 
 
-
-/** Secrets pushed at once; the tuned default comes with the `concurrency` input. */
-const CONCURRENCY = 4;
 async function run() {
     try {
         const settings = readSettings({
@@ -105372,21 +105714,30 @@ async function run() {
             readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'),
             maskValue: (value) => masksFor(value).forEach((mask) => core_setSecret(mask))
         });
-        const client = new CortexClient({
-            baseUrl: settings.apiUrl,
-            apiKey: settings.apiKey,
-            userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
-            dispatcher: new node_modules_undici_0/* Agent */.g6(),
-            debug: core_debug
+        const tally = new RetryTally();
+        const client = connect(settings, {
+            debug: core_debug,
+            onRetry: (event) => {
+                tally.recordRetry(event);
+                const subject = event.tag === undefined ? event.operation : `${event.operation} "${event.tag}"`;
+                core_debug(`retry ${event.attempt} of ${subject} in ${event.delayMs} ms after ${event.reason}`);
+                if (event.pause === 'new') {
+                    warning(`Cortex rate limit reached (HTTP 429): all requests wait ${(event.delayMs / 1000).toFixed(1)} s.`);
+                }
+            },
+            onWait: (ms, reason) => tally.recordWait(ms, reason)
         });
         info(`Pushing ${settings.secrets.length} secrets to ${settings.apiUrl.host}`);
-        const results = await pushSecrets(client, settings.secrets, { concurrency: CONCURRENCY, onResult: logResult });
+        const results = await pushSecrets(client, settings.secrets, {
+            concurrency: settings.concurrency,
+            onResult: (result) => logResult(result, tally.retriesFor(result.tag))
+        });
         const tags = tagsByOutcome(results);
         setOutput('created', JSON.stringify(tags.created));
         setOutput('updated', JSON.stringify(tags.updated));
         setOutput('failed', JSON.stringify(tags.failed));
         if (process.env.GITHUB_STEP_SUMMARY) {
-            const html = renderJobSummary({ run: describeRun(github_context), cortexHost: settings.apiUrl.host, results });
+            const html = renderJobSummary({ run: describeRun(github_context), cortexHost: settings.apiUrl.host, results, tally });
             await summary.addRaw(html).write();
         }
         const failure = failureMessage(results);
@@ -105398,11 +105749,13 @@ async function run() {
         setFailed(error instanceof Error ? error.message : String(error));
     }
 }
-function logResult(result) {
+function logResult(result, retries) {
     if (result.outcome === 'failed')
         info(`✖ ${result.tag}: failed: ${result.error?.message}`);
     else
         info(`✔ ${result.tag}: ${result.outcome} (${result.name})`);
+    if (retries > 0)
+        core_debug(`${result.tag}: ${retries} ${retries === 1 ? 'retry' : 'retries'}`);
 }
 
 

@@ -43,6 +43,12 @@ export interface StandInOptions {
   /** Milliseconds to wait before answering each request (the benchmark's latency). */
   latencyMs?: number
   /**
+   * A token bucket per client, as Cortex's rate limit: `burst` requests at
+   * once, refilled at `perSecond`. Beyond it: 429 with Retry-After (whole
+   * seconds, as the contract says) and a problem+json body.
+   */
+  rateLimit?: { burst: number; perSecond: number }
+  /**
    * Sees each request before it is handled; returning a reply answers it
    * instead (fault injection, races). Runs after the request is recorded.
    */
@@ -70,6 +76,8 @@ export class CortexStandIn {
   #server: Server
   #sockets = new Set<Socket>()
   #url = ''
+  #tokens = 0
+  #refilledAt = 0
 
   private constructor(options: StandInOptions) {
     this.options = options
@@ -82,6 +90,8 @@ export class CortexStandIn {
 
   static async start(options: StandInOptions = {}, port = 0): Promise<CortexStandIn> {
     const standIn = new CortexStandIn(options)
+    standIn.#tokens = options.rateLimit?.burst ?? 0
+    standIn.#refilledAt = performance.now()
     await new Promise<void>((resolve) => standIn.#server.listen(port, '127.0.0.1', resolve))
     const { port: bound } = standIn.#server.address() as AddressInfo
     standIn.#url = `http://127.0.0.1:${bound}${options.pathPrefix ?? ''}`
@@ -127,10 +137,11 @@ export class CortexStandIn {
       responseBody: ''
     }
     this.requests.push(record)
+    const limited = this.#takeToken()
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs))
 
     const requestId = randomBytes(8).toString('hex')
-    const reply = this.options.intercept?.(record, this)
+    const reply = limited ?? this.options.intercept?.(record, this)
     if (reply && 'hang' in reply) return
     if (reply && 'reset' in reply) {
       req.socket.destroy()
@@ -159,6 +170,25 @@ export class CortexStandIn {
     record.responseContentType = contentType
     res.writeHead(status, { ...headers, ...(contentType ? { 'content-type': contentType } : {}) })
     res.end(text)
+  }
+
+  /** Spends a token of the rate limit, or returns the 429 to send. */
+  #takeToken(): InterceptReply | undefined {
+    const limit = this.options.rateLimit
+    if (!limit) return undefined
+    const now = performance.now()
+    this.#tokens = Math.min(limit.burst, this.#tokens + ((now - this.#refilledAt) / 1000) * limit.perSecond)
+    this.#refilledAt = now
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1
+      return undefined
+    }
+    const retryAfter = Math.ceil((1 - this.#tokens) / limit.perSecond)
+    return {
+      status: 429,
+      headers: { 'retry-after': String(retryAfter), 'content-type': 'application/problem+json' },
+      body: { type: 'about:blank', title: 'Too Many Requests', status: 429, retryAfter }
+    }
   }
 
   #authorize(header: string | undefined): void {

@@ -2,6 +2,7 @@ import { basename } from 'node:path'
 import { parseApiUrl } from './inputs/api-url.ts'
 import { parseDotenvSecrets } from './inputs/dotenv-secrets.ts'
 import { InputError } from './inputs/input-error.ts'
+import { parseSeconds, parseWholeNumber } from './inputs/numbers.ts'
 import { resolveSecrets } from './inputs/resolve-secrets.ts'
 import type { DesiredSecret, SecretSpec } from './inputs/secret-spec.ts'
 import { parseSecretsMapping } from './inputs/secrets-mapping.ts'
@@ -14,7 +15,24 @@ export interface Settings {
   apiUrl: URL
   /** The secrets to push, from `secrets` then `secrets-file`; tags are unique, values non-empty. */
   secrets: DesiredSecret[]
+  /** Retries of one request after its first attempt (429, 502, 503, 504, network errors, timeouts). */
+  maxRetries: number
+  /** Per attempt: a response not complete by then is abandoned (and retried). */
+  timeoutMs: number
+  /** Secrets pushed at once. */
+  concurrency: number
+  /** Requests the run may start in any 60 seconds; Cortex documents 1000 per minute per client. */
+  rateLimitPerMinute: number
 }
+
+/** Defaults, as action.yml states them. */
+export const DEFAULTS = {
+  apiUrl: 'https://api.getcortexapp.com',
+  maxRetries: 5,
+  timeoutSeconds: 30,
+  concurrency: 8,
+  rateLimitPerMinute: 1000
+} as const
 
 /** Where settings come from; the action passes `@actions/core` and `process`, tests pass plain objects. */
 export interface SettingsSource {
@@ -26,14 +44,17 @@ export interface SettingsSource {
   maskValue(value: string): void
 }
 
-export const DEFAULT_API_URL = 'https://api.getcortexapp.com'
-
 export function readSettings(source: SettingsSource): Settings {
   const apiKey = source.getInput('api-key').trim()
   if (apiKey === '') throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.')
   source.maskValue(apiKey)
 
-  const apiUrl = parseApiUrl(source.getInput('api-url').trim() || DEFAULT_API_URL)
+  const apiUrl = parseApiUrl(source.getInput('api-url').trim() || DEFAULTS.apiUrl)
+  const text = (name: string, fallback: number) => source.getInput(name).trim() || String(fallback)
+  const maxRetries = parseWholeNumber(text('max-retries', DEFAULTS.maxRetries), 'max-retries', 0, 20)
+  const timeoutMs = parseSeconds(text('timeout-seconds', DEFAULTS.timeoutSeconds), 'timeout-seconds', 600) * 1000
+  const concurrency = parseWholeNumber(text('concurrency', DEFAULTS.concurrency), 'concurrency', 1, 64)
+  const rateLimitPerMinute = parseWholeNumber(text('rate-limit', DEFAULTS.rateLimitPerMinute), 'rate-limit', 1, 1_000_000)
 
   const specs: SecretSpec[] = parseSecretsMapping(source.getInput('secrets'), 'secrets')
   const file = source.getInput('secrets-file').trim()
@@ -43,7 +64,7 @@ export function readSettings(source: SettingsSource): Settings {
   if (secrets.length === 0) {
     throw new InputError('No secrets to push: "secrets" and "secrets-file" are both empty.')
   }
-  return { apiKey, apiUrl, secrets }
+  return { apiKey, apiUrl, secrets, maxRetries, timeoutMs, concurrency, rateLimitPerMinute }
 }
 
 function readSecretsFile(path: string, source: SettingsSource): SecretSpec[] {

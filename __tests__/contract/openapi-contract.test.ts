@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { request } from 'undici'
-import { CortexApiError } from '../../src/cortex/cortex-api-error.ts'
+import { ApiKeyRefusedError, CortexApiError } from '../../src/cortex/cortex-api-error.ts'
 import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
 import { OpenApiContract } from '../../harness/openapi-contract.ts'
 import { clientFor } from '../support/client.ts'
@@ -98,10 +98,13 @@ describe('stand-in and client, within the contract', () => {
     expect(standIn.secrets.get('taken')?.secret).toBe('x')
   })
 
-  it('answers a wrong key with 401 and describes it in CortexApiError', async () => {
+  it('answers a wrong key with 401, which the client reports as a refused key', async () => {
     const error = await clientFor(standIn, 'wrong').listPage(0).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(CortexApiError)
-    expect((error as CortexApiError).message).toMatch(/^list: HTTP 401 UNCATEGORIZED: Invalid API key \(requestId [0-9a-f]{16}\)$/)
+    expect(error).toBeInstanceOf(ApiKeyRefusedError)
+    expect((error as Error).message).toMatch(
+      /^Cortex refused the API key with HTTP 401: the key is invalid or expired \(requestId [0-9a-f]{16}\)\. The run stopped\.$/
+    )
+    expect((error as Error).cause).toBeInstanceOf(CortexApiError)
   })
 
   it('sends the headers the contract and the issue ask for', async () => {
@@ -110,7 +113,7 @@ describe('stand-in and client, within the contract', () => {
     expect(r?.headers).toMatchObject({
       authorization: `Bearer ${STAND_IN_API_KEY}`,
       'content-type': 'application/json',
-      'user-agent': 'cortex-secrets-action/test'
+      'user-agent': 'cortex-secrets-action/1.0.0'
     })
   })
 })

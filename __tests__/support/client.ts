@@ -1,14 +1,22 @@
 import { Agent } from 'undici'
-import { CortexClient } from '../../src/cortex/cortex-client.ts'
+import { connect } from '../../src/cortex/connect.ts'
+import type { CortexClient } from '../../src/cortex/cortex-client.ts'
 import { parseApiUrl } from '../../src/inputs/api-url.ts'
+import { DEFAULTS } from '../../src/settings.ts'
 import { STAND_IN_API_KEY, type CortexStandIn } from '../../harness/cortex-stand-in.ts'
 
 /** A client of the action's own code, pointed at a running stand-in. */
 export function clientFor(standIn: CortexStandIn, apiKey = STAND_IN_API_KEY): CortexClient {
-  return new CortexClient({
-    baseUrl: parseApiUrl(standIn.url),
-    apiKey,
-    userAgent: 'cortex-secrets-action/test',
-    dispatcher: new Agent()
-  })
+  return connect(
+    {
+      apiUrl: parseApiUrl(standIn.url),
+      apiKey,
+      secrets: [],
+      maxRetries: 0,
+      timeoutMs: 10_000,
+      concurrency: DEFAULTS.concurrency,
+      rateLimitPerMinute: DEFAULTS.rateLimitPerMinute
+    },
+    { dispatcher: new Agent() }
+  )
 }

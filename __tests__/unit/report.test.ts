@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { CortexApiError } from '../../src/cortex/cortex-api-error.ts'
 import { escapeHtml, renderJobSummary } from '../../src/report/job-summary.ts'
 import { failureMessage, tagsByOutcome } from '../../src/report/outcomes.ts'
+import { RetryTally } from '../../src/report/retry-tally.ts'
 import { describeRun } from '../../src/report/run-context.ts'
 import type { SecretResult } from '../../src/sync/apply.ts'
 
@@ -57,5 +58,24 @@ describe('describeRun', () => {
   })
   it('names the actor for a manual run', () => {
     expect(describeRun({ ...base, eventName: 'workflow_dispatch', payload: {} }).trigger).toBe('workflow_dispatch by octocat')
+  })
+})
+
+describe('RetryTally', () => {
+  it('counts retries per tag and describes retries and waits for the summary', () => {
+    const tally = new RetryTally()
+    expect(tally.describe()).toBeUndefined()
+    tally.recordRetry({ attempt: 1, reason: 'HTTP 429', delayMs: 1000, pause: 'new', tag: 'z_tag' })
+    tally.recordRetry({ attempt: 1, reason: 'HTTP 429', delayMs: 1000, pause: 'extended', tag: 'c_tag' })
+    tally.recordRetry({ attempt: 2, reason: 'HTTP 503', delayMs: 300, tag: 'z_tag' })
+    tally.recordWait(1500, 'rate-limited')
+    tally.recordWait(20, 'paced')
+    expect(tally.retriesFor('z_tag')).toBe(2)
+    expect(tally.describe()).toBe("3 requests retried; waited 1.5 s on Cortex's rate limit (1 × HTTP 429).")
+    tally.recordWait(2000, 'paced')
+    expect(tally.describe()).toMatch(/; paced 2\.0 s to stay within rate-limit\.$/)
+    const html = renderJobSummary({ run: { trigger: 't', repository: 'r', runUrl: 'u' }, cortexHost: 'h', results, tally })
+    expect(html).toContain('<td><code>z_tag</code></td><td>Zed</td><td>created (2 retries)</td>')
+    expect(html).toContain('<li>Retries and waits: 3 requests retried;')
   })
 })

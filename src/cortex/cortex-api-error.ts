@@ -12,6 +12,8 @@ export interface CortexApiErrorDetails {
   /** Cortex's `message`, or a summary of a body that was not Cortex JSON. */
   detail: string
   requestId?: string
+  /** How many times the request was sent. */
+  attempts?: number
 }
 
 /** A failed Cortex API call, described without anything from the request body. */
@@ -23,6 +25,7 @@ export class CortexApiError extends Error {
   readonly type?: string
   readonly detail: string
   readonly requestId?: string
+  readonly attempts: number
 
   constructor(details: CortexApiErrorDetails, options?: { cause?: unknown }) {
     super(describe(details), options)
@@ -32,6 +35,7 @@ export class CortexApiError extends Error {
     this.type = details.type
     this.detail = details.detail
     this.requestId = details.requestId
+    this.attempts = details.attempts ?? 1
   }
 }
 
@@ -40,5 +44,27 @@ function describe(d: CortexApiErrorDetails): string {
   const status = d.status === undefined ? 'no response' : `HTTP ${d.status}`
   const type = d.type ? ` ${d.type}` : ''
   const requestId = d.requestId ? ` (requestId ${d.requestId})` : ''
-  return `${subject}: ${status}${type}: ${d.detail}${requestId}`
+  const attempts = (d.attempts ?? 1) > 1 ? ` after ${d.attempts} attempts` : ''
+  return `${subject}: ${status}${type}: ${d.detail}${requestId}${attempts}`
+}
+
+/**
+ * Cortex refused the API key itself (401, 403): no request of the run can
+ * succeed, so the run stops and reports this once instead of once per secret.
+ */
+export class ApiKeyRefusedError extends Error {
+  override name = 'ApiKeyRefusedError'
+  readonly status: number
+  readonly requestId?: string
+
+  constructor(cause: CortexApiError) {
+    const why =
+      cause.status === 401
+        ? 'the key is invalid or expired'
+        : 'the key lacks the "Create secrets" permission (list and get need it too)'
+    const requestId = cause.requestId ? ` (requestId ${cause.requestId})` : ''
+    super(`Cortex refused the API key with HTTP ${cause.status}: ${why}${requestId}. The run stopped.`, { cause })
+    this.status = cause.status ?? 0
+    this.requestId = cause.requestId
+  }
 }

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks'
 import { request, type Dispatcher } from 'undici'
-import { CortexApiError, type CortexOperation } from './cortex-api-error.ts'
+import { ApiKeyRefusedError, CortexApiError, type CortexOperation } from './cortex-api-error.ts'
 import { readErrorBody } from './error-body.ts'
+import type { RequestGate } from './request-gate.ts'
+import { sendWithRetries, TIMEOUT_CODE, type AttemptResult, type RetryEvent, type RetryPolicy } from './retry-policy.ts'
 
 /** A secret as Cortex describes it: never with its value. */
 export interface SecretSummary {
@@ -22,10 +24,16 @@ export interface CortexClientOptions {
   baseUrl: URL
   apiKey: string
   userAgent: string
-  /** undici dispatcher: an Agent, a proxy agent, or a mock in tests. */
+  /** undici dispatcher: an Agent, the proxy-aware agent, or a mock in tests. */
   dispatcher: Dispatcher
-  /** Receives one line per request: method, path, status, milliseconds. */
+  /** Per attempt: a response that has not fully arrived by then is abandoned. */
+  timeoutMs: number
+  retryPolicy: RetryPolicy
+  /** Shared by every request of the run: pacing, 429 pauses, and the stop after a refused key. */
+  gate: RequestGate
+  /** Receives one line per attempt: method, path, status, milliseconds. */
   debug?: (line: string) => void
+  onRetry?: (event: RetryEvent & { operation: CortexOperation; tag?: string }) => void
 }
 
 /** The most the list endpoint returns per page. */
@@ -39,7 +47,7 @@ interface Call {
   body?: unknown
 }
 
-/** The five operations of the Cortex Secrets API. */
+/** The five operations of the Cortex Secrets API, with retries, pacing and timeouts. */
 export class CortexClient {
   readonly #options: CortexClientOptions
 
@@ -89,44 +97,65 @@ export class CortexClient {
   }
 
   async #send(call: Call): Promise<unknown> {
-    const { baseUrl, apiKey, userAgent, dispatcher, debug } = this.#options
-    const url = new URL(call.path, baseUrl)
+    const { retryPolicy, gate, onRetry } = this.#options
+    const url = new URL(call.path, this.#options.baseUrl)
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body)
+    const { result, verdict, attempts } = await sendWithRetries(
+      () => this.#attempt(call.method, url, body),
+      retryPolicy,
+      gate,
+      (event) => onRetry?.({ ...event, operation: call.operation, tag: call.tag })
+    )
+    const where = { operation: call.operation, tag: call.tag, attempts }
+
+    if ('error' in result) {
+      const detail = result.code === TIMEOUT_CODE ? `no response within ${this.#options.timeoutMs / 1000} s` : 'the connection failed before a response arrived'
+      throw new CortexApiError({ ...where, type: result.code, detail }, { cause: result.error })
+    }
+    if (verdict.kind === 'success') {
+      if (result.text === '') return undefined
+      try {
+        return JSON.parse(result.text)
+      } catch {
+        throw new CortexApiError({ ...where, status: result.status, detail: `a ${result.text.length}-character success body that is not JSON` })
+      }
+    }
+    const error = new CortexApiError({ ...where, status: result.status, ...readErrorBody(result.text) })
+    if (verdict.kind === 'stop-run') {
+      const refused = new ApiKeyRefusedError(error)
+      gate.stop(refused)
+      throw refused
+    }
+    if (verdict.reason) throw new CortexApiError({ ...where, status: result.status, type: error.type, detail: verdict.reason, requestId: error.requestId })
+    throw error
+  }
+
+  async #attempt(method: Dispatcher.HttpMethod, url: URL, body: string | undefined): Promise<AttemptResult> {
+    const { apiKey, userAgent, dispatcher, debug, timeoutMs } = this.#options
     const started = performance.now()
-    let status: number
-    let text: string
+    const target = `${method} ${url.pathname}${url.search}`
     try {
       const response = await request(url, {
-        method: call.method,
+        method,
         dispatcher,
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
         headers: {
           authorization: `Bearer ${apiKey}`,
           accept: 'application/json',
           'content-type': 'application/json',
           'user-agent': userAgent
-        },
-        body: call.body === undefined ? undefined : JSON.stringify(call.body)
+        }
       })
-      status = response.statusCode
-      text = await response.body.text()
+      const text = await response.body.text()
+      debug?.(`${target} ${response.statusCode} ${elapsed(started)} ms`)
+      return { status: response.statusCode, headers: response.headers, text }
     } catch (error) {
-      const code = (error as { code?: string }).code ?? 'NETWORK_ERROR'
-      debug?.(`${call.method} ${url.pathname}${url.search} failed (${code}) after ${elapsed(started)} ms`)
-      throw new CortexApiError(
-        { operation: call.operation, tag: call.tag, type: code, detail: 'the request failed before a response arrived' },
-        { cause: error }
-      )
+      const err = error as Error & { code?: string }
+      const code = err.name === 'TimeoutError' ? TIMEOUT_CODE : (err.code ?? 'NETWORK_ERROR')
+      debug?.(`${target} failed (${code}) after ${elapsed(started)} ms`)
+      return { error: err, code }
     }
-    debug?.(`${call.method} ${url.pathname}${url.search} ${status} ${elapsed(started)} ms`)
-
-    if (status >= 200 && status < 300) {
-      if (text === '') return undefined
-      try {
-        return JSON.parse(text)
-      } catch {
-        throw new CortexApiError({ operation: call.operation, tag: call.tag, status, detail: `a ${text.length}-character success body that is not JSON` })
-      }
-    }
-    throw new CortexApiError({ operation: call.operation, tag: call.tag, status, ...readErrorBody(status, text) })
   }
 }
 

@@ -7,7 +7,7 @@ type BodyFields = Pick<CortexApiErrorDetails, 'type' | 'detail' | 'requestId'>
  * `violations` shape some validation errors use, or problem+json for 429.
  * Anything else is summarised by length, never echoed.
  */
-export function readErrorBody(status: number, text: string): BodyFields {
+export function readErrorBody(text: string): BodyFields {
   let body: unknown
   try {
     body = JSON.parse(text)
@@ -30,5 +30,5 @@ export function readErrorBody(status: number, text: string): BodyFields {
       return { type: typeof b.type === 'string' ? b.type : undefined, detail: b.title, requestId }
     }
   }
-  return { detail: `HTTP ${status} with a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` }
+  return { detail: `a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` }
 }

@@ -1,3 +1,4 @@
+import { ApiKeyRefusedError } from '../cortex/cortex-api-error.ts'
 import type { Outcome, SecretResult } from '../sync/apply.ts'
 
 export type TagsByOutcome = Record<Outcome, string[]>
@@ -14,6 +15,9 @@ export function tagsByOutcome(results: readonly SecretResult[]): TagsByOutcome {
 export function failureMessage(results: readonly SecretResult[]): string | undefined {
   const failed = results.filter((r) => r.outcome === 'failed').sort((a, b) => (a.tag < b.tag ? -1 : 1))
   if (failed.length === 0) return undefined
+  // A refused key fails every secret for one reason: say it once.
+  const refused = failed.find((r) => r.error instanceof ApiKeyRefusedError)?.error
+  if (refused) return `${refused.message}\nNot pushed (${failed.length}): ${failed.map((r) => r.tag).join(', ')}`
   const lines = failed.map((r) => `- ${r.tag}: ${r.error?.message ?? 'failed'}`)
   return [`${failed.length} of ${results.length} secrets failed:`, ...lines].join('\n')
 }

@@ -1,0 +1,206 @@
+/**
+ * Faults a real API has, injected into the stand-in, against dist/index.js:
+ * nothing is lost (every secret applied or listed in `failed`), nothing leaks.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { CortexStandIn, STAND_IN_API_KEY, type StandInOptions } from '../../harness/cortex-stand-in.ts'
+import { TestProxy } from '../../harness/http-proxy.ts'
+import { runAction, type RunActionOptions } from '../../harness/run-action.ts'
+import { expectNoLeak, expectWithinContract } from '../support/expectations.ts'
+
+let standIn: CortexStandIn
+beforeEach(async () => {
+  standIn = await CortexStandIn.start()
+})
+afterEach(async () => {
+  await standIn.close()
+})
+
+async function restart(options: StandInOptions): Promise<void> {
+  await standIn.close()
+  standIn = await CortexStandIn.start(options)
+}
+
+function secretsOf(count: number, prefix = 'svc'): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}_${i}`, `${prefix}-value-${i}-c0ffee`]))
+}
+
+function push(values: Record<string, string>, inputs: Record<string, string> = {}, extra: Partial<RunActionOptions> = {}) {
+  const secrets = Object.entries(values).map(([tag, value]) => `${tag}: ${value}`).join('\n')
+  return runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets, ...inputs }, debug: true, ...extra })
+}
+
+const statuses = () => standIn.requests.map((r) => r.status)
+
+describe('rate limit (token bucket, 429 with Retry-After)', () => {
+  it('completes with every secret applied, waiting as Cortex asks instead of hammering it', async () => {
+    await restart({ rateLimit: { burst: 10, perSecond: 10 } })
+    const values = secretsOf(40)
+    const run = await push(values)
+    expect(run.exitCode).toBe(0)
+    expect(standIn.values()).toEqual(values)
+    const limited = statuses().filter((s) => s === 429).length
+    expect(limited).toBeGreaterThan(0)
+    // After a 429 every request waits for the pause: at most `concurrency` (8) are refused per pause.
+    const pauses = (run.stdout.match(/^::warning::Cortex rate limit reached \(HTTP 429\): all requests wait 1\.0 s\.$/gm) ?? []).length
+    expect(pauses).toBeGreaterThan(0)
+    expect(limited).toBeLessThanOrEqual(pauses * 8)
+    expect(run.stdout).toMatch(/^::debug::retry 1 of create "svc_\d+" in 1000 ms after HTTP 429$/m)
+    expect(run.summary).toMatch(/<li>Retries and waits: \d+ requests retried; waited \d+\.\d s on Cortex&#39;s rate limit \(\d+ × HTTP 429\)(; paced \d+\.\d s to stay within rate-limit)?\.<\/li>/)
+    expectWithinContract(standIn)
+    expectNoLeak(run, Object.values(values))
+  })
+})
+
+describe('transient faults', () => {
+  it('retries every third request answering 503 and connections reset mid-request', async () => {
+    // Every third request answers 503 and every seventh has its connection reset; a retry of a
+    // request already faulted goes through, so that the test is about recovery, not luck.
+    let count = 0
+    const faulted = new Set<string>()
+    standIn.options.intercept = (r, s) => {
+      const key = `${r.method} ${r.path} ${r.rawBody}`
+      if (faulted.has(key)) return undefined
+      count++
+      faulted.add(key)
+      if (count % 3 === 0) return { status: 503, headers: { 'content-type': 'text/html' }, body: '<html>Service Unavailable</html>' }
+      if (count % 7 === 0) return { reset: true }
+      // A create that lands and then loses its connection: the retry is told "already exists".
+      if (count % 11 === 0 && r.method === 'POST') {
+        const { tag, name, secret } = JSON.parse(r.rawBody) as Record<string, string>
+        s.seed([{ tag: tag as string, name, secret: secret as string }])
+        return { reset: true }
+      }
+      faulted.delete(key)
+      return undefined
+    }
+    const values = secretsOf(24)
+    const run = await push(values)
+    expect(run.exitCode).toBe(0)
+    expect(standIn.values()).toEqual(values)
+    expect(JSON.parse(run.outputs.failed ?? '')).toEqual([])
+    expect([...JSON.parse(run.outputs.created ?? ''), ...JSON.parse(run.outputs.updated ?? '')].sort()).toEqual(Object.keys(values).sort())
+    expect(statuses().filter((s) => s === 503).length).toBeGreaterThan(0)
+    expect(run.stdout).toMatch(/after HTTP 503$/m)
+    expect(run.stdout).toMatch(/after (ECONNRESET|UND_ERR_SOCKET)$/m)
+    expect(run.stdout).toMatch(/^::debug::svc_\d+: \d+ retr(y|ies)$/m)
+    expect(run.summary).toMatch(/\(\d+ retr(y|ies)\)<\/td>/)
+    expectNoLeak(run, Object.values(values))
+  })
+
+  it('reports a 503 that never clears with status and body length, not the body', async () => {
+    standIn.options.intercept = (r) =>
+      r.method === 'POST' ? { status: 503, headers: { 'content-type': 'text/html' }, body: '<html>maintenance</html>' } : undefined
+    const run = await push({ only: 'only-value-9d9d' }, { 'max-retries': '2' })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requestsWith('POST')).toHaveLength(3)
+    expect(run.stdout).toContain('- only: create "only": HTTP 503: a 24-byte body that is not a Cortex error after 3 attempts')
+    expect(run.stdout).not.toContain('maintenance')
+    expectNoLeak(run, ['only-value-9d9d'])
+  })
+
+  it('abandons a response that never comes after timeout-seconds, and still lands the others', async () => {
+    standIn.options.intercept = (r) => (r.method === 'POST' && JSON.parse(r.rawBody).tag === 'stuck' ? { hang: true } : undefined)
+    const values = { ...secretsOf(5), stuck: 'stuck-value-5e5e' }
+    const run = await push(values, { 'timeout-seconds': '1', 'max-retries': '1' }, { timeoutMs: 30_000 })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.failed).toBe('["stuck"]')
+    const { stuck, ...landed } = values
+    expect(standIn.values()).toEqual(landed)
+    expect(standIn.requestsWith('POST').filter((r) => r.rawBody.includes('"stuck"'))).toHaveLength(2)
+    expect(run.stdout).toContain('- stuck: create "stuck": no response TIMEOUT: no response within 1 s after 2 attempts')
+    expectNoLeak(run, Object.values(values).concat(stuck))
+  })
+
+  it('sends a permanent 400 once, reports that tag, and lands the rest', async () => {
+    standIn.options.intercept = (r) =>
+      r.method === 'POST' && JSON.parse(r.rawBody).tag === 'rejected'
+        ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Secret value rejected', requestId: 'req-400' } }
+        : undefined
+    const values = { ...secretsOf(4), rejected: 'rejected-value-4f4f' }
+    const run = await push(values)
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.failed).toBe('["rejected"]')
+    expect(Object.keys(standIn.values()).sort()).toEqual(Object.keys(secretsOf(4)).sort())
+    expect(standIn.requestsWith('POST').filter((r) => r.rawBody.includes('"rejected"'))).toHaveLength(1)
+    expect(run.stdout).toContain('- rejected: create "rejected": HTTP 400 BAD_REQUEST: Secret value rejected (requestId req-400)')
+    expectNoLeak(run, Object.values(values))
+  })
+})
+
+describe('a refused API key', () => {
+  it('401: one request, one clear message, exit 1, every tag listed as failed', async () => {
+    const values = secretsOf(6)
+    const run = await push(values, { 'api-key': 'expired-key-0000' })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requests).toHaveLength(1)
+    expect(run.outputs.failed).toBe(JSON.stringify(Object.keys(values).sort()))
+    const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/^::error::Cortex refused the API key with HTTP 401: the key is invalid or expired \(requestId [0-9a-f]+\)\. The run stopped\.%0ANot pushed \(6\): svc_0, svc_1/)
+    expectNoLeak(run, [...Object.values(values), 'expired-key-0000'])
+  })
+
+  it('403 on the writes: no request starts after the first 403 answer', async () => {
+    standIn.options.intercept = (r) =>
+      r.method === 'POST' ? { status: 403, body: { type: 'FORBIDDEN', message: 'Missing permission', requestId: 'req-403' } } : undefined
+    const values = secretsOf(20)
+    const run = await push(values, { concurrency: '4' })
+    expect(run.exitCode).toBe(1)
+    // Only the creates already in flight when the first 403 came back (at most `concurrency`);
+    // without the stop all 20 would be sent.
+    const posts = standIn.requestsWith('POST')
+    expect(posts.length).toBeGreaterThanOrEqual(1)
+    expect(posts.length).toBeLessThanOrEqual(4)
+    expect(run.outputs.failed).toBe(JSON.stringify(Object.keys(values).sort()))
+    expect(run.stdout).toMatch(/^::error::Cortex refused the API key with HTTP 403: the key lacks the "Create secrets" permission/m)
+    expectNoLeak(run, Object.values(values))
+  })
+})
+
+describe('proxies and redirects', () => {
+  let proxy: TestProxy
+  beforeEach(async () => {
+    proxy = await TestProxy.start()
+  })
+  afterEach(async () => {
+    await proxy.close()
+  })
+
+  it.each(['HTTP_PROXY', 'http_proxy'])('reaches Cortex through %s', async (variable) => {
+    const values = secretsOf(3)
+    const run = await push(values, {}, { env: { [variable]: proxy.url } })
+    expect(run.exitCode).toBe(0)
+    expect(standIn.values()).toEqual(values)
+    expect(proxy.seen.length).toBeGreaterThan(0)
+    expect(proxy.seen.every((line) => line === `CONNECT ${new URL(standIn.url).host}`)).toBe(true)
+    expectNoLeak(run, Object.values(values))
+  })
+
+  it('bypasses the proxy for hosts in NO_PROXY', async () => {
+    const values = secretsOf(3)
+    const run = await push(values, {}, { env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } })
+    expect(run.exitCode).toBe(0)
+    expect(standIn.values()).toEqual(values)
+    expect(proxy.seen).toEqual([])
+  })
+
+  it('does not follow a redirect to another origin, so the key never reaches it', async () => {
+    const elsewhere: string[] = []
+    const other: Server = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`)
+      res.end('{}')
+    })
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+    const location = `http://127.0.0.1:${(other.address() as AddressInfo).port}/api/v1/secrets`
+    standIn.options.intercept = (r) => (r.method === 'POST' ? { status: 307, headers: { location } } : undefined)
+    const run = await push({ moved: 'moved-value-7c7c' })
+    other.close()
+    expect(run.exitCode).toBe(1)
+    expect(elsewhere).toEqual([])
+    expect(run.stdout).toContain('- moved: create "moved": HTTP 307')
+    expectNoLeak(run, ['moved-value-7c7c'])
+  })
+})

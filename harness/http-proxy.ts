@@ -1,0 +1,62 @@
+/**
+ * A small forward proxy on 127.0.0.1 for the proxy tests: it tunnels CONNECT
+ * (what undici's proxy agent uses) and forwards absolute-form requests, and
+ * records what it carried.
+ */
+import { createServer, request as httpRequest, type Server } from 'node:http'
+import { connect, type AddressInfo, type Socket } from 'node:net'
+
+export class TestProxy {
+  /** `CONNECT host:port` targets and absolute URLs, in the order seen. */
+  readonly seen: string[] = []
+  #server: Server
+  #sockets = new Set<Socket>()
+  #url = ''
+
+  private constructor() {
+    this.#server = createServer((req, res) => {
+      this.seen.push(`${req.method} ${req.url}`)
+      const upstream = httpRequest(req.url ?? '', { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      })
+      upstream.on('error', () => res.writeHead(502).end())
+      req.pipe(upstream)
+    })
+    this.#server.on('connect', (req, client: Socket, head: Buffer) => {
+      this.seen.push(`CONNECT ${req.url}`)
+      const [host, port] = (req.url ?? '').split(':')
+      const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.write(head)
+        upstream.pipe(client)
+        client.pipe(upstream)
+      })
+      for (const socket of [client, upstream]) {
+        this.#sockets.add(socket)
+        socket.on('error', () => socket.destroy())
+        socket.on('close', () => this.#sockets.delete(socket))
+      }
+    })
+    this.#server.on('connection', (socket) => {
+      this.#sockets.add(socket)
+      socket.on('close', () => this.#sockets.delete(socket))
+    })
+  }
+
+  static async start(): Promise<TestProxy> {
+    const proxy = new TestProxy()
+    await new Promise<void>((resolve) => proxy.#server.listen(0, '127.0.0.1', resolve))
+    proxy.#url = `http://127.0.0.1:${(proxy.#server.address() as AddressInfo).port}`
+    return proxy
+  }
+
+  get url(): string {
+    return this.#url
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy()
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+}

@@ -1,0 +1,46 @@
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import type { Settings } from '../settings.ts'
+import { ACTION_NAME, ACTION_VERSION } from '../version.ts'
+import { systemClock, type Clock } from './clock.ts'
+import { CortexClient, type CortexClientOptions } from './cortex-client.ts'
+import { RequestGate, type RequestGateOptions } from './request-gate.ts'
+
+export interface ConnectOptions {
+  /** Defaults to undici's EnvHttpProxyAgent: HTTPS_PROXY, HTTP_PROXY and NO_PROXY, either case. */
+  dispatcher?: Dispatcher
+  clock?: Clock
+  random?: () => number
+  debug?: CortexClientOptions['debug']
+  onRetry?: CortexClientOptions['onRetry']
+  onWait?: RequestGateOptions['onWait']
+}
+
+/** Backoff: full jitter below 0.5 s × 2^retry, at most 30 s; a Retry-After over 5 minutes is not waited for. */
+const BASE_DELAY_MS = 500
+const MAX_DELAY_MS = 30_000
+const MAX_RETRY_AFTER_MS = 300_000
+
+/** The run's Cortex client, built from the settings. */
+export function connect(settings: Settings, options: ConnectOptions = {}): CortexClient {
+  const clock = options.clock ?? systemClock
+  return new CortexClient({
+    baseUrl: settings.apiUrl,
+    apiKey: settings.apiKey,
+    userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
+    // undici never follows redirects unless told to, so the key cannot be
+    // carried to another origin by a 3xx: a redirect is reported as an error.
+    dispatcher: options.dispatcher ?? new EnvHttpProxyAgent(),
+    timeoutMs: settings.timeoutMs,
+    retryPolicy: {
+      maxRetries: settings.maxRetries,
+      baseDelayMs: BASE_DELAY_MS,
+      maxDelayMs: MAX_DELAY_MS,
+      maxRetryAfterMs: MAX_RETRY_AFTER_MS,
+      clock,
+      random: options.random ?? Math.random
+    },
+    gate: new RequestGate({ requestsPerMinute: settings.rateLimitPerMinute, clock, onWait: options.onWait }),
+    debug: options.debug,
+    onRetry: options.onRetry
+  })
+}

@@ -1,0 +1,90 @@
+import type { Clock } from './clock.ts'
+
+const MINUTE_MS = 60_000
+
+export interface RequestGateOptions {
+  /** Requests allowed in any 60-second window: Cortex documents 1000 per minute per client. */
+  requestsPerMinute: number
+  clock: Clock
+  /** Told each time a request must wait, and why. */
+  onWait?: (ms: number, reason: 'rate-limited' | 'paced') => void
+}
+
+/**
+ * The one door every request of a run goes through. It keeps the run within
+ * the request budget (no 60-second window holds more starts than allowed),
+ * holds every request back while Cortex has asked the run to wait (429), and
+ * once the run is stopped (a refused API key) lets no further request start.
+ *
+ * Until Cortex first answers 429 the run may use its budget in bursts. After
+ * that it schedules requests evenly at the budget's rate, counted from the
+ * moment of the 429: a server that refills its bucket gradually has refilled
+ * what the pause lasted, which may go at once when the pause ends, and the
+ * rest follows at the rate instead of in bursts that draw another 429 (each
+ * Retry-After, in whole seconds, wastes part of a second).
+ */
+export class RequestGate {
+  readonly #options: RequestGateOptions
+  readonly #starts: number[] = []
+  #pausedUntil = 0
+  /** Even spacing in force after a 429: the next slot on the schedule, and how much credit may build up. */
+  #spacingMs = 0
+  #nextSlot = 0
+  #maxCreditMs = 0
+  #stopped: Error | undefined
+  // Requests pass one at a time so that the window count is exact.
+  #queue: Promise<void> = Promise.resolve()
+
+  constructor(options: RequestGateOptions) {
+    this.#options = options
+  }
+
+  /** Resolves when a request may start; rejects with the stop reason once the run is stopped. */
+  enter(): Promise<void> {
+    const turn = this.#queue.then(() => this.#waitForTurn())
+    this.#queue = turn.catch(() => undefined)
+    return turn
+  }
+
+  /**
+   * Holds every request back until `until` (epoch ms). Returns true when this
+   * starts a new pause rather than extending one already running.
+   */
+  pauseUntil(until: number): boolean {
+    const now = this.#options.clock.now()
+    const fresh = this.#pausedUntil <= now
+    this.#pausedUntil = Math.max(this.#pausedUntil, until)
+    this.#spacingMs = MINUTE_MS / this.#options.requestsPerMinute
+    this.#nextSlot = now
+    this.#maxCreditMs = Math.max(0, until - now)
+    return fresh
+  }
+
+  /** No request starts after this; `reason` is what they fail with. */
+  stop(reason: Error): void {
+    this.#stopped ??= reason
+  }
+
+  get stopped(): Error | undefined {
+    return this.#stopped
+  }
+
+  async #waitForTurn(): Promise<void> {
+    const { clock, requestsPerMinute, onWait } = this.#options
+    for (;;) {
+      if (this.#stopped) throw this.#stopped
+      const now = clock.now()
+      while (this.#starts.length > 0 && (this.#starts[0] as number) <= now - MINUTE_MS) this.#starts.shift()
+      const windowFull = this.#starts.length >= requestsPerMinute ? (this.#starts[0] as number) + MINUTE_MS : 0
+      const paceUntil = Math.max(windowFull, this.#spacingMs > 0 ? this.#nextSlot : 0)
+      const until = Math.max(this.#pausedUntil, paceUntil)
+      if (until <= now) {
+        this.#starts.push(now)
+        if (this.#spacingMs > 0) this.#nextSlot = Math.max(this.#nextSlot, now - this.#maxCreditMs) + this.#spacingMs
+        return
+      }
+      onWait?.(until - now, until === this.#pausedUntil ? 'rate-limited' : 'paced')
+      await clock.sleep(until - now)
+    }
+  }
+}
