@@ -7,9 +7,10 @@ import { renderJobSummary } from './report/job-summary.ts'
 import { failureMessage, tagsByOutcome } from './report/outcomes.ts'
 import { RetryTally } from './report/retry-tally.ts'
 import { describeRun } from './report/run-context.ts'
+import { ownedBy } from './inputs/prune-match.ts'
 import { readSettings } from './settings.ts'
 import type { SecretResult } from './sync/apply.ts'
-import { pushSecrets } from './sync/push-secrets.ts'
+import { syncSecrets } from './sync/sync-secrets.ts'
 
 export async function run(): Promise<void> {
   try {
@@ -34,31 +35,38 @@ export async function run(): Promise<void> {
       onWait: (ms, reason) => tally.recordWait(ms, reason)
     })
 
-    core.info(`Pushing ${settings.secrets.length} secrets to ${settings.apiUrl.host}`)
-    const results = await pushSecrets(client, settings.secrets, {
+    const { dryRun } = settings
+    const mode = dryRun ? 'Dry run: planning' : 'Pushing'
+    core.info(`${mode} ${settings.secrets.length} secrets to ${settings.apiUrl.host}${settings.prune ? ', pruning owned tags' : ''}`)
+    const report = await syncSecrets(client, settings.secrets, {
       concurrency: settings.concurrency,
-      onResult: (result) => logResult(result, tally.retriesFor(result.tag))
+      dryRun,
+      owns: settings.prune && ownedBy(settings.prune),
+      onResult: (result) => logResult(result, dryRun, tally.retriesFor(result.tag))
     })
 
-    const tags = tagsByOutcome(results)
-    core.setOutput('created', JSON.stringify(tags.created))
-    core.setOutput('updated', JSON.stringify(tags.updated))
-    core.setOutput('failed', JSON.stringify(tags.failed))
+    const tags = tagsByOutcome(report.results)
+    for (const [output, list] of Object.entries(tags)) core.setOutput(output, JSON.stringify(list))
+    if (report.pruneSkipped) core.warning(`Prune skipped: ${report.pruneSkipped.reason}.`)
     if (process.env.GITHUB_STEP_SUMMARY) {
-      const html = renderJobSummary({ run: describeRun(context), cortexHost: settings.apiUrl.host, results, tally })
+      const html = renderJobSummary({ run: describeRun(context), cortexHost: settings.apiUrl.host, report, tally })
       await core.summary.addRaw(html).write()
     }
 
-    const failure = failureMessage(results)
+    const failure = failureMessage(report)
     if (failure) throw new Error(failure)
-    core.info(`Done: ${tags.created.length} created, ${tags.updated.length} updated.`)
+    const verb = dryRun ? 'would be ' : ''
+    core.info(`Done: ${tags.created.length} ${verb}created, ${tags.updated.length} ${verb}updated, ${tags.deleted.length} ${verb}deleted.`)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   }
 }
 
-function logResult(result: SecretResult, retries: number): void {
+const WOULD = { created: 'would create', updated: 'would update', deleted: 'would delete' } as const
+
+function logResult(result: SecretResult, dryRun: boolean, retries: number): void {
   if (result.outcome === 'failed') core.info(`✖ ${result.tag}: failed: ${result.error?.message}`)
+  else if (dryRun) core.info(`• ${result.tag}: ${WOULD[result.outcome]} (${result.name})`)
   else core.info(`✔ ${result.tag}: ${result.outcome} (${result.name})`)
   if (retries > 0) core.debug(`${result.tag}: ${retries} ${retries === 1 ? 'retry' : 'retries'}`)
 }

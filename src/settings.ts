@@ -1,8 +1,10 @@
 import { basename } from 'node:path'
 import { parseApiUrl } from './inputs/api-url.ts'
+import { parseBoolean } from './inputs/booleans.ts'
 import { parseDotenvSecrets } from './inputs/dotenv-secrets.ts'
 import { InputError } from './inputs/input-error.ts'
 import { parseSeconds, parseWholeNumber } from './inputs/numbers.ts'
+import { parsePruneMatch, type PruneMatch } from './inputs/prune-match.ts'
 import { resolveSecrets } from './inputs/resolve-secrets.ts'
 import type { DesiredSecret, SecretSpec } from './inputs/secret-spec.ts'
 import { parseSecretsMapping } from './inputs/secrets-mapping.ts'
@@ -23,6 +25,10 @@ export interface Settings {
   concurrency: number
   /** Requests the run may start in any 60 seconds; Cortex documents 1000 per minute per client. */
   rateLimitPerMinute: number
+  /** When set, delete the workspace secrets these patterns own that the input does not name. */
+  prune?: PruneMatch
+  /** Make only read requests; report what a real run would do. */
+  dryRun: boolean
 }
 
 /** Defaults, as action.yml states them. */
@@ -55,6 +61,8 @@ export function readSettings(source: SettingsSource): Settings {
   const timeoutMs = parseSeconds(text('timeout-seconds', DEFAULTS.timeoutSeconds), 'timeout-seconds', 600) * 1000
   const concurrency = parseWholeNumber(text('concurrency', DEFAULTS.concurrency), 'concurrency', 1, 64)
   const rateLimitPerMinute = parseWholeNumber(text('rate-limit', DEFAULTS.rateLimitPerMinute), 'rate-limit', 1, 1_000_000)
+  const dryRun = parseBoolean(source.getInput('dry-run').trim() || 'false', 'dry-run')
+  const prune = parseBoolean(source.getInput('prune').trim() || 'false', 'prune') ? parsePruneMatch(source.getInput('prune-match')) : undefined
 
   const specs: SecretSpec[] = parseSecretsMapping(source.getInput('secrets'), 'secrets')
   const file = source.getInput('secrets-file').trim()
@@ -62,9 +70,14 @@ export function readSettings(source: SettingsSource): Settings {
 
   const secrets = resolveSecrets(specs, source.env, source.maskValue)
   if (secrets.length === 0) {
-    throw new InputError('No secrets to push: "secrets" and "secrets-file" are both empty.')
+    throw new InputError(
+      prune
+        ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +
+            'A typo or a missing secret file looks exactly like this.'
+        : 'No secrets to push: "secrets" and "secrets-file" are both empty.'
+    )
   }
-  return { apiKey, apiUrl, secrets, maxRetries, timeoutMs, concurrency, rateLimitPerMinute }
+  return { apiKey, apiUrl, secrets, maxRetries, timeoutMs, concurrency, rateLimitPerMinute, prune, dryRun }
 }
 
 function readSecretsFile(path: string, source: SettingsSource): SecretSpec[] {

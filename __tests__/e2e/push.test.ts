@@ -44,7 +44,7 @@ describe('pushing secrets', () => {
     expect(run1.exitCode).toBe(0)
     expect(standIn.values()).toEqual(TRICKY_VALUES)
     expect([...standIn.secrets.values()].every((s) => s.name === s.tag)).toBe(true)
-    expect(run1.outputs).toEqual({ created: sorted(Object.keys(TRICKY_VALUES)), updated: '[]', failed: '[]' })
+    expect(run1.outputs).toEqual({ created: sorted(Object.keys(TRICKY_VALUES)), updated: '[]', deleted: '[]', failed: '[]' })
     expect(standIn.requests.map((r) => r.method)).toEqual(['GET', ...Object.keys(TRICKY_VALUES).map(() => 'POST')])
     expect(run1.summary).toContain('<li>Trigger: release v1.4.0</li>')
     expect(run1.summary).toContain('<li>Repository: acme/payments, <a href="https://github.com/acme/payments/actions/runs/4242">run</a></li>')
@@ -69,7 +69,7 @@ describe('pushing secrets', () => {
     })
     expect(run2.exitCode).toBe(0)
     expect(standIn.values()).toEqual(changed)
-    expect(run2.outputs).toEqual({ created: '[]', updated: sorted(Object.keys(TRICKY_VALUES)), failed: '[]' })
+    expect(run2.outputs).toEqual({ created: '[]', updated: sorted(Object.keys(TRICKY_VALUES)), deleted: '[]', failed: '[]' })
     expect(standIn.requests.map((r) => r.method)).toEqual(['GET', ...Object.keys(TRICKY_VALUES).map(() => 'PUT')])
     // no name in the input: the update must not send one
     expect(standIn.requestsWith('PUT').map((r) => Object.keys(JSON.parse(r.rawBody)))).toEqual(
@@ -150,7 +150,7 @@ describe('one secret failing', () => {
     const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets } })
     expect(run.exitCode).toBe(1)
     expect(standIn.values()).toEqual({ alpha: 'alpha-value-11', omega: 'omega-value-33' })
-    expect(run.outputs).toEqual({ created: '["alpha","omega"]', updated: '[]', failed: '["doomed"]' })
+    expect(run.outputs).toEqual({ created: '["alpha","omega"]', updated: '[]', deleted: '[]', failed: '["doomed"]' })
     expect(run.stdout).toContain(
       '::error::1 of 3 secrets failed:%0A- doomed: create "doomed": HTTP 400 BAD_REQUEST: Secret rejected (requestId req-doomed-1)'
     )

@@ -11,10 +11,8 @@ export function clientFor(standIn: CortexStandIn, apiKey = STAND_IN_API_KEY): Co
     {
       apiUrl: parseApiUrl(standIn.url),
       apiKey,
-      secrets: [],
       maxRetries: 0,
       timeoutMs: 10_000,
-      concurrency: DEFAULTS.concurrency,
       rateLimitPerMinute: DEFAULTS.rateLimitPerMinute
     },
     { dispatcher: new Agent() }

@@ -23,14 +23,14 @@ const results: SecretResult[] = [
 
 describe('outcomes', () => {
   it('groups tags by outcome, sorted', () => {
-    expect(tagsByOutcome(results)).toEqual({ created: ['c_tag', 'z_tag'], updated: ['a_tag'], failed: ['b_tag'] })
+    expect(tagsByOutcome(results)).toEqual({ created: ['c_tag', 'z_tag'], updated: ['a_tag'], deleted: [], failed: ['b_tag'] })
   })
 
   it('lists each failed tag with type, message and requestId', () => {
-    expect(failureMessage(results)).toBe(
+    expect(failureMessage({ results })).toBe(
       '1 of 4 secrets failed:\n- b_tag: create "b_tag": HTTP 400 BAD_REQUEST: Invalid <value> (requestId req-1)'
     )
-    expect(failureMessage(results.filter((r) => r.outcome !== 'failed'))).toBeUndefined()
+    expect(failureMessage({ results: results.filter((r) => r.outcome !== 'failed') })).toBeUndefined()
   })
 })
 
@@ -40,7 +40,7 @@ describe('job summary', () => {
     const html = renderJobSummary({
       run: { trigger: 'release <v1>', repository: 'acme/x', runUrl: 'https://github.com/acme/x/actions/runs/1' },
       cortexHost: 'api.getcortexapp.com',
-      results
+      report: { results, dryRun: false }
     })
     expect(html).toContain('<li>Trigger: release &lt;v1&gt;</li>')
     expect(html).toContain('<td>B &amp; &lt;b&gt;</td><td>failed: create &quot;b_tag&quot;: HTTP 400 BAD_REQUEST: Invalid &lt;value&gt; (requestId req-1)</td>')
@@ -74,8 +74,36 @@ describe('RetryTally', () => {
     expect(tally.describe()).toBe("3 requests retried; waited 1.5 s on Cortex's rate limit (1 × HTTP 429).")
     tally.recordWait(2000, 'paced')
     expect(tally.describe()).toMatch(/; paced 2\.0 s to stay within rate-limit\.$/)
-    const html = renderJobSummary({ run: { trigger: 't', repository: 'r', runUrl: 'u' }, cortexHost: 'h', results, tally })
+    const html = renderJobSummary({ run: { trigger: 't', repository: 'r', runUrl: 'u' }, cortexHost: 'h', report: { results, dryRun: false }, tally })
     expect(html).toContain('<td><code>z_tag</code></td><td>Zed</td><td>created (2 retries)</td>')
     expect(html).toContain('<li>Retries and waits: 3 requests retried;')
+  })
+})
+
+describe('prune and dry run in the summary and the failure message', () => {
+  const run = { trigger: 't', repository: 'r', runUrl: 'u' }
+  it('shows a dry run as a plan', () => {
+    const html = renderJobSummary({
+      run,
+      cortexHost: 'h',
+      report: {
+        dryRun: true,
+        results: [
+          { tag: 'a', name: 'A', outcome: 'created' },
+          { tag: 'b', name: 'B', outcome: 'deleted' }
+        ]
+      }
+    })
+    expect(html).toContain('<h2>Cortex secrets (dry run)</h2>')
+    expect(html).toContain('<p><strong>1</strong> would create, <strong>0</strong> would update, <strong>1</strong> would delete, <strong>0</strong> failed.</p>')
+    expect(html).toContain('<td><code>b</code></td><td>B</td><td>would delete</td>')
+    expect(html).toContain('only read requests were made')
+  })
+  it('says why a prune was skipped', () => {
+    const report = { dryRun: false, results, pruneSkipped: { reason: '1 create or update failed, so nothing was deleted', tags: ['old_1', 'old_2'] } }
+    expect(renderJobSummary({ run, cortexHost: 'h', report })).toContain(
+      '<p><strong>Prune skipped</strong>: 1 create or update failed, so nothing was deleted. Planned deletions: <code>old_1</code>, <code>old_2</code>.</p>'
+    )
+    expect(failureMessage(report)).toMatch(/\nPrune skipped: 1 create or update failed, so nothing was deleted \(2 planned\)\.$/)
   })
 })

@@ -94,4 +94,30 @@ describe('readSettings', () => {
     const s = source({ 'api-key': 'k', 'secrets-file': 'x.yaml' }, { readFile: () => 'a: [\n' })
     expect(errorOf(s)).toMatch(/^Input "secrets-file" is not valid YAML or JSON/)
   })
+
+  it('reads the numeric inputs with their defaults, and names the input when one is out of range', () => {
+    const settings = readSettings(source({ 'api-key': 'k', secrets: 'a: 1' }))
+    expect(settings).toMatchObject({ maxRetries: 5, timeoutMs: 30_000, concurrency: 8, rateLimitPerMinute: 1000, dryRun: false })
+    expect(settings.prune).toBeUndefined()
+    const custom = readSettings(source({ 'api-key': 'k', secrets: 'a: 1', 'max-retries': '0', 'timeout-seconds': '2.5', concurrency: '16', 'rate-limit': '300' }))
+    expect(custom).toMatchObject({ maxRetries: 0, timeoutMs: 2500, concurrency: 16, rateLimitPerMinute: 300 })
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', concurrency: '0' }))).toBe('Input "concurrency" must be a whole number from 1 to 64.')
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', 'max-retries': 'lots' }))).toMatch(/Input "max-retries" must be a whole number/)
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', 'timeout-seconds': '0' }))).toMatch(/Input "timeout-seconds" must be a number of seconds/)
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', 'rate-limit': '-5' }))).toMatch(/Input "rate-limit" must be a whole number/)
+  })
+
+  it('reads prune with its patterns, and dry-run', () => {
+    const settings = readSettings(source({ 'api-key': 'k', secrets: 'a: 1', prune: 'true', 'prune-match': 'ci_*\n!ci_keep', 'dry-run': 'true' }))
+    expect(settings.prune).toEqual({ include: ['ci_*'], exclude: ['ci_keep'] })
+    expect(settings.dryRun).toBe(true)
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', prune: 'true' }))).toMatch(/"prune-match" is required.*'\*'/)
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', prune: 'maybe' }))).toBe('Input "prune" must be true or false.')
+  })
+
+  it('refuses to prune when the input yields no secrets', () => {
+    expect(errorOf(source({ 'api-key': 'k', secrets: '', prune: 'true', 'prune-match': '*' }))).toMatch(
+      /^Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted/
+    )
+  })
 })

@@ -21,7 +21,10 @@ const MAX_DELAY_MS = 30_000
 const MAX_RETRY_AFTER_MS = 300_000
 
 /** The run's Cortex client, built from the settings. */
-export function connect(settings: Settings, options: ConnectOptions = {}): CortexClient {
+export function connect(
+  settings: Pick<Settings, 'apiUrl' | 'apiKey' | 'timeoutMs' | 'maxRetries' | 'rateLimitPerMinute'>,
+  options: ConnectOptions = {}
+): CortexClient {
   const clock = options.clock ?? systemClock
   return new CortexClient({
     baseUrl: settings.apiUrl,

@@ -1,9 +1,9 @@
 import { CortexApiError } from '../cortex/cortex-api-error.ts'
 import type { CortexClient } from '../cortex/cortex-client.ts'
 import { mapConcurrently } from './concurrency.ts'
-import { displayName, type PlannedWrite } from './plan.ts'
+import { displayName, type PlannedDelete, type PlannedWrite } from './plan.ts'
 
-export type Outcome = 'created' | 'updated' | 'failed'
+export type Outcome = 'created' | 'updated' | 'deleted' | 'failed'
 
 export interface SecretResult {
   tag: string
@@ -32,6 +32,24 @@ export async function applyWrites(
       result = { tag: write.secret.tag, name: displayName(write), outcome }
     } catch (error) {
       result = { tag: write.secret.tag, name: displayName(write), outcome: 'failed', error: error as Error }
+    }
+    options.onResult?.(result)
+    return result
+  })
+}
+
+/** Deletes what the plan prunes; a tag already gone (404) counts as deleted. */
+export async function applyDeletions(
+  client: CortexClient,
+  deletions: readonly PlannedDelete[],
+  options: ApplyOptions
+): Promise<SecretResult[]> {
+  return mapConcurrently(deletions, options.concurrency, async ({ tag, name }) => {
+    let result: SecretResult = { tag, name, outcome: 'deleted' }
+    try {
+      await client.delete(tag)
+    } catch (error) {
+      if (!(error instanceof CortexApiError && error.status === 404)) result = { tag, name, outcome: 'failed', error: error as Error }
     }
     options.onResult?.(result)
     return result

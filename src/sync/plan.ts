@@ -22,3 +22,18 @@ export function planUpserts(desired: readonly DesiredSecret[], existing: readonl
 export function displayName(write: PlannedWrite): string {
   return write.secret.name ?? write.currentName ?? write.secret.tag
 }
+
+export interface PlannedDelete {
+  tag: string
+  name: string
+}
+
+/** The workspace secrets the workflow owns (`owns`) that the input no longer names. */
+export function planDeletions(
+  desired: readonly DesiredSecret[],
+  existing: readonly SecretSummary[],
+  owns: (tag: string) => boolean
+): PlannedDelete[] {
+  const wanted = new Set(desired.map((s) => s.tag))
+  return existing.filter((s) => owns(s.tag) && !wanted.has(s.tag)).map((s) => ({ tag: s.tag, name: s.name ?? s.tag }))
+}

@@ -1,0 +1,142 @@
+/** Prune and dry run, end to end against dist/index.js and the stand-in. */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
+import { runAction } from '../../harness/run-action.ts'
+import { expectNoLeak, expectWithinContract } from '../support/expectations.ts'
+
+let standIn: CortexStandIn
+beforeEach(async () => {
+  standIn = await CortexStandIn.start()
+})
+afterEach(async () => {
+  await standIn.close()
+})
+
+/**
+ * 2,500 existing secrets: 1,200 ci_* (of which ci_keep_* are excluded), 800 payments-*,
+ * 500 team_* outside prune-match.
+ */
+function seedWorkspace(): Record<string, string> {
+  const tags = [
+    ...Array.from({ length: 1190 }, (_, i) => `ci_${i}`),
+    ...Array.from({ length: 10 }, (_, i) => `ci_keep_${i}`),
+    ...Array.from({ length: 800 }, (_, i) => `payments-${i}`),
+    ...Array.from({ length: 500 }, (_, i) => `team_${i}`)
+  ]
+  standIn.seed(tags.map((tag) => ({ tag, secret: `old-${tag}` })))
+  return Object.fromEntries(tags.map((tag) => [tag, `old-${tag}`]))
+}
+
+/** The input: keeps ci_0..ci_19 (updated) and payments-0..9, adds two new tags. */
+const INPUT: Record<string, string> = {
+  ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`ci_${i}`, `new-ci-${i}-d00d`])),
+  ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`payments-${i}`, `new-pay-${i}-d00d`])),
+  ci_brand_new: 'brand-new-ci-d00d',
+  team_new: 'brand-new-team-d00d'
+}
+const PRUNE_MATCH = 'ci_*, payments-*\n!ci_keep_*'
+
+function runWith(inputs: Record<string, string>, values = INPUT) {
+  const secrets = Object.entries(values).map(([tag, value]) => `${tag}: ${value}`).join('\n')
+  // ~2,000 requests: beyond the default 1,000 a minute the run would (rightly) wait a minute.
+  const unpaced = { 'rate-limit': '100000' }
+  return runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets, ...unpaced, ...inputs } })
+}
+
+const json = (text: string | undefined): string[] => JSON.parse(text ?? 'null') as string[]
+
+describe('prune', () => {
+  it('deletes exactly the owned tags not in the input, across three list pages, in N + 3 + D requests', async () => {
+    const before = seedWorkspace()
+    const run = await runWith({ prune: 'true', 'prune-match': PRUNE_MATCH })
+    expect(run.exitCode).toBe(0)
+
+    const expectedDeleted = Object.keys(before).filter(
+      (tag) => (tag.startsWith('ci_') || tag.startsWith('payments-')) && !tag.startsWith('ci_keep_') && !(tag in INPUT)
+    )
+    expect(expectedDeleted).toHaveLength(1170 + 790)
+    expect(json(run.outputs.deleted)).toEqual([...expectedDeleted].sort())
+    expect(json(run.outputs.created)).toEqual(['ci_brand_new', 'team_new'])
+    expect(json(run.outputs.updated)).toHaveLength(30)
+
+    const expectedAfter: Record<string, string> = {}
+    for (const [tag, value] of Object.entries(before)) if (!expectedDeleted.includes(tag)) expectedAfter[tag] = value
+    Object.assign(expectedAfter, INPUT)
+    expect(standIn.values()).toEqual(expectedAfter)
+    // team_* is outside prune-match and ci_keep_* is excluded: untouched
+    expect(Object.keys(standIn.values()).filter((t) => t.startsWith('team_'))).toHaveLength(501)
+    expect(Object.keys(standIn.values()).filter((t) => t.startsWith('ci_keep_'))).toHaveLength(10)
+
+    const n = Object.keys(INPUT).length
+    const d = expectedDeleted.length
+    expect(standIn.requestsWith('GET').map((r) => r.query.page)).toEqual(['0', '1', '2'])
+    expect(standIn.requests.length).toBeLessThanOrEqual(n + 3 + d)
+    expect(standIn.requests).toHaveLength(n + 3 + d)
+    expect(run.summary).toContain('<strong>2</strong> created, <strong>30</strong> updated, <strong>1960</strong> deleted, <strong>0</strong> failed.')
+    expect(run.summary).toContain('<tr><td><code>ci_100</code></td><td>ci_100</td><td>deleted</td></tr>')
+    expectWithinContract(standIn)
+    expectNoLeak(run, Object.values(INPUT))
+  })
+})
+
+describe('prune guards', () => {
+  it('refuses to prune when the input yields no secrets, before any request', async () => {
+    seedWorkspace()
+    const run = await runWith({ prune: 'true', 'prune-match': '*' }, {})
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requests).toHaveLength(0)
+    expect(standIn.secrets.size).toBe(2500)
+    expect(run.stdout).toMatch(/^::error::Refusing to prune: "secrets" and "secrets-file" yield no secrets/m)
+  })
+
+  it('needs prune-match, and says to write * for the whole workspace', async () => {
+    const run = await runWith({ prune: 'true' })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requests).toHaveLength(0)
+    expect(run.stdout).toMatch(/^::error::Input "prune-match" is required when "prune" is true.*Write '\*' to own the whole workspace\./m)
+  })
+
+  it('deletes nothing when a create or update failed, and says why', async () => {
+    seedWorkspace()
+    standIn.options.intercept = (r) =>
+      r.method === 'PUT' && r.path.endsWith('/ci_3') ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Rejected', requestId: 'req-x' } } : undefined
+    const run = await runWith({ prune: 'true', 'prune-match': PRUNE_MATCH })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requestsWith('DELETE')).toHaveLength(0)
+    expect(standIn.secrets.size).toBe(2502)
+    expect(run.outputs.deleted).toBe('[]')
+    expect(run.outputs.failed).toBe('["ci_3"]')
+    expect(run.stdout).toMatch(/^::warning::Prune skipped: 1 create or update failed, so nothing was deleted\.$/m)
+    expect(run.stdout).toMatch(/%0APrune skipped: 1 create or update failed, so nothing was deleted \(1960 planned\)\.$/m)
+    expect(run.summary).toContain('<p><strong>Prune skipped</strong>: 1 create or update failed, so nothing was deleted.')
+    expectNoLeak(run, Object.values(INPUT))
+  })
+})
+
+describe('dry run', () => {
+  it('makes only read requests, and its plan is what the real run then does', async () => {
+    seedWorkspace()
+    const dry = await runWith({ prune: 'true', 'prune-match': PRUNE_MATCH, 'dry-run': 'true' })
+    expect(dry.exitCode).toBe(0)
+    expect(standIn.requests.filter((r) => r.method !== 'GET')).toHaveLength(0)
+    expect(standIn.requests).toHaveLength(3)
+    expect(dry.summary).toContain('<h2>Cortex secrets (dry run)</h2>')
+    expect(dry.summary).toContain('<strong>2</strong> would create, <strong>30</strong> would update, <strong>1960</strong> would delete')
+    expect(dry.summary).toContain('<tr><td><code>ci_brand_new</code></td><td>ci_brand_new</td><td>would create</td></tr>')
+    expect(dry.stdout).toMatch(/^• ci_100: would delete \(ci_100\)$/m)
+    expect(dry.stdout).toMatch(/^• ci_0: would update \(ci_0\)$/m)
+    expectNoLeak(dry, Object.values(INPUT))
+
+    const planned = (outcome: string) => [...dry.stdout.matchAll(new RegExp(`^• (\\S+): would ${outcome} `, 'gm'))].map((m) => m[1]).sort()
+    standIn.requests.length = 0
+    const real = await runWith({ prune: 'true', 'prune-match': PRUNE_MATCH })
+    expect(real.exitCode).toBe(0)
+    expect(real.outputs).toEqual(dry.outputs)
+    const done = (method: string) =>
+      standIn.requestsWith(method).map((r) => (method === 'POST' ? (JSON.parse(r.rawBody) as { tag: string }).tag : decodeURIComponent(r.path.split('/').pop() ?? ''))).sort()
+    expect(done('POST')).toEqual(planned('create'))
+    expect(done('PUT')).toEqual(planned('update'))
+    expect(done('DELETE')).toEqual(planned('delete'))
+    expect(json(real.outputs.deleted)).toEqual(planned('delete'))
+  })
+})

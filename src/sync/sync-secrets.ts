@@ -1,0 +1,59 @@
+import type { CortexClient } from '../cortex/cortex-client.ts'
+import type { DesiredSecret } from '../inputs/secret-spec.ts'
+import { applyDeletions, applyWrites, type ApplyOptions, type SecretResult } from './apply.ts'
+import { displayName, planDeletions, planUpserts } from './plan.ts'
+
+export interface SyncOptions extends ApplyOptions {
+  /** Prune: which workspace tags the workflow owns. Absent: nothing is deleted. */
+  owns?: (tag: string) => boolean
+  /** Only the list is requested; the results say what a real run would do. */
+  dryRun: boolean
+}
+
+export interface SyncReport {
+  results: SecretResult[]
+  dryRun: boolean
+  /** Deletions planned but not made, and why. */
+  pruneSkipped?: { reason: string; tags: string[] }
+}
+
+/**
+ * One run: list the workspace once, create or update every input secret,
+ * then, only if every write landed, delete the owned secrets the input no
+ * longer names. If the list fails, every input secret is reported failed
+ * with that reason: none is left unaccounted for.
+ */
+export async function syncSecrets(client: CortexClient, secrets: readonly DesiredSecret[], options: SyncOptions): Promise<SyncReport> {
+  const report = (results: SecretResult[], extra: Partial<SyncReport> = {}): SyncReport => ({ results, dryRun: options.dryRun, ...extra })
+  const notify = (results: SecretResult[]): SecretResult[] => {
+    results.forEach((r) => options.onResult?.(r))
+    return results
+  }
+
+  let existing
+  try {
+    existing = await client.listAll()
+  } catch (error) {
+    return report(notify(secrets.map((s) => ({ tag: s.tag, name: s.name ?? s.tag, outcome: 'failed', error: error as Error }))))
+  }
+  const writes = planUpserts(secrets, existing)
+  const deletions = options.owns ? planDeletions(secrets, existing, options.owns) : []
+
+  if (options.dryRun) {
+    return report(
+      notify([
+        ...writes.map((w): SecretResult => ({ tag: w.secret.tag, name: displayName(w), outcome: w.action === 'create' ? 'created' : 'updated' })),
+        ...deletions.map((d): SecretResult => ({ ...d, outcome: 'deleted' }))
+      ])
+    )
+  }
+
+  const written = await applyWrites(client, writes, options)
+  const failures = written.filter((r) => r.outcome === 'failed').length
+  if (deletions.length === 0) return report(written)
+  if (failures > 0) {
+    const reason = `${failures} ${failures === 1 ? 'create or update' : 'creates or updates'} failed, so nothing was deleted`
+    return report(written, { pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort() } })
+  }
+  return report([...written, ...(await applyDeletions(client, deletions, options))])
+}
