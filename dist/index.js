@@ -107459,7 +107459,13 @@ class CortexClient {
     }
     async create(secret) {
         const body = { name: secret.name, secret: secret.value, tag: secret.tag };
-        return (await this.#send({ operation: 'create', method: 'POST', path: 'api/v1/secrets', tag: secret.tag, body }));
+        return (await this.#send({
+            operation: 'create',
+            method: 'POST',
+            path: 'api/v1/secrets',
+            tag: secret.tag,
+            body
+        }));
     }
     /** Sends `name` only when given, so an update never renames a secret by accident. */
     async update(tag, change) {
@@ -107476,7 +107482,9 @@ class CortexClient {
         const { result, verdict, attempts } = await sendWithRetries(() => this.#attempt(call.method, url, body), retryPolicy, gate, (event) => onRetry?.({ ...event, operation: call.operation, tag: call.tag }));
         const where = { operation: call.operation, tag: call.tag, attempts };
         if ('error' in result) {
-            const detail = result.code === TIMEOUT_CODE ? `no response within ${this.#options.timeoutMs / 1000} s` : 'the connection failed before a response arrived';
+            const detail = result.code === TIMEOUT_CODE
+                ? `no response within ${this.#options.timeoutMs / 1000} s`
+                : 'the connection failed before a response arrived';
             throw new CortexApiError({ ...where, type: result.code, detail }, { cause: result.error });
         }
         if (verdict.kind === 'success') {
@@ -107486,7 +107494,11 @@ class CortexClient {
                 return JSON.parse(result.text);
             }
             catch {
-                throw new CortexApiError({ ...where, status: result.status, detail: `a ${result.text.length}-character success body that is not JSON` });
+                throw new CortexApiError({
+                    ...where,
+                    status: result.status,
+                    detail: `a ${result.text.length}-character success body that is not JSON`
+                });
             }
         }
         const error = new CortexApiError({ ...where, status: result.status, ...readErrorBody(result.text) });
@@ -107496,7 +107508,13 @@ class CortexClient {
             throw refused;
         }
         if (verdict.reason)
-            throw new CortexApiError({ ...where, status: result.status, type: error.type, detail: verdict.reason, requestId: error.requestId });
+            throw new CortexApiError({
+                ...where,
+                status: result.status,
+                type: error.type,
+                detail: verdict.reason,
+                requestId: error.requestId
+            });
         throw error;
     }
     async #attempt(method, url, body) {
@@ -107664,7 +107682,12 @@ const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
-const PLANNED = { created: 'would create', updated: 'would update', deleted: 'would delete', failed: 'failed' };
+const PLANNED = {
+    created: 'would create',
+    updated: 'would update',
+    deleted: 'would delete',
+    failed: 'failed'
+};
 function resultCell(result, dryRun, tally) {
     const retries = tally?.retriesFor(result.tag) ?? 0;
     const note = retries > 0 ? ` (${retries} ${retries === 1 ? 'retry' : 'retries'})` : '';
@@ -107685,9 +107708,13 @@ function renderJobSummary({ run, cortexHost, report, tally }) {
         .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
         .map((r) => `<tr><td><code>${escapeHtml(r.tag)}</code></td><td>${escapeHtml(r.name)}</td><td>${escapeHtml(resultCell(r, dryRun, tally))}</td></tr>`);
     const notes = [
-        ...(dryRun ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>'] : []),
+        ...(dryRun
+            ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>']
+            : []),
         ...(pruneSkipped
-            ? [`<p><strong>Prune skipped</strong>: ${escapeHtml(pruneSkipped.reason)}. Planned deletions: ${pruneSkipped.tags.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}.</p>`]
+            ? [
+                `<p><strong>Prune skipped</strong>: ${escapeHtml(pruneSkipped.reason)}. Planned deletions: ${pruneSkipped.tags.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}.</p>`
+            ]
             : [])
     ];
     return [
@@ -108080,7 +108107,7 @@ function readSecretNode(node, tag, origin) {
             }
             fields[field] = value === null ? '' : scalarText(value, tag, origin, field);
         }
-        if (('value' in fields) === ('env' in fields)) {
+        if ('value' in fields === 'env' in fields) {
             throw new InputError(`Tag "${tag}" (${origin}): give exactly one of "value" and "env".`);
         }
         if ('name' in fields && fields.name === '') {
@@ -108135,7 +108162,9 @@ function readSettings(source) {
     const concurrency = parseWholeNumber(text('concurrency', settings_DEFAULTS.concurrency), 'concurrency', 1, 64);
     const rateLimitPerMinute = parseWholeNumber(text('rate-limit', settings_DEFAULTS.rateLimitPerMinute), 'rate-limit', 1, 1_000_000);
     const dryRun = parseBoolean(source.getInput('dry-run').trim() || 'false', 'dry-run');
-    const prune = parseBoolean(source.getInput('prune').trim() || 'false', 'prune') ? parsePruneMatch(source.getInput('prune-match')) : undefined;
+    const prune = parseBoolean(source.getInput('prune').trim() || 'false', 'prune')
+        ? parsePruneMatch(source.getInput('prune-match'))
+        : undefined;
     const specs = parseSecretsMapping(source.getInput('secrets'), 'secrets');
     const file = source.getInput('secrets-file').trim();
     if (file !== '')
@@ -108277,7 +108306,11 @@ async function upsert(client, write) {
  * with that reason: none is left unaccounted for.
  */
 async function syncSecrets(client, secrets, options) {
-    const report = (results, extra = {}) => ({ results, dryRun: options.dryRun, ...extra });
+    const report = (results, extra = {}) => ({
+        results,
+        dryRun: options.dryRun,
+        ...extra
+    });
     const notify = (results) => {
         results.forEach((r) => options.onResult?.(r));
         return results;
@@ -108293,7 +108326,11 @@ async function syncSecrets(client, secrets, options) {
     const deletions = options.owns ? planDeletions(secrets, existing, options.owns) : [];
     if (options.dryRun) {
         return report(notify([
-            ...writes.map((w) => ({ tag: w.secret.tag, name: displayName(w), outcome: w.action === 'create' ? 'created' : 'updated' })),
+            ...writes.map((w) => ({
+                tag: w.secret.tag,
+                name: displayName(w),
+                outcome: w.action === 'create' ? 'created' : 'updated'
+            })),
             ...deletions.map((d) => ({ ...d, outcome: 'deleted' }))
         ]));
     }

@@ -4,7 +4,13 @@
  * recorded. Tests, the demo and the benchmark start it on 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
 export interface StoredSecret {
@@ -29,9 +35,7 @@ export interface RecordedRequest {
 
 /** A canned answer from a fault hook, instead of the normal handling. */
 export type InterceptReply =
-  | { status: number; headers?: Record<string, string>; body?: unknown }
-  | { hang: true }
-  | { reset: true }
+  { status: number; headers?: Record<string, string>; body?: unknown } | { hang: true } | { reset: true }
 
 export interface StandInOptions {
   /** The key requests must carry as `Authorization: Bearer <key>`. */
@@ -105,7 +109,8 @@ export class CortexStandIn {
 
   /** Adds secrets as if created earlier, without recording requests. */
   seed(secrets: Iterable<{ tag: string; name?: string; secret: string }>): void {
-    for (const s of secrets) this.secrets.set(s.tag, { id: newId(), tag: s.tag, name: s.name ?? s.tag, secret: s.secret })
+    for (const s of secrets)
+      this.secrets.set(s.tag, { id: newId(), tag: s.tag, name: s.name ?? s.tag, secret: s.secret })
   }
 
   /** The stored values by tag: what a test compares byte for byte. */
@@ -266,7 +271,8 @@ function parseBody(raw: string): Record<string, unknown> {
 
 function integerParam(query: Record<string, string>, name: string): number {
   const text = query[name]
-  if (text === undefined || !/^-?\d+$/.test(text)) throw new HttpError(400, 'BAD_REQUEST', `${name} is required and must be an integer`)
+  if (text === undefined || !/^-?\d+$/.test(text))
+    throw new HttpError(400, 'BAD_REQUEST', `${name} is required and must be an integer`)
   return Number(text)
 }
 

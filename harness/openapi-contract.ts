@@ -80,7 +80,8 @@ export class OpenApiContract {
       }
     }
     const known = new Set((operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name))
-    for (const name of Object.keys(r.query)) if (!known.has(name)) problems.push(`${where}: unknown query parameter ${name}`)
+    for (const name of Object.keys(r.query))
+      if (!known.has(name)) problems.push(`${where}: unknown query parameter ${name}`)
 
     const bodySpec = operation.requestBody?.content['application/json']
     if (bodySpec) {

@@ -28,8 +28,17 @@ await standIn.close()
 const rule = (title: string) => `\n── ${title} ${'─'.repeat(Math.max(0, 60 - title.length))}\n`
 process.stdout.write(rule('step log (stdout)') + run.stdout)
 if (run.stderr) process.stdout.write(rule('stderr') + run.stderr)
-process.stdout.write(rule('outputs') + Object.entries(run.outputs).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+process.stdout.write(
+  rule('outputs') +
+    Object.entries(run.outputs)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') +
+    '\n'
+)
 process.stdout.write(rule('job summary (GITHUB_STEP_SUMMARY)') + run.summary)
-process.stdout.write(rule('stand-in') + `${standIn.requests.length} requests: ${standIn.requests.map((r) => `${r.method} ${r.path} ${r.status}`).join(', ')}\n`)
+process.stdout.write(
+  rule('stand-in') +
+    `${standIn.requests.length} requests: ${standIn.requests.map((r) => `${r.method} ${r.path} ${r.status}`).join(', ')}\n`
+)
 process.stdout.write(`exit code ${run.exitCode}\n`)
 process.exitCode = run.exitCode ?? 1

@@ -29,7 +29,9 @@ export async function run(): Promise<void> {
         const subject = event.tag === undefined ? event.operation : `${event.operation} "${event.tag}"`
         core.debug(`retry ${event.attempt} of ${subject} in ${event.delayMs} ms after ${event.reason}`)
         if (event.pause === 'new') {
-          core.warning(`Cortex rate limit reached (HTTP 429): all requests wait ${(event.delayMs / 1000).toFixed(1)} s.`)
+          core.warning(
+            `Cortex rate limit reached (HTTP 429): all requests wait ${(event.delayMs / 1000).toFixed(1)} s.`
+          )
         }
       },
       onWait: (ms, reason) => tally.recordWait(ms, reason)
@@ -37,7 +39,9 @@ export async function run(): Promise<void> {
 
     const { dryRun } = settings
     const mode = dryRun ? 'Dry run: planning' : 'Pushing'
-    core.info(`${mode} ${settings.secrets.length} secrets to ${settings.apiUrl.host}${settings.prune ? ', pruning owned tags' : ''}`)
+    core.info(
+      `${mode} ${settings.secrets.length} secrets to ${settings.apiUrl.host}${settings.prune ? ', pruning owned tags' : ''}`
+    )
     const report = await syncSecrets(client, settings.secrets, {
       concurrency: settings.concurrency,
       dryRun,
@@ -56,7 +60,9 @@ export async function run(): Promise<void> {
     const failure = failureMessage(report)
     if (failure) throw new Error(failure)
     const verb = dryRun ? 'would be ' : ''
-    core.info(`Done: ${tags.created.length} ${verb}created, ${tags.updated.length} ${verb}updated, ${tags.deleted.length} ${verb}deleted.`)
+    core.info(
+      `Done: ${tags.created.length} ${verb}created, ${tags.updated.length} ${verb}updated, ${tags.deleted.length} ${verb}deleted.`
+    )
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   }

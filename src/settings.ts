@@ -52,7 +52,8 @@ export interface SettingsSource {
 
 export function readSettings(source: SettingsSource): Settings {
   const apiKey = source.getInput('api-key').trim()
-  if (apiKey === '') throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.')
+  if (apiKey === '')
+    throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.')
   source.maskValue(apiKey)
 
   const apiUrl = parseApiUrl(source.getInput('api-url').trim() || DEFAULTS.apiUrl)
@@ -60,9 +61,16 @@ export function readSettings(source: SettingsSource): Settings {
   const maxRetries = parseWholeNumber(text('max-retries', DEFAULTS.maxRetries), 'max-retries', 0, 20)
   const timeoutMs = parseSeconds(text('timeout-seconds', DEFAULTS.timeoutSeconds), 'timeout-seconds', 600) * 1000
   const concurrency = parseWholeNumber(text('concurrency', DEFAULTS.concurrency), 'concurrency', 1, 64)
-  const rateLimitPerMinute = parseWholeNumber(text('rate-limit', DEFAULTS.rateLimitPerMinute), 'rate-limit', 1, 1_000_000)
+  const rateLimitPerMinute = parseWholeNumber(
+    text('rate-limit', DEFAULTS.rateLimitPerMinute),
+    'rate-limit',
+    1,
+    1_000_000
+  )
   const dryRun = parseBoolean(source.getInput('dry-run').trim() || 'false', 'dry-run')
-  const prune = parseBoolean(source.getInput('prune').trim() || 'false', 'prune') ? parsePruneMatch(source.getInput('prune-match')) : undefined
+  const prune = parseBoolean(source.getInput('prune').trim() || 'false', 'prune')
+    ? parsePruneMatch(source.getInput('prune-match'))
+    : undefined
 
   const specs: SecretSpec[] = parseSecretsMapping(source.getInput('secrets'), 'secrets')
   const file = source.getInput('secrets-file').trim()

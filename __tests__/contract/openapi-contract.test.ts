@@ -23,7 +23,10 @@ afterEach(async () => {
 function expectAllWithinContract(): void {
   expect(standIn.requests.length).toBeGreaterThan(0)
   for (const r of standIn.requests) {
-    expect({ request: `${r.method} ${r.path}`, problems: [...contract.requestProblems(r), ...contract.responseProblems(r)] }).toEqual({
+    expect({
+      request: `${r.method} ${r.path}`,
+      problems: [...contract.requestProblems(r), ...contract.responseProblems(r)]
+    }).toEqual({
       request: `${r.method} ${r.path}`,
       problems: []
     })
@@ -33,15 +36,30 @@ function expectAllWithinContract(): void {
 describe('the contract checker', () => {
   it('catches what breaks the contract', () => {
     const base = { headers: { 'content-type': 'application/json' }, query: {}, rawBody: '', responseBody: '' }
-    expect(contract.requestProblems({ ...base, method: 'GET', path: '/api/v1/secrets', status: 200, query: { page: '0' } })).toEqual([
-      'listAllSecrets: required query parameter pageSize missing'
+    expect(
+      contract.requestProblems({ ...base, method: 'GET', path: '/api/v1/secrets', status: 200, query: { page: '0' } })
+    ).toEqual(['listAllSecrets: required query parameter pageSize missing'])
+    expect(
+      contract.requestProblems({
+        ...base,
+        method: 'POST',
+        path: '/api/v1/secrets',
+        status: 200,
+        rawBody: '{"tag":"a","name":"a","value":"x"}'
+      })
+    ).toEqual(expect.arrayContaining(["createSecret request body: / must have required property 'secret'"]))
+    expect(contract.responseProblems({ ...base, method: 'POST', path: '/api/v1/secrets', status: 201 })).toEqual([
+      'createSecret 201: status not documented'
     ])
     expect(
-      contract.requestProblems({ ...base, method: 'POST', path: '/api/v1/secrets', status: 200, rawBody: '{"tag":"a","name":"a","value":"x"}' })
-    ).toEqual(expect.arrayContaining(["createSecret request body: / must have required property 'secret'"]))
-    expect(contract.responseProblems({ ...base, method: 'POST', path: '/api/v1/secrets', status: 201 })).toEqual(['createSecret 201: status not documented'])
-    expect(
-      contract.responseProblems({ ...base, method: 'GET', path: '/api/v1/secrets/x', status: 200, responseContentType: 'application/json', responseBody: '{"tag":"x"}' })
+      contract.responseProblems({
+        ...base,
+        method: 'GET',
+        path: '/api/v1/secrets/x',
+        status: 200,
+        responseContentType: 'application/json',
+        responseBody: '{"tag":"x"}'
+      })
     ).toEqual(["getSecret 200 body: / must have required property 'id'"])
   })
 })
@@ -59,7 +77,10 @@ describe('stand-in and client, within the contract', () => {
     await client.update('ci_token', { value: 'v3', name: 'Renamed' })
     expect(standIn.secrets.get('ci_token')).toMatchObject({ name: 'Renamed', secret: 'v3' })
     await expect(client.update('absent', { value: 'x' })).rejects.toMatchObject({ status: 404, type: 'NOT_FOUND' })
-    await expect(client.create({ tag: 'bad.tag', name: 'x', value: 'x' })).rejects.toMatchObject({ status: 400, type: 'BAD_REQUEST' })
+    await expect(client.create({ tag: 'bad.tag', name: 'x', value: 'x' })).rejects.toMatchObject({
+      status: 400,
+      type: 'BAD_REQUEST'
+    })
     await client.delete('ci_token')
     await expect(client.delete('ci_token')).rejects.toMatchObject({ status: 404 })
     expect(await client.listAll()).toEqual([])
@@ -90,16 +111,24 @@ describe('stand-in and client, within the contract', () => {
 
   it('refuses a create of an existing tag with 409 CONFLICT, or 400 when so configured', async () => {
     standIn.seed([{ tag: 'taken', secret: 'x' }])
-    await expect(clientFor(standIn).create({ tag: 'taken', name: 'n', value: 'y' })).rejects.toMatchObject({ status: 409, type: 'CONFLICT' })
+    await expect(clientFor(standIn).create({ tag: 'taken', name: 'n', value: 'y' })).rejects.toMatchObject({
+      status: 409,
+      type: 'CONFLICT'
+    })
     await standIn.close()
     standIn = await CortexStandIn.start({ conflictStatus: 400 })
     standIn.seed([{ tag: 'taken', secret: 'x' }])
-    await expect(clientFor(standIn).create({ tag: 'taken', name: 'n', value: 'y' })).rejects.toMatchObject({ status: 400, type: 'BAD_REQUEST' })
+    await expect(clientFor(standIn).create({ tag: 'taken', name: 'n', value: 'y' })).rejects.toMatchObject({
+      status: 400,
+      type: 'BAD_REQUEST'
+    })
     expect(standIn.secrets.get('taken')?.secret).toBe('x')
   })
 
   it('answers a wrong key with 401, which the client reports as a refused key', async () => {
-    const error = await clientFor(standIn, 'wrong').listPage(0).catch((e: unknown) => e)
+    const error = await clientFor(standIn, 'wrong')
+      .listPage(0)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiKeyRefusedError)
     expect((error as Error).message).toMatch(
       /^Cortex refused the API key with HTTP 401: the key is invalid or expired \(requestId [0-9a-f]{16}\)\. The run stopped\.$/

@@ -18,16 +18,56 @@ afterAll(async () => {
 const SECRET = 'hunter2-s3cr3t-value'
 
 const cases: Array<[string, Record<string, string>, Record<string, string>, RegExp]> = [
-  ['a YAML syntax error', { secrets: `ok: ${SECRET}\nbad: "${SECRET}\n` }, {}, /Input "secrets" is not valid YAML or JSON: \w+ at line \d+, column \d+/],
-  ['a tag with a dot', { secrets: `"bad.tag": ${SECRET}` }, {}, /Input "secrets", line 1, column 1: the key is not a valid Cortex tag/],
-  ['a duplicate tag', { secrets: `a: ${SECRET}\na: ${SECRET}-2` }, {}, /Tag "a" is defined twice: secrets line 1 and secrets line 2/],
-  ['an empty value', { secrets: `a: ${SECRET}\nmissing: ''` }, {}, /Tag "missing" \(secrets line 2\) has an empty value. A GitHub secret that does not exist/],
-  ['env: naming an unset variable', { secrets: `a:\n  env: NOT_SET` }, {}, /Tag "a" \(secrets line 1\): environment variable "NOT_SET" is unset or empty/],
-  ['an unknown key in the object form', { secrets: `a:\n  vaule: ${SECRET}` }, {}, /Tag "a" \(secrets line 1\): unknown key in the object form/],
-  ['a value YAML would change', { secrets: `a: &${SECRET}` }, {}, /Tag "a" \(secrets line 1\): "value" starts with a YAML tag \(!\) or anchor \(&\)/],
+  [
+    'a YAML syntax error',
+    { secrets: `ok: ${SECRET}\nbad: "${SECRET}\n` },
+    {},
+    /Input "secrets" is not valid YAML or JSON: \w+ at line \d+, column \d+/
+  ],
+  [
+    'a tag with a dot',
+    { secrets: `"bad.tag": ${SECRET}` },
+    {},
+    /Input "secrets", line 1, column 1: the key is not a valid Cortex tag/
+  ],
+  [
+    'a duplicate tag',
+    { secrets: `a: ${SECRET}\na: ${SECRET}-2` },
+    {},
+    /Tag "a" is defined twice: secrets line 1 and secrets line 2/
+  ],
+  [
+    'an empty value',
+    { secrets: `a: ${SECRET}\nmissing: ''` },
+    {},
+    /Tag "missing" \(secrets line 2\) has an empty value. A GitHub secret that does not exist/
+  ],
+  [
+    'env: naming an unset variable',
+    { secrets: `a:\n  env: NOT_SET` },
+    {},
+    /Tag "a" \(secrets line 1\): environment variable "NOT_SET" is unset or empty/
+  ],
+  [
+    'an unknown key in the object form',
+    { secrets: `a:\n  vaule: ${SECRET}` },
+    {},
+    /Tag "a" \(secrets line 1\): unknown key in the object form/
+  ],
+  [
+    'a value YAML would change',
+    { secrets: `a: &${SECRET}` },
+    {},
+    /Tag "a" \(secrets line 1\): "value" starts with a YAML tag \(!\) or anchor \(&\)/
+  ],
   ['no secrets at all', { secrets: '' }, {}, /No secrets to push/],
   ['a missing api-key', { 'api-key': '', secrets: `a: ${SECRET}` }, {}, /Input "api-key" is required/],
-  ['a missing secrets-file', { 'secrets-file': 'no/such/file.env', secrets: `a: ${SECRET}` }, {}, /Input "secrets-file": cannot read "no\/such\/file.env" \(ENOENT\)/]
+  [
+    'a missing secrets-file',
+    { 'secrets-file': 'no/such/file.env', secrets: `a: ${SECRET}` },
+    {},
+    /Input "secrets-file": cannot read "no\/such\/file.env" \(ENOENT\)/
+  ]
 ]
 
 describe('bad input', () => {
@@ -47,17 +87,25 @@ describe('bad input', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'huge-')), 'secrets.yml')
     writeFileSync(file, `small: ${SECRET}\nhuge: ${SECRET.repeat(100_000)}\n`)
     standIn.requests.length = 0
-    const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, 'secrets-file': file } })
+    const run = await runAction({
+      inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, 'secrets-file': file }
+    })
     expect(run.exitCode).toBe(1)
     expect(standIn.requests).toHaveLength(0)
-    expect(run.stdout).toMatch(/^::error::Tag "huge" \(secrets-file line 2\) is too large: its request body would exceed Cortex's 2 MB limit/m)
+    expect(run.stdout).toMatch(
+      /^::error::Tag "huge" \(secrets-file line 2\) is too large: its request body would exceed Cortex's 2 MB limit/m
+    )
     expectNoLeak(run, [SECRET])
   })
 
   it('refuses plain http to a host that is not loopback, before any request', async () => {
-    const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': 'http://cortex.example.com', secrets: `a: ${SECRET}` } })
+    const run = await runAction({
+      inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': 'http://cortex.example.com', secrets: `a: ${SECRET}` }
+    })
     expect(run.exitCode).toBe(1)
-    expect(run.stdout).toMatch(/^::error::Input "api-url" uses plain http:\/\/ for cortex.example.com; the API key is only sent over https:\/\//m)
+    expect(run.stdout).toMatch(
+      /^::error::Input "api-url" uses plain http:\/\/ for cortex.example.com; the API key is only sent over https:\/\//m
+    )
     expectNoLeak(run, [SECRET, STAND_IN_API_KEY])
   })
 })

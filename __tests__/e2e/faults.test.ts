@@ -27,9 +27,19 @@ function secretsOf(count: number, prefix = 'svc'): Record<string, string> {
   return Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}_${i}`, `${prefix}-value-${i}-c0ffee`]))
 }
 
-function push(values: Record<string, string>, inputs: Record<string, string> = {}, extra: Partial<RunActionOptions> = {}) {
-  const secrets = Object.entries(values).map(([tag, value]) => `${tag}: ${value}`).join('\n')
-  return runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets, ...inputs }, debug: true, ...extra })
+function push(
+  values: Record<string, string>,
+  inputs: Record<string, string> = {},
+  extra: Partial<RunActionOptions> = {}
+) {
+  const secrets = Object.entries(values)
+    .map(([tag, value]) => `${tag}: ${value}`)
+    .join('\n')
+  return runAction({
+    inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets, ...inputs },
+    debug: true,
+    ...extra
+  })
 }
 
 const statuses = () => standIn.requests.map((r) => r.status)
@@ -44,11 +54,15 @@ describe('rate limit (token bucket, 429 with Retry-After)', () => {
     const limited = statuses().filter((s) => s === 429).length
     expect(limited).toBeGreaterThan(0)
     // After a 429 every request waits for the pause: at most `concurrency` (8) are refused per pause.
-    const pauses = (run.stdout.match(/^::warning::Cortex rate limit reached \(HTTP 429\): all requests wait 1\.0 s\.$/gm) ?? []).length
+    const pauses = (
+      run.stdout.match(/^::warning::Cortex rate limit reached \(HTTP 429\): all requests wait 1\.0 s\.$/gm) ?? []
+    ).length
     expect(pauses).toBeGreaterThan(0)
     expect(limited).toBeLessThanOrEqual(pauses * 8)
     expect(run.stdout).toMatch(/^::debug::retry 1 of create "svc_\d+" in 1000 ms after HTTP 429$/m)
-    expect(run.summary).toMatch(/<li>Retries and waits: \d+ requests retried; waited \d+\.\d s on Cortex&#39;s rate limit \(\d+ × HTTP 429\)(; paced \d+\.\d s to stay within rate-limit)?\.<\/li>/)
+    expect(run.summary).toMatch(
+      /<li>Retries and waits: \d+ requests retried; waited \d+\.\d s on Cortex&#39;s rate limit \(\d+ × HTTP 429\)(; paced \d+\.\d s to stay within rate-limit)?\.<\/li>/
+    )
     expectWithinContract(standIn)
     expectNoLeak(run, Object.values(values))
   })
@@ -65,7 +79,8 @@ describe('transient faults', () => {
       if (faulted.has(key)) return undefined
       count++
       faulted.add(key)
-      if (count % 3 === 0) return { status: 503, headers: { 'content-type': 'text/html' }, body: '<html>Service Unavailable</html>' }
+      if (count % 3 === 0)
+        return { status: 503, headers: { 'content-type': 'text/html' }, body: '<html>Service Unavailable</html>' }
       if (count % 7 === 0) return { reset: true }
       // A create that lands and then loses its connection: the retry is told "already exists".
       if (count % 11 === 0 && r.method === 'POST') {
@@ -81,7 +96,9 @@ describe('transient faults', () => {
     expect(run.exitCode).toBe(0)
     expect(standIn.values()).toEqual(values)
     expect(JSON.parse(run.outputs.failed ?? '')).toEqual([])
-    expect([...JSON.parse(run.outputs.created ?? ''), ...JSON.parse(run.outputs.updated ?? '')].sort()).toEqual(Object.keys(values).sort())
+    expect([...JSON.parse(run.outputs.created ?? ''), ...JSON.parse(run.outputs.updated ?? '')].sort()).toEqual(
+      Object.keys(values).sort()
+    )
     expect(statuses().filter((s) => s === 503).length).toBeGreaterThan(0)
     expect(run.stdout).toMatch(/after HTTP 503$/m)
     expect(run.stdout).toMatch(/after (ECONNRESET|UND_ERR_SOCKET)$/m)
@@ -92,17 +109,22 @@ describe('transient faults', () => {
 
   it('reports a 503 that never clears with status and body length, not the body', async () => {
     standIn.options.intercept = (r) =>
-      r.method === 'POST' ? { status: 503, headers: { 'content-type': 'text/html' }, body: '<html>maintenance</html>' } : undefined
+      r.method === 'POST'
+        ? { status: 503, headers: { 'content-type': 'text/html' }, body: '<html>maintenance</html>' }
+        : undefined
     const run = await push({ only: 'only-value-9d9d' }, { 'max-retries': '2' })
     expect(run.exitCode).toBe(1)
     expect(standIn.requestsWith('POST')).toHaveLength(3)
-    expect(run.stdout).toContain('- only: create "only": HTTP 503: a 24-byte body that is not a Cortex error after 3 attempts')
+    expect(run.stdout).toContain(
+      '- only: create "only": HTTP 503: a 24-byte body that is not a Cortex error after 3 attempts'
+    )
     expect(run.stdout).not.toContain('maintenance')
     expectNoLeak(run, ['only-value-9d9d'])
   })
 
   it('abandons a response that never comes after timeout-seconds, and still lands the others', async () => {
-    standIn.options.intercept = (r) => (r.method === 'POST' && JSON.parse(r.rawBody).tag === 'stuck' ? { hang: true } : undefined)
+    standIn.options.intercept = (r) =>
+      r.method === 'POST' && JSON.parse(r.rawBody).tag === 'stuck' ? { hang: true } : undefined
     const values = { ...secretsOf(5), stuck: 'stuck-value-5e5e' }
     const run = await push(values, { 'timeout-seconds': '1', 'max-retries': '1' }, { timeoutMs: 30_000 })
     expect(run.exitCode).toBe(1)
@@ -110,7 +132,9 @@ describe('transient faults', () => {
     const { stuck, ...landed } = values
     expect(standIn.values()).toEqual(landed)
     expect(standIn.requestsWith('POST').filter((r) => r.rawBody.includes('"stuck"'))).toHaveLength(2)
-    expect(run.stdout).toContain('- stuck: create "stuck": no response TIMEOUT: no response within 1 s after 2 attempts')
+    expect(run.stdout).toContain(
+      '- stuck: create "stuck": no response TIMEOUT: no response within 1 s after 2 attempts'
+    )
     expectNoLeak(run, Object.values(values).concat(stuck))
   })
 
@@ -125,7 +149,9 @@ describe('transient faults', () => {
     expect(run.outputs.failed).toBe('["rejected"]')
     expect(Object.keys(standIn.values()).sort()).toEqual(Object.keys(secretsOf(4)).sort())
     expect(standIn.requestsWith('POST').filter((r) => r.rawBody.includes('"rejected"'))).toHaveLength(1)
-    expect(run.stdout).toContain('- rejected: create "rejected": HTTP 400 BAD_REQUEST: Secret value rejected (requestId req-400)')
+    expect(run.stdout).toContain(
+      '- rejected: create "rejected": HTTP 400 BAD_REQUEST: Secret value rejected (requestId req-400)'
+    )
     expectNoLeak(run, Object.values(values))
   })
 })
@@ -139,13 +165,17 @@ describe('a refused API key', () => {
     expect(run.outputs.failed).toBe(JSON.stringify(Object.keys(values).sort()))
     const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'))
     expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatch(/^::error::Cortex refused the API key with HTTP 401: the key is invalid or expired \(requestId [0-9a-f]+\)\. The run stopped\.%0ANot pushed \(6\): svc_0, svc_1/)
+    expect(errors[0]).toMatch(
+      /^::error::Cortex refused the API key with HTTP 401: the key is invalid or expired \(requestId [0-9a-f]+\)\. The run stopped\.%0ANot pushed \(6\): svc_0, svc_1/
+    )
     expectNoLeak(run, [...Object.values(values), 'expired-key-0000'])
   })
 
   it('403 on the writes: no request starts after the first 403 answer', async () => {
     standIn.options.intercept = (r) =>
-      r.method === 'POST' ? { status: 403, body: { type: 'FORBIDDEN', message: 'Missing permission', requestId: 'req-403' } } : undefined
+      r.method === 'POST'
+        ? { status: 403, body: { type: 'FORBIDDEN', message: 'Missing permission', requestId: 'req-403' } }
+        : undefined
     const values = secretsOf(20)
     const run = await push(values, { concurrency: '4' })
     expect(run.exitCode).toBe(1)
@@ -155,7 +185,9 @@ describe('a refused API key', () => {
     expect(posts.length).toBeGreaterThanOrEqual(1)
     expect(posts.length).toBeLessThanOrEqual(4)
     expect(run.outputs.failed).toBe(JSON.stringify(Object.keys(values).sort()))
-    expect(run.stdout).toMatch(/^::error::Cortex refused the API key with HTTP 403: the key lacks the "Create secrets" permission/m)
+    expect(run.stdout).toMatch(
+      /^::error::Cortex refused the API key with HTTP 403: the key lacks the "Create secrets" permission/m
+    )
     expectNoLeak(run, Object.values(values))
   })
 })

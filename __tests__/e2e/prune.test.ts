@@ -37,7 +37,9 @@ const INPUT: Record<string, string> = {
 const PRUNE_MATCH = 'ci_*, payments-*\n!ci_keep_*'
 
 function runWith(inputs: Record<string, string>, values = INPUT) {
-  const secrets = Object.entries(values).map(([tag, value]) => `${tag}: ${value}`).join('\n')
+  const secrets = Object.entries(values)
+    .map(([tag, value]) => `${tag}: ${value}`)
+    .join('\n')
   // ~2,000 requests: beyond the default 1,000 a minute the run would (rightly) wait a minute.
   const unpaced = { 'rate-limit': '100000' }
   return runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets, ...unpaced, ...inputs } })
@@ -72,7 +74,9 @@ describe('prune', () => {
     expect(standIn.requestsWith('GET').map((r) => r.query.page)).toEqual(['0', '1', '2'])
     expect(standIn.requests.length).toBeLessThanOrEqual(n + 3 + d)
     expect(standIn.requests).toHaveLength(n + 3 + d)
-    expect(run.summary).toContain('<strong>2</strong> created, <strong>30</strong> updated, <strong>1960</strong> deleted, <strong>0</strong> failed.')
+    expect(run.summary).toContain(
+      '<strong>2</strong> created, <strong>30</strong> updated, <strong>1960</strong> deleted, <strong>0</strong> failed.'
+    )
     expect(run.summary).toContain('<tr><td><code>ci_100</code></td><td>ci_100</td><td>deleted</td></tr>')
     expectWithinContract(standIn)
     expectNoLeak(run, Object.values(INPUT))
@@ -93,13 +97,17 @@ describe('prune guards', () => {
     const run = await runWith({ prune: 'true' })
     expect(run.exitCode).toBe(1)
     expect(standIn.requests).toHaveLength(0)
-    expect(run.stdout).toMatch(/^::error::Input "prune-match" is required when "prune" is true.*Write '\*' to own the whole workspace\./m)
+    expect(run.stdout).toMatch(
+      /^::error::Input "prune-match" is required when "prune" is true.*Write '\*' to own the whole workspace\./m
+    )
   })
 
   it('deletes nothing when a create or update failed, and says why', async () => {
     seedWorkspace()
     standIn.options.intercept = (r) =>
-      r.method === 'PUT' && r.path.endsWith('/ci_3') ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Rejected', requestId: 'req-x' } } : undefined
+      r.method === 'PUT' && r.path.endsWith('/ci_3')
+        ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Rejected', requestId: 'req-x' } }
+        : undefined
     const run = await runWith({ prune: 'true', 'prune-match': PRUNE_MATCH })
     expect(run.exitCode).toBe(1)
     expect(standIn.requestsWith('DELETE')).toHaveLength(0)
@@ -107,8 +115,12 @@ describe('prune guards', () => {
     expect(run.outputs.deleted).toBe('[]')
     expect(run.outputs.failed).toBe('["ci_3"]')
     expect(run.stdout).toMatch(/^::warning::Prune skipped: 1 create or update failed, so nothing was deleted\.$/m)
-    expect(run.stdout).toMatch(/%0APrune skipped: 1 create or update failed, so nothing was deleted \(1960 planned\)\.$/m)
-    expect(run.summary).toContain('<p><strong>Prune skipped</strong>: 1 create or update failed, so nothing was deleted.')
+    expect(run.stdout).toMatch(
+      /%0APrune skipped: 1 create or update failed, so nothing was deleted \(1960 planned\)\.$/m
+    )
+    expect(run.summary).toContain(
+      '<p><strong>Prune skipped</strong>: 1 create or update failed, so nothing was deleted.'
+    )
     expectNoLeak(run, Object.values(INPUT))
   })
 })
@@ -121,19 +133,31 @@ describe('dry run', () => {
     expect(standIn.requests.filter((r) => r.method !== 'GET')).toHaveLength(0)
     expect(standIn.requests).toHaveLength(3)
     expect(dry.summary).toContain('<h2>Cortex secrets (dry run)</h2>')
-    expect(dry.summary).toContain('<strong>2</strong> would create, <strong>30</strong> would update, <strong>1960</strong> would delete')
-    expect(dry.summary).toContain('<tr><td><code>ci_brand_new</code></td><td>ci_brand_new</td><td>would create</td></tr>')
+    expect(dry.summary).toContain(
+      '<strong>2</strong> would create, <strong>30</strong> would update, <strong>1960</strong> would delete'
+    )
+    expect(dry.summary).toContain(
+      '<tr><td><code>ci_brand_new</code></td><td>ci_brand_new</td><td>would create</td></tr>'
+    )
     expect(dry.stdout).toMatch(/^• ci_100: would delete \(ci_100\)$/m)
     expect(dry.stdout).toMatch(/^• ci_0: would update \(ci_0\)$/m)
     expectNoLeak(dry, Object.values(INPUT))
 
-    const planned = (outcome: string) => [...dry.stdout.matchAll(new RegExp(`^• (\\S+): would ${outcome} `, 'gm'))].map((m) => m[1]).sort()
+    const planned = (outcome: string) =>
+      [...dry.stdout.matchAll(new RegExp(`^• (\\S+): would ${outcome} `, 'gm'))].map((m) => m[1]).sort()
     standIn.requests.length = 0
     const real = await runWith({ prune: 'true', 'prune-match': PRUNE_MATCH })
     expect(real.exitCode).toBe(0)
     expect(real.outputs).toEqual(dry.outputs)
     const done = (method: string) =>
-      standIn.requestsWith(method).map((r) => (method === 'POST' ? (JSON.parse(r.rawBody) as { tag: string }).tag : decodeURIComponent(r.path.split('/').pop() ?? ''))).sort()
+      standIn
+        .requestsWith(method)
+        .map((r) =>
+          method === 'POST'
+            ? (JSON.parse(r.rawBody) as { tag: string }).tag
+            : decodeURIComponent(r.path.split('/').pop() ?? '')
+        )
+        .sort()
     expect(done('POST')).toEqual(planned('create'))
     expect(done('PUT')).toEqual(planned('update'))
     expect(done('DELETE')).toEqual(planned('delete'))

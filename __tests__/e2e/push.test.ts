@@ -44,10 +44,17 @@ describe('pushing secrets', () => {
     expect(run1.exitCode).toBe(0)
     expect(standIn.values()).toEqual(TRICKY_VALUES)
     expect([...standIn.secrets.values()].every((s) => s.name === s.tag)).toBe(true)
-    expect(run1.outputs).toEqual({ created: sorted(Object.keys(TRICKY_VALUES)), updated: '[]', deleted: '[]', failed: '[]' })
+    expect(run1.outputs).toEqual({
+      created: sorted(Object.keys(TRICKY_VALUES)),
+      updated: '[]',
+      deleted: '[]',
+      failed: '[]'
+    })
     expect(standIn.requests.map((r) => r.method)).toEqual(['GET', ...Object.keys(TRICKY_VALUES).map(() => 'POST')])
     expect(run1.summary).toContain('<li>Trigger: release v1.4.0</li>')
-    expect(run1.summary).toContain('<li>Repository: acme/payments, <a href="https://github.com/acme/payments/actions/runs/4242">run</a></li>')
+    expect(run1.summary).toContain(
+      '<li>Repository: acme/payments, <a href="https://github.com/acme/payments/actions/runs/4242">run</a></li>'
+    )
     expect(run1.summary).toContain(`<li>Cortex host: <code>${new URL(standIn.url).host}</code></li>`)
     expect(run1.summary).toContain('<tr><td><code>tls_key</code></td><td>tls_key</td><td>created</td></tr>')
     // debug lines: method, path, status and milliseconds, never a body
@@ -69,7 +76,12 @@ describe('pushing secrets', () => {
     })
     expect(run2.exitCode).toBe(0)
     expect(standIn.values()).toEqual(changed)
-    expect(run2.outputs).toEqual({ created: '[]', updated: sorted(Object.keys(TRICKY_VALUES)), deleted: '[]', failed: '[]' })
+    expect(run2.outputs).toEqual({
+      created: '[]',
+      updated: sorted(Object.keys(TRICKY_VALUES)),
+      deleted: '[]',
+      failed: '[]'
+    })
     expect(standIn.requests.map((r) => r.method)).toEqual(['GET', ...Object.keys(TRICKY_VALUES).map(() => 'PUT')])
     // no name in the input: the update must not send one
     expect(standIn.requestsWith('PUT').map((r) => Object.keys(JSON.parse(r.rawBody)))).toEqual(
@@ -115,7 +127,9 @@ describe('pushing secrets', () => {
   it('keeps a path prefix and a trailing slash in api-url', async () => {
     await standIn.close()
     standIn = await CortexStandIn.start({ pathPrefix: '/cortex-backend' })
-    const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': `${standIn.url}/`, secrets: 'a: value-a-1234' } })
+    const run = await runAction({
+      inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': `${standIn.url}/`, secrets: 'a: value-a-1234' }
+    })
     expect(run.exitCode).toBe(0)
     expect(standIn.values()).toEqual({ a: 'value-a-1234' })
     expect(standIn.requests.map((r) => r.path)).toEqual(['/api/v1/secrets', '/api/v1/secrets'])
@@ -125,12 +139,16 @@ describe('pushing secrets', () => {
   it('makes N + ceil(M/1000) requests for N=50 new secrets and M=2000 existing ones', async () => {
     standIn.seed(Array.from({ length: 2000 }, (_, i) => ({ tag: `existing_${i}`, secret: 'x' })))
     const values = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`new_${i}`, `new-value-${i}-a7`]))
-    const secrets = Object.entries(values).map(([tag, value]) => `${tag}: ${value}`).join('\n')
+    const secrets = Object.entries(values)
+      .map(([tag, value]) => `${tag}: ${value}`)
+      .join('\n')
     const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets } })
     expect(run.exitCode).toBe(0)
     expect(JSON.parse(run.outputs.created ?? '')).toHaveLength(50)
     expect(Object.keys(standIn.values())).toHaveLength(2050)
-    expect(Object.fromEntries(Object.entries(standIn.values()).filter(([tag]) => tag.startsWith('new_')))).toEqual(values)
+    expect(Object.fromEntries(Object.entries(standIn.values()).filter(([tag]) => tag.startsWith('new_')))).toEqual(
+      values
+    )
     expect(standIn.requests).toHaveLength(50 + 2)
     expect(standIn.requestsWith('GET').map((r) => r.query)).toEqual([
       { page: '0', pageSize: '1000' },
@@ -144,7 +162,10 @@ describe('one secret failing', () => {
   it('does not stop the others; the step fails listing the tag with type, message and requestId', async () => {
     standIn.options.intercept = (r) =>
       r.method === 'POST' && JSON.parse(r.rawBody).tag === 'doomed'
-        ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Secret rejected', httpStatus: 400, requestId: 'req-doomed-1' } }
+        ? {
+            status: 400,
+            body: { type: 'BAD_REQUEST', message: 'Secret rejected', httpStatus: 400, requestId: 'req-doomed-1' }
+          }
         : undefined
     const secrets = 'alpha: alpha-value-11\ndoomed: doomed-value-22\nomega: omega-value-33\n'
     const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets } })
@@ -154,12 +175,16 @@ describe('one secret failing', () => {
     expect(run.stdout).toContain(
       '::error::1 of 3 secrets failed:%0A- doomed: create "doomed": HTTP 400 BAD_REQUEST: Secret rejected (requestId req-doomed-1)'
     )
-    expect(run.summary).toContain('<td>failed: create &quot;doomed&quot;: HTTP 400 BAD_REQUEST: Secret rejected (requestId req-doomed-1)</td>')
+    expect(run.summary).toContain(
+      '<td>failed: create &quot;doomed&quot;: HTTP 400 BAD_REQUEST: Secret rejected (requestId req-doomed-1)</td>'
+    )
     expectNoLeak(run, ['alpha-value-11', 'doomed-value-22', 'omega-value-33'])
   })
 
   it('reports every secret failed when the workspace cannot be listed', async () => {
-    const run = await runAction({ inputs: { 'api-key': 'wrong-key-5e5e', 'api-url': standIn.url, secrets: 'a: value-a-9\nb: value-b-9' } })
+    const run = await runAction({
+      inputs: { 'api-key': 'wrong-key-5e5e', 'api-url': standIn.url, secrets: 'a: value-a-9\nb: value-b-9' }
+    })
     expect(run.exitCode).toBe(1)
     expect(run.outputs.failed).toBe('["a","b"]')
     expect(standIn.secrets.size).toBe(0)
@@ -174,14 +199,22 @@ describe('races with another writer', () => {
       standIn = await CortexStandIn.start({ conflictStatus })
       // Another writer creates the tag between our list and our create.
       standIn.options.intercept = (r, s) => {
-        if (r.method === 'POST' && !s.secrets.has('raced')) s.seed([{ tag: 'raced', name: 'Theirs', secret: 'their-value' }])
+        if (r.method === 'POST' && !s.secrets.has('raced'))
+          s.seed([{ tag: 'raced', name: 'Theirs', secret: 'their-value' }])
         return undefined
       }
-      const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets: 'raced: our-value-77' } })
+      const run = await runAction({
+        inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets: 'raced: our-value-77' }
+      })
       expect(run.exitCode).toBe(0)
       expect(run.outputs.updated).toBe('["raced"]')
       expect(standIn.values()).toEqual({ raced: 'our-value-77' })
-      expect(standIn.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', `POST ${conflictStatus}`, 'GET 200', 'PUT 200'])
+      expect(standIn.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+        'GET 200',
+        `POST ${conflictStatus}`,
+        'GET 200',
+        'PUT 200'
+      ])
       // 409 is the answer the API notes expect but the OpenAPI text does not document.
       if (conflictStatus === 400) expectWithinContract(standIn)
       expectNoLeak(run, ['our-value-77'])
@@ -190,8 +223,12 @@ describe('races with another writer', () => {
 
   it('reports the create error itself when a 400 is not about an existing tag', async () => {
     standIn.options.intercept = (r) =>
-      r.method === 'POST' ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Name too long', requestId: 'req-2' } } : undefined
-    const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets: 'a: value-1234' } })
+      r.method === 'POST'
+        ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Name too long', requestId: 'req-2' } }
+        : undefined
+    const run = await runAction({
+      inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets: 'a: value-1234' }
+    })
     expect(run.exitCode).toBe(1)
     expect(standIn.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'POST 400', 'GET 404'])
     expect(run.stdout).toContain('- a: create "a": HTTP 400 BAD_REQUEST: Name too long (requestId req-2)')
@@ -206,7 +243,9 @@ describe('races with another writer', () => {
       if (r.method === 'PUT') s.secrets.delete('vanishing')
       return undefined
     }
-    const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets: 'vanishing: new-value-88' } })
+    const run = await runAction({
+      inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets: 'vanishing: new-value-88' }
+    })
     expect(run.exitCode).toBe(0)
     expect(run.outputs.created).toBe('["vanishing"]')
     expect(standIn.values()).toEqual({ vanishing: 'new-value-88' })

@@ -38,7 +38,12 @@ export function expectNoLeak(run: ActionRun, values: Iterable<string>): void {
 /** Every value was handed to the masker, and so was each of its lines. */
 export function expectMasked(run: ActionRun, values: Iterable<string>): void {
   const escape = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
-  const masks = new Set(run.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length)))
+  const masks = new Set(
+    run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::add-mask::'))
+      .map((l) => l.slice('::add-mask::'.length))
+  )
   for (const value of values) {
     expect(masks.has(escape(value))).toBe(true)
     for (const line of value.split(/\r\n|\r|\n/)) if (line.trim() !== '') expect(masks.has(escape(line))).toBe(true)

@@ -11,10 +11,16 @@ describe('readErrorBody', () => {
   })
   it('reads the violations shape by pointer and title, leaving out descriptions', () => {
     const body = { violations: [{ title: 'must not be blank', description: 'secret-ish detail', pointer: '/name' }] }
-    expect(readErrorBody(JSON.stringify(body))).toEqual({ type: 'VIOLATIONS', detail: '/name must not be blank', requestId: undefined })
+    expect(readErrorBody(JSON.stringify(body))).toEqual({
+      type: 'VIOLATIONS',
+      detail: '/name must not be blank',
+      requestId: undefined
+    })
   })
   it('reads problem+json', () => {
-    expect(readErrorBody(JSON.stringify({ type: 'about:blank', title: 'Too Many Requests', status: 429 }))).toMatchObject({
+    expect(
+      readErrorBody(JSON.stringify({ type: 'about:blank', title: 'Too Many Requests', status: 429 }))
+    ).toMatchObject({
       detail: 'Too Many Requests'
     })
   })

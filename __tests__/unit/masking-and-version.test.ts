@@ -5,7 +5,12 @@ import { ACTION_VERSION } from '../../src/version.ts'
 
 describe('masksFor', () => {
   it('masks the whole value and each non-blank line, whatever the line ending', () => {
-    expect(masksFor('-----BEGIN-----\r\nabc\n\n  \rdef\n')).toEqual(['-----BEGIN-----\r\nabc\n\n  \rdef\n', '-----BEGIN-----', 'abc', 'def'])
+    expect(masksFor('-----BEGIN-----\r\nabc\n\n  \rdef\n')).toEqual([
+      '-----BEGIN-----\r\nabc\n\n  \rdef\n',
+      '-----BEGIN-----',
+      'abc',
+      'def'
+    ])
     expect(masksFor('single')).toEqual(['single'])
   })
 })

@@ -14,7 +14,9 @@ describe('parsePruneMatch and ownedBy', () => {
     expect(['a', 'B-1', 'c_2'].every(ownedBy(parsePruneMatch('*')))).toBe(true)
   })
   it("is required, and says to write '*' to own the whole workspace", () => {
-    expect(() => parsePruneMatch('')).toThrow(/Input "prune-match" is required when "prune" is true.*Write '\*' to own the whole workspace/)
+    expect(() => parsePruneMatch('')).toThrow(
+      /Input "prune-match" is required when "prune" is true.*Write '\*' to own the whole workspace/
+    )
     expect(() => parsePruneMatch('!keep_*')).toThrow(/is required when "prune" is true/)
   })
   it('refuses a pattern that cannot match a tag', () => {
@@ -24,7 +26,10 @@ describe('parsePruneMatch and ownedBy', () => {
 
 describe('planDeletions', () => {
   it('deletes owned tags the input no longer names, and nothing else', () => {
-    const existing = ['ci_old', 'ci_kept', 'ci_keep_manual', 'team_x'].map((tag, i) => ({ id: `se00000000000000${i}0`, tag }))
+    const existing = ['ci_old', 'ci_kept', 'ci_keep_manual', 'team_x'].map((tag, i) => ({
+      id: `se00000000000000${i}0`,
+      tag
+    }))
     const owns = ownedBy(parsePruneMatch('ci_*\n!ci_keep_*'))
     expect(planDeletions([{ tag: 'ci_kept', value: 'v' }], existing, owns)).toEqual([{ tag: 'ci_old', name: 'ci_old' }])
   })

@@ -23,7 +23,12 @@ const results: SecretResult[] = [
 
 describe('outcomes', () => {
   it('groups tags by outcome, sorted', () => {
-    expect(tagsByOutcome(results)).toEqual({ created: ['c_tag', 'z_tag'], updated: ['a_tag'], deleted: [], failed: ['b_tag'] })
+    expect(tagsByOutcome(results)).toEqual({
+      created: ['c_tag', 'z_tag'],
+      updated: ['a_tag'],
+      deleted: [],
+      failed: ['b_tag']
+    })
   })
 
   it('lists each failed tag with type, message and requestId', () => {
@@ -43,7 +48,9 @@ describe('job summary', () => {
       report: { results, dryRun: false }
     })
     expect(html).toContain('<li>Trigger: release &lt;v1&gt;</li>')
-    expect(html).toContain('<td>B &amp; &lt;b&gt;</td><td>failed: create &quot;b_tag&quot;: HTTP 400 BAD_REQUEST: Invalid &lt;value&gt; (requestId req-1)</td>')
+    expect(html).toContain(
+      '<td>B &amp; &lt;b&gt;</td><td>failed: create &quot;b_tag&quot;: HTTP 400 BAD_REQUEST: Invalid &lt;value&gt; (requestId req-1)</td>'
+    )
     expect(html).toContain('<strong>2</strong> created, <strong>1</strong> updated, <strong>1</strong> failed.')
     const rowTags = [...html.matchAll(/<tr><td><code>([^<]+)<\/code>/g)].map((m) => m[1])
     expect(rowTags).toEqual(['a_tag', 'b_tag', 'c_tag', 'z_tag'])
@@ -54,10 +61,16 @@ describe('describeRun', () => {
   const base = { actor: 'octocat', serverUrl: 'https://github.com', runId: 9, repo: { owner: 'acme', repo: 'x' } }
   it('names the release tag for a release', () => {
     const run = describeRun({ ...base, eventName: 'release', payload: { release: { tag_name: 'v2.0.0' } } })
-    expect(run).toEqual({ trigger: 'release v2.0.0', repository: 'acme/x', runUrl: 'https://github.com/acme/x/actions/runs/9' })
+    expect(run).toEqual({
+      trigger: 'release v2.0.0',
+      repository: 'acme/x',
+      runUrl: 'https://github.com/acme/x/actions/runs/9'
+    })
   })
   it('names the actor for a manual run', () => {
-    expect(describeRun({ ...base, eventName: 'workflow_dispatch', payload: {} }).trigger).toBe('workflow_dispatch by octocat')
+    expect(describeRun({ ...base, eventName: 'workflow_dispatch', payload: {} }).trigger).toBe(
+      'workflow_dispatch by octocat'
+    )
   })
 })
 
@@ -74,7 +87,12 @@ describe('RetryTally', () => {
     expect(tally.describe()).toBe("3 requests retried; waited 1.5 s on Cortex's rate limit (1 × HTTP 429).")
     tally.recordWait(2000, 'paced')
     expect(tally.describe()).toMatch(/; paced 2\.0 s to stay within rate-limit\.$/)
-    const html = renderJobSummary({ run: { trigger: 't', repository: 'r', runUrl: 'u' }, cortexHost: 'h', report: { results, dryRun: false }, tally })
+    const html = renderJobSummary({
+      run: { trigger: 't', repository: 'r', runUrl: 'u' },
+      cortexHost: 'h',
+      report: { results, dryRun: false },
+      tally
+    })
     expect(html).toContain('<td><code>z_tag</code></td><td>Zed</td><td>created (2 retries)</td>')
     expect(html).toContain('<li>Retries and waits: 3 requests retried;')
   })
@@ -95,15 +113,23 @@ describe('prune and dry run in the summary and the failure message', () => {
       }
     })
     expect(html).toContain('<h2>Cortex secrets (dry run)</h2>')
-    expect(html).toContain('<p><strong>1</strong> would create, <strong>0</strong> would update, <strong>1</strong> would delete, <strong>0</strong> failed.</p>')
+    expect(html).toContain(
+      '<p><strong>1</strong> would create, <strong>0</strong> would update, <strong>1</strong> would delete, <strong>0</strong> failed.</p>'
+    )
     expect(html).toContain('<td><code>b</code></td><td>B</td><td>would delete</td>')
     expect(html).toContain('only read requests were made')
   })
   it('says why a prune was skipped', () => {
-    const report = { dryRun: false, results, pruneSkipped: { reason: '1 create or update failed, so nothing was deleted', tags: ['old_1', 'old_2'] } }
+    const report = {
+      dryRun: false,
+      results,
+      pruneSkipped: { reason: '1 create or update failed, so nothing was deleted', tags: ['old_1', 'old_2'] }
+    }
     expect(renderJobSummary({ run, cortexHost: 'h', report })).toContain(
       '<p><strong>Prune skipped</strong>: 1 create or update failed, so nothing was deleted. Planned deletions: <code>old_1</code>, <code>old_2</code>.</p>'
     )
-    expect(failureMessage(report)).toMatch(/\nPrune skipped: 1 create or update failed, so nothing was deleted \(2 planned\)\.$/)
+    expect(failureMessage(report)).toMatch(
+      /\nPrune skipped: 1 create or update failed, so nothing was deleted \(2 planned\)\.$/
+    )
   })
 })

@@ -12,9 +12,21 @@ import {
 import { FakeClock } from '../support/fake-clock.ts'
 
 function policy(clock = new FakeClock(), overrides: Partial<RetryPolicy> = {}): RetryPolicy {
-  return { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000, clock, random: () => 0.5, ...overrides }
+  return {
+    maxRetries: 5,
+    baseDelayMs: 500,
+    maxDelayMs: 30_000,
+    maxRetryAfterMs: 300_000,
+    clock,
+    random: () => 0.5,
+    ...overrides
+  }
 }
-const response = (status: number, headers: Record<string, string> = {}, text = ''): AttemptResult => ({ status, headers, text })
+const response = (status: number, headers: Record<string, string> = {}, text = ''): AttemptResult => ({
+  status,
+  headers,
+  text
+})
 const network = (code: string): AttemptResult => ({ error: new Error(code), code })
 
 describe('backoffMs', () => {
@@ -50,7 +62,8 @@ describe('judgeAttempt', () => {
     }
   })
   it('never retries what cannot succeed', () => {
-    for (const status of [400, 404, 409, 413, 500]) expect(judgeAttempt(response(status), 0, p)).toEqual({ kind: 'fail' })
+    for (const status of [400, 404, 409, 413, 500])
+      expect(judgeAttempt(response(status), 0, p)).toEqual({ kind: 'fail' })
     expect(judgeAttempt(network('ENOTFOUND'), 0, p)).toEqual({ kind: 'fail' })
   })
   it('stops the run on 401 and 403', () => {
@@ -58,8 +71,18 @@ describe('judgeAttempt', () => {
     expect(judgeAttempt(response(403), 0, p)).toEqual({ kind: 'stop-run' })
   })
   it('pauses everything on 429 for as long as Retry-After says, which wins over backoff', () => {
-    expect(judgeAttempt(response(429, { 'retry-after': '4' }), 3, p)).toEqual({ kind: 'retry', delayMs: 4000, pauseAll: true, reason: 'HTTP 429' })
-    expect(judgeAttempt(response(503, { 'retry-after': '2' }), 0, p)).toEqual({ kind: 'retry', delayMs: 2000, pauseAll: false, reason: 'HTTP 503' })
+    expect(judgeAttempt(response(429, { 'retry-after': '4' }), 3, p)).toEqual({
+      kind: 'retry',
+      delayMs: 4000,
+      pauseAll: true,
+      reason: 'HTTP 429'
+    })
+    expect(judgeAttempt(response(503, { 'retry-after': '2' }), 0, p)).toEqual({
+      kind: 'retry',
+      delayMs: 2000,
+      pauseAll: false,
+      reason: 'HTTP 503'
+    })
   })
   it('gives up after max-retries, and on a Retry-After longer than it waits', () => {
     expect(judgeAttempt(response(503), 5, p)).toEqual({ kind: 'fail' })
@@ -78,7 +101,12 @@ describe('sendWithRetries', () => {
     const events: RetryEvent[] = []
     const gate = new RequestGate({ requestsPerMinute: 1000, clock })
     const started = Date.now()
-    const out = await sendWithRetries(async () => answers.shift() as AttemptResult, policy(clock), gate, (e) => events.push(e))
+    const out = await sendWithRetries(
+      async () => answers.shift() as AttemptResult,
+      policy(clock),
+      gate,
+      (e) => events.push(e)
+    )
     expect(out).toMatchObject({ attempts: 3, verdict: { kind: 'success' } })
     expect(clock.sleeps).toEqual([250, 500])
     expect(events).toEqual([
@@ -106,7 +134,12 @@ describe('sendWithRetries', () => {
     const answers = [response(429, { 'retry-after': '3' }), response(200, {}, '{}')]
     const events: RetryEvent[] = []
     const start = clock.now()
-    await sendWithRetries(async () => answers.shift() as AttemptResult, policy(clock), gate, (e) => events.push(e))
+    await sendWithRetries(
+      async () => answers.shift() as AttemptResult,
+      policy(clock),
+      gate,
+      (e) => events.push(e)
+    )
     expect(events).toEqual([{ attempt: 1, reason: 'HTTP 429', delayMs: 3000, pause: 'new' }])
     expect(clock.now() - start).toBe(3000)
   })

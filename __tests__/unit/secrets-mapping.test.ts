@@ -74,7 +74,9 @@ describe('parseSecretsMapping', () => {
   })
 
   it('refuses an unknown key in the object form', () => {
-    expect(errorOf('a:\n  vaule: s3cr3t\n').message).toMatch(/Tag "a" \(secrets line 1\): unknown key in the object form/)
+    expect(errorOf('a:\n  vaule: s3cr3t\n').message).toMatch(
+      /Tag "a" \(secrets line 1\): unknown key in the object form/
+    )
   })
 
   it('refuses both or neither of value and env', () => {

@@ -3,7 +3,10 @@ import { InputError } from '../../src/inputs/input-error.ts'
 import { MAX_REQUEST_BODY_BYTES } from '../../src/inputs/resolve-secrets.ts'
 import { readSettings, type SettingsSource } from '../../src/settings.ts'
 
-function source(inputs: Record<string, string>, extra: Partial<SettingsSource> = {}): SettingsSource & { masked: string[] } {
+function source(
+  inputs: Record<string, string>,
+  extra: Partial<SettingsSource> = {}
+): SettingsSource & { masked: string[] } {
   const masked: string[] = []
   return {
     getInput: (name) => inputs[name] ?? '',
@@ -30,7 +33,12 @@ function errorOf(s: SettingsSource): string {
 describe('readSettings', () => {
   it('reads key, URL and secrets from both sources, masking the key and every value', () => {
     const s = source(
-      { 'api-key': ' k3y ', 'api-url': 'https://cortex.example.com/api-prefix', secrets: 'a: one\nb:\n  env: B_VALUE\n', 'secrets-file': 'prod.env' },
+      {
+        'api-key': ' k3y ',
+        'api-url': 'https://cortex.example.com/api-prefix',
+        secrets: 'a: one\nb:\n  env: B_VALUE\n',
+        'secrets-file': 'prod.env'
+      },
       { env: { B_VALUE: 'two' }, readFile: (path) => (path === 'prod.env' ? 'C=three\n' : '') }
     )
     const settings = readSettings(s)
@@ -49,7 +57,10 @@ describe('readSettings', () => {
   })
 
   it('reads a YAML or JSON secrets-file as a mapping', () => {
-    const s = source({ 'api-key': 'k', 'secrets-file': 'secrets.json' }, { readFile: () => '{"a": {"value": "x", "name": "A"}}' })
+    const s = source(
+      { 'api-key': 'k', 'secrets-file': 'secrets.json' },
+      { readFile: () => '{"a": {"value": "x", "name": "A"}}' }
+    )
     expect(readSettings(s).secrets).toEqual([{ tag: 'a', value: 'x', name: 'A' }])
   })
 
@@ -69,8 +80,12 @@ describe('readSettings', () => {
   })
 
   it('refuses env: naming an unset or empty variable, naming the variable', () => {
-    expect(errorOf(source({ 'api-key': 'k', secrets: 'a:\n  env: NOPE\n' }))).toMatch(/environment variable "NOPE" is unset or empty/)
-    expect(errorOf(source({ 'api-key': 'k', secrets: 'a:\n  env: EMPTY\n' }, { env: { EMPTY: '' } }))).toMatch(/"EMPTY" is unset or empty/)
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a:\n  env: NOPE\n' }))).toMatch(
+      /environment variable "NOPE" is unset or empty/
+    )
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a:\n  env: EMPTY\n' }, { env: { EMPTY: '' } }))).toMatch(
+      /"EMPTY" is unset or empty/
+    )
   })
 
   it('refuses a tag given in both secrets and secrets-file', () => {
@@ -83,11 +98,15 @@ describe('readSettings', () => {
     const message = errorOf(source({ 'api-key': 'k', secrets: 'big:\n  env: BIG\n' }, { env: { BIG: big } }))
     expect(message).toMatch(/Tag "big" .*too large: its request body would exceed Cortex's 2 MB limit/)
     const fits = 'x'.repeat(MAX_REQUEST_BODY_BYTES - '{"name":"big","secret":"","tag":"big"}'.length)
-    expect(readSettings(source({ 'api-key': 'k', secrets: 'big:\n  env: BIG\n' }, { env: { BIG: fits } })).secrets).toHaveLength(1)
+    expect(
+      readSettings(source({ 'api-key': 'k', secrets: 'big:\n  env: BIG\n' }, { env: { BIG: fits } })).secrets
+    ).toHaveLength(1)
   })
 
   it('names an unreadable secrets-file with the error code', () => {
-    expect(errorOf(source({ 'api-key': 'k', 'secrets-file': 'gone.yml' }))).toBe('Input "secrets-file": cannot read "gone.yml" (ENOENT).')
+    expect(errorOf(source({ 'api-key': 'k', 'secrets-file': 'gone.yml' }))).toBe(
+      'Input "secrets-file": cannot read "gone.yml" (ENOENT).'
+    )
   })
 
   it('names the secrets-file in its parse errors', () => {
@@ -97,22 +116,51 @@ describe('readSettings', () => {
 
   it('reads the numeric inputs with their defaults, and names the input when one is out of range', () => {
     const settings = readSettings(source({ 'api-key': 'k', secrets: 'a: 1' }))
-    expect(settings).toMatchObject({ maxRetries: 5, timeoutMs: 30_000, concurrency: 8, rateLimitPerMinute: 1000, dryRun: false })
+    expect(settings).toMatchObject({
+      maxRetries: 5,
+      timeoutMs: 30_000,
+      concurrency: 8,
+      rateLimitPerMinute: 1000,
+      dryRun: false
+    })
     expect(settings.prune).toBeUndefined()
-    const custom = readSettings(source({ 'api-key': 'k', secrets: 'a: 1', 'max-retries': '0', 'timeout-seconds': '2.5', concurrency: '16', 'rate-limit': '300' }))
+    const custom = readSettings(
+      source({
+        'api-key': 'k',
+        secrets: 'a: 1',
+        'max-retries': '0',
+        'timeout-seconds': '2.5',
+        concurrency: '16',
+        'rate-limit': '300'
+      })
+    )
     expect(custom).toMatchObject({ maxRetries: 0, timeoutMs: 2500, concurrency: 16, rateLimitPerMinute: 300 })
-    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', concurrency: '0' }))).toBe('Input "concurrency" must be a whole number from 1 to 64.')
-    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', 'max-retries': 'lots' }))).toMatch(/Input "max-retries" must be a whole number/)
-    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', 'timeout-seconds': '0' }))).toMatch(/Input "timeout-seconds" must be a number of seconds/)
-    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', 'rate-limit': '-5' }))).toMatch(/Input "rate-limit" must be a whole number/)
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', concurrency: '0' }))).toBe(
+      'Input "concurrency" must be a whole number from 1 to 64.'
+    )
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', 'max-retries': 'lots' }))).toMatch(
+      /Input "max-retries" must be a whole number/
+    )
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', 'timeout-seconds': '0' }))).toMatch(
+      /Input "timeout-seconds" must be a number of seconds/
+    )
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', 'rate-limit': '-5' }))).toMatch(
+      /Input "rate-limit" must be a whole number/
+    )
   })
 
   it('reads prune with its patterns, and dry-run', () => {
-    const settings = readSettings(source({ 'api-key': 'k', secrets: 'a: 1', prune: 'true', 'prune-match': 'ci_*\n!ci_keep', 'dry-run': 'true' }))
+    const settings = readSettings(
+      source({ 'api-key': 'k', secrets: 'a: 1', prune: 'true', 'prune-match': 'ci_*\n!ci_keep', 'dry-run': 'true' })
+    )
     expect(settings.prune).toEqual({ include: ['ci_*'], exclude: ['ci_keep'] })
     expect(settings.dryRun).toBe(true)
-    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', prune: 'true' }))).toMatch(/"prune-match" is required.*'\*'/)
-    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', prune: 'maybe' }))).toBe('Input "prune" must be true or false.')
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', prune: 'true' }))).toMatch(
+      /"prune-match" is required.*'\*'/
+    )
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', prune: 'maybe' }))).toBe(
+      'Input "prune" must be true or false.'
+    )
   })
 
   it('refuses to prune when the input yields no secrets', () => {

@@ -83,7 +83,13 @@ export class CortexClient {
 
   async create(secret: { tag: string; name: string; value: string }): Promise<SecretSummary> {
     const body = { name: secret.name, secret: secret.value, tag: secret.tag }
-    return (await this.#send({ operation: 'create', method: 'POST', path: 'api/v1/secrets', tag: secret.tag, body })) as SecretSummary
+    return (await this.#send({
+      operation: 'create',
+      method: 'POST',
+      path: 'api/v1/secrets',
+      tag: secret.tag,
+      body
+    })) as SecretSummary
   }
 
   /** Sends `name` only when given, so an update never renames a secret by accident. */
@@ -109,7 +115,10 @@ export class CortexClient {
     const where = { operation: call.operation, tag: call.tag, attempts }
 
     if ('error' in result) {
-      const detail = result.code === TIMEOUT_CODE ? `no response within ${this.#options.timeoutMs / 1000} s` : 'the connection failed before a response arrived'
+      const detail =
+        result.code === TIMEOUT_CODE
+          ? `no response within ${this.#options.timeoutMs / 1000} s`
+          : 'the connection failed before a response arrived'
       throw new CortexApiError({ ...where, type: result.code, detail }, { cause: result.error })
     }
     if (verdict.kind === 'success') {
@@ -117,7 +126,11 @@ export class CortexClient {
       try {
         return JSON.parse(result.text)
       } catch {
-        throw new CortexApiError({ ...where, status: result.status, detail: `a ${result.text.length}-character success body that is not JSON` })
+        throw new CortexApiError({
+          ...where,
+          status: result.status,
+          detail: `a ${result.text.length}-character success body that is not JSON`
+        })
       }
     }
     const error = new CortexApiError({ ...where, status: result.status, ...readErrorBody(result.text) })
@@ -126,7 +139,14 @@ export class CortexClient {
       gate.stop(refused)
       throw refused
     }
-    if (verdict.reason) throw new CortexApiError({ ...where, status: result.status, type: error.type, detail: verdict.reason, requestId: error.requestId })
+    if (verdict.reason)
+      throw new CortexApiError({
+        ...where,
+        status: result.status,
+        type: error.type,
+        detail: verdict.reason,
+        requestId: error.requestId
+      })
     throw error
   }
 

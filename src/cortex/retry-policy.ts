@@ -71,7 +71,10 @@ export function judgeAttempt(result: AttemptResult, retriesSoFar: number, policy
 }
 
 /** Exponential backoff with full jitter: uniform in [0, min(max, base × 2^retry)). */
-export function backoffMs(retriesSoFar: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
+export function backoffMs(
+  retriesSoFar: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retriesSoFar)
   return Math.floor(policy.random() * ceiling)
 }

@@ -26,7 +26,9 @@ export function parsePruneMatch(text: string): PruneMatch {
   }
   for (const pattern of [...match.include, ...match.exclude]) {
     if (pattern === '' || /[^A-Za-z0-9_\-*?[\]{}!,.^+@()|]/.test(pattern)) {
-      throw new InputError(`Input "prune-match": ${JSON.stringify(pattern)} is not a glob over tags (letters, digits, _ - and * ? [ ] { }).`)
+      throw new InputError(
+        `Input "prune-match": ${JSON.stringify(pattern)} is not a glob over tags (letters, digits, _ - and * ? [ ] { }).`
+      )
     }
   }
   return match

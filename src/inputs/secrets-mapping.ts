@@ -80,7 +80,7 @@ function readSecretNode(node: Node | null, tag: string, origin: string): Omit<Se
       }
       fields[field] = value === null ? '' : scalarText(value, tag, origin, field)
     }
-    if (('value' in fields) === ('env' in fields)) {
+    if ('value' in fields === 'env' in fields) {
       throw new InputError(`Tag "${tag}" (${origin}): give exactly one of "value" and "env".`)
     }
     if ('name' in fields && fields.name === '') {

@@ -16,7 +16,12 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 }
 
-const PLANNED: Record<Outcome, string> = { created: 'would create', updated: 'would update', deleted: 'would delete', failed: 'failed' }
+const PLANNED: Record<Outcome, string> = {
+  created: 'would create',
+  updated: 'would update',
+  deleted: 'would delete',
+  failed: 'failed'
+}
 
 function resultCell(result: SecretResult, dryRun: boolean, tally?: RetryTally): string {
   const retries = tally?.retriesFor(result.tag) ?? 0
@@ -31,7 +36,9 @@ export function renderJobSummary({ run, cortexHost, report, tally }: SummaryInpu
   const { results, dryRun, pruneSkipped } = report
   const counts: Record<Outcome, number> = { created: 0, updated: 0, deleted: 0, failed: 0 }
   for (const r of results) counts[r.outcome]++
-  const order = (['created', 'updated', 'deleted', 'failed'] as const).filter((o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped)
+  const order = (['created', 'updated', 'deleted', 'failed'] as const).filter(
+    (o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped
+  )
   const tallyLine = order.map((o) => `<strong>${counts[o]}</strong> ${dryRun ? PLANNED[o] : o}`).join(', ')
   const rows = [...results]
     .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
@@ -40,9 +47,13 @@ export function renderJobSummary({ run, cortexHost, report, tally }: SummaryInpu
         `<tr><td><code>${escapeHtml(r.tag)}</code></td><td>${escapeHtml(r.name)}</td><td>${escapeHtml(resultCell(r, dryRun, tally))}</td></tr>`
     )
   const notes = [
-    ...(dryRun ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>'] : []),
+    ...(dryRun
+      ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>']
+      : []),
     ...(pruneSkipped
-      ? [`<p><strong>Prune skipped</strong>: ${escapeHtml(pruneSkipped.reason)}. Planned deletions: ${pruneSkipped.tags.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}.</p>`]
+      ? [
+          `<p><strong>Prune skipped</strong>: ${escapeHtml(pruneSkipped.reason)}. Planned deletions: ${pruneSkipped.tags.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}.</p>`
+        ]
       : [])
   ]
   return [

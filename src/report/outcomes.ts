@@ -13,7 +13,10 @@ export function tagsByOutcome(results: readonly SecretResult[]): TagsByOutcome {
 }
 
 /** The step's failure message: every failed tag with Cortex's reason, and a skipped prune. */
-export function failureMessage({ results, pruneSkipped }: Pick<SyncReport, 'results' | 'pruneSkipped'>): string | undefined {
+export function failureMessage({
+  results,
+  pruneSkipped
+}: Pick<SyncReport, 'results' | 'pruneSkipped'>): string | undefined {
   const failed = results.filter((r) => r.outcome === 'failed').sort((a, b) => (a.tag < b.tag ? -1 : 1))
   if (failed.length === 0) return undefined
   // A refused key fails every secret for one reason: say it once.

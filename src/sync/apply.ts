@@ -49,7 +49,8 @@ export async function applyDeletions(
     try {
       await client.delete(tag)
     } catch (error) {
-      if (!(error instanceof CortexApiError && error.status === 404)) result = { tag, name, outcome: 'failed', error: error as Error }
+      if (!(error instanceof CortexApiError && error.status === 404))
+        result = { tag, name, outcome: 'failed', error: error as Error }
     }
     options.onResult?.(result)
     return result

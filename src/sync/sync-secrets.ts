@@ -23,8 +23,16 @@ export interface SyncReport {
  * longer names. If the list fails, every input secret is reported failed
  * with that reason: none is left unaccounted for.
  */
-export async function syncSecrets(client: CortexClient, secrets: readonly DesiredSecret[], options: SyncOptions): Promise<SyncReport> {
-  const report = (results: SecretResult[], extra: Partial<SyncReport> = {}): SyncReport => ({ results, dryRun: options.dryRun, ...extra })
+export async function syncSecrets(
+  client: CortexClient,
+  secrets: readonly DesiredSecret[],
+  options: SyncOptions
+): Promise<SyncReport> {
+  const report = (results: SecretResult[], extra: Partial<SyncReport> = {}): SyncReport => ({
+    results,
+    dryRun: options.dryRun,
+    ...extra
+  })
   const notify = (results: SecretResult[]): SecretResult[] => {
     results.forEach((r) => options.onResult?.(r))
     return results
@@ -34,7 +42,9 @@ export async function syncSecrets(client: CortexClient, secrets: readonly Desire
   try {
     existing = await client.listAll()
   } catch (error) {
-    return report(notify(secrets.map((s) => ({ tag: s.tag, name: s.name ?? s.tag, outcome: 'failed', error: error as Error }))))
+    return report(
+      notify(secrets.map((s) => ({ tag: s.tag, name: s.name ?? s.tag, outcome: 'failed', error: error as Error })))
+    )
   }
   const writes = planUpserts(secrets, existing)
   const deletions = options.owns ? planDeletions(secrets, existing, options.owns) : []
@@ -42,7 +52,11 @@ export async function syncSecrets(client: CortexClient, secrets: readonly Desire
   if (options.dryRun) {
     return report(
       notify([
-        ...writes.map((w): SecretResult => ({ tag: w.secret.tag, name: displayName(w), outcome: w.action === 'create' ? 'created' : 'updated' })),
+        ...writes.map((w): SecretResult => ({
+          tag: w.secret.tag,
+          name: displayName(w),
+          outcome: w.action === 'create' ? 'created' : 'updated'
+        })),
         ...deletions.map((d): SecretResult => ({ ...d, outcome: 'deleted' }))
       ])
     )
