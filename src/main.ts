@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
-import { context } from '@actions/github'
 import { connect } from './cortex/connect.ts'
 import { masksFor } from './masking.ts'
 import { renderJobSummary } from './report/job-summary.ts'
@@ -53,6 +52,9 @@ export async function run(): Promise<void> {
     for (const [output, list] of Object.entries(tags)) core.setOutput(output, JSON.stringify(list))
     if (report.pruneSkipped) core.warning(`Prune skipped: ${report.pruneSkipped.reason}.`)
     if (process.env.GITHUB_STEP_SUMMARY) {
+      // Loaded here, not at start-up: only the summary needs the run's context, and
+      // @actions/github (Octokit included) would delay the first request.
+      const { context } = await import('@actions/github')
       const html = renderJobSummary({ run: describeRun(context), cortexHost: settings.apiUrl.host, report, tally })
       await core.summary.addRaw(html).write()
     }

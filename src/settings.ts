@@ -36,7 +36,7 @@ export const DEFAULTS = {
   apiUrl: 'https://api.getcortexapp.com',
   maxRetries: 5,
   timeoutSeconds: 30,
-  concurrency: 8,
+  concurrency: 16,
   rateLimitPerMinute: 1000
 } as const
 

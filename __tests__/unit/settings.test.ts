@@ -119,7 +119,7 @@ describe('readSettings', () => {
     expect(settings).toMatchObject({
       maxRetries: 5,
       timeoutMs: 30_000,
-      concurrency: 8,
+      concurrency: 16,
       rateLimitPerMinute: 1000,
       dryRun: false
     })
