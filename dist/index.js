@@ -45243,9 +45243,12 @@ function describe(d) {
     const subject = d.tag === undefined ? d.operation : `${d.operation} "${d.tag}"`;
     const status = d.status === undefined ? 'no response' : `HTTP ${d.status}`;
     const type = d.type ? ` ${d.type}` : '';
-    const requestId = d.requestId ? ` (requestId ${d.requestId})` : '';
-    const attempts = (d.attempts ?? 1) > 1 ? ` after ${d.attempts} attempts` : '';
-    return `${subject}: ${status}${type}: ${d.detail}${requestId}${attempts}`;
+    const attempts = d.attempts ?? 1;
+    const context = [
+        ...(d.requestId ? [`requestId ${d.requestId}`] : []),
+        `${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`
+    ];
+    return `${subject}: ${status}${type}: ${d.detail} (${context.join(', ')})`;
 }
 /**
  * Cortex refused the API key itself (401, 403): no request of the run can
@@ -45414,14 +45417,16 @@ class CortexClient {
         const path = `api/v1/secrets?page=${page}&pageSize=${pageSize}`;
         return (await this.#send({ operation: 'list', method: 'GET', path }));
     }
-    /** Every secret in the workspace, following `totalPages`. */
+    /**
+     * Every secret in the workspace, following `totalPages`. The first page says
+     * how many there are; the rest are fetched together (through the same gate,
+     * so the rate limit still holds).
+     */
     async listAll() {
         const first = await this.listPage(0);
-        const secrets = [...first.secrets];
-        for (let page = 1; page < first.totalPages; page++) {
-            secrets.push(...(await this.listPage(page)).secrets);
-        }
-        return secrets;
+        const pages = Array.from({ length: Math.max(0, first.totalPages - 1) }, (_, i) => i + 1);
+        const rest = await Promise.all(pages.map((page) => this.listPage(page)));
+        return [first, ...rest].flatMap((page) => page.secrets);
     }
     /** The secret with this tag, or `undefined` when Cortex answers 404. */
     async get(tag) {

@@ -116,7 +116,7 @@ describe('transient faults', () => {
     expect(run.exitCode).toBe(1)
     expect(standIn.requestsWith('POST')).toHaveLength(3)
     expect(run.stdout).toContain(
-      '- only: create "only": HTTP 503: a 24-byte body that is not a Cortex error after 3 attempts'
+      '- only: create "only": HTTP 503: a 24-byte body that is not a Cortex error (3 attempts)'
     )
     expect(run.stdout).not.toContain('maintenance')
     expectNoLeak(run, ['only-value-9d9d'])
@@ -132,9 +132,7 @@ describe('transient faults', () => {
     const { stuck, ...landed } = values
     expect(standIn.values()).toEqual(landed)
     expect(standIn.requestsWith('POST').filter((r) => r.rawBody.includes('"stuck"'))).toHaveLength(2)
-    expect(run.stdout).toContain(
-      '- stuck: create "stuck": no response TIMEOUT: no response within 1 s after 2 attempts'
-    )
+    expect(run.stdout).toContain('- stuck: create "stuck": no response TIMEOUT: no response within 1 s (2 attempts)')
     expectNoLeak(run, Object.values(values).concat(stuck))
   })
 
@@ -150,7 +148,7 @@ describe('transient faults', () => {
     expect(Object.keys(standIn.values()).sort()).toEqual(Object.keys(secretsOf(4)).sort())
     expect(standIn.requestsWith('POST').filter((r) => r.rawBody.includes('"rejected"'))).toHaveLength(1)
     expect(run.stdout).toContain(
-      '- rejected: create "rejected": HTTP 400 BAD_REQUEST: Secret value rejected (requestId req-400)'
+      '- rejected: create "rejected": HTTP 400 BAD_REQUEST: Secret value rejected (requestId req-400, 1 attempt)'
     )
     expectNoLeak(run, Object.values(values))
   })

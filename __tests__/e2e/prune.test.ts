@@ -71,7 +71,13 @@ describe('prune', () => {
 
     const n = Object.keys(INPUT).length
     const d = expectedDeleted.length
-    expect(standIn.requestsWith('GET').map((r) => r.query.page)).toEqual(['0', '1', '2'])
+    expect(standIn.requestsWith('GET').map((r) => r.query.page)[0]).toBe('0')
+    expect(
+      standIn
+        .requestsWith('GET')
+        .map((r) => r.query.page)
+        .sort()
+    ).toEqual(['0', '1', '2'])
     expect(standIn.requests.length).toBeLessThanOrEqual(n + 3 + d)
     expect(standIn.requests).toHaveLength(n + 3 + d)
     expect(run.summary).toContain(

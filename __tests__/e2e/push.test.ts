@@ -150,7 +150,12 @@ describe('pushing secrets', () => {
       values
     )
     expect(standIn.requests).toHaveLength(50 + 2)
-    expect(standIn.requestsWith('GET').map((r) => r.query)).toEqual([
+    expect(
+      standIn
+        .requestsWith('GET')
+        .map((r) => r.query)
+        .sort((a, b) => Number(a.page) - Number(b.page))
+    ).toEqual([
       { page: '0', pageSize: '1000' },
       { page: '1', pageSize: '1000' }
     ])
@@ -173,10 +178,10 @@ describe('one secret failing', () => {
     expect(standIn.values()).toEqual({ alpha: 'alpha-value-11', omega: 'omega-value-33' })
     expect(run.outputs).toEqual({ created: '["alpha","omega"]', updated: '[]', deleted: '[]', failed: '["doomed"]' })
     expect(run.stdout).toContain(
-      '::error::1 of 3 secrets failed:%0A- doomed: create "doomed": HTTP 400 BAD_REQUEST: Secret rejected (requestId req-doomed-1)'
+      '::error::1 of 3 secrets failed:%0A- doomed: create "doomed": HTTP 400 BAD_REQUEST: Secret rejected (requestId req-doomed-1, 1 attempt)'
     )
     expect(run.summary).toContain(
-      '<td>failed: create &quot;doomed&quot;: HTTP 400 BAD_REQUEST: Secret rejected (requestId req-doomed-1)</td>'
+      '<td>failed: create &quot;doomed&quot;: HTTP 400 BAD_REQUEST: Secret rejected (requestId req-doomed-1, 1 attempt)</td>'
     )
     expectNoLeak(run, ['alpha-value-11', 'doomed-value-22', 'omega-value-33'])
   })
@@ -231,7 +236,7 @@ describe('races with another writer', () => {
     })
     expect(run.exitCode).toBe(1)
     expect(standIn.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'POST 400', 'GET 404'])
-    expect(run.stdout).toContain('- a: create "a": HTTP 400 BAD_REQUEST: Name too long (requestId req-2)')
+    expect(run.stdout).toContain('- a: create "a": HTTP 400 BAD_REQUEST: Name too long (requestId req-2, 1 attempt)')
     expect(run.outputs.failed).toBe('["a"]')
     expect(standIn.values()).toEqual({})
     expectNoLeak(run, ['value-1234'])

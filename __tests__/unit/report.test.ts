@@ -33,7 +33,7 @@ describe('outcomes', () => {
 
   it('lists each failed tag with type, message and requestId', () => {
     expect(failureMessage({ results })).toBe(
-      '1 of 4 secrets failed:\n- b_tag: create "b_tag": HTTP 400 BAD_REQUEST: Invalid <value> (requestId req-1)'
+      '1 of 4 secrets failed:\n- b_tag: create "b_tag": HTTP 400 BAD_REQUEST: Invalid <value> (requestId req-1, 1 attempt)'
     )
     expect(failureMessage({ results: results.filter((r) => r.outcome !== 'failed') })).toBeUndefined()
   })
@@ -49,7 +49,7 @@ describe('job summary', () => {
     })
     expect(html).toContain('<li>Trigger: release &lt;v1&gt;</li>')
     expect(html).toContain(
-      '<td>B &amp; &lt;b&gt;</td><td>failed: create &quot;b_tag&quot;: HTTP 400 BAD_REQUEST: Invalid &lt;value&gt; (requestId req-1)</td>'
+      '<td>B &amp; &lt;b&gt;</td><td>failed: create &quot;b_tag&quot;: HTTP 400 BAD_REQUEST: Invalid &lt;value&gt; (requestId req-1, 1 attempt)</td>'
     )
     expect(html).toContain('<strong>2</strong> created, <strong>1</strong> updated, <strong>1</strong> failed.')
     const rowTags = [...html.matchAll(/<tr><td><code>([^<]+)<\/code>/g)].map((m) => m[1])

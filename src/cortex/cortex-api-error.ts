@@ -43,9 +43,12 @@ function describe(d: CortexApiErrorDetails): string {
   const subject = d.tag === undefined ? d.operation : `${d.operation} "${d.tag}"`
   const status = d.status === undefined ? 'no response' : `HTTP ${d.status}`
   const type = d.type ? ` ${d.type}` : ''
-  const requestId = d.requestId ? ` (requestId ${d.requestId})` : ''
-  const attempts = (d.attempts ?? 1) > 1 ? ` after ${d.attempts} attempts` : ''
-  return `${subject}: ${status}${type}: ${d.detail}${requestId}${attempts}`
+  const attempts = d.attempts ?? 1
+  const context = [
+    ...(d.requestId ? [`requestId ${d.requestId}`] : []),
+    `${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`
+  ]
+  return `${subject}: ${status}${type}: ${d.detail} (${context.join(', ')})`
 }
 
 /**
