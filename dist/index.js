@@ -42236,7 +42236,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6547);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2213);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -42245,7 +42245,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6547:
+/***/ 2213:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45648,6 +45648,53 @@ function connect(settings, options = {}) {
     });
 }
 
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+;// CONCATENATED MODULE: ./src/inputs/input-error.ts
+/**
+ * A problem with the step's inputs, found before any request is sent.
+ * Messages name the input, the tag or the line, and never quote input text:
+ * the inputs hold secret values.
+ */
+class InputError extends Error {
+    name = 'InputError';
+}
+
+;// CONCATENATED MODULE: ./src/inputs/prune-match.ts
+
+
+/** Reads `prune-match`: glob patterns one per line or comma-separated; `!pattern` excludes. */
+function parsePruneMatch(text) {
+    const patterns = text
+        .split(/[\n,]/)
+        .map((p) => p.trim())
+        .filter((p) => p !== '' && !p.startsWith('#'));
+    const match = { include: [], exclude: [] };
+    for (const pattern of patterns) {
+        if (pattern.startsWith('!'))
+            match.exclude.push(pattern.slice(1));
+        else
+            match.include.push(pattern);
+    }
+    if (match.include.length === 0) {
+        throw new InputError('Input "prune-match" is required when "prune" is true: glob patterns for the tags this workflow owns ' +
+            `(for example ci_* or payments-*). Write '*' to own the whole workspace.`);
+    }
+    for (const pattern of [...match.include, ...match.exclude]) {
+        if (pattern === '' || /[^A-Za-z0-9_\-*?[\]{}!,.^+@()|]/.test(pattern)) {
+            throw new InputError(`Input "prune-match": ${JSON.stringify(pattern)} is not a glob over tags (letters, digits, _ - and * ? [ ] { }).`);
+        }
+    }
+    return match;
+}
+/** A predicate that says whether a tag is owned by the workflow. */
+function ownedBy(match) {
+    const included = picomatch_default()(match.include);
+    const excluded = match.exclude.length > 0 ? picomatch_default()(match.exclude) : () => false;
+    return (tag) => included(tag) && !excluded(tag);
+}
+
 ;// CONCATENATED MODULE: ./src/masking.ts
 /**
  * The strings to register with the log masker for one secret value: the value
@@ -45657,6 +45704,39 @@ function connect(settings, options = {}) {
 function masksFor(value) {
     const lines = value.split(/\r\n|\r|\n/).filter((line) => line.trim() !== '' && line !== value);
     return [value, ...new Set(lines)];
+}
+
+;// CONCATENATED MODULE: ./src/report/action-log.ts
+
+// The step's log: one line per secret, a warning when Cortex rate-limits the run,
+// and debug lines for retries. Tags, names and statuses only: never a value.
+function logStart(settings) {
+    const mode = settings.dryRun ? 'Dry run: planning' : 'Pushing';
+    const prune = settings.prune ? ', pruning owned tags' : '';
+    info(`${mode} ${settings.secrets.length} secrets to ${settings.apiUrl.host}${prune}`);
+}
+function logRetry(event) {
+    const subject = event.tag === undefined ? event.operation : `${event.operation} "${event.tag}"`;
+    core_debug(`retry ${event.attempt} of ${subject} in ${event.delayMs} ms after ${event.reason}`);
+    if (event.pause === 'new') {
+        warning(`Cortex rate limit reached (HTTP 429): all requests wait ${(event.delayMs / 1000).toFixed(1)} s.`);
+    }
+}
+const WOULD = { created: 'would create', updated: 'would update', deleted: 'would delete' };
+function logResult(result, dryRun, retries) {
+    if (result.outcome === 'failed')
+        info(`✖ ${result.tag}: failed: ${result.error?.message}`);
+    else if (dryRun)
+        info(`• ${result.tag}: ${WOULD[result.outcome]} (${result.name})`);
+    else
+        info(`✔ ${result.tag}: ${result.outcome} (${result.name})`);
+    if (retries > 0)
+        core_debug(`${result.tag}: ${retries} ${retries === 1 ? 'retry' : 'retries'}`);
+}
+function logDone(tags, dryRun) {
+    const verb = dryRun ? 'would be ' : '';
+    const counts = ['created', 'updated', 'deleted'].map((o) => `${tags[o].length} ${verb}${o}`);
+    info(`Done: ${counts.join(', ')}.`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/job-summary.ts
@@ -45795,53 +45875,6 @@ function describeRun(source) {
         trigger = `workflow_dispatch by ${source.actor}`;
     }
     return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` };
-}
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/inputs/input-error.ts
-/**
- * A problem with the step's inputs, found before any request is sent.
- * Messages name the input, the tag or the line, and never quote input text:
- * the inputs hold secret values.
- */
-class InputError extends Error {
-    name = 'InputError';
-}
-
-;// CONCATENATED MODULE: ./src/inputs/prune-match.ts
-
-
-/** Reads `prune-match`: glob patterns one per line or comma-separated; `!pattern` excludes. */
-function parsePruneMatch(text) {
-    const patterns = text
-        .split(/[\n,]/)
-        .map((p) => p.trim())
-        .filter((p) => p !== '' && !p.startsWith('#'));
-    const match = { include: [], exclude: [] };
-    for (const pattern of patterns) {
-        if (pattern.startsWith('!'))
-            match.exclude.push(pattern.slice(1));
-        else
-            match.include.push(pattern);
-    }
-    if (match.include.length === 0) {
-        throw new InputError('Input "prune-match" is required when "prune" is true: glob patterns for the tags this workflow owns ' +
-            `(for example ci_* or payments-*). Write '*' to own the whole workspace.`);
-    }
-    for (const pattern of [...match.include, ...match.exclude]) {
-        if (pattern === '' || /[^A-Za-z0-9_\-*?[\]{}!,.^+@()|]/.test(pattern)) {
-            throw new InputError(`Input "prune-match": ${JSON.stringify(pattern)} is not a glob over tags (letters, digits, _ - and * ? [ ] { }).`);
-        }
-    }
-    return match;
-}
-/** A predicate that says whether a tag is owned by the workflow. */
-function ownedBy(match) {
-    const included = picomatch_default()(match.include);
-    const excluded = match.exclude.length > 0 ? picomatch_default()(match.exclude) : () => false;
-    return (tag) => included(tag) && !excluded(tag);
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -46339,6 +46372,8 @@ async function syncSecrets(client, secrets, options) {
 
 
 
+
+/** Inputs → plan and apply → outputs, summary and log; the one place the step is failed. */
 async function run() {
     try {
         const settings = readSettings({
@@ -46350,24 +46385,15 @@ async function run() {
         const tally = new RetryTally();
         const client = connect(settings, {
             debug: core_debug,
-            onRetry: (event) => {
-                tally.recordRetry(event);
-                const subject = event.tag === undefined ? event.operation : `${event.operation} "${event.tag}"`;
-                core_debug(`retry ${event.attempt} of ${subject} in ${event.delayMs} ms after ${event.reason}`);
-                if (event.pause === 'new') {
-                    warning(`Cortex rate limit reached (HTTP 429): all requests wait ${(event.delayMs / 1000).toFixed(1)} s.`);
-                }
-            },
+            onRetry: (event) => (tally.recordRetry(event), logRetry(event)),
             onWait: (ms, reason) => tally.recordWait(ms, reason)
         });
-        const { dryRun } = settings;
-        const mode = dryRun ? 'Dry run: planning' : 'Pushing';
-        info(`${mode} ${settings.secrets.length} secrets to ${settings.apiUrl.host}${settings.prune ? ', pruning owned tags' : ''}`);
+        logStart(settings);
         const report = await syncSecrets(client, settings.secrets, {
             concurrency: settings.concurrency,
-            dryRun,
+            dryRun: settings.dryRun,
             owns: settings.prune && ownedBy(settings.prune),
-            onResult: (result) => logResult(result, dryRun, tally.retriesFor(result.tag))
+            onResult: (result) => logResult(result, settings.dryRun, tally.retriesFor(result.tag))
         });
         const tags = tagsByOutcome(report.results);
         for (const [output, list] of Object.entries(tags))
@@ -46384,23 +46410,11 @@ async function run() {
         const failure = failureMessage(report);
         if (failure)
             throw new Error(failure);
-        const verb = dryRun ? 'would be ' : '';
-        info(`Done: ${tags.created.length} ${verb}created, ${tags.updated.length} ${verb}updated, ${tags.deleted.length} ${verb}deleted.`);
+        logDone(tags, settings.dryRun);
     }
     catch (error) {
         setFailed(error instanceof Error ? error.message : String(error));
     }
-}
-const WOULD = { created: 'would create', updated: 'would update', deleted: 'would delete' };
-function logResult(result, dryRun, retries) {
-    if (result.outcome === 'failed')
-        info(`✖ ${result.tag}: failed: ${result.error?.message}`);
-    else if (dryRun)
-        info(`• ${result.tag}: ${WOULD[result.outcome]} (${result.name})`);
-    else
-        info(`✔ ${result.tag}: ${result.outcome} (${result.name})`);
-    if (retries > 0)
-        core_debug(`${result.tag}: ${retries} ${retries === 1 ? 'retry' : 'retries'}`);
 }
 
 

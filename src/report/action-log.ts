@@ -1,0 +1,38 @@
+import * as core from '@actions/core'
+import type { CortexOperation } from '../cortex/cortex-api-error.ts'
+import type { RetryEvent } from '../cortex/retry-policy.ts'
+import type { Settings } from '../settings.ts'
+import type { SecretResult } from '../sync/apply.ts'
+import type { TagsByOutcome } from './outcomes.ts'
+
+// The step's log: one line per secret, a warning when Cortex rate-limits the run,
+// and debug lines for retries. Tags, names and statuses only: never a value.
+
+export function logStart(settings: Settings): void {
+  const mode = settings.dryRun ? 'Dry run: planning' : 'Pushing'
+  const prune = settings.prune ? ', pruning owned tags' : ''
+  core.info(`${mode} ${settings.secrets.length} secrets to ${settings.apiUrl.host}${prune}`)
+}
+
+export function logRetry(event: RetryEvent & { operation: CortexOperation; tag?: string }): void {
+  const subject = event.tag === undefined ? event.operation : `${event.operation} "${event.tag}"`
+  core.debug(`retry ${event.attempt} of ${subject} in ${event.delayMs} ms after ${event.reason}`)
+  if (event.pause === 'new') {
+    core.warning(`Cortex rate limit reached (HTTP 429): all requests wait ${(event.delayMs / 1000).toFixed(1)} s.`)
+  }
+}
+
+const WOULD = { created: 'would create', updated: 'would update', deleted: 'would delete' } as const
+
+export function logResult(result: SecretResult, dryRun: boolean, retries: number): void {
+  if (result.outcome === 'failed') core.info(`✖ ${result.tag}: failed: ${result.error?.message}`)
+  else if (dryRun) core.info(`• ${result.tag}: ${WOULD[result.outcome]} (${result.name})`)
+  else core.info(`✔ ${result.tag}: ${result.outcome} (${result.name})`)
+  if (retries > 0) core.debug(`${result.tag}: ${retries} ${retries === 1 ? 'retry' : 'retries'}`)
+}
+
+export function logDone(tags: TagsByOutcome, dryRun: boolean): void {
+  const verb = dryRun ? 'would be ' : ''
+  const counts = (['created', 'updated', 'deleted'] as const).map((o) => `${tags[o].length} ${verb}${o}`)
+  core.info(`Done: ${counts.join(', ')}.`)
+}
