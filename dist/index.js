@@ -45722,6 +45722,12 @@ function logRetry(event) {
         warning(`Cortex rate limit reached (HTTP 429): all requests wait ${(event.delayMs / 1000).toFixed(1)} s.`);
     }
 }
+/** Our own pacing: only the long waits, when the run has used its budget for the minute. */
+function logWait(ms, reason, perMinute) {
+    if (reason === 'paced' && ms >= 1000) {
+        warning(`Request budget reached (rate-limit: ${perMinute} a minute): waiting ${(ms / 1000).toFixed(1)} s.`);
+    }
+}
 const WOULD = { created: 'would create', updated: 'would update', deleted: 'would delete' };
 function logResult(result, dryRun, retries) {
     if (result.outcome === 'failed')
@@ -45765,7 +45771,7 @@ function renderJobSummary({ run, cortexHost, report, tally }) {
     for (const r of results)
         counts[r.outcome]++;
     const order = ['created', 'updated', 'deleted', 'failed'].filter((o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped);
-    const tallyLine = order.map((o) => `<strong>${counts[o]}</strong> ${dryRun ? PLANNED[o] : o}`).join(', ');
+    const tallyLine = order.map((o) => `${counts[o]} ${dryRun ? PLANNED[o] : o}`).join(', ');
     const rows = [...results]
         .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
         .map((r) => `<tr><td><code>${escapeHtml(r.tag)}</code></td><td>${escapeHtml(r.name)}</td><td>${escapeHtml(resultCell(r, dryRun, tally))}</td></tr>`);
@@ -45780,8 +45786,7 @@ function renderJobSummary({ run, cortexHost, report, tally }) {
             : [])
     ];
     return [
-        `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}</h2>`,
-        `<p>${tallyLine}.</p>`,
+        `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${tallyLine}</h2>`,
         ...notes,
         '<ul>',
         `<li>Trigger: ${escapeHtml(run.trigger)}</li>`,
@@ -46386,7 +46391,7 @@ async function run() {
         const client = connect(settings, {
             debug: core_debug,
             onRetry: (event) => (tally.recordRetry(event), logRetry(event)),
-            onWait: (ms, reason) => tally.recordWait(ms, reason)
+            onWait: (ms, reason) => (tally.recordWait(ms, reason), logWait(ms, reason, settings.rateLimitPerMinute))
         });
         logStart(settings);
         const report = await syncSecrets(client, settings.secrets, {

@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { connect } from './cortex/connect.ts'
 import { ownedBy } from './inputs/prune-match.ts'
 import { masksFor } from './masking.ts'
-import { logDone, logResult, logRetry, logStart } from './report/action-log.ts'
+import { logDone, logResult, logRetry, logStart, logWait } from './report/action-log.ts'
 import { renderJobSummary } from './report/job-summary.ts'
 import { failureMessage, tagsByOutcome } from './report/outcomes.ts'
 import { RetryTally } from './report/retry-tally.ts'
@@ -25,7 +25,7 @@ export async function run(): Promise<void> {
     const client = connect(settings, {
       debug: core.debug,
       onRetry: (event) => (tally.recordRetry(event), logRetry(event)),
-      onWait: (ms, reason) => tally.recordWait(ms, reason)
+      onWait: (ms, reason) => (tally.recordWait(ms, reason), logWait(ms, reason, settings.rateLimitPerMinute))
     })
 
     logStart(settings)

@@ -80,9 +80,7 @@ describe('prune', () => {
     ).toEqual(['0', '1', '2'])
     expect(standIn.requests.length).toBeLessThanOrEqual(n + 3 + d)
     expect(standIn.requests).toHaveLength(n + 3 + d)
-    expect(run.summary).toContain(
-      '<strong>2</strong> created, <strong>30</strong> updated, <strong>1960</strong> deleted, <strong>0</strong> failed.'
-    )
+    expect(run.summary).toContain('<h2>Cortex secrets: 2 created, 30 updated, 1960 deleted, 0 failed</h2>')
     expect(run.summary).toContain('<tr><td><code>ci_100</code></td><td>ci_100</td><td>deleted</td></tr>')
     expectWithinContract(standIn)
     expectNoLeak(run, Object.values(INPUT))
@@ -138,9 +136,8 @@ describe('dry run', () => {
     expect(dry.exitCode).toBe(0)
     expect(standIn.requests.filter((r) => r.method !== 'GET')).toHaveLength(0)
     expect(standIn.requests).toHaveLength(3)
-    expect(dry.summary).toContain('<h2>Cortex secrets (dry run)</h2>')
     expect(dry.summary).toContain(
-      '<strong>2</strong> would create, <strong>30</strong> would update, <strong>1960</strong> would delete'
+      '<h2>Cortex secrets (dry run): 2 would create, 30 would update, 1960 would delete, 0 failed</h2>'
     )
     expect(dry.summary).toContain(
       '<tr><td><code>ci_brand_new</code></td><td>ci_brand_new</td><td>would create</td></tr>'

@@ -51,7 +51,7 @@ describe('job summary', () => {
     expect(html).toContain(
       '<td>B &amp; &lt;b&gt;</td><td>failed: create &quot;b_tag&quot;: HTTP 400 BAD_REQUEST: Invalid &lt;value&gt; (requestId req-1, 1 attempt)</td>'
     )
-    expect(html).toContain('<strong>2</strong> created, <strong>1</strong> updated, <strong>1</strong> failed.')
+    expect(html).toContain('<h2>Cortex secrets: 2 created, 1 updated, 1 failed</h2>')
     const rowTags = [...html.matchAll(/<tr><td><code>([^<]+)<\/code>/g)].map((m) => m[1])
     expect(rowTags).toEqual(['a_tag', 'b_tag', 'c_tag', 'z_tag'])
   })
@@ -112,9 +112,8 @@ describe('prune and dry run in the summary and the failure message', () => {
         ]
       }
     })
-    expect(html).toContain('<h2>Cortex secrets (dry run)</h2>')
     expect(html).toContain(
-      '<p><strong>1</strong> would create, <strong>0</strong> would update, <strong>1</strong> would delete, <strong>0</strong> failed.</p>'
+      '<h2>Cortex secrets (dry run): 1 would create, 0 would update, 1 would delete, 0 failed</h2>'
     )
     expect(html).toContain('<td><code>b</code></td><td>B</td><td>would delete</td>')
     expect(html).toContain('only read requests were made')

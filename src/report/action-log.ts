@@ -22,6 +22,13 @@ export function logRetry(event: RetryEvent & { operation: CortexOperation; tag?:
   }
 }
 
+/** Our own pacing: only the long waits, when the run has used its budget for the minute. */
+export function logWait(ms: number, reason: 'rate-limited' | 'paced', perMinute: number): void {
+  if (reason === 'paced' && ms >= 1000) {
+    core.warning(`Request budget reached (rate-limit: ${perMinute} a minute): waiting ${(ms / 1000).toFixed(1)} s.`)
+  }
+}
+
 const WOULD = { created: 'would create', updated: 'would update', deleted: 'would delete' } as const
 
 export function logResult(result: SecretResult, dryRun: boolean, retries: number): void {

@@ -39,7 +39,7 @@ export function renderJobSummary({ run, cortexHost, report, tally }: SummaryInpu
   const order = (['created', 'updated', 'deleted', 'failed'] as const).filter(
     (o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped
   )
-  const tallyLine = order.map((o) => `<strong>${counts[o]}</strong> ${dryRun ? PLANNED[o] : o}`).join(', ')
+  const tallyLine = order.map((o) => `${counts[o]} ${dryRun ? PLANNED[o] : o}`).join(', ')
   const rows = [...results]
     .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
     .map(
@@ -57,8 +57,7 @@ export function renderJobSummary({ run, cortexHost, report, tally }: SummaryInpu
       : [])
   ]
   return [
-    `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}</h2>`,
-    `<p>${tallyLine}.</p>`,
+    `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${tallyLine}</h2>`,
     ...notes,
     '<ul>',
     `<li>Trigger: ${escapeHtml(run.trigger)}</li>`,
