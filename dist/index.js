@@ -46254,33 +46254,29 @@ function planDeletions(desired, existing, owns) {
 
 /** Carries out the plan; one secret's failure does not stop the others. */
 async function applyWrites(client, writes, options) {
-    return mapConcurrently(writes, options.concurrency, async (write) => {
-        let result;
-        try {
-            const outcome = await upsert(client, write);
-            result = { tag: write.secret.tag, name: displayName(write), outcome };
-        }
-        catch (error) {
-            result = { tag: write.secret.tag, name: displayName(write), outcome: 'failed', error: error };
-        }
-        options.onResult?.(result);
-        return result;
-    });
+    return mapConcurrently(writes, options.concurrency, (write) => settle(write.secret.tag, displayName(write), options, () => upsert(client, write)));
 }
 /** Deletes what the plan prunes; a tag already gone (404) counts as deleted. */
 async function applyDeletions(client, deletions, options) {
-    return mapConcurrently(deletions, options.concurrency, async ({ tag, name }) => {
-        let result = { tag, name, outcome: 'deleted' };
-        try {
-            await client.delete(tag);
-        }
-        catch (error) {
+    return mapConcurrently(deletions, options.concurrency, ({ tag, name }) => settle(tag, name, options, async () => {
+        await client.delete(tag).catch((error) => {
             if (!(error instanceof CortexApiError && error.status === 404))
-                result = { tag, name, outcome: 'failed', error: error };
-        }
-        options.onResult?.(result);
-        return result;
-    });
+                throw error;
+        });
+        return 'deleted';
+    }));
+}
+/** Runs one secret's work and turns its outcome, or its error, into a result. */
+async function settle(tag, name, options, work) {
+    let result;
+    try {
+        result = { tag, name, outcome: await work() };
+    }
+    catch (error) {
+        result = { tag, name, outcome: 'failed', error: error };
+    }
+    options.onResult?.(result);
+    return result;
 }
 /**
  * Creates or updates one secret, absorbing races with another writer:

@@ -87,6 +87,28 @@ describe('prune', () => {
   })
 })
 
+describe('prune deletions that meet trouble', () => {
+  it('counts a tag already gone (404) as deleted, and lists a deletion Cortex refuses as failed', async () => {
+    standIn.seed(['ci_keep', 'ci_gone', 'ci_refused', 'ci_plain'].map((tag) => ({ tag, secret: `old-${tag}` })))
+    standIn.options.intercept = (r, s) => {
+      if (r.method !== 'DELETE') return undefined
+      if (r.path.endsWith('/ci_gone')) s.secrets.delete('ci_gone')
+      if (r.path.endsWith('/ci_refused'))
+        return { status: 400, body: { type: 'BAD_REQUEST', message: 'In use', requestId: 'req-del' } }
+      return undefined
+    }
+    const run = await runWith({ prune: 'true', 'prune-match': 'ci_*' }, { ci_keep: 'kept-value-e1e1' })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.deleted).toBe('["ci_gone","ci_plain"]')
+    expect(run.outputs.failed).toBe('["ci_refused"]')
+    expect(standIn.values()).toEqual({ ci_keep: 'kept-value-e1e1', ci_refused: 'old-ci_refused' })
+    expect(run.stdout).toContain(
+      '- ci_refused: delete "ci_refused": HTTP 400 BAD_REQUEST: In use (requestId req-del, 1 attempt)'
+    )
+    expectNoLeak(run, ['kept-value-e1e1'])
+  })
+})
+
 describe('prune guards', () => {
   it('refuses to prune when the input yields no secrets, before any request', async () => {
     seedWorkspace()

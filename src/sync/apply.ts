@@ -25,17 +25,9 @@ export async function applyWrites(
   writes: readonly PlannedWrite[],
   options: ApplyOptions
 ): Promise<SecretResult[]> {
-  return mapConcurrently(writes, options.concurrency, async (write) => {
-    let result: SecretResult
-    try {
-      const outcome = await upsert(client, write)
-      result = { tag: write.secret.tag, name: displayName(write), outcome }
-    } catch (error) {
-      result = { tag: write.secret.tag, name: displayName(write), outcome: 'failed', error: error as Error }
-    }
-    options.onResult?.(result)
-    return result
-  })
+  return mapConcurrently(writes, options.concurrency, (write) =>
+    settle(write.secret.tag, displayName(write), options, () => upsert(client, write))
+  )
 }
 
 /** Deletes what the plan prunes; a tag already gone (404) counts as deleted. */
@@ -44,17 +36,31 @@ export async function applyDeletions(
   deletions: readonly PlannedDelete[],
   options: ApplyOptions
 ): Promise<SecretResult[]> {
-  return mapConcurrently(deletions, options.concurrency, async ({ tag, name }) => {
-    let result: SecretResult = { tag, name, outcome: 'deleted' }
-    try {
-      await client.delete(tag)
-    } catch (error) {
-      if (!(error instanceof CortexApiError && error.status === 404))
-        result = { tag, name, outcome: 'failed', error: error as Error }
-    }
-    options.onResult?.(result)
-    return result
-  })
+  return mapConcurrently(deletions, options.concurrency, ({ tag, name }) =>
+    settle(tag, name, options, async () => {
+      await client.delete(tag).catch((error: unknown) => {
+        if (!(error instanceof CortexApiError && error.status === 404)) throw error
+      })
+      return 'deleted'
+    })
+  )
+}
+
+/** Runs one secret's work and turns its outcome, or its error, into a result. */
+async function settle(
+  tag: string,
+  name: string,
+  options: ApplyOptions,
+  work: () => Promise<Exclude<Outcome, 'failed'>>
+): Promise<SecretResult> {
+  let result: SecretResult
+  try {
+    result = { tag, name, outcome: await work() }
+  } catch (error) {
+    result = { tag, name, outcome: 'failed', error: error as Error }
+  }
+  options.onResult?.(result)
+  return result
 }
 
 /**
