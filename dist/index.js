@@ -45483,20 +45483,15 @@ class CortexClient {
                 });
             }
         }
-        const error = new CortexApiError({ ...where, status: result.status, ...readErrorBody(result.text) });
+        // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
+        const said = readErrorBody(result.text);
+        const reason = verdict.kind === 'fail' ? verdict.reason : undefined;
+        const error = new CortexApiError({ ...where, status: result.status, ...said, detail: reason ?? said.detail });
         if (verdict.kind === 'stop-run') {
             const refused = new ApiKeyRefusedError(error);
             gate.stop(refused);
             throw refused;
         }
-        if (verdict.reason)
-            throw new CortexApiError({
-                ...where,
-                status: result.status,
-                type: error.type,
-                detail: verdict.reason,
-                requestId: error.requestId
-            });
         throw error;
     }
     async #attempt(method, url, body) {
@@ -45586,9 +45581,6 @@ class RequestGate {
     /** No request starts after this; `reason` is what they fail with. */
     stop(reason) {
         this.#stopped ??= reason;
-    }
-    get stopped() {
-        return this.#stopped;
     }
     async #waitForTurn() {
         const { clock, requestsPerMinute, onWait } = this.#options;
@@ -45954,7 +45946,6 @@ function parseDotenvSecrets(text, input) {
     const source = text.replace(/\r\n?/g, '\n');
     const lineOf = (offset) => source.slice(0, offset).split('\n').length;
     const specs = [];
-    const seen = new Map();
     let consumed = 0;
     for (const match of source.matchAll(DOTENV_LINE)) {
         const start = match.index + (match[0].length - match[0].trimStart().length);
@@ -45965,10 +45956,6 @@ function parseDotenvSecrets(text, input) {
         if (!TAG_PATTERN.test(key)) {
             throw new InputError(`${origin}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only).`);
         }
-        const earlier = seen.get(key);
-        if (earlier)
-            throw new InputError(`Tag "${key}" is defined twice: ${earlier} and ${origin}.`);
-        seen.set(key, origin);
         specs.push({ tag: key, origin, value: (0,main.parse)(match[0])[key] ?? '' });
     }
     checkSkipped(source.slice(consumed), consumed, lineOf, input);
@@ -46089,7 +46076,6 @@ function parseSecretsMapping(text, input) {
         throw new InputError(`Input "${input}" must be a mapping of Cortex tags to secrets (${where(root)}).`);
     }
     const specs = [];
-    const seen = new Map();
     for (const pair of root.items) {
         const keyNode = pair.key;
         const at = where(keyNode);
@@ -46098,10 +46084,6 @@ function parseSecretsMapping(text, input) {
         }
         const tag = keyNode.value;
         const origin = `${input} line ${lineCounter.linePos(keyNode.range?.[0] ?? 0).line}`;
-        const earlier = seen.get(tag);
-        if (earlier)
-            throw new InputError(`Tag "${tag}" is defined twice: ${earlier} and ${origin}.`);
-        seen.set(tag, origin);
         specs.push({ tag, origin, ...readSecretNode(pair.value, tag, origin) });
     }
     return specs;

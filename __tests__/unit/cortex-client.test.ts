@@ -55,4 +55,20 @@ describe('CortexClient over an injected dispatcher', () => {
     const error = (await client.update('t', { value: 'v' }).catch((e: unknown) => e)) as Error
     expect(error.message).toBe('update "t": HTTP 200: a 19-character success body that is not JSON (1 attempt)')
   })
+
+  it("gives up on a Retry-After longer than the run waits, saying so with Cortex's type", async () => {
+    const { client, pool, clock } = mockedClient()
+    pool
+      .intercept({ path: '/prefix/api/v1/secrets/t', method: 'DELETE' })
+      .reply(
+        429,
+        { type: 'TOO_MANY_REQUESTS', title: 'Too Many Requests', status: 429 },
+        { headers: { 'retry-after': '3600' } }
+      )
+    const error = (await client.delete('t').catch((e: unknown) => e)) as CortexApiError
+    expect(error.message).toBe(
+      'delete "t": HTTP 429 TOO_MANY_REQUESTS: Cortex asked to wait 3600 s, longer than this run waits (1 attempt)'
+    )
+    expect(clock.sleeps).toEqual([])
+  })
 })

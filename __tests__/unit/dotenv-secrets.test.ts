@@ -32,7 +32,10 @@ describe('parseDotenvSecrets', () => {
     expect(() => parse('A=1\nmy.tag=2\n')).toThrow('secrets-file line 2: the key is not a valid Cortex tag')
   })
 
-  it('fails on a duplicate key instead of keeping the last one', () => {
-    expect(() => parse('A=1\nA=2\n')).toThrow('Tag "A" is defined twice: secrets-file line 1 and secrets-file line 2.')
+  it('keeps a duplicate key with both lines instead of only the last one', () => {
+    expect(parse('A=1\nA=2\n')).toEqual([
+      { tag: 'A', value: '1', origin: 'secrets-file line 1' },
+      { tag: 'A', value: '2', origin: 'secrets-file line 2' }
+    ])
   })
 })

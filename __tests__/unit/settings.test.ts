@@ -88,6 +88,14 @@ describe('readSettings', () => {
     )
   })
 
+  it('refuses a tag given twice in one source, naming both places', () => {
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1\nb: 2\na: 3\n' }))).toBe(
+      'Tag "a" is defined twice: secrets line 1 and secrets line 3.'
+    )
+    const dotenv = source({ 'api-key': 'k', 'secrets-file': '.env' }, { readFile: () => 'A=1\nA=2\n' })
+    expect(errorOf(dotenv)).toBe('Tag "A" is defined twice: secrets-file line 1 and secrets-file line 2.')
+  })
+
   it('refuses a tag given in both secrets and secrets-file', () => {
     const s = source({ 'api-key': 'k', secrets: 'a: 1\n', 'secrets-file': '.env' }, { readFile: () => 'b=2\na=3\n' })
     expect(errorOf(s)).toBe('Tag "a" is defined twice: secrets line 1 and secrets-file line 2.')

@@ -135,20 +135,15 @@ export class CortexClient {
         })
       }
     }
-    const error = new CortexApiError({ ...where, status: result.status, ...readErrorBody(result.text) })
+    // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
+    const said = readErrorBody(result.text)
+    const reason = verdict.kind === 'fail' ? verdict.reason : undefined
+    const error = new CortexApiError({ ...where, status: result.status, ...said, detail: reason ?? said.detail })
     if (verdict.kind === 'stop-run') {
       const refused = new ApiKeyRefusedError(error)
       gate.stop(refused)
       throw refused
     }
-    if (verdict.reason)
-      throw new CortexApiError({
-        ...where,
-        status: result.status,
-        type: error.type,
-        detail: verdict.reason,
-        requestId: error.requestId
-      })
     throw error
   }
 

@@ -65,10 +65,6 @@ export class RequestGate {
     this.#stopped ??= reason
   }
 
-  get stopped(): Error | undefined {
-    return this.#stopped
-  }
-
   async #waitForTurn(): Promise<void> {
     const { clock, requestsPerMinute, onWait } = this.#options
     for (;;) {

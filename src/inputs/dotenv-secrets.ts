@@ -13,7 +13,6 @@ export function parseDotenvSecrets(text: string, input: string): SecretSpec[] {
   const source = text.replace(/\r\n?/g, '\n')
   const lineOf = (offset: number): number => source.slice(0, offset).split('\n').length
   const specs: SecretSpec[] = []
-  const seen = new Map<string, string>()
   let consumed = 0
 
   for (const match of source.matchAll(DOTENV_LINE)) {
@@ -26,9 +25,6 @@ export function parseDotenvSecrets(text: string, input: string): SecretSpec[] {
     if (!TAG_PATTERN.test(key)) {
       throw new InputError(`${origin}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only).`)
     }
-    const earlier = seen.get(key)
-    if (earlier) throw new InputError(`Tag "${key}" is defined twice: ${earlier} and ${origin}.`)
-    seen.set(key, origin)
     specs.push({ tag: key, origin, value: parseDotenvLine(match[0])[key] ?? '' })
   }
   checkSkipped(source.slice(consumed), consumed, lineOf, input)

@@ -41,7 +41,6 @@ export function parseSecretsMapping(text: string, input: string): SecretSpec[] {
   }
 
   const specs: SecretSpec[] = []
-  const seen = new Map<string, string>()
   for (const pair of root.items) {
     const keyNode = pair.key as Node | null
     const at = where(keyNode)
@@ -52,9 +51,6 @@ export function parseSecretsMapping(text: string, input: string): SecretSpec[] {
     }
     const tag = keyNode.value
     const origin = `${input} line ${lineCounter.linePos(keyNode.range?.[0] ?? 0).line}`
-    const earlier = seen.get(tag)
-    if (earlier) throw new InputError(`Tag "${tag}" is defined twice: ${earlier} and ${origin}.`)
-    seen.set(tag, origin)
     specs.push({ tag, origin, ...readSecretNode(pair.value as Node | null, tag, origin) })
   }
   return specs
