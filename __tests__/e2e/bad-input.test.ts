@@ -22,7 +22,7 @@ const cases: Array<[string, Record<string, string>, Record<string, string>, RegE
     'a YAML syntax error',
     { secrets: `ok: ${SECRET}\nbad: "${SECRET}\n` },
     {},
-    /Input "secrets" is not valid YAML or JSON: \w+ at line \d+, column \d+/
+    /Input "secrets" is not valid YAML or JSON: [a-z][^:]+ at line \d+, column \d+/
   ],
   [
     'a tag with a dot',
@@ -52,7 +52,7 @@ const cases: Array<[string, Record<string, string>, Record<string, string>, RegE
     'an unknown key in the object form',
     { secrets: `a:\n  vaule: ${SECRET}` },
     {},
-    /Tag "a" \(secrets line 1\): unknown key in the object form/
+    /Tag "a" \(secrets line 1\): unknown key "vaule" at line 2, column 3 in the object form/
   ],
   [
     'a value YAML would change',

@@ -133,6 +133,7 @@ describe('pushing secrets', () => {
     expect(run.exitCode).toBe(0)
     expect(standIn.values()).toEqual({ a: 'value-a-1234' })
     expect(standIn.requests.map((r) => r.path)).toEqual(['/api/v1/secrets', '/api/v1/secrets'])
+    expect(run.stdout).toContain(`Pushing 1 secret to 127.0.0.1:`)
     expectNoLeak(run, ['value-a-1234'])
   })
 

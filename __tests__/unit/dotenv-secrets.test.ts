@@ -29,7 +29,10 @@ describe('parseDotenvSecrets', () => {
   })
 
   it('fails on a key that is not a valid tag', () => {
-    expect(() => parse('A=1\nmy.tag=2\n')).toThrow('secrets-file line 2: the key is not a valid Cortex tag')
+    expect(() => parse('A=1\nmy.tag=2\n')).toThrow(
+      'secrets-file line 2: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ' +
+        'it has characters a tag cannot have: ".".'
+    )
   })
 
   it('keeps a duplicate key with both lines instead of only the last one', () => {

@@ -36,6 +36,7 @@ describe('outcomes', () => {
       '1 of 4 secrets failed:\n- b_tag: create "b_tag": HTTP 400 BAD_REQUEST: Invalid <value> (requestId req-1, 1 attempt)'
     )
     expect(failureMessage({ results: results.filter((r) => r.outcome !== 'failed') })).toBeUndefined()
+    expect(failureMessage({ results: results.filter((r) => r.outcome === 'failed') })).toMatch(/^1 of 1 secret failed:/)
   })
 })
 

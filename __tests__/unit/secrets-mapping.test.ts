@@ -63,10 +63,14 @@ describe('parseSecretsMapping', () => {
     expect(errorOf('just-a-s3cr3t').message).not.toContain('s3cr3t')
   })
 
-  it('refuses a tag outside [A-Za-z0-9_-] without quoting it', () => {
-    const error = errorOf('good: 1\n"bad.t4g": 2\n')
-    expect(error.message).toMatch(/line 2, column 1: the key is not a valid Cortex tag/)
-    expect(error.message).not.toContain('bad.t4g')
+  it('refuses a tag outside [A-Za-z0-9_-] without quoting it, naming the characters not allowed', () => {
+    const error = errorOf('good: 1\n"bad.t4g x\\u0007": 2\n')
+    expect(error.message).toBe(
+      'Input "secrets", line 2, column 1: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ' +
+        'it has characters a tag cannot have: ".", space, U+0007.'
+    )
+    expect(errorOf('"": 1\n').message).toMatch(/: it is empty\.$/)
+    expect(errorOf('? [a]\n: 1\n').message).toMatch(/line 1, column 3: the key is not text/)
   })
 
   it('keeps a duplicate tag with both places, for resolveSecrets to refuse', () => {
@@ -77,10 +81,23 @@ describe('parseSecretsMapping', () => {
     ])
   })
 
-  it('refuses an unknown key in the object form', () => {
+  it('names an unknown key of the object form when it is a plausible key, and only then', () => {
     expect(errorOf('a:\n  vaule: s3cr3t\n').message).toMatch(
-      /Tag "a" \(secrets line 1\): unknown key in the object form/
+      /^Tag "a" \(secrets line 1\): unknown key "vaule" at line 2, column 3 in the object form; expected "value"/
     )
+    const pasted = errorOf('a:\n  s3cr3t.p4ss w0rd: x\n').message
+    expect(pasted).toMatch(/unknown key \(not shown: it has characters a tag cannot have: "\.", space\) at line 2/)
+    expect(pasted).not.toContain('s3cr3t')
+    const long = errorOf(`a:\n  ${'k'.repeat(65)}: x\n`).message
+    expect(long).toMatch(/unknown key \(not shown: it is 65 characters long\)/)
+  })
+
+  it("says what is wrong with the YAML in plain words, not with the library's code", () => {
+    expect(errorOf('a: 1\nb\nc: 2\n').message).toMatch(
+      /is not valid YAML or JSON: [a-z][a-z ,()]+ at line \d+, column \d+ \(the text is not shown/
+    )
+    expect(errorOf('a: "open s3cr3t\n').message).toMatch(/a closing quote, bracket or brace is missing/)
+    expect(errorOf('a: 1\nb\nc: 2\n').message).not.toMatch(/[A-Z]{2,}_[A-Z]/)
   })
 
   it('refuses both or neither of value and env', () => {
@@ -89,7 +106,7 @@ describe('parseSecretsMapping', () => {
   })
 
   it('refuses a value YAML would silently change: a tag (!), an anchor (&), an alias (*)', () => {
-    expect(errorOf('a: !s3cr3t\n').message).toMatch(/TAG_RESOLVE_FAILED at line 1, column 4/)
+    expect(errorOf('a: !s3cr3t\n').message).toMatch(/a tag \(!\) cannot be resolved at line 1, column 4/)
     expect(errorOf('a: !!str s3cr3t\n').message).toMatch(/starts with a YAML tag \(!\) or anchor \(&\)/)
     expect(errorOf('a: &s3cr3t rest\n').message).toMatch(/Use `env:` or toJSON/)
     expect(errorOf('a: &m\n  value: v\nb: *m\n').message).toMatch(/Tag "b" .*an alias/)
@@ -97,6 +114,6 @@ describe('parseSecretsMapping', () => {
 
   it('refuses a list or a nested mapping as a value', () => {
     expect(errorOf('a: [1, 2]\n').message).toMatch(/Tag "a" .*is a list/)
-    expect(errorOf('a: {b: c}\n').message).toMatch(/unknown key in the object form/)
+    expect(errorOf('a: {b: c}\n').message).toMatch(/unknown key "b" at line 1, column 5 in the object form/)
   })
 })

@@ -1,3 +1,5 @@
+import { count } from '../text/count.ts'
+
 /** What the action was doing when Cortex (or the network) said no. */
 export type CortexOperation = 'list' | 'get' | 'create' | 'update' | 'delete'
 
@@ -44,10 +46,7 @@ function describe(d: CortexApiErrorDetails): string {
   const status = d.status === undefined ? 'no response' : `HTTP ${d.status}`
   const type = d.type ? ` ${d.type}` : ''
   const attempts = d.attempts ?? 1
-  const context = [
-    ...(d.requestId ? [`requestId ${d.requestId}`] : []),
-    `${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`
-  ]
+  const context = [...(d.requestId ? [`requestId ${d.requestId}`] : []), count(attempts, 'attempt')]
   return `${subject}: ${status}${type}: ${d.detail} (${context.join(', ')})`
 }
 

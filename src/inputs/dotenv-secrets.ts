@@ -1,5 +1,6 @@
 import { parse as parseDotenvLine } from 'dotenv'
 import { InputError } from './input-error.ts'
+import { whatIsWrong } from './key-text.ts'
 import { TAG_PATTERN, type SecretSpec } from './secret-spec.ts'
 
 // dotenv's own line grammar (dotenv/lib/main.js). dotenv skips any line it
@@ -23,7 +24,9 @@ export function parseDotenvSecrets(text: string, input: string): SecretSpec[] {
     const key = match[1] ?? ''
     const origin = `${input} line ${lineOf(start)}`
     if (!TAG_PATTERN.test(key)) {
-      throw new InputError(`${origin}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only).`)
+      throw new InputError(
+        `${origin}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ${whatIsWrong(key)}.`
+      )
     }
     specs.push({ tag: key, origin, value: parseDotenvLine(match[0])[key] ?? '' })
   }

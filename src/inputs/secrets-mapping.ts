@@ -1,5 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
 import { InputError } from './input-error.ts'
+import { nameKey, whatIsWrong } from './key-text.ts'
+import { describeYamlProblem } from './yaml-problems.ts'
 import { TAG_PATTERN, type SecretSpec } from './secret-spec.ts'
 
 const OBJECT_KEYS = new Set(['value', 'env', 'name'])
@@ -19,7 +21,7 @@ export function parseSecretsMapping(text: string, input: string): SecretSpec[] {
     prettyErrors: false,
     lineCounter
   })
-  const where = (node: { range?: [number, number, number] | null } | null | undefined): string => {
+  const where: Where = (node) => {
     const offset = node?.range?.[0] ?? 0
     const { line, col } = lineCounter.linePos(offset)
     return `line ${line}, column ${col}`
@@ -29,7 +31,7 @@ export function parseSecretsMapping(text: string, input: string): SecretSpec[] {
   if (problem) {
     const { line, col } = lineCounter.linePos(problem.pos[0])
     throw new InputError(
-      `Input "${input}" is not valid YAML or JSON: ${problem.code} at line ${line}, column ${col} ` +
+      `Input "${input}" is not valid YAML or JSON: ${describeYamlProblem(problem.code)} at line ${line}, column ${col} ` +
         '(the text is not shown because it holds secret values).'
     )
   }
@@ -44,19 +46,30 @@ export function parseSecretsMapping(text: string, input: string): SecretSpec[] {
   for (const pair of root.items) {
     const keyNode = pair.key as Node | null
     const at = where(keyNode)
-    if (!isScalar(keyNode) || typeof keyNode.value !== 'string' || !TAG_PATTERN.test(keyNode.value)) {
+    if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
+      throw new InputError(`Input "${input}", ${at}: the key is not text; a key is a Cortex tag.`)
+    }
+    if (!TAG_PATTERN.test(keyNode.value)) {
       throw new InputError(
-        `Input "${input}", ${at}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only).`
+        `Input "${input}", ${at}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ` +
+          `${whatIsWrong(keyNode.value)}.`
       )
     }
     const tag = keyNode.value
     const origin = `${input} line ${lineCounter.linePos(keyNode.range?.[0] ?? 0).line}`
-    specs.push({ tag, origin, ...readSecretNode(pair.value as Node | null, tag, origin) })
+    specs.push({ tag, origin, ...readSecretNode(pair.value as Node | null, tag, origin, where) })
   }
   return specs
 }
 
-function readSecretNode(node: Node | null, tag: string, origin: string): Omit<SecretSpec, 'tag' | 'origin'> {
+type Where = (node: { range?: [number, number, number] | null } | null | undefined) => string
+
+function readSecretNode(
+  node: Node | null,
+  tag: string,
+  origin: string,
+  where: Where
+): Omit<SecretSpec, 'tag' | 'origin'> {
   if (node === null) return { value: '' }
   if (isScalar(node)) return { value: scalarText(node, tag, origin, 'value') }
   if (isMap(node)) {
@@ -66,7 +79,8 @@ function readSecretNode(node: Node | null, tag: string, origin: string): Omit<Se
       const field = isScalar(key) && typeof key.value === 'string' ? key.value : ''
       if (!OBJECT_KEYS.has(field)) {
         throw new InputError(
-          `Tag "${tag}" (${origin}): unknown key in the object form; expected "value" or "env", and optionally "name".`
+          `Tag "${tag}" (${origin}): unknown key ${nameKey(field)} at ${where(key)} in the object form; ` +
+            'expected "value" or "env", and optionally "name".'
         )
       }
       if (field in fields) throw new InputError(`Tag "${tag}" (${origin}): "${field}" is given twice.`)

@@ -4,6 +4,7 @@ import type { RetryEvent } from '../cortex/retry-policy.ts'
 import type { Settings } from '../settings.ts'
 import type { SecretResult } from '../sync/apply.ts'
 import type { TagsByOutcome } from './outcomes.ts'
+import { count } from '../text/count.ts'
 
 // The step's log: one line per secret, a warning when Cortex rate-limits the run,
 // and debug lines for retries. Tags, names and statuses only: never a value.
@@ -11,7 +12,7 @@ import type { TagsByOutcome } from './outcomes.ts'
 export function logStart(settings: Settings): void {
   const mode = settings.dryRun ? 'Dry run: planning' : 'Pushing'
   const prune = settings.prune ? ', pruning owned tags' : ''
-  core.info(`${mode} ${settings.secrets.length} secrets to ${settings.apiUrl.host}${prune}`)
+  core.info(`${mode} ${count(settings.secrets.length, 'secret')} to ${settings.apiUrl.host}${prune}`)
 }
 
 export function logRetry(event: RetryEvent & { operation: CortexOperation; tag?: string }): void {
@@ -35,7 +36,7 @@ export function logResult(result: SecretResult, dryRun: boolean, retries: number
   if (result.outcome === 'failed') core.info(`✖ ${result.tag}: failed: ${result.error?.message}`)
   else if (dryRun) core.info(`• ${result.tag}: ${WOULD[result.outcome]} (${result.name})`)
   else core.info(`✔ ${result.tag}: ${result.outcome} (${result.name})`)
-  if (retries > 0) core.debug(`${result.tag}: ${retries} ${retries === 1 ? 'retry' : 'retries'}`)
+  if (retries > 0) core.debug(`${result.tag}: ${count(retries, 'retry', 'retries')}`)
 }
 
 export function logDone(tags: TagsByOutcome, dryRun: boolean): void {

@@ -2,6 +2,7 @@ import type { Outcome, SecretResult } from '../sync/apply.ts'
 import type { SyncReport } from '../sync/sync-secrets.ts'
 import type { RetryTally } from './retry-tally.ts'
 import type { RunContext } from './run-context.ts'
+import { count } from '../text/count.ts'
 
 export interface SummaryInput {
   run: RunContext
@@ -25,7 +26,7 @@ const PLANNED: Record<Outcome, string> = {
 
 function resultCell(result: SecretResult, dryRun: boolean, tally?: RetryTally): string {
   const retries = tally?.retriesFor(result.tag) ?? 0
-  const note = retries > 0 ? ` (${retries} ${retries === 1 ? 'retry' : 'retries'})` : ''
+  const note = retries > 0 ? ` (${count(retries, 'retry', 'retries')})` : ''
   const outcome = dryRun ? PLANNED[result.outcome] : result.outcome
   if (result.outcome !== 'failed') return `${outcome}${note}`
   return `failed${note}: ${result.error?.message ?? 'unknown error'}`

@@ -1,6 +1,7 @@
 import { ApiKeyRefusedError } from '../cortex/cortex-api-error.ts'
 import type { Outcome, SecretResult } from '../sync/apply.ts'
 import type { SyncReport } from '../sync/sync-secrets.ts'
+import { count } from '../text/count.ts'
 
 export type TagsByOutcome = Record<Outcome, string[]>
 
@@ -24,5 +25,5 @@ export function failureMessage({
   if (refused) return `${refused.message}\nNot pushed (${failed.length}): ${failed.map((r) => r.tag).join(', ')}`
   const lines = failed.map((r) => `- ${r.tag}: ${r.error?.message ?? 'failed'}`)
   if (pruneSkipped) lines.push(`Prune skipped: ${pruneSkipped.reason} (${pruneSkipped.tags.length} planned).`)
-  return [`${failed.length} of ${results.length} secrets failed:`, ...lines].join('\n')
+  return [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n')
 }

@@ -1,4 +1,5 @@
 import type { RetryEvent } from '../cortex/retry-policy.ts'
+import { count } from '../text/count.ts'
 
 /** What the run spent on retries and waits, for the log and the job summary. */
 export class RetryTally {
@@ -27,7 +28,7 @@ export class RetryTally {
   /** One sentence for the summary, or undefined when nothing was retried or waited for. */
   describe(): string | undefined {
     if (this.retries === 0 && this.rateLimitedMs === 0 && this.pacedMs < 50) return undefined
-    const parts = [`${this.retries} ${this.retries === 1 ? 'request' : 'requests'} retried`]
+    const parts = [`${count(this.retries, 'request')} retried`]
     if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0) {
       parts.push(`waited ${seconds(this.rateLimitedMs)} on Cortex's rate limit (${this.rateLimitPauses} × HTTP 429)`)
     }

@@ -2,6 +2,7 @@ import type { CortexClient } from '../cortex/cortex-client.ts'
 import type { DesiredSecret } from '../inputs/secret-spec.ts'
 import { applyDeletions, applyWrites, type ApplyOptions, type SecretResult } from './apply.ts'
 import { displayName, planDeletions, planUpserts } from './plan.ts'
+import { count } from '../text/count.ts'
 
 export interface SyncOptions extends ApplyOptions {
   /** Prune: which workspace tags the workflow owns. Absent: nothing is deleted. */
@@ -66,7 +67,7 @@ export async function syncSecrets(
   const failures = written.filter((r) => r.outcome === 'failed').length
   if (deletions.length === 0) return report(written)
   if (failures > 0) {
-    const reason = `${failures} ${failures === 1 ? 'create or update' : 'creates or updates'} failed, so nothing was deleted`
+    const reason = `${count(failures, 'create or update', 'creates or updates')} failed, so nothing was deleted`
     return report(written, { pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort() } })
   }
   return report([...written, ...(await applyDeletions(client, deletions, options))])
