@@ -1,3 +1,6 @@
-// Kept in step with package.json by a unit test; sent in the User-Agent header.
+// The version has one source, package.json: ncc inlines the field at build time, so
+// dist/ carries it without reading package.json at run time. Sent in the User-Agent header.
+import packageJson from '../package.json' with { type: 'json' }
+
 export const ACTION_NAME = 'cortex-secrets-action'
-export const ACTION_VERSION = '1.0.0'
+export const ACTION_VERSION: string = packageJson.version

@@ -11,6 +11,7 @@ import { ApiKeyRefusedError, CortexApiError } from '../../src/cortex/cortex-api-
 import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
 import { OPENAPI_PATH, OpenApiContract } from '../../harness/openapi-contract.ts'
 import { ROOT } from '../../harness/run-action.ts'
+import { ACTION_VERSION } from '../../src/version.ts'
 import { clientFor } from '../support/client.ts'
 
 const contract = new OpenApiContract()
@@ -154,7 +155,7 @@ describe('stand-in and client, within the contract', () => {
     expect(r?.headers).toMatchObject({
       authorization: `Bearer ${STAND_IN_API_KEY}`,
       'content-type': 'application/json',
-      'user-agent': 'cortex-secrets-action/1.0.0'
+      'user-agent': `cortex-secrets-action/${ACTION_VERSION}`
     })
   })
 })
