@@ -40,9 +40,10 @@ export async function run(): Promise<void> {
     for (const [output, list] of Object.entries(tags)) core.setOutput(output, JSON.stringify(list))
     if (report.pruneSkipped) core.warning(`Prune skipped: ${report.pruneSkipped.reason}.`)
     if (process.env.GITHUB_STEP_SUMMARY) {
-      // Loaded here, not at start-up: only the summary needs the run's context, and
-      // @actions/github (Octokit included) would delay the first request.
-      const { context } = await import('@actions/github')
+      // Evaluated here, not at start-up: only the summary needs the run's context, and
+      // @actions/github (Octokit included) would delay the first request. "eager" keeps it in
+      // dist/index.js, not a chunk of its own: ncc writes dist/licenses.txt for one chunk only.
+      const { context } = await import(/* webpackMode: "eager" */ '@actions/github')
       const html = renderJobSummary({ run: describeRun(context), cortexHost: settings.apiUrl.host, report, tally })
       await core.summary.addRaw(html).write()
     }

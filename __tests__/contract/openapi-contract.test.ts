@@ -3,14 +3,11 @@
  * every request the client sends and every answer the stand-in gives must be
  * one the contract describes.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { request } from 'undici'
 import { ApiKeyRefusedError, CortexApiError } from '../../src/cortex/cortex-api-error.ts'
 import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
-import { OPENAPI_PATH, OpenApiContract } from '../../harness/openapi-contract.ts'
-import { ROOT } from '../../harness/run-action.ts'
+import { OpenApiContract } from '../../harness/openapi-contract.ts'
 import { ACTION_VERSION } from '../../src/version.ts'
 import { clientFor } from '../support/client.ts'
 
@@ -36,15 +33,6 @@ function expectAllWithinContract(): void {
     })
   }
 }
-
-describe('the OpenAPI fixture', () => {
-  // The vendor's text lives in ../shared beside the repository where it is available (the
-  // development machines and CI); the fixture is its copy, so a change there must reach here.
-  const shared = join(ROOT, '..', 'shared', 'cortex-secrets-openapi.json')
-  ;(existsSync(shared) ? it : it.skip)(`is a byte-for-byte copy of ${shared}`, () => {
-    expect(readFileSync(OPENAPI_PATH, 'utf8')).toBe(readFileSync(shared, 'utf8'))
-  })
-})
 
 describe('the contract checker', () => {
   it('catches what breaks the contract', () => {

@@ -38,8 +38,9 @@ describe('the CI job that runs the action from the working tree', () => {
     const standIn = await CortexStandIn.start()
     standIn.seed(seeds)
     const inputs = Object.fromEntries(Object.entries(step?.with ?? {}).map(([k, v]) => [k, String(v)]))
-    const run = await runAction({ inputs: { ...inputs, 'api-url': standIn.url }, env: step?.env })
-    await standIn.close()
+    const run = await runAction({ inputs: { ...inputs, 'api-url': standIn.url }, env: step?.env }).finally(() =>
+      standIn.close()
+    )
 
     expect(run.exitCode).toBe(0)
     const expected = Object.fromEntries(

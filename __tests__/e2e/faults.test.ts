@@ -226,8 +226,7 @@ describe('proxies and redirects', () => {
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
     const location = `http://127.0.0.1:${(other.address() as AddressInfo).port}/api/v1/secrets`
     standIn.options.intercept = (r) => (r.method === 'POST' ? { status: 307, headers: { location } } : undefined)
-    const run = await push({ moved: 'moved-value-7c7c' })
-    other.close()
+    const run = await push({ moved: 'moved-value-7c7c' }).finally(() => other.close().closeAllConnections())
     expect(run.exitCode).toBe(1)
     expect(elsewhere).toEqual([])
     expect(run.stdout).toContain('- moved: create "moved": HTTP 307')
