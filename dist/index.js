@@ -43079,7 +43079,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2213);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9024);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -43088,7 +43088,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2213:
+/***/ 9024:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46044,10 +46044,14 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./src/version.ts
-// Kept in step with package.json by a unit test; sent in the User-Agent header.
+// The version has one source, package.json: ncc inlines the field at build time, so
+// dist/ carries it without reading package.json at run time. Sent in the User-Agent header.
+
 const ACTION_NAME = 'cortex-secrets-action';
-const ACTION_VERSION = '1.0.0';
+const ACTION_VERSION = package_namespaceObject.rE;
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
@@ -46060,7 +46064,14 @@ const systemClock = {
 
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
+;// CONCATENATED MODULE: ./src/text/count.ts
+/** `1 secret`, `2 secrets`, `0 secrets`: the one place a count meets its noun. */
+function count(n, singular, plural = `${singular}s`) {
+    return `${n} ${n === 1 ? singular : plural}`;
+}
+
 ;// CONCATENATED MODULE: ./src/cortex/cortex-api-error.ts
+
 /** A failed Cortex API call, described without anything from the request body. */
 class CortexApiError extends Error {
     name = 'CortexApiError';
@@ -46087,10 +46098,7 @@ function describe(d) {
     const status = d.status === undefined ? 'no response' : `HTTP ${d.status}`;
     const type = d.type ? ` ${d.type}` : '';
     const attempts = d.attempts ?? 1;
-    const context = [
-        ...(d.requestId ? [`requestId ${d.requestId}`] : []),
-        `${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`
-    ];
+    const context = [...(d.requestId ? [`requestId ${d.requestId}`] : []), count(attempts, 'attempt')];
     return `${subject}: ${status}${type}: ${d.detail} (${context.join(', ')})`;
 }
 /**
@@ -46543,12 +46551,13 @@ function masksFor(value) {
 
 ;// CONCATENATED MODULE: ./src/report/action-log.ts
 
+
 // The step's log: one line per secret, a warning when Cortex rate-limits the run,
 // and debug lines for retries. Tags, names and statuses only: never a value.
 function logStart(settings) {
     const mode = settings.dryRun ? 'Dry run: planning' : 'Pushing';
     const prune = settings.prune ? ', pruning owned tags' : '';
-    info(`${mode} ${settings.secrets.length} secrets to ${settings.apiUrl.host}${prune}`);
+    info(`${mode} ${count(settings.secrets.length, 'secret')} to ${settings.apiUrl.host}${prune}`);
 }
 function logRetry(event) {
     const subject = event.tag === undefined ? event.operation : `${event.operation} "${event.tag}"`;
@@ -46572,7 +46581,7 @@ function logResult(result, dryRun, retries) {
     else
         info(`✔ ${result.tag}: ${result.outcome} (${result.name})`);
     if (retries > 0)
-        core_debug(`${result.tag}: ${retries} ${retries === 1 ? 'retry' : 'retries'}`);
+        core_debug(`${result.tag}: ${count(retries, 'retry', 'retries')}`);
 }
 function logDone(tags, dryRun) {
     const verb = dryRun ? 'would be ' : '';
@@ -46581,6 +46590,7 @@ function logDone(tags, dryRun) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/job-summary.ts
+
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
@@ -46593,7 +46603,7 @@ const PLANNED = {
 };
 function resultCell(result, dryRun, tally) {
     const retries = tally?.retriesFor(result.tag) ?? 0;
-    const note = retries > 0 ? ` (${retries} ${retries === 1 ? 'retry' : 'retries'})` : '';
+    const note = retries > 0 ? ` (${count(retries, 'retry', 'retries')})` : '';
     const outcome = dryRun ? PLANNED[result.outcome] : result.outcome;
     if (result.outcome !== 'failed')
         return `${outcome}${note}`;
@@ -46638,6 +46648,7 @@ function renderJobSummary({ run, cortexHost, report, tally }) {
 
 ;// CONCATENATED MODULE: ./src/report/outcomes.ts
 
+
 /** Tags grouped by outcome, each list sorted: the action's outputs. */
 function tagsByOutcome(results) {
     const groups = { created: [], updated: [], deleted: [], failed: [] };
@@ -46659,10 +46670,11 @@ function failureMessage({ results, pruneSkipped }) {
     const lines = failed.map((r) => `- ${r.tag}: ${r.error?.message ?? 'failed'}`);
     if (pruneSkipped)
         lines.push(`Prune skipped: ${pruneSkipped.reason} (${pruneSkipped.tags.length} planned).`);
-    return [`${failed.length} of ${results.length} secrets failed:`, ...lines].join('\n');
+    return [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/retry-tally.ts
+
 /** What the run spent on retries and waits, for the log and the job summary. */
 class RetryTally {
     retriesByTag = new Map();
@@ -46691,7 +46703,7 @@ class RetryTally {
     describe() {
         if (this.retries === 0 && this.rateLimitedMs === 0 && this.pacedMs < 50)
             return undefined;
-        const parts = [`${this.retries} ${this.retries === 1 ? 'request' : 'requests'} retried`];
+        const parts = [`${count(this.retries, 'request')} retried`];
         if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0) {
             parts.push(`waited ${seconds(this.rateLimitedMs)} on Cortex's rate limit (${this.rateLimitPauses} × HTTP 429)`);
         }
@@ -46772,11 +46784,51 @@ function parseBoolean(text, input) {
 
 // EXTERNAL MODULE: ./node_modules/dotenv/lib/main.js
 var main = __nccwpck_require__(8889);
+;// CONCATENATED MODULE: ./src/inputs/key-text.ts
+/**
+ * How an error names a key the input wrote. A key that could plausibly be a
+ * key (1 to 64 of `[A-Za-z0-9_-]`) is quoted: `unknown key "vaule"` is the
+ * fastest fix for a typo. Anything else may be a value pasted in the wrong
+ * place, so it is never quoted: the message says which characters are not
+ * allowed instead, each at most once, and invisible ones by code point.
+ */
+const PLAUSIBLE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+const KEY_CHARACTER = /[A-Za-z0-9_-]/;
+const MAX_SHOWN = 5;
+/** `unknown key "vaule"` or `unknown key (not shown: it has characters … )`. */
+function nameKey(key) {
+    return PLAUSIBLE_KEY.test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`;
+}
+/**
+ * Why `key` is not made of letters, digits, `_` and `-`: `it is empty`, or
+ * `it has characters a tag cannot have: space, "."`. Describes length when
+ * the characters are fine but the key is too long to be quoted.
+ */
+function whatIsWrong(key) {
+    if (key === '')
+        return 'it is empty';
+    const bad = [...new Set([...key].filter((c) => !KEY_CHARACTER.test(c)))];
+    if (bad.length === 0)
+        return `it is ${[...key].length} characters long`;
+    const shown = bad.slice(0, MAX_SHOWN).map(showCharacter).join(', ');
+    const more = bad.length > MAX_SHOWN ? ` and ${bad.length - MAX_SHOWN} more` : '';
+    return `it has characters a tag cannot have: ${shown}${more}`;
+}
+function showCharacter(c) {
+    if (c === ' ')
+        return 'space';
+    // Control, format, separator and unassigned characters are named, never printed.
+    if (/[\p{C}\p{Z}]/u.test(c))
+        return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    return JSON.stringify(c);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/secret-spec.ts
 /** Cortex accepts letters, digits, `_` and `-` in a tag (see shared API notes). */
 const TAG_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 ;// CONCATENATED MODULE: ./src/inputs/dotenv-secrets.ts
+
 
 
 
@@ -46797,7 +46849,7 @@ function parseDotenvSecrets(text, input) {
         const key = match[1] ?? '';
         const origin = `${input} line ${lineOf(start)}`;
         if (!TAG_PATTERN.test(key)) {
-            throw new InputError(`${origin}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only).`);
+            throw new InputError(`${origin}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ${whatIsWrong(key)}.`);
         }
         specs.push({ tag: key, origin, value: (0,main.parse)(match[0])[key] ?? '' });
     }
@@ -46881,7 +46933,44 @@ function resolveSecrets(specs, env, onValue) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/inputs/yaml-problems.ts
+/**
+ * The yaml library's error codes in plain words, for a user who pasted a
+ * mapping into a workflow. The library's own messages quote the text around
+ * the problem, which holds secret values, so they are never shown.
+ */
+const PLAIN_WORDS = {
+    ALIAS_PROPS: 'an alias (*name) cannot have a tag or an anchor',
+    BAD_ALIAS: 'an alias (*name) refers to no anchor',
+    BAD_DIRECTIVE: 'a line starting with % is not a YAML directive',
+    BAD_DQ_ESCAPE: 'a double-quoted string has an invalid \\ escape',
+    BAD_INDENT: 'the indentation is wrong',
+    BAD_PROP_ORDER: 'an anchor (&) or tag (!) is in the wrong place',
+    BAD_SCALAR_START: 'a value starts with a character YAML reserves (such as @ or `); quote the value',
+    BLOCK_AS_IMPLICIT_KEY: 'a key is missing its colon, or a line is indented too far',
+    BLOCK_IN_FLOW: 'a block value is inside { } or [ ]',
+    DUPLICATE_KEY: 'a key is written twice',
+    IMPOSSIBLE: 'the text cannot be read as YAML',
+    KEY_OVER_1024_CHARS: 'a key is longer than 1024 characters, or a value is missing its key',
+    MISSING_CHAR: 'a closing quote, bracket or brace is missing',
+    MULTILINE_IMPLICIT_KEY: 'a key runs over more than one line, or a value is missing its key',
+    MULTIPLE_ANCHORS: 'a value has more than one anchor (&)',
+    MULTIPLE_DOCS: 'there is more than one YAML document (a line with ---)',
+    MULTIPLE_TAGS: 'a value has more than one tag (!)',
+    NON_STRING_KEY: 'a key is not text',
+    RESOURCE_EXHAUSTION: 'the text expands to too much data (aliases)',
+    TAB_AS_INDENT: 'a tab is used for indentation; YAML indents with spaces',
+    TAG_RESOLVE_FAILED: 'a tag (!) cannot be resolved',
+    UNEXPECTED_TOKEN: 'a character is out of place (an unquoted value with ": " or " #" needs quotes)',
+    BAD_COLLECTION_TYPE: 'a tag (!) does not fit the value it is on'
+};
+function describeYamlProblem(code) {
+    return PLAIN_WORDS[code] ?? PLAIN_WORDS.IMPOSSIBLE;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/secrets-mapping.ts
+
+
 
 
 
@@ -46909,7 +46998,7 @@ function parseSecretsMapping(text, input) {
     const problem = doc.errors[0] ?? doc.warnings[0];
     if (problem) {
         const { line, col } = lineCounter.linePos(problem.pos[0]);
-        throw new InputError(`Input "${input}" is not valid YAML or JSON: ${problem.code} at line ${line}, column ${col} ` +
+        throw new InputError(`Input "${input}" is not valid YAML or JSON: ${describeYamlProblem(problem.code)} at line ${line}, column ${col} ` +
             '(the text is not shown because it holds secret values).');
     }
     const root = doc.contents;
@@ -46922,16 +47011,20 @@ function parseSecretsMapping(text, input) {
     for (const pair of root.items) {
         const keyNode = pair.key;
         const at = where(keyNode);
-        if (!(0,dist/* isScalar */.jn)(keyNode) || typeof keyNode.value !== 'string' || !TAG_PATTERN.test(keyNode.value)) {
-            throw new InputError(`Input "${input}", ${at}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only).`);
+        if (!(0,dist/* isScalar */.jn)(keyNode) || typeof keyNode.value !== 'string') {
+            throw new InputError(`Input "${input}", ${at}: the key is not text; a key is a Cortex tag.`);
+        }
+        if (!TAG_PATTERN.test(keyNode.value)) {
+            throw new InputError(`Input "${input}", ${at}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ` +
+                `${whatIsWrong(keyNode.value)}.`);
         }
         const tag = keyNode.value;
         const origin = `${input} line ${lineCounter.linePos(keyNode.range?.[0] ?? 0).line}`;
-        specs.push({ tag, origin, ...readSecretNode(pair.value, tag, origin) });
+        specs.push({ tag, origin, ...readSecretNode(pair.value, tag, origin, where) });
     }
     return specs;
 }
-function readSecretNode(node, tag, origin) {
+function readSecretNode(node, tag, origin, where) {
     if (node === null)
         return { value: '' };
     if ((0,dist/* isScalar */.jn)(node))
@@ -46942,7 +47035,8 @@ function readSecretNode(node, tag, origin) {
             const key = pair.key;
             const field = (0,dist/* isScalar */.jn)(key) && typeof key.value === 'string' ? key.value : '';
             if (!OBJECT_KEYS.has(field)) {
-                throw new InputError(`Tag "${tag}" (${origin}): unknown key in the object form; expected "value" or "env", and optionally "name".`);
+                throw new InputError(`Tag "${tag}" (${origin}): unknown key ${nameKey(field)} at ${where(key)} in the object form; ` +
+                    'expected "value" or "env", and optionally "name".');
             }
             if (field in fields)
                 throw new InputError(`Tag "${tag}" (${origin}): "${field}" is given twice.`);
@@ -47140,6 +47234,7 @@ async function upsert(client, write) {
 ;// CONCATENATED MODULE: ./src/sync/sync-secrets.ts
 
 
+
 /**
  * One run: list the workspace once, create or update every input secret,
  * then, only if every write landed, delete the owned secrets the input no
@@ -47180,7 +47275,7 @@ async function syncSecrets(client, secrets, options) {
     if (deletions.length === 0)
         return report(written);
     if (failures > 0) {
-        const reason = `${failures} ${failures === 1 ? 'create or update' : 'creates or updates'} failed, so nothing was deleted`;
+        const reason = `${count(failures, 'create or update', 'creates or updates')} failed, so nothing was deleted`;
         return report(written, { pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort() } });
     }
     return report([...written, ...(await applyDeletions(client, deletions, options))]);
