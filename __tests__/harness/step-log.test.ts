@@ -77,6 +77,11 @@ describe('StepLog', () => {
     ])
   })
 
+  it('masks an issue before cutting it to 4096 characters, so no part of a value survives the cut', () => {
+    const lines = logOf(['::add-mask::secret-value-4a1b', `::error::${'x'.repeat(4090)}secret-value-4a1b`])
+    expect(lines).toEqual([`##[error]${'x'.repeat(4090)}***`])
+  })
+
   it('passes commands through as text between ::stop-commands::TOKEN and ::TOKEN::', () => {
     const lines = logOf([
       '::stop-commands::pause-token-1f3c',
