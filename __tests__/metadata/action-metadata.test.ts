@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { parse as parseYaml } from 'yaml'
+import { ActionManifestError, entryPoint, loadActionManifest } from '../../harness/action-manifest.ts'
 import { ROOT } from '../../harness/run-action.ts'
 import { tagsByOutcome } from '../../src/report/outcomes.ts'
 import { DEFAULTS, readSettings } from '../../src/settings.ts'
@@ -95,10 +96,25 @@ function stepsUsingThisAction(): Array<[string, Step]> {
   return found
 }
 
+/** The problems the runner emulation finds loading action.yml, each naming its field; [] when it loads. */
+function manifestProblems(): string[] {
+  try {
+    loadActionManifest(join(ROOT, 'action.yml'))
+    return []
+  } catch (error) {
+    if (error instanceof ActionManifestError) return error.problems
+    throw error
+  }
+}
+
 describe('action.yml', () => {
+  it('loads as the GitHub runner loads it (no ${{ }} outside an input default, known runs.using)', () => {
+    expect(manifestProblems()).toEqual([])
+  })
+
   it('runs dist/index.js on node24 and has branding', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
-    expect(existsSync(join(ROOT, action.runs.main))).toBe(true)
+    expect(existsSync(entryPoint(loadActionManifest(join(ROOT, 'action.yml'))))).toBe(true)
     expect(action.branding?.icon).toBeTruthy()
     expect(action.branding?.color).toBeTruthy()
     expect(action.description.length).toBeLessThanOrEqual(125)
