@@ -93,3 +93,18 @@ export function jobSummaryText(html: string): string {
   }
   return blocks.join('\n\n') + '\n'
 }
+
+/**
+ * The published summary cut where markdown cuts it into blocks: at blank lines
+ * (empty, or spaces and tabs only). An HTML block that opens with a tag such as
+ * `<h2>`, `<p>` or `<table>` runs up to the first blank line, and what follows is
+ * read as markdown again: headings, links (CommonMark 0.31.2, section 4.6, HTML
+ * blocks, start condition 6; GitHub's cmark-gfm follows it). The action's summary
+ * must be a single block.
+ */
+export function markdownBlocks(published: string): string[] {
+  return published
+    .split(/\r?\n(?:[ \t]*\r?\n)+/)
+    .map((block) => block.replace(/\r?\n$/, ''))
+    .filter((block) => block.trim() !== '')
+}

@@ -4,7 +4,7 @@ import { connect } from './cortex/connect.ts'
 import { ownedBy } from './inputs/prune-match.ts'
 import { masksFor } from './masking.ts'
 import { logDone, logResult, logRetry, logStart, logWait } from './report/action-log.ts'
-import { renderJobSummary } from './report/job-summary.ts'
+import { renderJobSummary, type SummaryInput } from './report/job-summary.ts'
 import { failureMessage, tagsByOutcome } from './report/outcomes.ts'
 import { RetryTally } from './report/retry-tally.ts'
 import { describeRun } from './report/run-context.ts'
@@ -39,19 +39,31 @@ export async function run(): Promise<void> {
     const tags = tagsByOutcome(report.results)
     for (const [output, list] of Object.entries(tags)) core.setOutput(output, JSON.stringify(list))
     if (report.pruneSkipped) core.warning(`Prune skipped: ${report.pruneSkipped.reason}.`)
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      // Evaluated here, not at start-up: only the summary needs the run's context, and
-      // @actions/github (Octokit included) would delay the first request. "eager" keeps it in
-      // dist/index.js, not a chunk of its own: ncc writes dist/licenses.txt for one chunk only.
-      const { context } = await import(/* webpackMode: "eager" */ '@actions/github')
-      const html = renderJobSummary({ run: describeRun(context), cortexHost: settings.apiUrl.host, report, tally })
-      await core.summary.addRaw(html).write()
-    }
+    await writeJobSummary({ cortexHost: settings.apiUrl.host, report, tally })
 
-    const failure = failureMessage(report)
+    const failure = failureMessage(report, new Set(settings.secrets.map((s) => s.tag)))
     if (failure) throw new Error(failure)
     logDone(tags, settings.dryRun)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
+  }
+}
+
+/**
+ * Writes the job summary, if the runner asked for one. A summary that cannot be
+ * written (GITHUB_STEP_SUMMARY is a directory, or not writable) is a warning: the
+ * secrets were pushed or not regardless, and the step's own message, which lists
+ * any that failed, must still be the one the step fails with.
+ */
+async function writeJobSummary(input: Omit<SummaryInput, 'run'>): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  try {
+    // Evaluated here, not at start-up: only the summary needs the run's context, and
+    // @actions/github (Octokit included) would delay the first request. "eager" keeps it in
+    // dist/index.js, not a chunk of its own: ncc writes dist/licenses.txt for one chunk only.
+    const { context } = await import(/* webpackMode: "eager" */ '@actions/github')
+    await core.summary.addRaw(renderJobSummary({ run: describeRun(context), ...input })).write()
+  } catch (error) {
+    core.warning(`Job summary not written: ${error instanceof Error ? error.message : String(error)}`)
   }
 }

@@ -109,6 +109,58 @@ describe('prune deletions that meet trouble', () => {
   })
 })
 
+describe('tags that differ only in case', () => {
+  it('never deletes a workspace tag equal to an input tag ignoring case', async () => {
+    standIn.seed([
+      { tag: 'payments_db', secret: 'old-lower-value' },
+      { tag: 'payments_old', secret: 'old-gone-value' }
+    ])
+    const run = await runWith({ prune: 'true', 'prune-match': '*' }, { Payments_DB: 'new-upper-value-c4se' })
+    expect(run.exitCode).toBe(0)
+    // The stand-in tells the two apart; if Cortex does not, deleting payments_db would delete Payments_DB.
+    expect(standIn.values()).toEqual({ Payments_DB: 'new-upper-value-c4se', payments_db: 'old-lower-value' })
+    expect(standIn.requestsWith('DELETE').map((r) => r.path)).toEqual(['/api/v1/secrets/payments_old'])
+    expect(run.outputs).toEqual({
+      created: '["Payments_DB"]',
+      updated: '[]',
+      deleted: '["payments_old"]',
+      failed: '[]'
+    })
+    expectWithinContract(standIn)
+    expectNoLeak(run, ['new-upper-value-c4se'])
+  })
+})
+
+describe('a key refused during prune', () => {
+  it('says which tags were not deleted, not "not pushed", when DELETE is answered 403', async () => {
+    standIn.seed(['ci_keep', 'ci_old_1', 'ci_old_2', 'ci_old_3'].map((tag) => ({ tag, secret: `old-${tag}` })))
+    standIn.options.intercept = (r) =>
+      r.method === 'DELETE'
+        ? { status: 403, body: { type: 'FORBIDDEN', message: 'Missing permission', requestId: 'req-403' } }
+        : undefined
+    const run = await runWith({ prune: 'true', 'prune-match': 'ci_*' }, { ci_keep: 'kept-value-f0rb' })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.values()).toEqual({
+      ci_keep: 'kept-value-f0rb',
+      ci_old_1: 'old-ci_old_1',
+      ci_old_2: 'old-ci_old_2',
+      ci_old_3: 'old-ci_old_3'
+    })
+    expect(run.outputs).toEqual({
+      created: '[]',
+      updated: '["ci_keep"]',
+      deleted: '[]',
+      failed: '["ci_old_1","ci_old_2","ci_old_3"]'
+    })
+    expect(run.stdout).toMatch(
+      /^::error::Cortex refused the API key with HTTP 403: .*\(requestId req-403\)\. The run stopped\.%0ANot deleted \(3\): ci_old_1, ci_old_2, ci_old_3$/m
+    )
+    expect(run.stdout).not.toMatch(/Not pushed/)
+    // No contract check: the OpenAPI text documents no 403 for DELETE (it only says the key needs a permission).
+    expectNoLeak(run, ['kept-value-f0rb'])
+  })
+})
+
 describe('prune guards', () => {
   it('refuses to prune when the input yields no secrets, before any request', async () => {
     seedWorkspace()

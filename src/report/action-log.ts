@@ -5,14 +5,27 @@ import type { Settings } from '../settings.ts'
 import type { SecretResult } from '../sync/apply.ts'
 import type { TagsByOutcome } from './outcomes.ts'
 import { count } from '../text/count.ts'
+import { oneLine } from '../text/one-line.ts'
 
 // The step's log: one line per secret, a warning when Cortex rate-limits the run,
 // and debug lines for retries. Tags, names and statuses only: never a value.
 
+/**
+ * Every plain log line goes out here. core.info writes its text raw, and the runner
+ * reads each line of the action's output as a possible workflow command
+ * (`::set-output`, `::stop-commands`): a line break inside a tag, a name or an
+ * error from Cortex would start a line of the server's choosing. As one line, the
+ * text always follows this action's own prefix. (core.debug, core.warning and
+ * core.error escape line breaks themselves.)
+ */
+function info(line: string): void {
+  core.info(oneLine(line))
+}
+
 export function logStart(settings: Settings): void {
   const mode = settings.dryRun ? 'Dry run: planning' : 'Pushing'
   const prune = settings.prune ? ', pruning owned tags' : ''
-  core.info(`${mode} ${count(settings.secrets.length, 'secret')} to ${settings.apiUrl.host}${prune}`)
+  info(`${mode} ${count(settings.secrets.length, 'secret')} to ${settings.apiUrl.host}${prune}`)
 }
 
 export function logRetry(event: RetryEvent & { operation: CortexOperation; tag?: string }): void {
@@ -33,14 +46,14 @@ export function logWait(ms: number, reason: 'rate-limited' | 'paced', perMinute:
 const WOULD = { created: 'would create', updated: 'would update', deleted: 'would delete' } as const
 
 export function logResult(result: SecretResult, dryRun: boolean, retries: number): void {
-  if (result.outcome === 'failed') core.info(`✖ ${result.tag}: failed: ${result.error?.message}`)
-  else if (dryRun) core.info(`• ${result.tag}: ${WOULD[result.outcome]} (${result.name})`)
-  else core.info(`✔ ${result.tag}: ${result.outcome} (${result.name})`)
+  if (result.outcome === 'failed') info(`✖ ${result.tag}: failed: ${result.error?.message}`)
+  else if (dryRun) info(`• ${result.tag}: ${WOULD[result.outcome]} (${result.name})`)
+  else info(`✔ ${result.tag}: ${result.outcome} (${result.name})`)
   if (retries > 0) core.debug(`${result.tag}: ${count(retries, 'retry', 'retries')}`)
 }
 
 export function logDone(tags: TagsByOutcome, dryRun: boolean): void {
   const verb = dryRun ? 'would be ' : ''
   const counts = (['created', 'updated', 'deleted'] as const).map((o) => `${tags[o].length} ${verb}${o}`)
-  core.info(`Done: ${counts.join(', ')}.`)
+  info(`Done: ${counts.join(', ')}.`)
 }

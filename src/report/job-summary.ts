@@ -3,6 +3,7 @@ import type { SyncReport } from '../sync/sync-secrets.ts'
 import type { RetryTally } from './retry-tally.ts'
 import type { RunContext } from './run-context.ts'
 import { count } from '../text/count.ts'
+import { oneLine } from '../text/one-line.ts'
 
 export interface SummaryInput {
   run: RunContext
@@ -11,10 +12,40 @@ export interface SummaryInput {
   tally?: RetryTally
 }
 
+/**
+ * The most the summary may weigh, in UTF-8 bytes. GitHub drops a step summary
+ * over 1 MiB (1,048,576 bytes) whole; rows past this budget are left out and
+ * counted instead, so the summary is always published.
+ */
+export const SUMMARY_BUDGET_BYTES = 1_000_000
+
+/** The longest string shown in one place; longer ones are cut and end in `…`. */
+export const SUMMARY_TEXT_CHARS = 500
+
+/** What the planned deletions of a skipped prune may take of the budget. */
+const PLANNED_LIST_BYTES = 64 * 1024
+
+/** Room kept for the line that says how many rows were left out. */
+const LEFT_OUT_LINE_BYTES = 1024
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
+/**
+ * Any string written into the summary, made safe for it: one line (a blank line
+ * would end the summary's HTML block, and whatever follows would be read as
+ * markdown), at most SUMMARY_TEXT_CHARS long, HTML-escaped. Every interpolated
+ * string goes through here, whoever cleaned it before.
+ */
+export function summaryText(text: string): string {
+  let line = oneLine(text)
+  if (line.length > SUMMARY_TEXT_CHARS) {
+    // Cut between two characters, not inside a surrogate pair.
+    const end = /[\uD800-\uDBFF]/.test(line.charAt(SUMMARY_TEXT_CHARS - 1))
+      ? SUMMARY_TEXT_CHARS - 1
+      : SUMMARY_TEXT_CHARS
+    line = `${line.slice(0, end)}…`
+  }
+  return line.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 }
 
 const PLANNED: Record<Outcome, string> = {
@@ -32,7 +63,45 @@ function resultCell(result: SecretResult, dryRun: boolean, tally?: RetryTally): 
   return `failed${note}: ${result.error?.message ?? 'unknown error'}`
 }
 
-/** The job summary as HTML: the run, the Cortex host, and one row per secret. Never a value. */
+function row(result: SecretResult, dryRun: boolean, tally?: RetryTally): string {
+  const cells = [
+    `<code>${summaryText(result.tag)}</code>`,
+    summaryText(result.name),
+    summaryText(resultCell(result, dryRun, tally))
+  ]
+  return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`
+}
+
+const byTag = (a: SecretResult, b: SecretResult) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0)
+
+/** Failed rows first (they are what a reader looks for), then the rest, each by tag. */
+function rowOrder(results: readonly SecretResult[]): SecretResult[] {
+  const failed = results.filter((r) => r.outcome === 'failed').sort(byTag)
+  return [...failed, ...results.filter((r) => r.outcome !== 'failed').sort(byTag)]
+}
+
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8')
+
+/** The tags of a skipped prune as `<code>` items, as many as fit in PLANNED_LIST_BYTES. */
+function plannedList(tags: readonly string[]): string {
+  const items: string[] = []
+  let used = 0
+  for (const tag of tags) {
+    const item = `<code>${summaryText(tag)}</code>`
+    used += bytes(item) + 2
+    if (used > PLANNED_LIST_BYTES) break
+    items.push(item)
+  }
+  const more = tags.length - items.length
+  return `${items.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+}
+
+/**
+ * The job summary as HTML: the run, the Cortex host, and one row per secret
+ * (failed ones first). Never a value. The counts cover every secret; when the
+ * rows would not fit in SUMMARY_BUDGET_BYTES, the last ones are left out and
+ * counted, and the outputs still list every tag.
+ */
 export function renderJobSummary({ run, cortexHost, report, tally }: SummaryInput): string {
   const { results, dryRun, pruneSkipped } = report
   const counts: Record<Outcome, number> = { created: 0, updated: 0, deleted: 0, failed: 0 }
@@ -41,34 +110,47 @@ export function renderJobSummary({ run, cortexHost, report, tally }: SummaryInpu
     (o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped
   )
   const tallyLine = order.map((o) => `${counts[o]} ${dryRun ? PLANNED[o] : o}`).join(', ')
-  const rows = [...results]
-    .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
-    .map(
-      (r) =>
-        `<tr><td><code>${escapeHtml(r.tag)}</code></td><td>${escapeHtml(r.name)}</td><td>${escapeHtml(resultCell(r, dryRun, tally))}</td></tr>`
-    )
+  const retries = tally?.describe()
   const notes = [
     ...(dryRun
       ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>']
       : []),
     ...(pruneSkipped
       ? [
-          `<p><strong>Prune skipped</strong>: ${escapeHtml(pruneSkipped.reason)}. Planned deletions: ${pruneSkipped.tags.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}.</p>`
+          `<p><strong>Prune skipped</strong>: ${summaryText(pruneSkipped.reason)}. Planned deletions: ${plannedList(pruneSkipped.tags)}.</p>`
         ]
       : [])
   ]
-  return [
+  const head = [
     `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${tallyLine}</h2>`,
     ...notes,
     '<ul>',
-    `<li>Trigger: ${escapeHtml(run.trigger)}</li>`,
-    `<li>Repository: ${escapeHtml(run.repository)}, <a href="${escapeHtml(run.runUrl)}">run</a></li>`,
-    `<li>Cortex host: <code>${escapeHtml(cortexHost)}</code></li>`,
-    ...(tally?.describe() ? [`<li>Retries and waits: ${escapeHtml(tally.describe() ?? '')}</li>`] : []),
-    '</ul>',
-    '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>',
-    ...rows,
-    '</table>',
-    ''
-  ].join('\n')
+    `<li>Trigger: ${summaryText(run.trigger)}</li>`,
+    `<li>Repository: ${summaryText(run.repository)}, <a href="${summaryText(run.runUrl)}">run</a></li>`,
+    `<li>Cortex host: <code>${summaryText(cortexHost)}</code></li>`,
+    ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : []),
+    '</ul>'
+  ]
+  const tableStart = '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>'
+  const tableEnd = '</table>'
+
+  // Each line costs its bytes and a line feed; the trailing '' adds none.
+  let used = [...head, tableStart, tableEnd].reduce((sum, line) => sum + bytes(line) + 1, 0) + LEFT_OUT_LINE_BYTES
+  const rows: string[] = []
+  for (const result of rowOrder(results)) {
+    const html = row(result, dryRun, tally)
+    used += bytes(html) + 1
+    if (used > SUMMARY_BUDGET_BYTES) break
+    rows.push(html)
+  }
+  const leftOut = results.length - rows.length
+  const leftOutLine =
+    leftOut > 0
+      ? [
+          `<p><strong>${count(leftOut, 'row', 'rows')} left out</strong>: the table shows the first ${rows.length} of ` +
+            `${count(results.length, 'secret')} (failed ones first) to keep this summary within GitHub's 1 MiB limit; ` +
+            'the outputs <code>created</code>, <code>updated</code>, <code>deleted</code> and <code>failed</code> list every tag.</p>'
+        ]
+      : []
+  return [...head, ...leftOutLine, tableStart, ...rows, tableEnd, ''].join('\n')
 }

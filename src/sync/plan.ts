@@ -28,12 +28,28 @@ export interface PlannedDelete {
   name: string
 }
 
-/** The workspace secrets the workflow owns (`owns`) that the input no longer names. */
+/**
+ * The workspace secrets the workflow owns (`owns`) that the input no longer names.
+ * A tag equal to an input tag ignoring case is never deleted: the API does not say
+ * whether Cortex tells `Payments_DB` from `payments_db`, and if it does not, that
+ * secret is the one this run just wrote.
+ */
 export function planDeletions(
   desired: readonly DesiredSecret[],
   existing: readonly SecretSummary[],
   owns: (tag: string) => boolean
 ): PlannedDelete[] {
-  const wanted = new Set(desired.map((s) => s.tag))
-  return existing.filter((s) => owns(s.tag) && !wanted.has(s.tag)).map((s) => ({ tag: s.tag, name: s.name ?? s.tag }))
+  const wanted = new Set(desired.map((s) => foldCase(s.tag)))
+  return existing
+    .filter((s) => owns(s.tag) && !wanted.has(foldCase(s.tag)))
+    .map((s) => ({ tag: s.tag, name: s.name ?? s.tag }))
+}
+
+/**
+ * Upper then lower case: one form for every spelling a case-insensitive comparison
+ * could take as equal, including `ſ` (S) and the Kelvin sign (K), which lower case
+ * alone keeps apart. When in doubt, two tags count as the same and nothing is deleted.
+ */
+function foldCase(tag: string): string {
+  return tag.toUpperCase().toLowerCase()
 }
