@@ -63,6 +63,24 @@ const cases: Array<[string, Record<string, string>, Record<string, string>, RegE
   ['no secrets at all', { secrets: '' }, {}, /No secrets to push/],
   ['a missing api-key', { 'api-key': '', secrets: `a: ${SECRET}` }, {}, /Input "api-key" is required/],
   [
+    'a prune-match exclusion with an unclosed brace',
+    { prune: 'true', 'prune-match': 'ci_*,!ci_{keep', secrets: `ci_a: ${SECRET}` },
+    {},
+    /Input "prune-match": "!ci_\{keep" is not a glob over tags: "\{" is not closed\. A pattern is made of letters/
+  ],
+  [
+    'a prune-match extglob',
+    { prune: 'true', 'prune-match': '@(ci|cd)_*', secrets: `ci_a: ${SECRET}` },
+    {},
+    /Input "prune-match": "@\(ci\|cd\)_\*" is not a glob over tags: "@" is not allowed\./
+  ],
+  [
+    'a prune-match with !!',
+    { prune: 'true', 'prune-match': 'ci_*\n!!ci_keep_*', secrets: `ci_a: ${SECRET}` },
+    {},
+    /Input "prune-match": "!!ci_keep_\*" is not a glob over tags: "!" may only be the first character, once\./
+  ],
+  [
     'a missing secrets-file',
     { 'secrets-file': 'no/such/file.env', secrets: `a: ${SECRET}` },
     {},
@@ -96,6 +114,23 @@ describe('bad input', () => {
       /^::error::Tag "huge" \(secrets-file line 2\) is too large: its request body would exceed Cortex's 2 MB limit/m
     )
     expectNoLeak(run, [SECRET])
+  })
+
+  it('refuses a dotenv value that dotenv would cut at "#", naming the line and saying quoting fixes it', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dotenv-')), 'x.env')
+    writeFileSync(file, `APP_TOKEN=${SECRET}\nDB_PASSWORD=abc#def\n`)
+    standIn.requests.length = 0
+    const run = await runAction({
+      inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, 'secrets-file': file }
+    })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requests).toHaveLength(0)
+    expect(standIn.secrets.size).toBe(0)
+    expect(run.stdout).toMatch(
+      /^::error::secrets-file line 2: dotenv would cut this value at "#", where an unquoted "#" starts a comment; put the value in quotes/m
+    )
+    expect(run.outputs).toEqual({})
+    expectNoLeak(run, [SECRET, 'abc#def', 'abc'])
   })
 
   it('refuses plain http to a host that is not loopback, before any request', async () => {

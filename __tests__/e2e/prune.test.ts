@@ -87,6 +87,28 @@ describe('prune', () => {
   })
 })
 
+describe('prune-match exclusions with commas inside { } and [ ]', () => {
+  it.each([['ci_*,!ci_{keep,manual}_*'], ['ci_*\n!ci_[k,m]*']])(
+    '%j keeps the excluded tags and deletes only the other owned one',
+    async (pruneMatch) => {
+      const seeded = ['ci_keep_x', 'ci_manual_y', 'ci_old', 'team_a']
+      standIn.seed(seeded.map((tag) => ({ tag, secret: `old-${tag}` })))
+      const run = await runWith({ prune: 'true', 'prune-match': pruneMatch }, { ci_new: 'new-ci-value-a7a7' })
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs.deleted).toBe('["ci_old"]')
+      expect(standIn.requestsWith('DELETE')).toHaveLength(1)
+      expect(standIn.values()).toEqual({
+        ci_keep_x: 'old-ci_keep_x',
+        ci_manual_y: 'old-ci_manual_y',
+        team_a: 'old-team_a',
+        ci_new: 'new-ci-value-a7a7'
+      })
+      expectWithinContract(standIn)
+      expectNoLeak(run, ['new-ci-value-a7a7'])
+    }
+  )
+})
+
 describe('prune deletions that meet trouble', () => {
   it('counts a tag already gone (404) as deleted, and lists a deletion Cortex refuses as failed', async () => {
     standIn.seed(['ci_keep', 'ci_gone', 'ci_refused', 'ci_plain'].map((tag) => ({ tag, secret: `old-${tag}` })))

@@ -5,12 +5,17 @@ import type { ActionRun } from '../../harness/run-action.ts'
 
 const contract = new OpenApiContract()
 
-/** Each value and each of its lines: what must never appear outside `::add-mask::`. */
+/**
+ * Each value and each of its lines: what must never appear outside `::add-mask::`.
+ * A line under 4 characters or of punctuation only (`{`, `],`) is no secret: the action does not mask it.
+ */
 function fragments(values: Iterable<string>): string[] {
   const all = new Set<string>()
   for (const value of values) {
     all.add(value)
-    for (const line of value.split(/\r\n|\r|\n/)) if (line.trim() !== '') all.add(line.trim())
+    for (const line of value.split(/\r\n|\r|\n/).map((l) => l.trim())) {
+      if ([...line].length >= 4 && !/^[\p{P}\p{S}\s]*$/u.test(line)) all.add(line)
+    }
   }
   return [...all]
 }

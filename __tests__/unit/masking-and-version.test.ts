@@ -4,14 +4,22 @@ import { masksFor } from '../../src/masking.ts'
 import { ACTION_VERSION } from '../../src/version.ts'
 
 describe('masksFor', () => {
-  it('masks the whole value and each non-blank line, whatever the line ending', () => {
-    expect(masksFor('-----BEGIN-----\r\nabc\n\n  \rdef\n')).toEqual([
-      '-----BEGIN-----\r\nabc\n\n  \rdef\n',
+  it('masks the whole value and each of its lines, trimmed, whatever the line ending', () => {
+    expect(masksFor('-----BEGIN-----\r\nabcd\n\n  \r  efgh \n')).toEqual([
+      '-----BEGIN-----\r\nabcd\n\n  \r  efgh \n',
       '-----BEGIN-----',
-      'abc',
-      'def'
+      'abcd',
+      'efgh'
     ])
     expect(masksFor('single')).toEqual(['single'])
+  })
+
+  it('does not register a line under 4 characters or of punctuation only, but still the whole value', () => {
+    const json = '{\n  "user": "svc",\n  "ids": [\n    7,\n    123\n  ],\n  "k": {}\n}'
+    expect(masksFor(json)).toEqual([json, '"user": "svc",', '"ids": [', '"k": {}'])
+    expect(masksFor('-----\n+=*/\n»«\nsecret-part')).toEqual(['-----\n+=*/\n»«\nsecret-part', 'secret-part'])
+    expect(masksFor('{}')).toEqual(['{}'])
+    expect(masksFor('abc')).toEqual(['abc'])
   })
 })
 

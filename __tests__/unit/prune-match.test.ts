@@ -22,6 +22,22 @@ describe('parsePruneMatch and ownedBy', () => {
   it('refuses a pattern that cannot match a tag', () => {
     expect(() => parsePruneMatch('ci/*')).toThrow('Input "prune-match": "ci/*" is not a glob over tags')
   })
+  it('keeps a comma inside { } or [ ] in its pattern, so an exclusion stays whole', () => {
+    for (const text of ['ci_*,!ci_{keep,manual}_*', 'ci_*,!ci_[k,m]*']) {
+      const owns = ownedBy(parsePruneMatch(text))
+      expect(['ci_keep_x', 'ci_manual_y', 'ci_old'].filter(owns)).toEqual(['ci_old'])
+    }
+  })
+  it('refuses unbalanced patterns, !!, a bare ! and extglobs, naming the pattern', () => {
+    for (const pattern of ['!ci_{keep', 'ci_[k', 'ci_}', '!!ci_*', '!', '@(ci|cd)_*', '+(ci)_*', 'ci_!(keep)']) {
+      expect(() => parsePruneMatch(`ci_*,${pattern}`)).toThrow(
+        `Input "prune-match": ${JSON.stringify(pattern)} is not a glob over tags: `
+      )
+    }
+  })
+  it('drops a comment line whole, commas included', () => {
+    expect(parsePruneMatch('ci_*\n# not team_*, nor payments-*')).toEqual({ include: ['ci_*'], exclude: [] })
+  })
 })
 
 describe('planDeletions', () => {

@@ -1,0 +1,172 @@
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { matcherFor, parsePatternList, type PatternList } from '../../src/inputs/pattern-list.ts'
+
+const parse = (text: string) => parsePatternList(text, 'select')
+
+describe('parsePatternList', () => {
+  it('splits on commas only outside { } and [ ]', () => {
+    expect(parse('ci_*,!ci_{keep,manual}_*')).toEqual({ include: ['ci_*'], exclude: ['ci_{keep,manual}_*'] })
+    expect(parse('ci_*, !ci_[k,m]*\n payments-{a,{b,c}}')).toEqual({
+      include: ['ci_*', 'payments-{a,{b,c}}'],
+      exclude: ['ci_[k,m]*']
+    })
+  })
+
+  it('drops a whole line whose first non-blank character is #, commas included, and blank patterns', () => {
+    expect(parse('ci_*\n  # not team_*, nor x_*\n\n,a,,\r\nb\r\n')).toEqual({
+      include: ['ci_*', 'a', 'b'],
+      exclude: []
+    })
+  })
+
+  it.each([
+    ['ci_{keep', '"{" is not closed'],
+    ['ci_[km', '"[" is not closed'],
+    ['ci_}', '"}" has no opening "{"'],
+    ['ci_]', '"]" has no opening "["'],
+    ['!!ci_*', '"!" may only be the first character, once'],
+    ['ci_!x', '"!" may only be the first character, once'],
+    ['!', 'nothing follows "!"'],
+    ['@(a|b)', '"@" is not allowed'],
+    ['+(a)', '"+" is not allowed'],
+    ['*(a)', '"(" is not allowed'],
+    ['!(a)', '"(" is not allowed'],
+    ['x{a..c}', '"." is not allowed'],
+    ['x{}', '{ } needs two or more alternatives separated by ","'],
+    ['x{a}', '{ } needs two or more alternatives separated by ","'],
+    ['x[]', '"[]" is empty'],
+    ['x[!a]', '"[!" (a negated set) is not supported; exclude with a leading ! instead'],
+    ['x[^a]', '"[^" (a negated set) is not supported; exclude with a leading ! instead'],
+    ['x[a!]', '"!" is not allowed inside [ ]'],
+    ['x[z-a]', '"z-a" inside [ ] is not a range (use 0-9, a-z or A-Z, low to high)'],
+    ['x[_-a]', '"_-a" inside [ ] is not a range (use 0-9, a-z or A-Z, low to high)'],
+    ['x[a-c-e]', 'a "-" inside [ ] must form a range or stand first or last'],
+    ['ci/*', '"/" is not allowed'],
+    ['ci_* # owned', 'a space is not allowed'],
+    ['ci_*#owned', '"#" is not allowed'],
+    ['a^b', '"^" is not allowed'],
+    ['a|b', '"|" is not allowed']
+  ])('refuses %j: %s', (text, problem) => {
+    expect(() => parse(text)).toThrow(`Input "select": ${JSON.stringify(text)} is not a glob over tags: ${problem}. `)
+    expect(() => parse(text)).toThrow(
+      'A pattern is made of letters, digits, _ and -, with * (any characters), ? (one character), ' +
+        '[ ] (one character of a set, such as [a-z0-9_]) and { } (alternatives, such as {keep,manual}); ' +
+        'a single leading ! excludes.'
+    )
+  })
+
+  it('describes, without printing, a pattern with characters outside printable ASCII', () => {
+    expect(() => parse('ci_\u202e*')).toThrow(
+      'Input "select": a pattern of 5 characters (not shown: it has characters outside printable ASCII) ' +
+        'is not a glob over tags: U+202E is not allowed.'
+    )
+  })
+})
+
+describe('matcherFor', () => {
+  it('matches the whole key, case-sensitively, and an exclusion wins', () => {
+    const selected = matcherFor(parse('ci_*, Pay-[a-c]?, {x,y}{1,2}, !ci_{keep,manual}_*'))
+    const keys = ['ci_a', 'ci_keep_1', 'ci_manual_2', 'CI_a', 'xci_a', 'Pay-b1', 'pay-b1', 'Pay-d1', 'x2', 'x3', 'xy1']
+    expect(keys.filter(selected)).toEqual(['ci_a', 'Pay-b1', 'x2'])
+  })
+
+  it('reads a set with a comma as its other members, since a key has no comma', () => {
+    const selected = matcherFor(parse('ci_*,!ci_[k,m]*'))
+    expect(['ci_keep_x', 'ci_manual_y', 'ci_old'].filter(selected)).toEqual(['ci_old'])
+  })
+
+  it('selects nothing from an empty list or one with only exclusions', () => {
+    expect(matcherFor(parse(''))('a')).toBe(false)
+    expect(matcherFor(parse('!b'))('a')).toBe(false)
+  })
+})
+
+/** A generated pattern: its text, and the regular expression that states what it means. */
+interface Generated {
+  text: string
+  regex: string
+}
+
+const KEY_CHARACTERS = ['a', 'b', 'A', 'B', '0', '1', '_', '-']
+const keyCharacter = fc.constantFrom(...KEY_CHARACTERS)
+const key = fc.string({ unit: keyCharacter, minLength: 1, maxLength: 6 })
+
+const literal = keyCharacter.map((c): Generated => ({ text: c, regex: c }))
+const anyRun = fc.constant<Generated>({ text: '*', regex: '.*' })
+const oneCharacter = fc.constant<Generated>({ text: '?', regex: '.' })
+const setMember = fc.oneof(fc.constantFrom('a', 'B', '1', '_', ','), fc.constantFrom('a-b', 'A-B', '0-1', 'b-b'))
+const set = fc
+  .tuple(fc.boolean(), fc.array(setMember, { minLength: 1, maxLength: 3 }), fc.boolean())
+  .map(([hyphenFirst, members, hyphenLast]): Generated => {
+    const inside = `${hyphenFirst ? '-' : ''}${members.join('')}${hyphenLast && !hyphenFirst ? '-' : ''}`
+    return { text: `[${inside}]`, regex: `[${inside}]` }
+  })
+
+const { pattern } = fc.letrec<{ node: Generated; alternatives: Generated; sequence: Generated; pattern: Generated }>(
+  (tie) => ({
+    node: fc.oneof(
+      { maxDepth: 2, depthIdentifier: 'pattern' },
+      literal,
+      anyRun,
+      oneCharacter,
+      set,
+      tie('alternatives')
+    ),
+    alternatives: fc.array(tie('sequence'), { minLength: 2, maxLength: 3 }).map((alternatives) => ({
+      text: `{${alternatives.map((a) => a.text).join(',')}}`,
+      regex: `(?:${alternatives.map((a) => a.regex).join('|')})`
+    })),
+    sequence: fc.array(tie('node'), { maxLength: 3 }).map(joined),
+    pattern: fc.array(tie('node'), { minLength: 1, maxLength: 4 }).map(joined)
+  })
+)
+
+function joined(nodes: Generated[]): Generated {
+  return { text: nodes.map((n) => n.text).join(''), regex: nodes.map((n) => n.regex).join('') }
+}
+
+const meaning = (generated: Generated) => new RegExp(`^(?:${generated.regex})$`)
+const patternList = fc.array(fc.tuple(fc.boolean(), pattern), { maxLength: 5 })
+const separator = fc.constantFrom(',', ', ', ' ,', '\n', ' \n ', '\r\n', ',\n')
+
+describe('parsePatternList and matcherFor, for any pattern the grammar allows', () => {
+  it('a list joined by commas or new lines parses back to itself', () => {
+    fc.assert(
+      fc.property(patternList, fc.array(separator, { minLength: 5, maxLength: 5 }), (list, separators) => {
+        const text = list.map(([excluded, p], i) => `${excluded ? '!' : ''}${p.text}${separators[i]}`).join('')
+        const expected: PatternList = {
+          include: list.filter(([excluded]) => !excluded).map(([, p]) => p.text),
+          exclude: list.filter(([excluded]) => excluded).map(([, p]) => p.text)
+        }
+        expect(parse(text)).toEqual(expected)
+      })
+    )
+  })
+
+  it('a pattern matches exactly the keys its meaning matches', () => {
+    fc.assert(
+      fc.property(pattern, fc.array(key, { maxLength: 20 }), (p, keys) => {
+        const selected = matcherFor({ include: [p.text], exclude: [] })
+        for (const k of keys) expect([k, selected(k)]).toEqual([k, meaning(p).test(k)])
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('never selects a key that an exclusion matches', () => {
+    fc.assert(
+      fc.property(
+        fc.array(pattern, { maxLength: 3 }),
+        fc.array(pattern, { minLength: 1, maxLength: 3 }),
+        fc.array(key, { maxLength: 20 }),
+        (include, exclude, keys) => {
+          const selected = matcherFor({ include: include.map((p) => p.text), exclude: exclude.map((p) => p.text) })
+          for (const k of keys)
+            if (exclude.some((p) => meaning(p).test(k))) expect([k, selected(k)]).toEqual([k, false])
+        }
+      ),
+      { numRuns: 500 }
+    )
+  })
+})
