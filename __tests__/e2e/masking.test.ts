@@ -25,7 +25,7 @@ const addMaskLines = (stdout: string) =>
     .map((line) => line.slice('::add-mask::'.length))
 
 describe('masks', () => {
-  it('registers the whole value and its long lines, never a line under 4 characters or only punctuation', async () => {
+  it('registers the long lines of a multi-line value, never a line under 4 characters or only punctuation', async () => {
     // From a secrets-file (a step's output), so that no job secret has registered anything before the action.
     const file = join(mkdtempSync(join(tmpdir(), 'masks-')), 'secrets.yml')
     writeFileSync(file, `db_credentials: ${JSON.stringify(JSON_VALUE)}\n`)
@@ -38,7 +38,9 @@ describe('masks', () => {
     const masks = addMaskLines(run.stdout)
     for (const tiny of ['{', '}', ']', '7']) expect(masks.map((mask) => mask.trim())).not.toContain(tiny)
     expect(masks.filter((mask) => [...mask.trim()].length < 4 || /^[\p{P}\p{S}\s]*$/u.test(mask))).toEqual([])
-    expect(masks).toContain(JSON_VALUE.replace(/\n/g, '%0A'))
+    // The runner splits add-mask data into lines: no mask may hold a tiny line either.
+    const registered = masks.flatMap((mask) => mask.split('%0A').map((line) => line.trim()))
+    expect(registered.filter((line) => [...line].length < 4 || /^[\p{P}\p{S}\s]*$/u.test(line))).toEqual([])
     expect(masks).toContain('"user": "svc-reader",')
     expect(masks).toContain('"password": "c0rr3ct-h0rse-b4ttery",')
     expect(masks).toContain('"ids": [')

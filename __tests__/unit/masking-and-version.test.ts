@@ -4,22 +4,25 @@ import { masksFor } from '../../src/masking.ts'
 import { ACTION_VERSION } from '../../src/version.ts'
 
 describe('masksFor', () => {
-  it('masks the whole value and each of its lines, trimmed, whatever the line ending', () => {
-    expect(masksFor('-----BEGIN-----\r\nabcd\n\n  \r  efgh \n')).toEqual([
-      '-----BEGIN-----\r\nabcd\n\n  \r  efgh \n',
-      '-----BEGIN-----',
-      'abcd',
-      'efgh'
-    ])
+  it('registers a single-line value whole, whatever its length or padding', () => {
     expect(masksFor('single')).toEqual(['single'])
+    expect(masksFor('abc')).toEqual(['abc'])
+    expect(masksFor('{}')).toEqual(['{}'])
+    expect(masksFor('  padded  ')).toEqual(['  padded  '])
   })
 
-  it('does not register a line under 4 characters or of punctuation only, but still the whole value', () => {
+  it('registers each line of a multi-line value, trimmed, whatever the line ending', () => {
+    expect(masksFor('-----BEGIN-----\r\nabcd\n\n  \r  efgh \n')).toEqual(['-----BEGIN-----', 'abcd', 'efgh'])
+  })
+
+  it('does not register a line under 4 characters or of punctuation only, which the runner would mask everywhere', () => {
     const json = '{\n  "user": "svc",\n  "ids": [\n    7,\n    123\n  ],\n  "k": {}\n}'
-    expect(masksFor(json)).toEqual([json, '"user": "svc",', '"ids": [', '"k": {}'])
-    expect(masksFor('-----\n+=*/\n»«\nsecret-part')).toEqual(['-----\n+=*/\n»«\nsecret-part', 'secret-part'])
-    expect(masksFor('{}')).toEqual(['{}'])
-    expect(masksFor('abc')).toEqual(['abc'])
+    expect(masksFor(json)).toEqual(['"user": "svc",', '"ids": [', '"k": {}'])
+    expect(masksFor('-----\n+=*/\n»«\nsecret-part')).toEqual(['secret-part'])
+  })
+
+  it('registers a multi-line value whole when none of its lines is worth a mask on its own', () => {
+    expect(masksFor('ab\ncd')).toEqual(['ab\ncd'])
   })
 })
 
