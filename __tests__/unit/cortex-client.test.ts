@@ -3,11 +3,12 @@ import { describe, expect, it } from '@jest/globals'
 import { MockAgent } from 'undici'
 import { CortexApiError } from '../../src/cortex/cortex-api-error.ts'
 import { connect } from '../../src/cortex/connect.ts'
+import { UnusableAnswerError } from '../../src/cortex/unusable-answer-error.ts'
 import { parseApiUrl } from '../../src/inputs/api-url.ts'
 import { FakeClock } from '../support/fake-clock.ts'
 
 function mockedClient(maxRetries = 2) {
-  const agent = new MockAgent()
+  const agent = new MockAgent({ enableCallHistory: true })
   agent.disableNetConnect()
   const clock = new FakeClock()
   const client = connect(
@@ -20,7 +21,10 @@ function mockedClient(maxRetries = 2) {
     },
     { dispatcher: agent, clock, random: () => 0.5 }
   )
-  return { client, pool: agent.get('https://cortex.example.com'), clock }
+  // The list pages asked for, in order.
+  const pagesAsked = () =>
+    (agent.getCallHistory()?.calls() ?? []).filter((c) => c.method === 'GET').map((c) => Number(c.searchParams.page))
+  return { client, pool: agent.get('https://cortex.example.com'), clock, pagesAsked }
 }
 
 describe('CortexClient over an injected dispatcher', () => {
@@ -29,8 +33,8 @@ describe('CortexClient over an injected dispatcher', () => {
     let seen: Record<string, string> = {}
     pool
       .intercept({ path: '/prefix/api/v1/secrets/a%20b', method: 'GET' })
-      .reply(200, (opts) => ((seen = opts.headers as Record<string, string>), { id: 'se0123456789abcdef', tag: 'a b' }))
-    await client.get('a b')
+      .reply(404, (opts) => ((seen = opts.headers as Record<string, string>), { type: 'NOT_FOUND', message: 'none' }))
+    expect(await client.getByTag('a b')).toBeUndefined()
     expect(seen).toMatchObject({ authorization: 'Bearer k', 'content-type': 'application/json' })
     expect(seen['user-agent']).toMatch(/^cortex-secrets-action\/\d+\.\d+\.\d+$/)
   })
@@ -70,5 +74,179 @@ describe('CortexClient over an injected dispatcher', () => {
       'delete "t": HTTP 429 TOO_MANY_REQUESTS: Cortex asked to wait 3600 s, longer than this run waits (1 attempt)'
     )
     expect(clock.sleeps).toEqual([])
+  })
+})
+
+const LIST = '/prefix/api/v1/secrets'
+const listPath = (page: number) => `${LIST}?page=${page}&pageSize=1000`
+const summary = (tag: string, id = `se${tag.padStart(16, '0')}`) => ({ id, tag, name: tag })
+const NOT_FOUND = { type: 'NOT_FOUND', message: 'Secret not found' }
+
+describe('listAll: the first page says how many, within bounds', () => {
+  it('reads only page 0 when total says nothing more, whatever totalPages claims', async () => {
+    const { client, pool, pagesAsked } = mockedClient()
+    pool.intercept({ path: listPath(0), method: 'GET' }).reply(200, {
+      page: 0,
+      secrets: [summary('a')],
+      total: 1,
+      totalPages: 4_294_967_296
+    })
+    expect(await client.listAll(16)).toEqual([summary('a')])
+    expect(pagesAsked()).toEqual([0])
+  })
+
+  it('stops at the first empty page, and does not ask for the pages after it', async () => {
+    const { client, pool, pagesAsked } = mockedClient()
+    const first = { page: 0, secrets: [summary('a')], total: 5000, totalPages: 5 }
+    pool.intercept({ path: listPath(0), method: 'GET' }).reply(200, first)
+    pool.intercept({ path: listPath(1), method: 'GET' }).reply(200, { ...first, page: 1, secrets: [] })
+    expect(await client.listAll(1)).toEqual([summary('a')])
+    expect(pagesAsked()).toEqual([0, 1])
+  })
+
+  it('fails past 1,000 pages, naming the counts, without asking for another page', async () => {
+    const { client, pool, pagesAsked } = mockedClient()
+    pool
+      .intercept({ path: listPath(0), method: 'GET' })
+      .reply(200, { page: 0, secrets: [summary('a')], total: 1_000_001, totalPages: 1001 })
+    const error = await client.listAll(4).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnusableAnswerError)
+    expect((error as Error).message).toBe(
+      'Cortex answered the list (page 0) with 1000001 secrets in 1001 pages: more than the 1000 pages of 1000 this action reads (HTTP 200, 1 attempt)'
+    )
+    expect(pagesAsked()).toEqual([0])
+  })
+
+  it('reads exactly 1,000 pages when that is what the counts say', async () => {
+    const { client, pool } = mockedClient()
+    const pageOf = (page: number) => ({ page, secrets: [summary(`t${page}`)], total: 1_000_000, totalPages: 1000 })
+    for (let page = 0; page < 1000; page++)
+      pool.intercept({ path: listPath(page), method: 'GET' }).reply(200, pageOf(page))
+    expect(await client.listAll(16)).toHaveLength(1000)
+  })
+
+  it('keeps a secret two pages hold once; refuses a tag under two ids', async () => {
+    const { client, pool } = mockedClient()
+    const pageOf = (page: number, secrets: object[]) => ({ page, secrets, total: 1500, totalPages: 2 })
+    pool.intercept({ path: listPath(0), method: 'GET' }).reply(200, pageOf(0, [summary('a'), summary('b')]))
+    pool.intercept({ path: listPath(1), method: 'GET' }).reply(200, pageOf(1, [summary('b'), summary('c')]))
+    expect((await client.listAll(2)).map((s) => s.tag)).toEqual(['a', 'b', 'c'])
+
+    pool.intercept({ path: listPath(0), method: 'GET' }).reply(200, pageOf(0, [summary('a'), summary('b')]))
+    pool.intercept({ path: listPath(1), method: 'GET' }).reply(200, pageOf(1, [summary('b', 'se00000000000000ff')]))
+    const error = (await client.listAll(2).catch((e: unknown) => e)) as UnusableAnswerError
+    expect(error).toBeInstanceOf(UnusableAnswerError)
+    expect(error.message).toBe(
+      'Cortex answered the list with the tag "b" under two different ids: the list cannot be trusted'
+    )
+  })
+
+  it('stops asking for pages after one fails, and throws that failure', async () => {
+    const { client, pool, pagesAsked } = mockedClient(0)
+    const first = { page: 0, secrets: [summary('a')], total: 5000, totalPages: 5 }
+    pool.intercept({ path: listPath(0), method: 'GET' }).reply(200, first)
+    pool.intercept({ path: listPath(1), method: 'GET' }).reply(200, { ...first, page: 1, secrets: [null] })
+    const error = (await client.listAll(1).catch((e: unknown) => e)) as UnusableAnswerError
+    expect(error.message).toBe(
+      'Cortex answered the list (page 1) with a body that does not match the API: secrets[0] is null, not an object (HTTP 200, 1 attempt)'
+    )
+    expect(error.operation).toBe('list')
+    expect(pagesAsked()).toEqual([0, 1])
+  })
+})
+
+describe('typed results: the client owns the statuses', () => {
+  const post = (pool: ReturnType<typeof mockedClient>['pool']) => pool.intercept({ path: LIST, method: 'POST' })
+  const getTag = (pool: ReturnType<typeof mockedClient>['pool'], tag: string) =>
+    pool.intercept({ path: `${LIST}/${tag}`, method: 'GET' })
+
+  it('create: created, with the secret Cortex returns', async () => {
+    const { client, pool } = mockedClient()
+    post(pool).reply(200, summary('t'))
+    expect(await client.create({ tag: 't', name: 't', value: 'v' })).toEqual({
+      outcome: 'created',
+      secret: summary('t')
+    })
+  })
+
+  it.each([400, 409])('create: %i and the tag read back is "exists"', async (status) => {
+    const { client, pool } = mockedClient()
+    post(pool).reply(status, { type: 'CONFLICT', message: 'exists' })
+    getTag(pool, 't').reply(200, summary('t'))
+    expect(await client.create({ tag: 't', name: 't', value: 'v' })).toEqual({
+      outcome: 'exists',
+      earlierAttemptMayHaveLanded: false
+    })
+  })
+
+  it.each([
+    ['404', 404, NOT_FOUND],
+    ['another tag (a lookup by id)', 200, summary('other', 't_is_an_id')],
+    ['the tag in another case', 200, summary('T')],
+    ['a body that does not match', 200, { id: 'se1' }]
+  ])('create: 409, and the GET answers %s: the create error is thrown', async (_, status, body) => {
+    const { client, pool } = mockedClient()
+    post(pool).reply(409, { type: 'CONFLICT', message: 'Secret already exists', requestId: 'req-1' })
+    getTag(pool, 't').reply(status, body)
+    const error = (await client.create({ tag: 't', name: 't', value: 'v' }).catch((e: unknown) => e)) as Error
+    expect(error.message).toBe('create "t": HTTP 409 CONFLICT: Secret already exists (requestId req-1, 1 attempt)')
+  })
+
+  it('create: "exists" after an attempt that got no answer may be our own create', async () => {
+    const { client, pool } = mockedClient()
+    post(pool).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+    post(pool).reply(409, { type: 'CONFLICT', message: 'exists' })
+    getTag(pool, 't').reply(200, summary('t'))
+    expect(await client.create({ tag: 't', name: 't', value: 'v' })).toEqual({
+      outcome: 'exists',
+      earlierAttemptMayHaveLanded: true
+    })
+  })
+
+  it('create: "exists" after a 429 is not our own create (Cortex did not process it)', async () => {
+    const { client, pool } = mockedClient()
+    post(pool).reply(429, { type: 'about:blank', title: 'Too Many Requests', status: 429 })
+    post(pool).reply(409, { type: 'CONFLICT', message: 'exists' })
+    getTag(pool, 't').reply(200, summary('t'))
+    expect(await client.create({ tag: 't', name: 't', value: 'v' })).toEqual({
+      outcome: 'exists',
+      earlierAttemptMayHaveLanded: false
+    })
+  })
+
+  it('create: answered 200 with another tag fails with a clear reason', async () => {
+    const { client, pool } = mockedClient()
+    post(pool).reply(200, summary('other'))
+    const error = await client.create({ tag: 't', name: 't', value: 'v' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnusableAnswerError)
+    expect((error as Error).message).toBe(
+      'Cortex answered create "t" with a body that does not match the API: tag is not the tag asked (HTTP 200, 1 attempt)'
+    )
+  })
+
+  it('update and delete: 404 is "absent", 200 is done', async () => {
+    const { client, pool } = mockedClient()
+    pool.intercept({ path: `${LIST}/t`, method: 'PUT' }).reply(404, NOT_FOUND)
+    pool.intercept({ path: `${LIST}/t`, method: 'PUT' }).reply(200, summary('t'))
+    pool.intercept({ path: `${LIST}/t`, method: 'DELETE' }).reply(404, NOT_FOUND)
+    pool.intercept({ path: `${LIST}/t`, method: 'DELETE' }).reply(200, '')
+    expect(await client.update('t', { value: 'v' })).toBe('absent')
+    expect(await client.update('t', { value: 'v' })).toBe('updated')
+    expect(await client.delete('t')).toBe('absent')
+    expect(await client.delete('t')).toBe('deleted')
+  })
+
+  it('getByTag: the secret with that very tag, or undefined', async () => {
+    const { client, pool } = mockedClient()
+    getTag(pool, 't').reply(200, summary('t'))
+    getTag(pool, 't').reply(200, summary('other'))
+    getTag(pool, 't').reply(404, NOT_FOUND)
+    getTag(pool, 't').reply(200, { id: 'se1', tag: 5 })
+    expect(await client.getByTag('t')).toEqual(summary('t'))
+    expect(await client.getByTag('t')).toBeUndefined()
+    expect(await client.getByTag('t')).toBeUndefined()
+    await expect(client.getByTag('t')).rejects.toThrow(
+      'Cortex answered get "t" with a body that does not match the API: tag is a number, not a string (HTTP 200, 1 attempt)'
+    )
   })
 })

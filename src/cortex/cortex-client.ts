@@ -1,23 +1,35 @@
 import { performance } from 'node:perf_hooks'
 import { request, type Dispatcher } from 'undici'
-import { ApiKeyRefusedError, CortexApiError, type CortexOperation } from './cortex-api-error.ts'
+import {
+  ApiKeyRefusedError,
+  CortexApiError,
+  type CortexApiErrorDetails,
+  type CortexOperation
+} from './cortex-api-error.ts'
 import { readErrorBody } from './error-body.ts'
 import type { RequestGate } from './request-gate.ts'
+import {
+  readAnySecretSummary,
+  readSecretPage,
+  readSecretSummary,
+  ShapeMismatch,
+  type SecretPage,
+  type SecretSummary
+} from './response-shapes.ts'
 import { sendWithRetries, TIMEOUT_CODE, type AttemptResult, type RetryEvent, type RetryPolicy } from './retry-policy.ts'
+import { UnusableAnswerError } from './unusable-answer-error.ts'
 
-/** A secret as Cortex describes it: never with its value. */
-export interface SecretSummary {
-  id: string
-  tag: string
-  name?: string
-}
+export type { SecretPage, SecretSummary } from './response-shapes.ts'
 
-export interface SecretPage {
-  page: number
-  secrets: SecretSummary[]
-  total: number
-  totalPages: number
-}
+/** What a create came to. */
+export type CreateResult =
+  | { outcome: 'created'; secret: SecretSummary }
+  /**
+   * The tag exists: Cortex refused the create, and reading the tag back found it.
+   * `earlierAttemptMayHaveLanded`: an attempt before the last got no answer, or a
+   * server error, so the secret found may be the one this create stored.
+   */
+  | { outcome: 'exists'; earlierAttemptMayHaveLanded: boolean }
 
 export interface CortexClientOptions {
   /** Base URL ending in `/`; API paths are resolved against it so a path prefix is kept. */
@@ -39,15 +51,44 @@ export interface CortexClientOptions {
 /** The most the list endpoint returns per page. */
 export const MAX_PAGE_SIZE = 1000
 
+/**
+ * The most list pages a run reads: 1,000 pages of 1,000 is a million secrets,
+ * far past any workspace this action is for, and already a minute of requests
+ * at Cortex's documented 1,000 a minute. A count past it comes from a server
+ * that cannot be trusted to list, not from a workspace to read.
+ */
+export const MAX_LIST_PAGES = 1000
+
 interface Call {
   operation: CortexOperation
   method: Dispatcher.HttpMethod
   path: string
   tag?: string
   body?: unknown
+  /** The list page asked for, named in errors. */
+  page?: number
 }
 
-/** The five operations of the Cortex Secrets API, with retries, pacing and timeouts. */
+/** What a request came to after its retries. */
+interface Reply {
+  /** The last answer's status; absent when no response arrived. */
+  status?: number
+  /** A 2xx answer's body, parsed; undefined when empty. */
+  body?: unknown
+  /** Set unless the answer was 2xx; the caller throws it for the statuses it does not handle. */
+  error?: CortexApiError
+  attempts: number
+  /** An attempt before the last got no answer or a 5xx: Cortex may have carried it out. */
+  earlierAttemptMayHaveLanded: boolean
+}
+
+/**
+ * The five operations of the Cortex Secrets API, with retries, pacing and
+ * timeouts. Cortex's rules live here: every body is checked against the shape
+ * the API gives before it is used, and statuses become typed results (a create
+ * that finds the tag, an update or delete of a tag that is gone), so that the
+ * callers never look at an HTTP status.
+ */
 export class CortexClient {
   readonly #options: CortexClientOptions
 
@@ -56,95 +97,202 @@ export class CortexClient {
   }
 
   async listPage(page: number, pageSize = MAX_PAGE_SIZE): Promise<SecretPage> {
-    // Both parameters are always sent: the spec marks them required.
-    const path = `api/v1/secrets?page=${page}&pageSize=${pageSize}`
-    return (await this.#send({ operation: 'list', method: 'GET', path })) as SecretPage
+    return (await this.#listPage(page, pageSize)).read
   }
 
   /**
-   * Every secret in the workspace, following `totalPages`. The first page says
-   * how many there are; the rest are fetched together (through the same gate,
-   * so the rate limit still holds).
+   * Every secret in the workspace, each tag once. The first page's counts are
+   * claims, not orders: the pages read are the fewer of `totalPages` and what
+   * `total` fills, at most `MAX_LIST_PAGES`, stopping at the first empty page,
+   * `concurrency` at a time through the same gate as every request. A secret
+   * that two pages both hold (an insertion moved it while the list was read) is
+   * kept once; one tag under two ids is a list that cannot be trusted.
    */
-  async listAll(): Promise<SecretSummary[]> {
-    const first = await this.listPage(0)
-    const pages = Array.from({ length: Math.max(0, first.totalPages - 1) }, (_, i) => i + 1)
-    const rest = await Promise.all(pages.map((page) => this.listPage(page)))
-    return [first, ...rest].flatMap((page) => page.secrets)
+  async listAll(concurrency = 1): Promise<SecretSummary[]> {
+    const { read: first, call, reply } = await this.#listPage(0, MAX_PAGE_SIZE)
+    const claimed = Math.min(first.totalPages, Math.ceil(first.total / MAX_PAGE_SIZE))
+    if (claimed > MAX_LIST_PAGES) {
+      const detail = `${first.total} secrets in ${first.totalPages} pages: more than the ${MAX_LIST_PAGES} pages of ${MAX_PAGE_SIZE} this action reads`
+      throw this.#unusable(call, reply, detail)
+    }
+    // Page 0 is always kept, whatever the counts say.
+    const count = first.secrets.length === 0 ? 1 : Math.max(1, claimed)
+    const pages: SecretSummary[][] = [first.secrets]
+    let end = count
+    let next = 1
+    let failure: { error: unknown } | undefined
+    const reader = async (): Promise<void> => {
+      while (next < end && failure === undefined) {
+        const index = next++
+        try {
+          const { secrets } = await this.listPage(index)
+          pages[index] = secrets
+          // Past an empty page a server only repeats its count; pages after it are not read or kept.
+          if (secrets.length === 0) end = Math.min(end, index)
+        } catch (error) {
+          failure ??= { error }
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count - 1)) }, reader))
+    if (failure) throw failure.error
+    const { unique, underTwoIds } = uniqueByTag(pages.slice(0, end).flat())
+    if (underTwoIds !== undefined) {
+      const detail = `the tag "${underTwoIds}" under two different ids: the list cannot be trusted`
+      throw this.#unusable({ operation: 'list' }, undefined, detail)
+    }
+    return unique
   }
 
-  /** The secret with this tag, or `undefined` when Cortex answers 404. */
-  async get(tag: string): Promise<SecretSummary | undefined> {
+  /**
+   * The secret with this tag, or `undefined`: Cortex answers 404, or its
+   * lookup (by tag or id) found a secret with another tag.
+   */
+  async getByTag(tag: string): Promise<SecretSummary | undefined> {
+    const call: Call = { operation: 'get', method: 'GET', path: secretPath(tag), tag }
+    const reply = await this.#exchange(call)
+    if (reply.status === 404) return undefined
+    if (reply.error) throw reply.error
+    const found = this.#read(call, reply, readAnySecretSummary)
+    return found.tag === tag ? found : undefined
+  }
+
+  /**
+   * Creates the secret, or finds that its tag exists. Cortex answers an
+   * existing tag with 400 or 409 (it documents neither for this), and 400 is
+   * also its answer to a bad body: only reading the tag back, and getting that
+   * very tag, makes it "exists". Otherwise the create's own error is thrown.
+   */
+  async create(secret: { tag: string; name: string; value: string }): Promise<CreateResult> {
+    const { tag } = secret
+    const body = { name: secret.name, secret: secret.value, tag }
+    const call: Call = { operation: 'create', method: 'POST', path: 'api/v1/secrets', tag, body }
+    const reply = await this.#exchange(call)
+    if (reply.error && (reply.status === 400 || reply.status === 409)) {
+      const found = await this.getByTag(tag).catch((error: unknown) => {
+        if (error instanceof ApiKeyRefusedError) throw error
+        return undefined
+      })
+      if (found === undefined) throw reply.error
+      return { outcome: 'exists', earlierAttemptMayHaveLanded: reply.earlierAttemptMayHaveLanded }
+    }
+    if (reply.error) throw reply.error
+    return { outcome: 'created', secret: this.#read(call, reply, (b) => readSecretSummary(b, tag)) }
+  }
+
+  /** Sends `name` only when given, so an update never renames a secret by accident. `absent`: Cortex answered 404. */
+  async update(tag: string, change: { name?: string; value: string }): Promise<'updated' | 'absent'> {
+    const body = { ...(change.name === undefined ? {} : { name: change.name }), secret: change.value }
+    const call: Call = { operation: 'update', method: 'PUT', path: secretPath(tag), tag, body }
+    const reply = await this.#exchange(call)
+    if (reply.status === 404) return 'absent'
+    if (reply.error) throw reply.error
+    this.#read(call, reply, (b) => readSecretSummary(b, tag))
+    return 'updated'
+  }
+
+  /** `absent`: Cortex answered 404, the tag is already gone. */
+  async delete(tag: string): Promise<'deleted' | 'absent'> {
+    const reply = await this.#exchange({ operation: 'delete', method: 'DELETE', path: secretPath(tag), tag })
+    if (reply.status === 404) return 'absent'
+    if (reply.error) throw reply.error
+    return 'deleted'
+  }
+
+  async #listPage(page: number, pageSize: number): Promise<{ read: SecretPage; call: Call; reply: Reply }> {
+    // Both parameters are always sent: the spec marks them required.
+    const path = `api/v1/secrets?page=${page}&pageSize=${pageSize}`
+    const call: Call = { operation: 'list', method: 'GET', path, page }
+    const reply = await this.#send(call)
+    return { read: this.#read(call, reply, (body) => readSecretPage(body, { page, pageSize })), call, reply }
+  }
+
+  async #send(call: Call): Promise<Reply> {
+    const reply = await this.#exchange(call)
+    if (reply.error) throw reply.error
+    return reply
+  }
+
+  /** Reads a 2xx body with `read`; a body that does not match is the request's failure. */
+  #read<T>(call: Call, reply: Reply, read: (body: unknown) => T): T {
     try {
-      return (await this.#send({ operation: 'get', method: 'GET', path: secretPath(tag), tag })) as SecretSummary
+      return read(reply.body)
     } catch (error) {
-      if (error instanceof CortexApiError && error.status === 404) return undefined
-      throw error
+      if (!(error instanceof ShapeMismatch)) throw error
+      throw this.#unusable(call, reply, `a body that does not match the API: ${error.message}`)
     }
   }
 
-  async create(secret: { tag: string; name: string; value: string }): Promise<SecretSummary> {
-    const body = { name: secret.name, secret: secret.value, tag: secret.tag }
-    return (await this.#send({
-      operation: 'create',
-      method: 'POST',
-      path: 'api/v1/secrets',
-      tag: secret.tag,
-      body
-    })) as SecretSummary
-  }
-
-  /** Sends `name` only when given, so an update never renames a secret by accident. */
-  async update(tag: string, change: { name?: string; value: string }): Promise<SecretSummary> {
-    const body = { ...(change.name === undefined ? {} : { name: change.name }), secret: change.value }
-    return (await this.#send({ operation: 'update', method: 'PUT', path: secretPath(tag), tag, body })) as SecretSummary
-  }
-
-  async delete(tag: string): Promise<void> {
-    await this.#send({ operation: 'delete', method: 'DELETE', path: secretPath(tag), tag })
-  }
-
-  async #send(call: Call): Promise<unknown> {
+  /**
+   * Sends with retries, and says what it came to. Throws only when the run
+   * stops (a refused key, or the gate already stopped): every other failure is
+   * returned, so that callers can turn the statuses they expect into results.
+   */
+  async #exchange(call: Call): Promise<Reply> {
     const { retryPolicy, gate, onRetry } = this.#options
     const url = new URL(call.path, this.#options.baseUrl)
     const body = call.body === undefined ? undefined : JSON.stringify(call.body)
+    const uncertain: boolean[] = []
     const { result, verdict, attempts } = await sendWithRetries(
-      () => this.#attempt(call.method, url, body),
+      async () => {
+        const attempt = await this.#attempt(call.method, url, body)
+        uncertain.push(!('status' in attempt) || attempt.status >= 500)
+        return attempt
+      },
       retryPolicy,
       gate,
       (event) => onRetry?.({ ...event, operation: call.operation, tag: call.tag })
     )
-    const where = { operation: call.operation, tag: call.tag, attempts }
+    const reply = { attempts, earlierAttemptMayHaveLanded: uncertain.slice(0, -1).includes(true) }
 
     if ('error' in result) {
       const detail =
         result.code === TIMEOUT_CODE
           ? `no response within ${this.#options.timeoutMs / 1000} s`
           : 'the connection failed before a response arrived'
-      throw new CortexApiError({ ...where, type: result.code, detail }, { cause: result.error })
+      return { ...reply, error: this.#error(call, attempts, { type: result.code, detail }, result.error) }
     }
+    const { status } = result
     if (verdict.kind === 'success') {
-      if (result.text === '') return undefined
+      if (result.text === '') return { ...reply, status, body: undefined }
       try {
-        return JSON.parse(result.text)
+        return { ...reply, status, body: JSON.parse(result.text) }
       } catch {
-        throw new CortexApiError({
-          ...where,
-          status: result.status,
-          detail: `a ${result.text.length}-character success body that is not JSON`
-        })
+        const detail = `a ${result.text.length}-character success body that is not JSON`
+        return { ...reply, status, error: this.#error(call, attempts, { status, detail }) }
       }
     }
     // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
     const said = readErrorBody(result.text)
     const reason = verdict.kind === 'fail' ? verdict.reason : undefined
-    const error = new CortexApiError({ ...where, status: result.status, ...said, detail: reason ?? said.detail })
+    const error = this.#error(call, attempts, { status, ...said, detail: reason ?? said.detail })
     if (verdict.kind === 'stop-run') {
       const refused = new ApiKeyRefusedError(error)
       gate.stop(refused)
       throw refused
     }
-    throw error
+    return { ...reply, status, error }
+  }
+
+  /** Every failed request's error is made here. */
+  #error(
+    call: Call,
+    attempts: number,
+    said: Omit<CortexApiErrorDetails, 'operation' | 'tag' | 'attempts'>,
+    cause?: unknown
+  ): CortexApiError {
+    const details = { operation: call.operation, tag: call.tag, attempts, ...said }
+    return new CortexApiError(details, cause === undefined ? undefined : { cause })
+  }
+
+  /** 2xx answers the action cannot act on: `detail` says why, never quoting a body. */
+  #unusable(
+    call: Pick<Call, 'operation' | 'tag' | 'page'>,
+    reply: Reply | undefined,
+    detail: string
+  ): UnusableAnswerError {
+    const { operation, tag, page } = call
+    return new UnusableAnswerError({ operation, tag, page, status: reply?.status, attempts: reply?.attempts, detail })
   }
 
   async #attempt(method: Dispatcher.HttpMethod, url: URL, body: string | undefined): Promise<AttemptResult> {
@@ -174,6 +322,20 @@ export class CortexClient {
       return { error: err, code }
     }
   }
+}
+
+/**
+ * The list with each tag once (the same secret on two pages is kept once), and
+ * the first tag found under two different ids, if any.
+ */
+function uniqueByTag(secrets: readonly SecretSummary[]): { unique: SecretSummary[]; underTwoIds?: string } {
+  const byTag = new Map<string, SecretSummary>()
+  for (const secret of secrets) {
+    const seen = byTag.get(secret.tag)
+    if (seen === undefined) byTag.set(secret.tag, secret)
+    else if (seen.id !== secret.id) return { unique: [], underTwoIds: secret.tag }
+  }
+  return { unique: [...byTag.values()] }
 }
 
 function secretPath(tag: string): string {

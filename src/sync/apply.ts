@@ -1,4 +1,3 @@
-import { CortexApiError } from '../cortex/cortex-api-error.ts'
 import type { CortexClient } from '../cortex/cortex-client.ts'
 import { mapConcurrently } from './concurrency.ts'
 import { displayName, type PlannedDelete, type PlannedWrite } from './plan.ts'
@@ -30,7 +29,7 @@ export async function applyWrites(
   )
 }
 
-/** Deletes what the plan prunes; a tag already gone (404) counts as deleted. */
+/** Deletes what the plan prunes. */
 export async function applyDeletions(
   client: CortexClient,
   deletions: readonly PlannedDelete[],
@@ -38,9 +37,8 @@ export async function applyDeletions(
 ): Promise<SecretResult[]> {
   return mapConcurrently(deletions, options.concurrency, ({ tag, name }) =>
     settle(tag, name, options, async () => {
-      await client.delete(tag).catch((error: unknown) => {
-        if (!(error instanceof CortexApiError && error.status === 404)) throw error
-      })
+      // `absent` (already gone) counts as deleted too: what the prune wanted holds.
+      await client.delete(tag)
       return 'deleted'
     })
   )
@@ -64,31 +62,21 @@ async function settle(
 }
 
 /**
- * Creates or updates one secret, absorbing races with another writer:
- * a create refused because the tag now exists becomes an update, and an
- * update of a tag that has gone becomes a create.
+ * Creates or updates one secret, absorbing races with another writer: an
+ * update of a tag that has gone becomes a create, and a create that finds the
+ * tag becomes an update.
  */
 async function upsert(client: CortexClient, write: PlannedWrite): Promise<'created' | 'updated'> {
   const { tag, name, value } = write.secret
-  if (write.action === 'update') {
-    try {
-      await client.update(tag, { name, value })
-      return 'updated'
-    } catch (error) {
-      if (!(error instanceof CortexApiError && error.status === 404)) throw error
-    }
-    await client.create({ tag, name: name ?? tag, value })
-    return 'created'
-  }
+  if (write.action === 'update' && (await client.update(tag, { name, value })) === 'updated') return 'updated'
 
-  try {
-    await client.create({ tag, name: name ?? tag, value })
-    return 'created'
-  } catch (error) {
-    if (!(error instanceof CortexApiError && (error.status === 400 || error.status === 409))) throw error
-    // 400 is also Cortex's answer to a bad body: only an existing tag makes this a race.
-    if ((await client.get(tag).catch(() => undefined)) === undefined) throw error
+  const created = await client.create({ tag, name: name ?? tag, value })
+  if (created.outcome === 'created') return 'created'
+  // The tag exists: another writer created it since the list, or an earlier attempt of this very
+  // create landed before its answer was lost. Either way the value is written by an update; in the
+  // second case the secret is the one this run created, and is reported so.
+  if ((await client.update(tag, { name, value })) === 'absent') {
+    throw new Error(`update "${tag}": Cortex said the tag exists, then that it does not: another writer is changing it`)
   }
-  await client.update(tag, { name, value })
-  return 'updated'
+  return created.earlierAttemptMayHaveLanded ? 'created' : 'updated'
 }

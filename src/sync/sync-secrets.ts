@@ -41,7 +41,7 @@ export async function syncSecrets(
 
   let existing
   try {
-    existing = await client.listAll()
+    existing = await client.listAll(options.concurrency)
   } catch (error) {
     return report(
       notify(secrets.map((s) => ({ tag: s.tag, name: s.name ?? s.tag, outcome: 'failed', error: error as Error })))
