@@ -1,9 +1,11 @@
 import { performance } from 'node:perf_hooks'
 import { request, type Dispatcher } from 'undici'
+import type { UntrustedText } from '../text/untrusted-text.ts'
 import { ApiKeyRefusedError, CortexApiError, type CortexOperation } from './cortex-api-error.ts'
 import { readErrorBody } from './error-body.ts'
 import type { RequestGate } from './request-gate.ts'
 import { sendWithRetries, TIMEOUT_CODE, type AttemptResult, type RetryEvent, type RetryPolicy } from './retry-policy.ts'
+import { cleanSecretNames, SHOWN_NAME_CHARS } from './secret-names.ts'
 
 /** A secret as Cortex describes it: never with its value. */
 export interface SecretSummary {
@@ -31,6 +33,12 @@ export interface CortexClientOptions {
   retryPolicy: RetryPolicy
   /** Shared by every request of the run: pacing, 429 pauses, and the stop after a refused key. */
   gate: RequestGate
+  /**
+   * Cleans every string Cortex sends before it leaves the client (error type, message,
+   * requestId: readErrorBody; secret names: cleanSecretNames): no layer above sees
+   * Cortex's text as it came.
+   */
+  serverText: UntrustedText
   /** Receives one line per attempt: method, path, status, milliseconds. */
   debug?: (line: string) => void
   onRetry?: (event: RetryEvent & { operation: CortexOperation; tag?: string }) => void
@@ -105,7 +113,7 @@ export class CortexClient {
   }
 
   async #send(call: Call): Promise<unknown> {
-    const { retryPolicy, gate, onRetry } = this.#options
+    const { retryPolicy, gate, onRetry, serverText } = this.#options
     const url = new URL(call.path, this.#options.baseUrl)
     const body = call.body === undefined ? undefined : JSON.stringify(call.body)
     const { result, verdict, attempts } = await sendWithRetries(
@@ -126,7 +134,7 @@ export class CortexClient {
     if (verdict.kind === 'success') {
       if (result.text === '') return undefined
       try {
-        return JSON.parse(result.text)
+        return cleanSecretNames(JSON.parse(result.text), (name) => serverText.clean(name, SHOWN_NAME_CHARS))
       } catch {
         throw new CortexApiError({
           ...where,
@@ -136,7 +144,7 @@ export class CortexClient {
       }
     }
     // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
-    const said = readErrorBody(result.text)
+    const said = readErrorBody(result.text, serverText)
     const reason = verdict.kind === 'fail' ? verdict.reason : undefined
     const error = new CortexApiError({ ...where, status: result.status, ...said, detail: reason ?? said.detail })
     if (verdict.kind === 'stop-run') {
