@@ -141,7 +141,8 @@ describe('transient faults', () => {
       r.method === 'POST' && JSON.parse(r.rawBody).tag === 'rejected'
         ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Secret value rejected', requestId: 'req-400' } }
         : undefined
-    const values = { ...secretsOf(4), rejected: 'rejected-value-4f4f' }
+    // The value shares no 8-character run with Cortex's message: such a run would be shown as [redacted].
+    const values = { ...secretsOf(4), rejected: 'refused-value-4f4f' }
     const run = await push(values)
     expect(run.exitCode).toBe(1)
     expect(run.outputs.failed).toBe('["rejected"]')

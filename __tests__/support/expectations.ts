@@ -20,22 +20,81 @@ function fragments(values: Iterable<string>): string[] {
   return [...all]
 }
 
+/** The length of the shortest run of a value that counts as a leak when it is shown. */
+export const FRAGMENT_LENGTH = 8
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
 /**
- * No secret value, nor any line of one, in the step's stdout or stderr
- * (except the `::add-mask::` commands that hand them to the runner's masker),
- * its outputs or its job summary.
+ * The forms the action or the runner could write a value in: as is, inside a JSON string
+ * (the outputs, a server echoing the request body), HTML-escaped (the job summary) and
+ * escaped as workflow-command data (`::error::`).
+ */
+function writtenForms(value: string): string[] {
+  return [
+    value,
+    JSON.stringify(value).slice(1, -1),
+    value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c),
+    value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+  ]
+}
+
+/** Every run of FRAGMENT_LENGTH characters of each form of each value (shorter values: `fragments` checks them whole). */
+function runsOf(values: Iterable<string>): Set<string> {
+  const all = new Set<string>()
+  for (const value of values) {
+    for (const form of writtenForms(value)) {
+      if (form.length < FRAGMENT_LENGTH) continue
+      for (let i = 0; i + FRAGMENT_LENGTH <= form.length; i++) all.add(form.slice(i, i + FRAGMENT_LENGTH))
+    }
+  }
+  return all
+}
+
+/** Every tag the outputs list (each output is a JSON array of tags). */
+function tagsInOutputs(outputs: Record<string, string>): string[] {
+  return Object.values(outputs).flatMap((text) => {
+    try {
+      const list: unknown = JSON.parse(text)
+      return Array.isArray(list) ? list.filter((tag): tag is string => typeof tag === 'string') : []
+    } catch {
+      return []
+    }
+  })
+}
+
+/**
+ * No secret value, nor any line of one, nor any run of 8 characters of one in any
+ * form the action writes (as is, JSON-escaped, HTML-escaped, command-escaped), in the
+ * step's stdout or stderr (except the `::add-mask::` commands that hand them to the
+ * runner's masker), the step log as GitHub shows it, its outputs or its job summary.
  */
 export function expectNoLeak(run: ActionRun, values: Iterable<string>): void {
+  const list = [...values]
   const log = `${run.stdout}\n${run.stderr}`
     .split('\n')
     .filter((line) => !line.startsWith('::add-mask::'))
     .join('\n')
-  const places = { log, outputs: JSON.stringify(run.outputs), summary: run.summary }
+  const places = {
+    log,
+    // After the step's header, which shows the inputs (a workflow passes values from `secrets`, masked).
+    'rendered log': run.log.slice(run.log.indexOf('##[endgroup]') + 1).join('\n'),
+    outputs: [JSON.stringify(run.outputs), ...Object.values(run.outputs)].join('\n'),
+    summary: run.summary,
+    'published summary': run.publishedSummary
+  }
+  // The tags are shown by design (outputs, log, summary): a run of a value that is also part of a tag is not a leak.
+  const tags = tagsInOutputs(run.outputs)
   const leaks: string[] = []
-  for (const fragment of fragments(values)) {
-    for (const [place, text] of Object.entries(places)) {
+  for (const [place, text] of Object.entries(places)) {
+    for (const fragment of fragments(list)) {
       if (text.includes(fragment)) leaks.push(`${place} contains a secret fragment of ${fragment.length} characters`)
     }
+    const runs = new Set<string>()
+    for (const fragment of runsOf(list)) {
+      if (text.includes(fragment) && !tags.some((tag) => tag.includes(fragment))) runs.add(fragment)
+    }
+    if (runs.size > 0) leaks.push(`${place} contains ${runs.size} ${FRAGMENT_LENGTH}-character runs of a secret`)
   }
   expect(leaks).toEqual([])
 }

@@ -7,17 +7,18 @@ import { UnusableAnswerError } from '../../src/cortex/unusable-answer-error.ts'
 import { parseApiUrl } from '../../src/inputs/api-url.ts'
 import { FakeClock } from '../support/fake-clock.ts'
 
-function mockedClient(maxRetries = 2) {
+function mockedClient(maxRetries = 2, secrets: { tag: string; value: string }[] = [], apiKey = 'k') {
   const agent = new MockAgent({ enableCallHistory: true })
   agent.disableNetConnect()
   const clock = new FakeClock()
   const client = connect(
     {
       apiUrl: parseApiUrl('https://cortex.example.com/prefix'),
-      apiKey: 'k',
+      apiKey,
       maxRetries,
       timeoutMs: 5000,
-      rateLimitPerMinute: 1000
+      rateLimitPerMinute: 1000,
+      secrets
     },
     { dispatcher: agent, clock, random: () => 0.5 }
   )
@@ -248,5 +249,72 @@ describe('typed results: the client owns the statuses', () => {
     await expect(client.getByTag('t')).rejects.toThrow(
       'Cortex answered get "t" with a body that does not match the API: tag is a number, not a string (HTTP 200, 1 attempt)'
     )
+  })
+})
+
+describe('CortexClient: what Cortex says reaches no layer above as it came', () => {
+  const VALUE = 'sk_live_AAAABBBBCCCCDDDD'
+
+  it('cleans the type, message and requestId of an error: no quoted secret, no line break, capped', async () => {
+    const { client, pool } = mockedClient(0, [{ tag: 't', value: VALUE }])
+    pool.intercept({ path: '/prefix/api/v1/secrets', method: 'POST' }).reply(400, {
+      type: 'BAD_REQUEST\n::error::x',
+      message: `bad body {"secret":"${VALUE.slice(0, 12)}\n::set-output name=x::y ${'z'.repeat(1000)}`,
+      requestId: 'req-1\r\n##[warning]w'
+    })
+    const error = (await client
+      .create({ tag: 't', name: 't', value: VALUE })
+      .catch((e: unknown) => e)) as CortexApiError
+    expect(error).toBeInstanceOf(CortexApiError)
+    expect(error.type).toBe('BAD_REQUEST⏎::error::x')
+    expect(error.requestId).toBe('req-1⏎##［warning]w')
+    expect(error.detail).toMatch(
+      /^bad body \{"secret":"\[redacted\]⏎::set-output name=x::y z+… \[cut: 1,056 characters in all\]$/
+    )
+    expect(error.detail).toHaveLength(300)
+    expect(error.message).not.toMatch(/[\r\n]/)
+  })
+
+  it('cleans a violation list, and counts the violations past ten', async () => {
+    const { client, pool } = mockedClient(0, [{ tag: 't', value: VALUE }])
+    const violations = Array.from({ length: 12 }, (_, i) => ({ pointer: `/p${i}`, title: i === 0 ? VALUE : 'bad' }))
+    pool.intercept({ path: '/prefix/api/v1/secrets/t', method: 'PUT' }).reply(400, { violations })
+    const error = (await client.update('t', { value: VALUE }).catch((e: unknown) => e)) as CortexApiError
+    expect(error.detail).toBe(
+      '/p0 [redacted]; /p1 bad; /p2 bad; /p3 bad; /p4 bad; /p5 bad; /p6 bad; /p7 bad; /p8 bad; /p9 bad; and 2 more'
+    )
+  })
+
+  it('withholds the API key when an error quotes it', async () => {
+    const { client, pool } = mockedClient(0, [], 'ck_0123456789abcdef')
+    pool.intercept({ path: '/prefix/api/v1/secrets/t', method: 'DELETE' }).reply(400, {
+      type: 'BAD_REQUEST',
+      message: 'key ck_0123456789 is not accepted here'
+    })
+    const error = (await client.delete('t').catch((e: unknown) => e)) as CortexApiError
+    expect(error.detail).toBe('key [redacted] is not accepted here')
+  })
+
+  it('cleans the names in a list page and in a single secret', async () => {
+    const { client, pool } = mockedClient(0, [{ tag: 'a', value: VALUE }])
+    pool.intercept({ path: '/prefix/api/v1/secrets?page=0&pageSize=1000', method: 'GET' }).reply(200, {
+      page: 0,
+      total: 2,
+      totalPages: 1,
+      secrets: [
+        { id: 'se0000000000000001', tag: 'a', name: 'one\n::set-output name=x::y' },
+        { id: 'se0000000000000002', tag: 'b', name: `named after ${VALUE}` },
+        { id: 'se0000000000000003', tag: 'c' }
+      ]
+    })
+    expect(await client.listAll(16)).toEqual([
+      { id: 'se0000000000000001', tag: 'a', name: 'one⏎::set-output name=x::y' },
+      { id: 'se0000000000000002', tag: 'b', name: 'named after [redacted]' },
+      { id: 'se0000000000000003', tag: 'c' }
+    ])
+    pool
+      .intercept({ path: '/prefix/api/v1/secrets/a', method: 'GET' })
+      .reply(200, { id: 'se0000000000000001', tag: 'a', name: '\u202eevil' })
+    expect(await client.getByTag('a')).toEqual({ id: 'se0000000000000001', tag: 'a', name: '\uFFFDevil' })
   })
 })

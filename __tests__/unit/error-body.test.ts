@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { readErrorBody } from '../../src/cortex/error-body.ts'
+import { readErrorBody as readWith } from '../../src/cortex/error-body.ts'
+import { UntrustedText } from '../../src/text/untrusted-text.ts'
+
+const readErrorBody = (text: string) => readWith(text, new UntrustedText())
 
 describe('readErrorBody', () => {
   it('reads Cortex ErrorResponse', () => {
@@ -28,5 +31,21 @@ describe('readErrorBody', () => {
     expect(readErrorBody('<html>upstream said s3cr3t</html>')).toEqual({
       detail: 'a 33-byte body that is not a Cortex error'
     })
+  })
+  it('cleans every field Cortex wrote, and leaves its own summary as it is', () => {
+    const serverText = new UntrustedText(['hunter2-but-longer'])
+    const body = { type: 'BAD\nREQUEST', message: 'value hunter2-but-longer\r\n##[error]x', requestId: 'r\u202e1' }
+    expect(readWith(JSON.stringify(body), serverText)).toEqual({
+      type: 'BAD⏎REQUEST',
+      detail: 'value [redacted]⏎##［error]x',
+      requestId: 'r\uFFFD1'
+    })
+    expect(readWith('hunter2-but-longer', serverText)).toEqual({ detail: 'a 18-byte body that is not a Cortex error' })
+  })
+  it('caps each field: 64 characters of type, 300 of message, 100 of requestId', () => {
+    const body = { type: 'T'.repeat(1000), message: 'M'.repeat(10_000), requestId: 'R'.repeat(1000) }
+    const said = readErrorBody(JSON.stringify(body))
+    expect([said.type?.length, said.detail.length, said.requestId?.length]).toEqual([64, 300, 100])
+    expect(said.detail).toMatch(/… \[cut: 10,000 characters in all\]$/)
   })
 })

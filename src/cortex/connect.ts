@@ -1,5 +1,6 @@
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
 import type { Settings } from '../settings.ts'
+import { UntrustedText } from '../text/untrusted-text.ts'
 import { ACTION_NAME, ACTION_VERSION } from '../version.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { CortexClient, type CortexClientOptions } from './cortex-client.ts'
@@ -20,9 +21,13 @@ const BASE_DELAY_MS = 500
 const MAX_DELAY_MS = 30_000
 const MAX_RETRY_AFTER_MS = 300_000
 
-/** The run's Cortex client, built from the settings. */
+/**
+ * The run's Cortex client, built from the settings. The values of `secrets` and the
+ * API key are what Cortex's text must never show: the client withholds them from it.
+ */
 export function connect(
-  settings: Pick<Settings, 'apiUrl' | 'apiKey' | 'timeoutMs' | 'maxRetries' | 'rateLimitPerMinute'>,
+  settings: Pick<Settings, 'apiUrl' | 'apiKey' | 'timeoutMs' | 'maxRetries' | 'rateLimitPerMinute'> &
+    Partial<Pick<Settings, 'secrets'>>,
   options: ConnectOptions = {}
 ): CortexClient {
   const clock = options.clock ?? systemClock
@@ -43,6 +48,7 @@ export function connect(
       random: options.random ?? Math.random
     },
     gate: new RequestGate({ requestsPerMinute: settings.rateLimitPerMinute, clock, onWait: options.onWait }),
+    serverText: new UntrustedText([settings.apiKey, ...(settings.secrets ?? []).map((secret) => secret.value)]),
     debug: options.debug,
     onRetry: options.onRetry
   })

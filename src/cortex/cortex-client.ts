@@ -6,6 +6,7 @@ import {
   type CortexApiErrorDetails,
   type CortexOperation
 } from './cortex-api-error.ts'
+import type { UntrustedText } from '../text/untrusted-text.ts'
 import { readErrorBody } from './error-body.ts'
 import type { RequestGate } from './request-gate.ts'
 import {
@@ -18,6 +19,7 @@ import {
 } from './response-shapes.ts'
 import { sendWithRetries, TIMEOUT_CODE, type AttemptResult, type RetryEvent, type RetryPolicy } from './retry-policy.ts'
 import { UnusableAnswerError } from './unusable-answer-error.ts'
+import { cleanSecretNames, SHOWN_NAME_CHARS } from './secret-names.ts'
 
 export type { SecretPage, SecretSummary } from './response-shapes.ts'
 
@@ -43,6 +45,12 @@ export interface CortexClientOptions {
   retryPolicy: RetryPolicy
   /** Shared by every request of the run: pacing, 429 pauses, and the stop after a refused key. */
   gate: RequestGate
+  /**
+   * Cleans every string Cortex sends before it leaves the client (error type, message,
+   * requestId: readErrorBody; secret names: cleanSecretNames): no layer above sees
+   * Cortex's text as it came.
+   */
+  serverText: UntrustedText
   /** Receives one line per attempt: method, path, status, milliseconds. */
   debug?: (line: string) => void
   onRetry?: (event: RetryEvent & { operation: CortexOperation; tag?: string }) => void
@@ -229,7 +237,7 @@ export class CortexClient {
    * returned, so that callers can turn the statuses they expect into results.
    */
   async #exchange(call: Call): Promise<Reply> {
-    const { retryPolicy, gate, onRetry } = this.#options
+    const { retryPolicy, gate, onRetry, serverText } = this.#options
     const url = new URL(call.path, this.#options.baseUrl)
     const body = call.body === undefined ? undefined : JSON.stringify(call.body)
     const uncertain: boolean[] = []
@@ -256,14 +264,16 @@ export class CortexClient {
     if (verdict.kind === 'success') {
       if (result.text === '') return { ...reply, status, body: undefined }
       try {
-        return { ...reply, status, body: JSON.parse(result.text) }
+        const body: unknown = JSON.parse(result.text)
+        // Names are Cortex's text: cleaned here, before anything above the client sees them.
+        return { ...reply, status, body: cleanSecretNames(body, (name) => serverText.clean(name, SHOWN_NAME_CHARS)) }
       } catch {
         const detail = `a ${result.text.length}-character success body that is not JSON`
         return { ...reply, status, error: this.#error(call, attempts, { status, detail }) }
       }
     }
     // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
-    const said = readErrorBody(result.text)
+    const said = readErrorBody(result.text, serverText)
     const reason = verdict.kind === 'fail' ? verdict.reason : undefined
     const error = this.#error(call, attempts, { status, ...said, detail: reason ?? said.detail })
     if (verdict.kind === 'stop-run') {

@@ -1,0 +1,122 @@
+import { showControls } from './visible-text.ts'
+import { WINDOW, WindowSet } from './window-set.ts'
+
+/** A run of this many characters of a secret is treated as the secret: shorter runs are too common to tell. */
+export const SECRET_RUN = WINDOW
+
+/** `[start, end)` in UTF-16 code units. */
+export type Range = readonly [start: number, end: number]
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+
+/**
+ * The forms in which a server could quote a value back: as is; inside a JSON string, as
+ * a parser echoing the request body shows it (`\"`, `\\`, `\n`); that JSON with every
+ * non-ASCII character as `\uXXXX` (Jackson's ESCAPE_NON_ASCII, Python's ensure_ascii);
+ * that JSON with `<>&='` as `\uXXXX` (Gson's default); and HTML-escaped (an HTML error
+ * page). Not covered: encodings no server applies to a body it echoes (base64, percent-
+ * encoding), case changes, Unicode normalisation, and an echo mixing several of these
+ * forms, whose runs between two differently-escaped characters are shorter than 8.
+ */
+export function quotedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1)
+  return [
+    ...new Set([
+      value,
+      json,
+      json.replace(/[^\x20-\x7e]/g, unicodeEscape),
+      json.replace(/[<>&='\u2028\u2029]/g, unicodeEscape),
+      value.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c)
+    ])
+  ]
+}
+
+/**
+ * How a text is compared with the secrets. Control characters are shown as showControls
+ * shows them (the text is compared as it will be shown), and the hex digits of `\uXXXX`
+ * in lower case (servers differ): one code unit for one, so positions in the compared
+ * text are positions in the shown text.
+ */
+function comparable(shown: string): string {
+  return shown.replace(/\\u[0-9A-Fa-f]{4}/g, (escape) => escape.toLowerCase())
+}
+
+interface Index {
+  /** Every window of SECRET_RUN characters of every form of every value. */
+  runs: WindowSet
+  /** Forms shorter than SECRET_RUN, by length: found only whole. */
+  short: Map<number, Set<string>>
+}
+
+/**
+ * Finds where a text quotes a secret: any run of SECRET_RUN characters of a value in any
+ * of its quotedForms, and a whole value shorter than that in any form. The index is built
+ * on first use, once, in time and memory linear in the total length of the values.
+ */
+export class SecretRuns {
+  readonly #values: string[]
+  #index: Index | undefined
+
+  constructor(values: Iterable<string>) {
+    // A value of white space only would match every gap between words.
+    this.#values = [...new Set(values)].filter((value) => value.trim() !== '')
+  }
+
+  /** Where `shown` (text already passed through showControls) quotes a secret: sorted, disjoint, whole code points. */
+  find(shown: string): Range[] {
+    const text = comparable(shown)
+    const { runs, short } = this.#built()
+    // +1 where a match starts, -1 where it ends: one pass finds the covered stretches.
+    const depth = new Int32Array(text.length + 1)
+    const cover = (start: number, end: number) => {
+      depth[start]!++
+      depth[end]!--
+    }
+    for (let i = 0; i + SECRET_RUN <= text.length; i++) if (runs.has(text, i)) cover(i, i + SECRET_RUN)
+    for (const [length, forms] of short) {
+      for (let i = 0; i + length <= text.length; i++) if (forms.has(text.slice(i, i + length))) cover(i, i + length)
+    }
+    const ranges: [number, number][] = []
+    let open = 0
+    let start = 0
+    for (let i = 0; i <= text.length; i++) {
+      const before = open
+      open += depth[i]!
+      if (before === 0 && open > 0) start = i
+      if (before > 0 && open === 0) ranges.push(wholeCodePoints(text, start, i))
+    }
+    return ranges
+  }
+
+  /** Whether any run of SECRET_RUN characters of `shown` is a run of a secret. */
+  occursIn(shown: string): boolean {
+    const text = comparable(shown)
+    const { runs } = this.#built()
+    for (let i = 0; i + SECRET_RUN <= text.length; i++) if (runs.has(text, i)) return true
+    return false
+  }
+
+  #built(): Index {
+    if (this.#index) return this.#index
+    const forms = this.#values.flatMap((value) => quotedForms(value).map((form) => comparable(showControls(form))))
+    const runs = new WindowSet(forms.reduce((n, form) => n + Math.max(0, form.length - SECRET_RUN + 1), 0))
+    const short = new Map<number, Set<string>>()
+    for (const form of forms) {
+      if (form.length < SECRET_RUN) {
+        if (!short.has(form.length)) short.set(form.length, new Set())
+        short.get(form.length)?.add(form)
+      }
+      for (let i = 0; i + SECRET_RUN <= form.length; i++) runs.add(form, i)
+    }
+    this.#index = { runs, short }
+    return this.#index
+  }
+}
+
+/** Widens `[start, end)` so that it does not split a surrogate pair. */
+function wholeCodePoints(text: string, start: number, end: number): [number, number] {
+  const isLow = (i: number) => i > 0 && i < text.length && (text.charCodeAt(i) & 0xfc00) === 0xdc00
+  const isHigh = (i: number) => (text.charCodeAt(i) & 0xfc00) === 0xd800
+  return [isLow(start) && isHigh(start - 1) ? start - 1 : start, isLow(end) && isHigh(end - 1) ? end + 1 : end]
+}
