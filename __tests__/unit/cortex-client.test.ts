@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { MockAgent } from 'undici'
 import { CortexApiError } from '../../src/cortex/cortex-api-error.ts'
 import { connect } from '../../src/cortex/connect.ts'
+import { MAX_RESPONSE_BYTES } from '../../src/cortex/cortex-client.ts'
 import { UnusableAnswerError } from '../../src/cortex/unusable-answer-error.ts'
 import { parseApiUrl } from '../../src/inputs/api-url.ts'
 import { FakeClock } from '../support/fake-clock.ts'
@@ -49,9 +50,21 @@ describe('CortexClient over an injected dispatcher', () => {
     const error = (await client.create({ tag: 't', name: 't', value: 'v' }).catch((e: unknown) => e)) as CortexApiError
     expect(error).toBeInstanceOf(CortexApiError)
     expect(error.message).toBe(
-      'create "t": no response ECONNRESET: the connection failed before a response arrived (3 attempts)'
+      'create "t": no response ECONNRESET: the connection failed before the response was complete (3 attempts)'
     )
     expect(clock.sleeps).toEqual([250, 500])
+  })
+
+  it('stops reading a response past 16 MiB and fails the request without retrying it', async () => {
+    const { client, pool, clock } = mockedClient(2)
+    const huge = `{"page":0,"secrets":[],"total":0,"totalPages":1,"pad":"${'x'.repeat(MAX_RESPONSE_BYTES)}"}`
+    pool.intercept({ path: '/prefix/api/v1/secrets?page=0&pageSize=1000', method: 'GET' }).reply(200, huge)
+    const error = (await client.listAll(1).catch((e: unknown) => e)) as CortexApiError
+    expect(error).toBeInstanceOf(CortexApiError)
+    expect(error.message).toBe(
+      'list: no response RESPONSE_TOO_LARGE: the response was larger than 16 MiB, so it was not read (1 attempt)'
+    )
+    expect(clock.sleeps).toEqual([])
   })
 
   it('treats a success body that is not JSON as an error, without echoing it', async () => {

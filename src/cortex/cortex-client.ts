@@ -56,6 +56,13 @@ export interface CortexClientOptions {
   onRetry?: (event: RetryEvent & { operation: CortexOperation; tag?: string }) => void
 }
 
+/**
+ * The largest response body read. A full list page (1000 secrets with long
+ * names) is well under 1 MiB; anything past this is not an answer to use.
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+const RESPONSE_TOO_LARGE_CODE = 'RESPONSE_TOO_LARGE'
+
 /** The most the list endpoint returns per page. */
 export const MAX_PAGE_SIZE = 1000
 
@@ -257,7 +264,9 @@ export class CortexClient {
       const detail =
         result.code === TIMEOUT_CODE
           ? `no response within ${this.#options.timeoutMs / 1000} s`
-          : 'the connection failed before a response arrived'
+          : result.code === RESPONSE_TOO_LARGE_CODE
+            ? `the response was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, so it was not read`
+            : 'the connection failed before the response was complete'
       return { ...reply, error: this.#error(call, attempts, { type: result.code, detail }, result.error) }
     }
     const { status } = result
@@ -322,7 +331,7 @@ export class CortexClient {
           'user-agent': userAgent
         }
       })
-      const text = await response.body.text()
+      const text = await readCapped(response.body, MAX_RESPONSE_BYTES)
       debug?.(`${target} ${response.statusCode} ${elapsed(started)} ms`)
       return { status: response.statusCode, headers: response.headers, text }
     } catch (error) {
@@ -350,6 +359,24 @@ function uniqueByTag(secrets: readonly SecretSummary[]): { unique: SecretSummary
 
 function secretPath(tag: string): string {
   return `api/v1/secrets/${encodeURIComponent(tag)}`
+}
+
+/**
+ * The response body as text, read only up to `maxBytes`: a hostile or broken
+ * server cannot make the run hold an endless body in memory.
+ */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    size += chunk.length
+    if (size > maxBytes) {
+      body.destroy()
+      throw Object.assign(new Error('response body too large'), { code: RESPONSE_TOO_LARGE_CODE })
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 function elapsed(started: number): number {
