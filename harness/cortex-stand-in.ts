@@ -1,17 +1,14 @@
 /**
  * A local stand-in for the Cortex Secrets API: the five operations of
  * shared/cortex-secrets-openapi.json, secrets kept in memory, every request
- * recorded. Tests, the demo and the benchmark start it on 127.0.0.1.
+ * recorded. Tests, the demo and the benchmark start it on 127.0.0.1, over
+ * http, or over https under a host name only a test proxy resolves.
  */
 import { randomBytes } from 'node:crypto'
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse
-} from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo, Server, Socket } from 'node:net'
+import type { IssuedCertificate } from './test-ca.ts'
 
 export interface StoredSecret {
   id: string
@@ -55,8 +52,17 @@ export interface StandInOptions {
   /**
    * Sees each request before it is handled; returning a reply answers it
    * instead (fault injection, races). Runs after the request is recorded.
+   * A promise holds the answer back until it settles (to order answers).
    */
-  intercept?: (request: RecordedRequest, standIn: CortexStandIn) => InterceptReply | undefined
+  intercept?: (
+    request: RecordedRequest,
+    standIn: CortexStandIn
+  ) => InterceptReply | undefined | Promise<InterceptReply | undefined>
+  /**
+   * Serve https with this certificate. The URL then names `hostname` (still
+   * listening on 127.0.0.1): a name that a test proxy maps to this machine.
+   */
+  tls?: IssuedCertificate & { hostname: string }
 }
 
 export const STAND_IN_API_KEY = 'stand-in-api-key'
@@ -85,7 +91,10 @@ export class CortexStandIn {
 
   private constructor(options: StandInOptions) {
     this.options = options
-    this.#server = createServer((req, res) => void this.#handle(req, res))
+    const handle = (req: IncomingMessage, res: ServerResponse) => void this.#handle(req, res)
+    this.#server = options.tls
+      ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle)
+      : createServer(handle)
     this.#server.on('connection', (socket) => {
       this.#sockets.add(socket)
       socket.on('close', () => this.#sockets.delete(socket))
@@ -98,7 +107,8 @@ export class CortexStandIn {
     standIn.#refilledAt = performance.now()
     await new Promise<void>((resolve) => standIn.#server.listen(port, '127.0.0.1', resolve))
     const { port: bound } = standIn.#server.address() as AddressInfo
-    standIn.#url = `http://127.0.0.1:${bound}${options.pathPrefix ?? ''}`
+    const origin = options.tls ? `https://${options.tls.hostname}` : 'http://127.0.0.1'
+    standIn.#url = `${origin}:${bound}${options.pathPrefix ?? ''}`
     return standIn
   }
 
@@ -146,7 +156,7 @@ export class CortexStandIn {
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs))
 
     const requestId = randomBytes(8).toString('hex')
-    const reply = limited ?? this.options.intercept?.(record, this)
+    const reply = limited ?? (await this.options.intercept?.(record, this))
     if (reply && 'hang' in reply) return
     if (reply && 'reset' in reply) {
       req.socket.destroy()

@@ -1,10 +1,17 @@
 /**
  * A small forward proxy on 127.0.0.1 for the proxy tests: it tunnels CONNECT
  * (what undici's proxy agent uses) and forwards absolute-form requests, and
- * records what it carried.
+ * records what it carried. It resolves the host names it is given itself
+ * (`cortex.test` → 127.0.0.1), as a corporate proxy resolves names the runner
+ * cannot: a request that reaches such a name went through the proxy.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
+
+export interface TestProxyOptions {
+  /** Host names this proxy resolves, to addresses on this machine. */
+  hosts?: Record<string, string>
+}
 
 export class TestProxy {
   /** `CONNECT host:port` targets and absolute URLs, in the order seen. */
@@ -12,11 +19,15 @@ export class TestProxy {
   #server: Server
   #sockets = new Set<Socket>()
   #url = ''
+  readonly #hosts: Record<string, string>
 
-  private constructor() {
+  private constructor(options: TestProxyOptions) {
+    this.#hosts = options.hosts ?? {}
     this.#server = createServer((req, res) => {
       this.seen.push(`${req.method} ${req.url}`)
-      const upstream = httpRequest(req.url ?? '', { method: req.method, headers: req.headers }, (answer) => {
+      const target = new URL(req.url ?? '')
+      target.hostname = this.#resolve(target.hostname)
+      const upstream = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers)
         answer.pipe(res)
       })
@@ -26,7 +37,7 @@ export class TestProxy {
     this.#server.on('connect', (req, client: Socket, head: Buffer) => {
       this.seen.push(`CONNECT ${req.url}`)
       const [host, port] = (req.url ?? '').split(':')
-      const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+      const upstream = connect(Number(port), this.#resolve(host ?? ''), () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
         upstream.write(head)
         upstream.pipe(client)
@@ -44,11 +55,15 @@ export class TestProxy {
     })
   }
 
-  static async start(): Promise<TestProxy> {
-    const proxy = new TestProxy()
+  static async start(options: TestProxyOptions = {}): Promise<TestProxy> {
+    const proxy = new TestProxy(options)
     await new Promise<void>((resolve) => proxy.#server.listen(0, '127.0.0.1', resolve))
     proxy.#url = `http://127.0.0.1:${(proxy.#server.address() as AddressInfo).port}`
     return proxy
+  }
+
+  #resolve(host: string): string {
+    return this.#hosts[host.toLowerCase()] ?? host
   }
 
   get url(): string {

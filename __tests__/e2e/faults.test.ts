@@ -2,11 +2,21 @@
  * Faults a real API has, injected into the stand-in, against dist/index.js:
  * nothing is lost (every secret applied or listed in `failed`), nothing leaks.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { CortexStandIn, STAND_IN_API_KEY, type StandInOptions } from '../../harness/cortex-stand-in.ts'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import {
+  CortexStandIn,
+  STAND_IN_API_KEY,
+  type InterceptReply,
+  type StandInOptions
+} from '../../harness/cortex-stand-in.ts'
 import { TestProxy } from '../../harness/http-proxy.ts'
+import { TestCertificateAuthority } from '../../harness/test-ca.ts'
 import { runAction, type RunActionOptions } from '../../harness/run-action.ts'
 import { expectNoLeak, expectWithinContract } from '../support/expectations.ts'
 
@@ -65,6 +75,49 @@ describe('rate limit (token bucket, 429 with Retry-After)', () => {
     )
     expectWithinContract(standIn)
     expectNoLeak(run, Object.values(values))
+  })
+})
+
+describe('a Retry-After that asks for no wait, or for an endless one', () => {
+  const tooManyRequests = (retryAfter: string): InterceptReply => ({
+    status: 429,
+    headers: { 'retry-after': retryAfter, 'content-type': 'application/problem+json' },
+    body: { type: 'about:blank', title: 'Too Many Requests', status: 429, retryAfter: 0 }
+  })
+
+  it.each(['0', '-1', 'soon', 'Thu, 01 Jan 1970 00:00:00 GMT'])(
+    'spaces the retries by the backoff when a 429 says Retry-After: %s',
+    async (retryAfter) => {
+      let refused = 0
+      standIn.options.intercept = (r) =>
+        r.method === 'POST' && refused < 3 ? (refused++, tooManyRequests(retryAfter)) : undefined
+      const values = { storm: 'storm-value-3a3a' }
+      const run = await push(values)
+      expect(run.exitCode).toBe(0)
+      expect(standIn.values()).toEqual(values)
+      expect(standIn.requestsWith('POST')).toHaveLength(4)
+      const waits = [...run.stdout.matchAll(/^::debug::retry (\d+) of create "storm" in (\d+) ms after HTTP 429$/gm)]
+      expect(waits.map((m) => Number(m[1]))).toEqual([1, 2, 3])
+      // Full jitter below 0.5 s, 1 s, 2 s: any one may be 0, all three at once practically never.
+      const ms = waits.map((m) => Number(m[2]))
+      ms.forEach((wait, retry) => expect(wait).toBeLessThan(500 * 2 ** retry))
+      expect(ms.reduce((a, b) => a + b)).toBeGreaterThan(0)
+      expectNoLeak(run, Object.values(values))
+    }
+  )
+
+  it.each(['99999999999', '1e308'])('gives up at once on Retry-After: %s, longer than the run waits', async (value) => {
+    standIn.options.intercept = (r) => (r.method === 'POST' ? tooManyRequests(value) : undefined)
+    const run = await push({ huge: 'huge-value-6b6b' }, {}, { timeoutMs: 20_000 })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requestsWith('POST')).toHaveLength(1)
+    expect(standIn.values()).toEqual({})
+    expect(run.outputs.failed).toBe('["huge"]')
+    expect(run.stdout).toMatch(
+      /^✖ huge: failed: create "huge": HTTP 429 about:blank: Cortex asked to wait (99999999999|more than 9007199254740991) s, longer than this run waits \(1 attempt\)$/m
+    )
+    expect(run.stderr).not.toContain('TimeoutOverflowWarning')
+    expectNoLeak(run, ['huge-value-6b6b'])
   })
 })
 
@@ -170,6 +223,38 @@ describe('a refused API key', () => {
     expectNoLeak(run, [...Object.values(values), 'expired-key-0000'])
   })
 
+  it.each([
+    [
+      'a 429 pause of the whole run',
+      {
+        status: 429,
+        headers: { 'retry-after': '120', 'content-type': 'application/problem+json' },
+        body: { type: 'about:blank', title: 'Too Many Requests', status: 429, retryAfter: 120 }
+      }
+    ],
+    ['the backoff of one request', { status: 503, headers: { 'retry-after': '120' }, body: '<html>busy</html>' }]
+  ])('401 during %s of 120 s: the run stops waiting at once', async (_, wait: InterceptReply) => {
+    let waitSent!: () => void
+    const waitAnswered = new Promise<void>((resolve) => (waitSent = resolve))
+    standIn.options.intercept = async (r) => {
+      if (r.method !== 'POST') return undefined
+      if (r.rawBody.includes('"waits"')) return (waitSent(), wait)
+      // The 401 comes once the action has had the wait in hand for a while, not before it.
+      await waitAnswered
+      await delay(1000)
+      return { status: 401, body: { type: 'UNCATEGORIZED', message: 'Invalid API key', requestId: 'req-401' } }
+    }
+    const values = { waits: 'waits-value-1d1d', refused: 'refused-value-2e2e', queued: 'queued-value-3f3f' }
+    // Far below the 120 s: a run that sits out the wait is killed and fails here.
+    const run = await push(values, { concurrency: '2' }, { timeoutMs: 20_000 })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::error::Cortex refused the API key with HTTP 401: the key is invalid or expired/m)
+    expect(run.outputs.failed).toBe(JSON.stringify(Object.keys(values).sort()))
+    expect(standIn.values()).toEqual({})
+    expect(standIn.requestsWith('POST')).toHaveLength(2)
+    expectNoLeak(run, Object.values(values))
+  })
+
   it('403 on the writes: no request starts after the first 403 answer', async () => {
     standIn.options.intercept = (r) =>
       r.method === 'POST'
@@ -192,30 +277,76 @@ describe('a refused API key', () => {
 })
 
 describe('proxies and redirects', () => {
+  // The stand-in serves https as cortex.test, a name only the proxy resolves (to 127.0.0.1), with a
+  // certificate from a CA made for this file and handed to the action as NODE_EXTRA_CA_CERTS.
+  const CORTEX_HOST = 'cortex.test'
+  let ca: TestCertificateAuthority
+  let caDir: string
+  let caFile: string
   let proxy: TestProxy
+  beforeAll(() => {
+    ca = TestCertificateAuthority.create()
+    caDir = mkdtempSync(join(tmpdir(), 'cortex-test-ca-'))
+    caFile = join(caDir, 'ca.pem')
+    writeFileSync(caFile, ca.certificatePem)
+  })
+  afterAll(() => {
+    rmSync(caDir, { recursive: true, force: true })
+  })
   beforeEach(async () => {
-    proxy = await TestProxy.start()
+    proxy = await TestProxy.start({ hosts: { [CORTEX_HOST]: '127.0.0.1' } })
   })
   afterEach(async () => {
     await proxy.close()
   })
 
-  it.each(['HTTP_PROXY', 'http_proxy'])('reaches Cortex through %s', async (variable) => {
+  const restartOverHttps = () => restart({ tls: { ...ca.issue([CORTEX_HOST]), hostname: CORTEX_HOST } })
+
+  it.each(['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'])(
+    'reaches Cortex over https through %s, at a host only the proxy resolves',
+    async (variable) => {
+      await restartOverHttps()
+      const values = secretsOf(3)
+      const run = await push(values, {}, { env: { [variable]: proxy.url, NODE_EXTRA_CA_CERTS: caFile } })
+      expect(run.exitCode).toBe(0)
+      expect(standIn.values()).toEqual(values)
+      expect(proxy.seen.length).toBeGreaterThan(0)
+      expect(proxy.seen.every((line) => line === `CONNECT ${CORTEX_HOST}:${new URL(standIn.url).port}`)).toBe(true)
+      expectNoLeak(run, Object.values(values))
+    }
+  )
+
+  it.each([
+    ['HTTP_PROXY', ['HTTP_PROXY']],
+    ['http_proxy', ['http_proxy']],
+    ['all four proxy variables', ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy']]
+  ])('never sends a loopback http:// api-url through a proxy (%s)', async (_, variables) => {
     const values = secretsOf(3)
-    const run = await push(values, {}, { env: { [variable]: proxy.url } })
+    const env = Object.fromEntries(variables.map((name) => [name, proxy.url]))
+    const run = await push(values, {}, { env })
     expect(run.exitCode).toBe(0)
     expect(standIn.values()).toEqual(values)
-    expect(proxy.seen.length).toBeGreaterThan(0)
-    expect(proxy.seen.every((line) => line === `CONNECT ${new URL(standIn.url).host}`)).toBe(true)
+    // The key and the values would have crossed the proxy in clear text.
+    expect(proxy.seen).toEqual([])
     expectNoLeak(run, Object.values(values))
   })
 
-  it('bypasses the proxy for hosts in NO_PROXY', async () => {
+  it.each([
+    ['NO_PROXY', CORTEX_HOST],
+    ['no_proxy', '.test']
+  ])('still bypasses the proxy for a host in %s=%s', async (variable, hosts) => {
+    await restartOverHttps()
     const values = secretsOf(3)
-    const run = await push(values, {}, { env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } })
-    expect(run.exitCode).toBe(0)
-    expect(standIn.values()).toEqual(values)
+    const env = { HTTPS_PROXY: proxy.url, [variable]: hosts, NODE_EXTRA_CA_CERTS: caFile }
+    const run = await push(values, { 'max-retries': '0' }, { env })
+    // Straight to cortex.test, which only the proxy resolves: the lookup fails and nothing arrives.
+    expect(run.exitCode).toBe(1)
     expect(proxy.seen).toEqual([])
+    expect(standIn.requests).toEqual([])
+    expect(standIn.values()).toEqual({})
+    expect(run.stdout).toMatch(/^✖ svc_0: failed: list: no response (ENOTFOUND|EAI_AGAIN): /m)
+    expect(run.outputs.failed).toBe(JSON.stringify(Object.keys(values).sort()))
+    expectNoLeak(run, Object.values(values))
   })
 
   it('does not follow a redirect to another origin, so the key never reaches it', async () => {

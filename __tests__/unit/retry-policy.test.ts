@@ -1,4 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import { describe, expect, it } from '@jest/globals'
+import { systemClock, type Clock } from '../../src/cortex/clock.ts'
 import { RequestGate } from '../../src/cortex/request-gate.ts'
 import {
   backoffMs,
@@ -9,9 +11,9 @@ import {
   type RetryEvent,
   type RetryPolicy
 } from '../../src/cortex/retry-policy.ts'
-import { FakeClock } from '../support/fake-clock.ts'
+import { FakeClock, ManualClock } from '../support/fake-clock.ts'
 
-function policy(clock = new FakeClock(), overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+function policy(clock: Clock = new FakeClock(), overrides: Partial<RetryPolicy> = {}): RetryPolicy {
   return {
     maxRetries: 5,
     baseDelayMs: 500,
@@ -40,16 +42,52 @@ describe('backoffMs', () => {
 
 describe('retryAfterMs', () => {
   const now = Date.UTC(2026, 10, 26, 12, 0, 0)
-  it('reads seconds and HTTP dates from the header', () => {
-    expect(retryAfterMs({ headers: { 'retry-after': '7' }, text: '' }, now)).toBe(7000)
-    expect(retryAfterMs({ headers: { 'retry-after': 'Thu, 26 Nov 2026 12:00:12 GMT' }, text: '' }, now)).toBe(12_000)
-    expect(retryAfterMs({ headers: { 'retry-after': 'Thu, 26 Nov 2026 11:00:00 GMT' }, text: '' }, now)).toBe(0)
+  const header = (value: string) => retryAfterMs({ headers: { 'retry-after': value }, text: '' }, now)
+  const body = (retryAfter: unknown) =>
+    retryAfterMs({ headers: {}, text: JSON.stringify({ status: 429, retryAfter }) }, now)
+
+  it('reads seconds and HTTP dates in the three formats HTTP allows from the header', () => {
+    expect(header('7')).toBe(7000)
+    expect(header('Thu, 26 Nov 2026 12:00:12 GMT')).toBe(12_000)
+    expect(header('Thursday, 26-Nov-26 12:00:12 GMT')).toBe(12_000)
+    expect(header('Thu Nov 26 12:00:12 2026')).toBe(12_000)
   })
-  it('falls back to problem+json retryAfter only when the header is missing', () => {
-    const body = JSON.stringify({ type: 'about:blank', title: 'Too Many Requests', status: 429, retryAfter: 3 })
-    expect(retryAfterMs({ headers: {}, text: body }, now)).toBe(3000)
-    expect(retryAfterMs({ headers: { 'retry-after': '1' }, text: body }, now)).toBe(1000)
+  it('rounds a fraction of a second up to a whole second, the unit of Retry-After', () => {
+    expect(header('1.5')).toBe(2000)
+    expect(header('0.001')).toBe(1000)
+    expect(body(0.2)).toBe(1000)
+  })
+  it('falls back to problem+json retryAfter only when the header asks for no usable wait', () => {
+    const text = JSON.stringify({ type: 'about:blank', title: 'Too Many Requests', status: 429, retryAfter: 3 })
+    expect(retryAfterMs({ headers: {}, text }, now)).toBe(3000)
+    expect(retryAfterMs({ headers: { 'retry-after': '1' }, text }, now)).toBe(1000)
+    expect(retryAfterMs({ headers: { 'retry-after': '0' }, text }, now)).toBe(3000)
     expect(retryAfterMs({ headers: { 'retry-after': 'soon' }, text: '<html>' }, now)).toBeUndefined()
+  })
+  it.each([
+    ['zero', '0'],
+    ['zero with a fraction', '0.0'],
+    ['negative', '-5'],
+    ['negative with a fraction', '-0.5'],
+    ['garbage', 'soon'],
+    ['a number with garbage', '5 s'],
+    ['a date in the past', 'Thu, 26 Nov 2026 11:00:00 GMT'],
+    ['the current second', 'Thu, 26 Nov 2026 12:00:00 GMT'],
+    ['an impossible date', 'Mon, 31 Feb 2027 12:00:00 GMT'],
+    ['a date without its zone', 'Thu, 26 Nov 2026 12:00:12'],
+    ['a date Date.parse reads loosely', '2026-11-26T12:00:12Z'],
+    ['NaN', 'NaN'],
+    ['empty', '']
+  ])('is not a wait when the header is %s', (_, value) => {
+    expect(header(value)).toBeUndefined()
+  })
+  it.each([0, -3, '5', null, true, Number.NaN])('is not a wait when problem+json retryAfter is %p', (value) => {
+    expect(body(value)).toBeUndefined()
+  })
+  it('reads huge values as huge waits, for the policy to refuse', () => {
+    expect(header('99999999999')).toBe(99_999_999_999_000)
+    expect(header('1e308')).toBe(Number.POSITIVE_INFINITY)
+    expect(retryAfterMs({ headers: {}, text: '{"retryAfter": 1e308}' }, now)).toBe(Number.POSITIVE_INFINITY)
   })
 })
 
@@ -82,6 +120,39 @@ describe('judgeAttempt', () => {
       delayMs: 2000,
       pauseAll: false,
       reason: 'HTTP 503'
+    })
+  })
+  it.each([
+    ['0', { 'retry-after': '0' }, ''],
+    ['negative', { 'retry-after': '-1' }, ''],
+    ['garbage', { 'retry-after': 'soon' }, ''],
+    ['a past date', { 'retry-after': 'Thu, 01 Jan 1970 00:00:00 GMT' }, ''],
+    ['0 in problem+json', {}, '{"status":429,"retryAfter":0}'],
+    ['negative in problem+json', {}, '{"status":429,"retryAfter":-30}']
+  ])('backs off as if no wait was asked when Retry-After is %s', (_, headers, text) => {
+    // random 0.5 draws the middle of the third retry's range [0, 2000).
+    expect(judgeAttempt(response(429, headers, text), 2, p)).toEqual({
+      kind: 'retry',
+      delayMs: 1000,
+      pauseAll: true,
+      reason: 'HTTP 429'
+    })
+    expect(judgeAttempt(response(503, headers, text), 0, p)).toEqual({
+      kind: 'retry',
+      delayMs: 250,
+      pauseAll: false,
+      reason: 'HTTP 503'
+    })
+  })
+  it.each([
+    ['99999999999', { 'retry-after': '99999999999' }, '', '99999999999 s'],
+    ['1e308', { 'retry-after': '1e308' }, '', 'more than 9007199254740991 s'],
+    ['1e308 in problem+json', {}, '{"retryAfter":1e308}', 'more than 9007199254740991 s'],
+    ['a date in 3000', { 'retry-after': 'Wed, 01 Jan 3000 00:00:00 GMT' }, '', '30707985600 s']
+  ])('gives up at once on a huge Retry-After (%s), without arming a timer', (_, headers, text, said) => {
+    expect(judgeAttempt(response(429, headers, text), 0, p)).toEqual({
+      kind: 'fail',
+      reason: `Cortex asked to wait ${said}, longer than this run waits`
     })
   })
   it('gives up after max-retries, and on a Retry-After longer than it waits', () => {
@@ -142,6 +213,103 @@ describe('sendWithRetries', () => {
     )
     expect(events).toEqual([{ attempt: 1, reason: 'HTTP 429', delayMs: 3000, pause: 'new' }])
     expect(clock.now() - start).toBe(3000)
+  })
+})
+
+describe('sendWithRetries against a 429 storm that asks for no wait', () => {
+  it.each(['0', '-1', 'garbage', 'Thu, 01 Jan 1970 00:00:00 GMT'])(
+    'spaces the retries by the backoff when Retry-After is %p',
+    async (retryAfter) => {
+      const clock = new FakeClock()
+      const gate = new RequestGate({ requestsPerMinute: 1_000_000, clock })
+      const answers = [...Array.from({ length: 4 }, () => response(429, { 'retry-after': retryAfter })), response(200)]
+      const events: RetryEvent[] = []
+      const start = clock.now()
+      const out = await sendWithRetries(
+        async () => answers.shift() as AttemptResult,
+        policy(clock),
+        gate,
+        (e) => events.push(e)
+      )
+      expect(out).toMatchObject({ attempts: 5, verdict: { kind: 'success' } })
+      // random 0.5: half of 500, 1000, 2000, 4000 ms.
+      expect(events.map((e) => e.delayMs)).toEqual([250, 500, 1000, 2000])
+      expect(clock.now() - start).toBe(3750)
+    }
+  )
+})
+
+/** What a promise has come to once every pending callback has run: a value, an error, or still pending. */
+async function settledNow<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown } | 'pending'> {
+  const pending = new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending')))
+  return Promise.race([
+    promise.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error })
+    ),
+    pending
+  ])
+}
+
+describe('a stopped run waits for nothing', () => {
+  const refused = new Error('key refused')
+
+  it('wakes every request held by a 429 pause, and those queued behind it, with the stop reason', async () => {
+    const clock = new ManualClock()
+    const gate = new RequestGate({ requestsPerMinute: 1000, clock })
+    gate.pauseUntil(clock.now() + 300_000)
+    const first = gate.enter()
+    const second = gate.enter()
+    expect(await settledNow(first)).toBe('pending')
+    expect(clock.sleeping).toBe(1)
+    gate.stop(refused)
+    expect(await settledNow(first)).toEqual({ error: refused })
+    expect(await settledNow(second)).toEqual({ error: refused })
+    expect(clock.sleeping).toBe(0)
+  })
+
+  it('still lets a paused request through when the pause ends and nothing stopped the run', async () => {
+    const clock = new ManualClock()
+    const gate = new RequestGate({ requestsPerMinute: 1000, clock })
+    gate.pauseUntil(clock.now() + 300_000)
+    const entered = gate.enter()
+    expect(await settledNow(entered)).toBe('pending')
+    clock.advance(300_000)
+    expect(await settledNow(entered)).toEqual({ value: undefined })
+  })
+
+  it('wakes a request sleeping out its backoff, and sends nothing more', async () => {
+    const clock = new ManualClock()
+    const gate = new RequestGate({ requestsPerMinute: 1000, clock })
+    let sent = 0
+    const out = sendWithRetries(async () => (sent++, response(503)), policy(clock), gate)
+    expect(await settledNow(out)).toBe('pending')
+    expect(clock.sleeping).toBe(1)
+    gate.stop(refused)
+    expect(await settledNow(out)).toEqual({ error: refused })
+    expect(sent).toBe(1)
+  })
+
+  it('does not start a backoff once the run has stopped', async () => {
+    const clock = new FakeClock()
+    const gate = new RequestGate({ requestsPerMinute: 1000, clock })
+    const out = sendWithRetries(async () => (gate.stop(refused), response(503)), policy(clock), gate)
+    await expect(out).rejects.toBe(refused)
+    expect(clock.sleeps).toEqual([])
+  })
+})
+
+describe('systemClock.sleep', () => {
+  it('ends at once with the reason when its signal aborts, and never shortens a wait past the timer limit', async () => {
+    const stop = new AbortController()
+    const reason = new Error('key refused')
+    // Past 2^31 - 1 ms a Node timer fires after 1 ms instead: this one must still be waiting.
+    const sleeping = systemClock.sleep(1e12, stop.signal)
+    await delay(50)
+    expect(await settledNow(sleeping)).toBe('pending')
+    stop.abort(reason)
+    expect(await settledNow(sleeping)).toEqual({ error: reason })
+    await expect(systemClock.sleep(1000, stop.signal)).rejects.toBe(reason)
   })
 })
 

@@ -1,4 +1,5 @@
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import { isLoopback } from '../inputs/api-url.ts'
 import type { Settings } from '../settings.ts'
 import { UntrustedText } from '../text/untrusted-text.ts'
 import { ACTION_NAME, ACTION_VERSION } from '../version.ts'
@@ -7,7 +8,7 @@ import { CortexClient, type CortexClientOptions } from './cortex-client.ts'
 import { RequestGate, type RequestGateOptions } from './request-gate.ts'
 
 export interface ConnectOptions {
-  /** Defaults to undici's EnvHttpProxyAgent: HTTPS_PROXY, HTTP_PROXY and NO_PROXY, either case. */
+  /** Defaults to `dispatcherFor(settings.apiUrl)`. */
   dispatcher?: Dispatcher
   clock?: Clock
   random?: () => number
@@ -37,7 +38,7 @@ export function connect(
     userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
     // undici never follows redirects unless told to, so the key cannot be
     // carried to another origin by a 3xx: a redirect is reported as an error.
-    dispatcher: options.dispatcher ?? new EnvHttpProxyAgent(),
+    dispatcher: options.dispatcher ?? dispatcherFor(settings.apiUrl),
     timeoutMs: settings.timeoutMs,
     retryPolicy: {
       maxRetries: settings.maxRetries,
@@ -52,4 +53,18 @@ export function connect(
     debug: options.debug,
     onRetry: options.onRetry
   })
+}
+
+/**
+ * How requests to `apiUrl` travel. A loopback host (127.0.0.0/8, localhost,
+ * [::1]) is reached directly, never through a proxy, as Go's net/http does:
+ * plain http is allowed there only because it stays on this machine, and
+ * through a proxy the key and the values would cross the network in clear
+ * text (to the proxy's own 127.0.0.1, besides). Any other host goes through
+ * undici's EnvHttpProxyAgent: HTTPS_PROXY, HTTP_PROXY and NO_PROXY, either
+ * case. Only this origin is ever requested (no redirect is followed), so one
+ * choice holds for the whole run.
+ */
+export function dispatcherFor(apiUrl: URL): Dispatcher {
+  return isLoopback(apiUrl.hostname) ? new Agent() : new EnvHttpProxyAgent()
 }

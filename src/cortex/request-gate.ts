@@ -14,7 +14,9 @@ export interface RequestGateOptions {
  * The one door every request of a run goes through. It keeps the run within
  * the request budget (no 60-second window holds more starts than allowed),
  * holds every request back while Cortex has asked the run to wait (429), and
- * once the run is stopped (a refused API key) lets no further request start.
+ * once the run is stopped (a refused API key) lets no further request start:
+ * the stop also ends every wait at once, here and wherever the run listens
+ * to `stopped` (a retry's backoff).
  *
  * Until Cortex first answers 429 the run may use its budget in bursts. After
  * that it schedules requests evenly at the budget's rate, counted from the
@@ -31,7 +33,7 @@ export class RequestGate {
   #spacingMs = 0
   #nextSlot = 0
   #maxCreditMs = 0
-  #stopped: Error | undefined
+  readonly #stop = new AbortController()
   // Requests pass one at a time so that the window count is exact.
   #queue: Promise<void> = Promise.resolve()
 
@@ -60,15 +62,21 @@ export class RequestGate {
     return fresh
   }
 
-  /** No request starts after this; `reason` is what they fail with. */
+  /** No request starts after this, and no wait goes on; `reason` (the first given) is what they fail with. */
   stop(reason: Error): void {
-    this.#stopped ??= reason
+    this.#stop.abort(reason)
+  }
+
+  /** Aborts, with the stop reason, when the run is stopped. */
+  get stopped(): AbortSignal {
+    return this.#stop.signal
   }
 
   async #waitForTurn(): Promise<void> {
     const { clock, requestsPerMinute, onWait } = this.#options
+    const stopped = this.#stop.signal
     for (;;) {
-      if (this.#stopped) throw this.#stopped
+      stopped.throwIfAborted()
       const now = clock.now()
       while (this.#starts.length > 0 && (this.#starts[0] as number) <= now - MINUTE_MS) this.#starts.shift()
       const windowFull = this.#starts.length >= requestsPerMinute ? (this.#starts[0] as number) + MINUTE_MS : 0
@@ -80,7 +88,7 @@ export class RequestGate {
         return
       }
       onWait?.(until - now, until === this.#pausedUntil ? 'rate-limited' : 'paced')
-      await clock.sleep(until - now)
+      await clock.sleep(until - now, stopped)
     }
   }
 }

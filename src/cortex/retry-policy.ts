@@ -1,4 +1,5 @@
 import type { Clock } from './clock.ts'
+import { parseHttpDate } from './http-date.ts'
 
 /** What one attempt of a request produced: a response, or a network failure. */
 export type AttemptResult =
@@ -11,7 +12,7 @@ export interface RetryPolicy {
   /** First backoff ceiling; doubles on each retry up to `maxDelayMs` (full jitter below it). */
   baseDelayMs: number
   maxDelayMs: number
-  /** A Retry-After longer than this is not waited for: the request fails instead. */
+  /** A Retry-After longer than this is not waited for: the request fails instead (and no timer is armed). */
   maxRetryAfterMs: number
   clock: Clock
   /** In [0, 1); injectable so that jitter is deterministic in tests. */
@@ -64,8 +65,9 @@ export function judgeAttempt(result: AttemptResult, retriesSoFar: number, policy
   const reason = 'status' in result ? `HTTP ${result.status}` : result.code
   const asked = 'status' in result ? retryAfterMs(result, policy.clock.now()) : undefined
   if (asked !== undefined && asked > policy.maxRetryAfterMs) {
-    return { kind: 'fail', reason: `Cortex asked to wait ${Math.ceil(asked / 1000)} s, longer than this run waits` }
+    return { kind: 'fail', reason: `Cortex asked to wait ${seconds(asked)}, longer than this run waits` }
   }
+  // No usable wait asked for (none, 0, negative, garbage, a date gone by): the backoff spaces the retries.
   const delayMs = asked ?? backoffMs(retriesSoFar, policy)
   return { kind: 'retry', delayMs, pauseAll: 'status' in result && result.status === 429, reason }
 }
@@ -80,27 +82,53 @@ export function backoffMs(
 }
 
 /**
- * How long the server asked us to wait: the `Retry-After` header (seconds or
- * an HTTP date) or, when it is missing, problem+json `retryAfter` (seconds).
+ * How long the server asked us to wait, in milliseconds, when it asked for a
+ * wait at all: the `Retry-After` header (seconds or an HTTP date) or else
+ * problem+json `retryAfter` (seconds). A value that is not a wait to come (0,
+ * negative, not a number or an HTTP date, a date gone by) is no answer, so
+ * that the caller backs off instead of retrying at once. A huge value is
+ * returned as it is (up to Infinity) for the caller to refuse.
  */
 export function retryAfterMs(
   response: { headers: Record<string, string | string[] | undefined>; text: string },
   nowMs: number
 ): number | undefined {
   const raw = response.headers['retry-after']
-  const header = (Array.isArray(raw) ? raw[0] : raw)?.trim()
-  if (header) {
-    if (/^\d+(\.\d+)?$/.test(header)) return Math.round(Number(header) * 1000)
-    const date = Date.parse(header)
-    if (!Number.isNaN(date)) return Math.max(0, date - nowMs)
-  }
+  const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? ''
+  return positive(headerWaitMs(header, nowMs)) ?? positive(bodyWaitMs(response.text))
+}
+
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i
+
+function headerWaitMs(header: string, nowMs: number): number | undefined {
+  if (DECIMAL_NUMBER.test(header)) return secondsToMs(Number(header))
+  const date = parseHttpDate(header, nowMs)
+  return date === undefined ? undefined : date - nowMs
+}
+
+function bodyWaitMs(text: string): number | undefined {
   try {
-    const body = JSON.parse(response.text) as { retryAfter?: unknown }
-    if (typeof body.retryAfter === 'number' && body.retryAfter >= 0) return Math.round(body.retryAfter * 1000)
+    const body = JSON.parse(text) as { retryAfter?: unknown } | null
+    if (typeof body?.retryAfter === 'number') return secondsToMs(body.retryAfter)
   } catch {
     // not JSON: no hint in the body
   }
   return undefined
+}
+
+/** Retry-After counts whole seconds (RFC 9110; Cortex's contract says integer): a fraction is rounded up. */
+function secondsToMs(seconds: number): number {
+  return Math.ceil(seconds) * 1000
+}
+
+function positive(ms: number | undefined): number | undefined {
+  return ms !== undefined && ms > 0 ? ms : undefined
+}
+
+/** A wait as the log says it, in whole seconds without an exponent (1e308 s is "more than" the largest exact number). */
+function seconds(ms: number): string {
+  const whole = Math.ceil(ms / 1000)
+  return Number.isSafeInteger(whole) ? `${whole} s` : `more than ${Number.MAX_SAFE_INTEGER} s`
 }
 
 export interface RetryEvent {
@@ -120,12 +148,13 @@ export interface RetriedResult {
 
 /**
  * Sends through the gate until the policy says stop. A 429 pauses the whole
- * run through the gate; other retries wait only for themselves.
+ * run through the gate; other retries wait only for themselves, and stop
+ * waiting (rejecting with the stop reason) as soon as the run is stopped.
  */
 export async function sendWithRetries(
   send: () => Promise<AttemptResult>,
   policy: RetryPolicy,
-  gate: { enter(): Promise<void>; pauseUntil(until: number): boolean },
+  gate: { enter(): Promise<void>; pauseUntil(until: number): boolean; readonly stopped: AbortSignal },
   onRetry?: (event: RetryEvent) => void
 ): Promise<RetriedResult> {
   for (let retries = 0; ; retries++) {
@@ -139,7 +168,7 @@ export async function sendWithRetries(
       onRetry?.(event)
     } else {
       onRetry?.(event)
-      await policy.clock.sleep(verdict.delayMs)
+      await policy.clock.sleep(verdict.delayMs, gate.stopped)
     }
   }
 }

@@ -2,7 +2,8 @@ import { InputError } from './input-error.ts'
 
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]'])
 
-function isLoopback(hostname: string): boolean {
+/** A URL hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
+export function isLoopback(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 
