@@ -43079,7 +43079,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9024);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6986);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -43088,7 +43088,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9024:
+/***/ 6986:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46044,6 +46044,361 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/inputs/input-error.ts
+/**
+ * A problem with the step's inputs, found before any request is sent.
+ * Messages name the input, the tag or the line, and never quote input text:
+ * the inputs hold secret values.
+ */
+class InputError extends Error {
+    name = 'InputError';
+}
+
+;// CONCATENATED MODULE: ./src/inputs/api-url.ts
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+/** A URL hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
+function isLoopback(hostname) {
+    return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+/**
+ * Reads `api-url` into the base URL every API path is resolved against.
+ * A path prefix is kept (self-managed installs behind a path), and the key
+ * never travels over plain http except to this machine.
+ */
+function parseApiUrl(text) {
+    let url;
+    try {
+        url = new URL(text.trim());
+    }
+    catch {
+        throw new InputError('Input "api-url" is not a valid URL; expected for example https://api.getcortexapp.com.');
+    }
+    if (url.username || url.password) {
+        throw new InputError('Input "api-url" must not contain credentials; the API key goes in "api-key".');
+    }
+    if (url.search || url.hash) {
+        throw new InputError('Input "api-url" must not have a query string or fragment.');
+    }
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        throw new InputError(`Input "api-url" uses plain http:// for ${url.host}; the API key is only sent over https:// ` +
+            '(plain http is allowed for 127.0.0.0/8, localhost and [::1] only).');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError(`Input "api-url" must be an https:// URL, not ${url.protocol}//.`);
+    }
+    if (!url.pathname.endsWith('/'))
+        url.pathname += '/';
+    return url;
+}
+
+;// CONCATENATED MODULE: ./src/text/visible-text.ts
+/**
+ * Making text from elsewhere safe to write on one line of a log: nothing in it can break
+ * the line, hide or reorder what follows, or be read by the runner as a workflow command.
+ */
+/** CR LF, CR, LF, NEL and the Unicode line and paragraph separators: each is shown as `⏎`. */
+const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/g;
+/**
+ * Control characters (C0, DEL, C1), format characters (bidi embeddings, overrides and
+ * isolates, zero-width characters, the BOM) and lone surrogates.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
+const TAB = 0x09;
+const DEL = 0x7f;
+/** The Unicode "control pictures" block shows C0 character n as U+2400 + n (␛ for ESC). */
+const CONTROL_PICTURES = 0x2400;
+/**
+ * Line breaks become `⏎`, a tab a space, other C0 characters their control picture
+ * (`␛`), DEL `␡`, and every other control or format character `�`. What is left
+ * holds no character that moves the cursor, breaks the line or changes its direction.
+ */
+function showControls(text) {
+    return text.replace(LINE_BREAK, '⏎').replace(INVISIBLE, (c) => {
+        const code = c.codePointAt(0) ?? 0;
+        if (code === TAB)
+            return ' ';
+        if (code < 0x20)
+            return String.fromCharCode(CONTROL_PICTURES + code);
+        if (code === DEL)
+            return '␡';
+        return '\uFFFD';
+    });
+}
+/**
+ * The runner takes a line as a workflow command when it starts with `::` (after white
+ * space) or holds `##[` anywhere (the older form, still parsed: actions/runner
+ * ActionCommand.TryParse). Both are broken with a look-alike character: `##［` and
+ * `：:`. One character for one, so the length does not change.
+ */
+function defuseCommands(text) {
+    return text.replace(/##\[/g, '##［').replace(/^(\s*):(?=:)/, '$1：');
+}
+
+;// CONCATENATED MODULE: ./src/text/window-set.ts
+/** The length, in UTF-16 code units, of the windows a WindowSet holds. */
+const WINDOW = 8;
+/**
+ * A set of 8-code-unit windows of text, kept as fingerprints in an open-addressing
+ * table of 32-bit words (4 bytes a slot, two slots a window at most), so that megabytes
+ * of secrets cost megabytes, not a string object per window. One hash picks the slot,
+ * another is stored: two windows with the same fingerprint count as one, so `has` may
+ * say yes for a window never added (about once in 2^31 lookups), never no for one that was.
+ */
+class WindowSet {
+    #slots;
+    #mask;
+    /** The fingerprint of the window last located (set by #locate). */
+    #tag = 0;
+    /** `windows`: how many will be added, at most. */
+    constructor(windows) {
+        let size = 16;
+        while (size < windows * 2)
+            size *= 2;
+        this.#slots = new Uint32Array(size);
+        this.#mask = size - 1;
+    }
+    /** Adds the window of `text` starting at `at`. */
+    add(text, at) {
+        const slot = this.#locate(text, at);
+        this.#slots[slot] = this.#tag;
+    }
+    /** Whether the window of `text` starting at `at` was added (or shares its fingerprint). */
+    has(text, at) {
+        return this.#slots[this.#locate(text, at)] !== 0;
+    }
+    /** The slot holding the window's fingerprint, or the empty slot where it would go (linear probing). */
+    #locate(text, at) {
+        let a = 0x811c9dc5;
+        let b = 0x27d4eb2f;
+        for (let i = at; i < at + WINDOW; i++) {
+            const c = text.charCodeAt(i);
+            a = Math.imul(a ^ c, 0x01000193);
+            b = Math.imul(b ^ c, 0x85ebca6b);
+            b ^= b >>> 13;
+        }
+        // 0 marks an empty slot, so a stored fingerprint is never 0.
+        this.#tag = (mix(b) | 1) >>> 0;
+        let slot = mix(a) & this.#mask;
+        while (this.#slots[slot] !== 0 && this.#slots[slot] !== this.#tag)
+            slot = (slot + 1) & this.#mask;
+        return slot;
+    }
+}
+/** MurmurHash3's finaliser: spreads every input bit over the whole word. */
+function mix(h) {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+}
+
+;// CONCATENATED MODULE: ./src/text/secret-runs.ts
+
+
+/** A run of this many characters of a secret is treated as the secret: shorter runs are too common to tell. */
+const SECRET_RUN = WINDOW;
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const unicodeEscape = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/**
+ * The forms in which a server could quote a value back: as is; inside a JSON string, as
+ * a parser echoing the request body shows it (`\"`, `\\`, `\n`); that JSON with every
+ * non-ASCII character as `\uXXXX` (Jackson's ESCAPE_NON_ASCII, Python's ensure_ascii);
+ * that JSON with `<>&='` as `\uXXXX` (Gson's default); and HTML-escaped (an HTML error
+ * page). Not covered: encodings no server applies to a body it echoes (base64, percent-
+ * encoding), case changes, Unicode normalisation, and an echo mixing several of these
+ * forms, whose runs between two differently-escaped characters are shorter than 8.
+ */
+function quotedForms(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    return [
+        ...new Set([
+            value,
+            json,
+            json.replace(/[^\x20-\x7e]/g, unicodeEscape),
+            json.replace(/[<>&='\u2028\u2029]/g, unicodeEscape),
+            value.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c)
+        ])
+    ];
+}
+/**
+ * How a text is compared with the secrets. Control characters are shown as showControls
+ * shows them (the text is compared as it will be shown), and the hex digits of `\uXXXX`
+ * in lower case (servers differ): one code unit for one, so positions in the compared
+ * text are positions in the shown text.
+ */
+function comparable(shown) {
+    return shown.replace(/\\u[0-9A-Fa-f]{4}/g, (escape) => escape.toLowerCase());
+}
+/**
+ * Finds where a text quotes a secret: any run of SECRET_RUN characters of a value in any
+ * of its quotedForms, and a whole value shorter than that in any form. The index is built
+ * on first use, once, in time and memory linear in the total length of the values.
+ */
+class SecretRuns {
+    #values;
+    #index;
+    constructor(values) {
+        // A value of white space only would match every gap between words.
+        this.#values = [...new Set(values)].filter((value) => value.trim() !== '');
+    }
+    /** Where `shown` (text already passed through showControls) quotes a secret: sorted, disjoint, whole code points. */
+    find(shown) {
+        const text = comparable(shown);
+        const { runs, short } = this.#built();
+        // +1 where a match starts, -1 where it ends: one pass finds the covered stretches.
+        const depth = new Int32Array(text.length + 1);
+        const cover = (start, end) => {
+            depth[start]++;
+            depth[end]--;
+        };
+        for (let i = 0; i + SECRET_RUN <= text.length; i++)
+            if (runs.has(text, i))
+                cover(i, i + SECRET_RUN);
+        for (const [length, forms] of short) {
+            for (let i = 0; i + length <= text.length; i++)
+                if (forms.has(text.slice(i, i + length)))
+                    cover(i, i + length);
+        }
+        const ranges = [];
+        let open = 0;
+        let start = 0;
+        for (let i = 0; i <= text.length; i++) {
+            const before = open;
+            open += depth[i];
+            if (before === 0 && open > 0)
+                start = i;
+            if (before > 0 && open === 0)
+                ranges.push(wholeCodePoints(text, start, i));
+        }
+        return ranges;
+    }
+    /** Whether any run of SECRET_RUN characters of `shown` is a run of a secret. */
+    occursIn(shown) {
+        const text = comparable(shown);
+        const { runs } = this.#built();
+        for (let i = 0; i + SECRET_RUN <= text.length; i++)
+            if (runs.has(text, i))
+                return true;
+        return false;
+    }
+    #built() {
+        if (this.#index)
+            return this.#index;
+        const forms = this.#values.flatMap((value) => quotedForms(value).map((form) => comparable(showControls(form))));
+        const runs = new WindowSet(forms.reduce((n, form) => n + Math.max(0, form.length - SECRET_RUN + 1), 0));
+        const short = new Map();
+        for (const form of forms) {
+            if (form.length < SECRET_RUN) {
+                if (!short.has(form.length))
+                    short.set(form.length, new Set());
+                short.get(form.length)?.add(form);
+            }
+            for (let i = 0; i + SECRET_RUN <= form.length; i++)
+                runs.add(form, i);
+        }
+        this.#index = { runs, short };
+        return this.#index;
+    }
+}
+/** Widens `[start, end)` so that it does not split a surrogate pair. */
+function wholeCodePoints(text, start, end) {
+    const isLow = (i) => i > 0 && i < text.length && (text.charCodeAt(i) & 0xfc00) === 0xdc00;
+    const isHigh = (i) => (text.charCodeAt(i) & 0xfc00) === 0xd800;
+    return [isLow(start) && isHigh(start - 1) ? start - 1 : start, isLow(end) && isHigh(end - 1) ? end + 1 : end];
+}
+
+;// CONCATENATED MODULE: ./src/text/untrusted-text.ts
+
+
+/** Stands where a text quoted a secret. */
+const REDACTED = '[redacted]';
+/** The whole text, when what is left would still show a run of a secret (only a secret holding these markers). */
+const WITHHELD = '[withheld: it quoted a secret]';
+/** How much of a server text is shown unless the caller says otherwise. */
+const DEFAULT_MAX_CHARS = 300;
+/** Room for the cut marker and some text. */
+const MIN_MAX_CHARS = 64;
+/** Only this many times the shown length is looked at: a 5 MB message costs no more than a short one. */
+const LOOKED_AT = 4;
+/**
+ * Text from a server, made safe to show anywhere: in the log, in an annotation, in the job
+ * summary. In order:
+ * 1. cut to LOOKED_AT times the shown length before any other work;
+ * 2. control characters made visible (showControls): it stays on one line and reads left to right;
+ * 3. every run of 8 or more characters it shares with a secret value or the API key, in any
+ *    form a server would quote them (secret-runs.ts), and every whole value shorter than
+ *    that, replaced by `[redacted]`;
+ * 4. cut to `maxChars`, saying how long the text was;
+ * 5. workflow commands broken (defuseCommands);
+ * 6. checked once more: if a run of a secret is still there (a secret that contains the
+ *    markers above), the whole text is withheld.
+ */
+class UntrustedText {
+    #secrets;
+    /** `secrets`: every value the run sends, and the API key. */
+    constructor(secrets = []) {
+        this.#secrets = new SecretRuns(secrets);
+    }
+    clean(text, maxChars = DEFAULT_MAX_CHARS) {
+        const limit = Math.max(MIN_MAX_CHARS, Math.floor(maxChars));
+        const head = headOf(text, limit * LOOKED_AT);
+        const shown = showControls(head);
+        const capped = cap(this.#redact(shown), limit, text.length, head.length < text.length);
+        const safe = defuseCommands(capped);
+        return this.#secrets.occursIn(safe) ? WITHHELD : safe;
+    }
+    #redact(shown) {
+        const pieces = [];
+        let at = 0;
+        for (const [start, end] of this.#secrets.find(shown)) {
+            if (start > at)
+                pieces.push({ text: shown.slice(at, start), redacted: false });
+            pieces.push({ text: REDACTED, redacted: true });
+            at = end;
+        }
+        if (at < shown.length)
+            pieces.push({ text: shown.slice(at), redacted: false });
+        return pieces;
+    }
+}
+/**
+ * The pieces joined, at most `limit` characters in all. When anything is left out, the
+ * end says how long the text was; a `[redacted]` marker is kept whole or left out.
+ */
+function cap(pieces, limit, total, cutBefore) {
+    const whole = pieces.map((piece) => piece.text).join('');
+    if (!cutBefore && whole.length <= limit)
+        return whole;
+    const suffix = `… [cut: ${groupDigits(total)} characters in all]`;
+    const budget = limit - suffix.length;
+    let kept = '';
+    for (const piece of pieces) {
+        const room = budget - kept.length;
+        if (piece.text.length <= room) {
+            kept += piece.text;
+            continue;
+        }
+        if (!piece.redacted)
+            kept += headOf(piece.text, room);
+        break;
+    }
+    return kept + suffix;
+}
+/** The first `length` code units, one fewer if the last would be half a surrogate pair. */
+function headOf(text, length) {
+    if (text.length <= length)
+        return text;
+    const end = (text.charCodeAt(length - 1) & 0xfc00) === 0xd800 ? length - 1 : length;
+    return text.slice(0, Math.max(0, end));
+}
+/** 5242880 → `5,242,880`, without depending on the runtime's locale data. */
+function groupDigits(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -46057,9 +46412,21 @@ const ACTION_VERSION = package_namespaceObject.rE;
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/cortex/clock.ts
 
+/** The longest delay a Node timer takes: a longer one fires at once (TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms)
+    async sleep(ms, signal) {
+        // In steps no timer overflows, so that no length of wait turns into none.
+        for (let left = ms; left > 0; left -= MAX_TIMER_MS) {
+            try {
+                await (0,promises_namespaceObject.setTimeout)(Math.min(left, MAX_TIMER_MS), undefined, { signal });
+            }
+            catch (error) {
+                throw signal?.aborted ? signal.reason : error;
+            }
+        }
+    }
 };
 
 // EXTERNAL MODULE: external "node:perf_hooks"
@@ -46121,12 +46488,19 @@ class ApiKeyRefusedError extends Error {
 }
 
 ;// CONCATENATED MODULE: ./src/cortex/error-body.ts
+/** How many characters of each field of Cortex's error an error message shows. */
+const SHOWN_CHARS = { type: 64, detail: 300, requestId: 100 };
+/** Violations listed in a message; the rest are counted. */
+const MAX_VIOLATIONS = 10;
 /**
  * Reads what Cortex says in an error body: its `ErrorResponse`, the
  * `violations` shape some validation errors use, or problem+json for 429.
- * Anything else is summarised by length, never echoed.
+ * Anything else is summarised by length, never echoed. This is the one way
+ * Cortex's text enters an error: each field is cleaned by `serverText`
+ * (control characters, quoted secrets, length) before it is returned.
  */
-function readErrorBody(text) {
+function readErrorBody(text, serverText) {
+    const shown = (field, value) => serverText.clean(value, SHOWN_CHARS[field]);
     let body;
     try {
         body = JSON.parse(text);
@@ -46136,22 +46510,156 @@ function readErrorBody(text) {
     }
     if (typeof body === 'object' && body !== null) {
         const b = body;
-        const requestId = typeof b.requestId === 'string' ? b.requestId : undefined;
-        if (typeof b.message === 'string') {
-            return { type: typeof b.type === 'string' ? b.type : undefined, detail: b.message, requestId };
-        }
+        const requestId = typeof b.requestId === 'string' ? shown('requestId', b.requestId) : undefined;
+        const type = typeof b.type === 'string' ? shown('type', b.type) : undefined;
+        if (typeof b.message === 'string')
+            return { type, detail: shown('detail', b.message), requestId };
         if (Array.isArray(b.violations)) {
-            const parts = b.violations.map((v) => [v?.pointer, v?.title].filter((s) => typeof s === 'string').join(' '));
-            return { type: 'VIOLATIONS', detail: parts.join('; ') || 'validation failed', requestId };
+            const parts = b.violations
+                .slice(0, MAX_VIOLATIONS)
+                .map((v) => [v?.pointer, v?.title].filter((s) => typeof s === 'string').join(' '));
+            const more = b.violations.length - MAX_VIOLATIONS;
+            if (more > 0)
+                parts.push(`and ${more} more`);
+            return { type: 'VIOLATIONS', detail: shown('detail', parts.join('; ')) || 'validation failed', requestId };
         }
-        if (typeof b.title === 'string') {
-            return { type: typeof b.type === 'string' ? b.type : undefined, detail: b.title, requestId };
-        }
+        if (typeof b.title === 'string')
+            return { type, detail: shown('detail', b.title), requestId };
     }
     return { detail: `a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/secret-spec.ts
+/** Cortex accepts letters, digits, `_` and `-` in a tag (see shared API notes). */
+const TAG_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+;// CONCATENATED MODULE: ./src/cortex/response-shapes.ts
+
+/** Why a body does not match its shape; the message never quotes the body. */
+class ShapeMismatch extends Error {
+    name = 'ShapeMismatch';
+}
+/**
+ * A list page. Its numbers must be safe whole numbers of 0 or more, `page`
+ * the page asked, and it may hold at most the page size asked. One bad item
+ * makes the whole page bad: a list with holes must not drive a prune.
+ */
+function readSecretPage(body, asked) {
+    const fields = objectAt(body, 'the body');
+    const page = countAt(fields.page, 'page');
+    const total = countAt(fields.total, 'total');
+    const totalPages = countAt(fields.totalPages, 'totalPages');
+    if (page !== asked.page)
+        throw new ShapeMismatch(`page is ${page}, not the page asked (${asked.page})`);
+    const items = fields.secrets;
+    if (!Array.isArray(items))
+        throw new ShapeMismatch(`secrets is ${kindOf(items)}, not an array`);
+    if (items.length > asked.pageSize) {
+        throw new ShapeMismatch(`secrets holds ${items.length} items, more than the ${asked.pageSize} asked`);
+    }
+    const secrets = items.map((item, i) => readSummaryAt(item, `secrets[${i}]`));
+    return { page, secrets, total, totalPages };
+}
+/** A single secret (create, get, update): it must carry the tag asked for. */
+function readSecretSummary(body, tag) {
+    const summary = readSummaryAt(body, 'the body');
+    if (summary.tag !== tag)
+        throw new ShapeMismatch('tag is not the tag asked');
+    return summary;
+}
+/**
+ * A single secret that may be another one than asked (a lookup by tag or id):
+ * the caller compares the tag.
+ */
+function readAnySecretSummary(body) {
+    return readSummaryAt(body, 'the body');
+}
+function readSummaryAt(value, where) {
+    const fields = objectAt(value, where);
+    const at = (field) => (where === 'the body' ? field : `${where}.${field}`);
+    const id = stringAt(fields.id, at('id'));
+    if (id === '')
+        throw new ShapeMismatch(`${at('id')} is empty`);
+    const tag = stringAt(fields.tag, at('tag'));
+    if (!TAG_PATTERN.test(tag))
+        throw new ShapeMismatch(`${at('tag')} is not a tag (letters, digits, _ and - only)`);
+    // `name` is optional; a null is read as absent, as a JSON serialiser writes an unset field.
+    const name = fields.name === null || fields.name === undefined ? undefined : stringAt(fields.name, at('name'));
+    return { id, tag, ...(name === undefined ? {} : { name }) };
+}
+function objectAt(value, where) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new ShapeMismatch(`${where} is ${kindOf(value)}, not an object`);
+    }
+    return value;
+}
+function stringAt(value, where) {
+    if (typeof value !== 'string')
+        throw new ShapeMismatch(`${where} is ${kindOf(value)}, not a string`);
+    return value;
+}
+function countAt(value, where) {
+    if (typeof value !== 'number')
+        throw new ShapeMismatch(`${where} is ${kindOf(value)}, not a number`);
+    if (!Number.isSafeInteger(value) || value < 0)
+        throw new ShapeMismatch(`${where} is ${value}, not a whole number of 0 or more`);
+    return value;
+}
+/** What a JSON value is, by kind only. */
+function kindOf(value) {
+    if (value === undefined)
+        return 'missing';
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+;// CONCATENATED MODULE: ./src/cortex/http-date.ts
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAY_NAME = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY_NAME = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = `(?<month>${MONTHS.join('|')})`;
+const TIME = '(?<hour>\\d{2}):(?<minute>\\d{2}):(?<second>\\d{2})';
+/**
+ * The three forms RFC 9110 (5.6.7) says a recipient must accept, and nothing
+ * else: Date.parse would read "-5" as the year -5, and a date without a zone
+ * as local time.
+ */
+const HTTP_DATE_FORMATS = [
+    // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+    new RegExp(`^${DAY_NAME}, (?<day>\\d{2}) ${MONTH} (?<year>\\d{4}) ${TIME} GMT$`),
+    // rfc850-date: Sunday, 06-Nov-94 08:49:37 GMT
+    new RegExp(`^${LONG_DAY_NAME}, (?<day>\\d{2})-${MONTH}-(?<year>\\d{2}) ${TIME} GMT$`),
+    // asctime-date: Sun Nov  6 08:49:37 1994
+    new RegExp(`^${DAY_NAME} ${MONTH} (?<day>[ \\d]\\d) ${TIME} (?<year>\\d{4})$`)
+];
+/** An HTTP-date as epoch milliseconds; undefined when `text` is not one, or names no real instant. */
+function parseHttpDate(text, nowMs) {
+    const fields = HTTP_DATE_FORMATS.map((format) => format.exec(text)?.groups).find((groups) => groups);
+    if (!fields)
+        return undefined;
+    const [day, hour, minute, second] = [fields.day, fields.hour, fields.minute, fields.second].map(Number);
+    const month = MONTHS.indexOf(fields.month);
+    let year = Number(fields.year);
+    if (fields.year.length === 2) {
+        // A two-digit year more than 50 years ahead is the latest past year ending in those digits.
+        const thisYear = new Date(nowMs).getUTCFullYear();
+        year += thisYear - (thisYear % 100);
+        if (year > thisYear + 50)
+            year -= 100;
+    }
+    if (hour > 23 || minute > 59 || second > 60)
+        return undefined;
+    // A leap second counts as the second before it.
+    const ms = Date.UTC(year, month, day, hour, minute, Math.min(second, 59));
+    // Date.UTC rolls 31 Feb over into March: such a date names no real day.
+    return new Date(ms).getUTCDate() === day ? ms : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/cortex/retry-policy.ts
+
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const TIMEOUT_CODE = 'TIMEOUT';
 /** Failures where the request may or may not have reached Cortex; a retry is safe for us (see apply.ts). */
@@ -46192,8 +46700,9 @@ function judgeAttempt(result, retriesSoFar, policy) {
     const reason = 'status' in result ? `HTTP ${result.status}` : result.code;
     const asked = 'status' in result ? retryAfterMs(result, policy.clock.now()) : undefined;
     if (asked !== undefined && asked > policy.maxRetryAfterMs) {
-        return { kind: 'fail', reason: `Cortex asked to wait ${Math.ceil(asked / 1000)} s, longer than this run waits` };
+        return { kind: 'fail', reason: `Cortex asked to wait ${seconds(asked)}, longer than this run waits` };
     }
+    // No usable wait asked for (none, 0, negative, garbage, a date gone by): the backoff spaces the retries.
     const delayMs = asked ?? backoffMs(retriesSoFar, policy);
     return { kind: 'retry', delayMs, pauseAll: 'status' in result && result.status === 429, reason };
 }
@@ -46203,32 +46712,52 @@ function backoffMs(retriesSoFar, policy) {
     return Math.floor(policy.random() * ceiling);
 }
 /**
- * How long the server asked us to wait: the `Retry-After` header (seconds or
- * an HTTP date) or, when it is missing, problem+json `retryAfter` (seconds).
+ * How long the server asked us to wait, in milliseconds, when it asked for a
+ * wait at all: the `Retry-After` header (seconds or an HTTP date) or else
+ * problem+json `retryAfter` (seconds). A value that is not a wait to come (0,
+ * negative, not a number or an HTTP date, a date gone by) is no answer, so
+ * that the caller backs off instead of retrying at once. A huge value is
+ * returned as it is (up to Infinity) for the caller to refuse.
  */
 function retryAfterMs(response, nowMs) {
     const raw = response.headers['retry-after'];
-    const header = (Array.isArray(raw) ? raw[0] : raw)?.trim();
-    if (header) {
-        if (/^\d+(\.\d+)?$/.test(header))
-            return Math.round(Number(header) * 1000);
-        const date = Date.parse(header);
-        if (!Number.isNaN(date))
-            return Math.max(0, date - nowMs);
-    }
+    const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+    return positive(headerWaitMs(header, nowMs)) ?? positive(bodyWaitMs(response.text));
+}
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+function headerWaitMs(header, nowMs) {
+    if (DECIMAL_NUMBER.test(header))
+        return secondsToMs(Number(header));
+    const date = parseHttpDate(header, nowMs);
+    return date === undefined ? undefined : date - nowMs;
+}
+function bodyWaitMs(text) {
     try {
-        const body = JSON.parse(response.text);
-        if (typeof body.retryAfter === 'number' && body.retryAfter >= 0)
-            return Math.round(body.retryAfter * 1000);
+        const body = JSON.parse(text);
+        if (typeof body?.retryAfter === 'number')
+            return secondsToMs(body.retryAfter);
     }
     catch {
         // not JSON: no hint in the body
     }
     return undefined;
 }
+/** Retry-After counts whole seconds (RFC 9110; Cortex's contract says integer): a fraction is rounded up. */
+function secondsToMs(seconds) {
+    return Math.ceil(seconds) * 1000;
+}
+function positive(ms) {
+    return ms !== undefined && ms > 0 ? ms : undefined;
+}
+/** A wait as the log says it, in whole seconds without an exponent (1e308 s is "more than" the largest exact number). */
+function seconds(ms) {
+    const whole = Math.ceil(ms / 1000);
+    return Number.isSafeInteger(whole) ? `${whole} s` : `more than ${Number.MAX_SAFE_INTEGER} s`;
+}
 /**
  * Sends through the gate until the policy says stop. A 429 pauses the whole
- * run through the gate; other retries wait only for themselves.
+ * run through the gate; other retries wait only for themselves, and stop
+ * waiting (rejecting with the stop reason) as soon as the run is stopped.
  */
 async function sendWithRetries(send, policy, gate, onRetry) {
     for (let retries = 0;; retries++) {
@@ -46244,9 +46773,55 @@ async function sendWithRetries(send, policy, gate, onRetry) {
         }
         else {
             onRetry?.(event);
-            await policy.clock.sleep(verdict.delayMs);
+            await policy.clock.sleep(verdict.delayMs, gate.stopped);
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/cortex/unusable-answer-error.ts
+
+
+/**
+ * Cortex answered with success, but with something the action cannot act on:
+ * a body that does not match the API, a list longer than the action reads, or
+ * a list that contradicts itself. `detail` says which and why; nothing of the
+ * body is quoted. A `CortexApiError`, so that it is reported like one.
+ */
+class UnusableAnswerError extends CortexApiError {
+    name = 'UnusableAnswerError';
+    page;
+    constructor(details) {
+        super(details);
+        this.page = details.page;
+        this.message = unusable_answer_error_describe(details);
+    }
+}
+function unusable_answer_error_describe(d) {
+    const list = d.page === undefined ? 'the list' : `the list (page ${d.page})`;
+    const subject = d.operation === 'list' ? list : `${d.operation} "${d.tag}"`;
+    const context = d.status === undefined ? '' : ` (HTTP ${d.status}, ${count(d.attempts ?? 1, 'attempt')})`;
+    return `Cortex answered ${subject} with ${d.detail}${context}`;
+}
+
+;// CONCATENATED MODULE: ./src/cortex/secret-names.ts
+/** How many characters of a secret's name, as Cortex gives it, are shown. */
+const SHOWN_NAME_CHARS = 200;
+/**
+ * A success body with every secret's `name` passed through `clean`: a secret
+ * (`{id, tag, name}`) or a page of them (`{secrets: [...]}`). Anything else is
+ * returned as it is, for the shape checks to judge.
+ */
+function cleanSecretNames(body, clean) {
+    const cleanName = (secret) => {
+        if (typeof secret !== 'object' || secret === null || Array.isArray(secret))
+            return secret;
+        const { name } = secret;
+        return typeof name === 'string' ? { ...secret, name: clean(name) } : secret;
+    };
+    if (typeof body !== 'object' || body === null)
+        return body;
+    const { secrets } = body;
+    return Array.isArray(secrets) ? { ...body, secrets: secrets.map(cleanName) } : cleanName(body);
 }
 
 ;// CONCATENATED MODULE: ./src/cortex/cortex-client.ts
@@ -46255,95 +46830,227 @@ async function sendWithRetries(send, policy, gate, onRetry) {
 
 
 
+
+
+
+/**
+ * The largest response body read. A full list page (1000 secrets with long
+ * names) is well under 1 MiB; anything past this is not an answer to use.
+ */
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const RESPONSE_TOO_LARGE_CODE = 'RESPONSE_TOO_LARGE';
 /** The most the list endpoint returns per page. */
 const MAX_PAGE_SIZE = 1000;
-/** The five operations of the Cortex Secrets API, with retries, pacing and timeouts. */
+/**
+ * The most list pages a run reads: 1,000 pages of 1,000 is a million secrets,
+ * far past any workspace this action is for, and already a minute of requests
+ * at Cortex's documented 1,000 a minute. A count past it comes from a server
+ * that cannot be trusted to list, not from a workspace to read.
+ */
+const MAX_LIST_PAGES = 1000;
+/**
+ * The five operations of the Cortex Secrets API, with retries, pacing and
+ * timeouts. Cortex's rules live here: every body is checked against the shape
+ * the API gives before it is used, and statuses become typed results (a create
+ * that finds the tag, an update or delete of a tag that is gone), so that the
+ * callers never look at an HTTP status.
+ */
 class CortexClient {
     #options;
     constructor(options) {
         this.#options = options;
     }
     async listPage(page, pageSize = MAX_PAGE_SIZE) {
-        // Both parameters are always sent: the spec marks them required.
-        const path = `api/v1/secrets?page=${page}&pageSize=${pageSize}`;
-        return (await this.#send({ operation: 'list', method: 'GET', path }));
+        return (await this.#listPage(page, pageSize)).read;
     }
     /**
-     * Every secret in the workspace, following `totalPages`. The first page says
-     * how many there are; the rest are fetched together (through the same gate,
-     * so the rate limit still holds).
+     * Every secret in the workspace, each tag once. The first page's counts are
+     * claims, not orders: the pages read are the fewer of `totalPages` and what
+     * `total` fills, at most `MAX_LIST_PAGES`, stopping at the first empty page,
+     * `concurrency` at a time through the same gate as every request. A secret
+     * that two pages both hold (an insertion moved it while the list was read) is
+     * kept once; one tag under two ids is a list that cannot be trusted.
      */
-    async listAll() {
-        const first = await this.listPage(0);
-        const pages = Array.from({ length: Math.max(0, first.totalPages - 1) }, (_, i) => i + 1);
-        const rest = await Promise.all(pages.map((page) => this.listPage(page)));
-        return [first, ...rest].flatMap((page) => page.secrets);
-    }
-    /** The secret with this tag, or `undefined` when Cortex answers 404. */
-    async get(tag) {
-        try {
-            return (await this.#send({ operation: 'get', method: 'GET', path: secretPath(tag), tag }));
+    async listAll(concurrency = 1) {
+        const { read: first, call, reply } = await this.#listPage(0, MAX_PAGE_SIZE);
+        const claimed = Math.min(first.totalPages, Math.ceil(first.total / MAX_PAGE_SIZE));
+        if (claimed > MAX_LIST_PAGES) {
+            const detail = `${first.total} secrets in ${first.totalPages} pages: more than the ${MAX_LIST_PAGES} pages of ${MAX_PAGE_SIZE} this action reads`;
+            throw this.#unusable(call, reply, detail);
         }
-        catch (error) {
-            if (error instanceof CortexApiError && error.status === 404)
-                return undefined;
-            throw error;
+        // Page 0 is always kept, whatever the counts say.
+        const count = first.secrets.length === 0 ? 1 : Math.max(1, claimed);
+        const pages = [first.secrets];
+        let end = count;
+        let next = 1;
+        let failure;
+        const reader = async () => {
+            while (next < end && failure === undefined) {
+                const index = next++;
+                try {
+                    const { secrets } = await this.listPage(index);
+                    pages[index] = secrets;
+                    // Past an empty page a server only repeats its count; pages after it are not read or kept.
+                    if (secrets.length === 0)
+                        end = Math.min(end, index);
+                }
+                catch (error) {
+                    failure ??= { error };
+                }
+            }
+        };
+        await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count - 1)) }, reader));
+        if (failure)
+            throw failure.error;
+        const { unique, underTwoIds } = uniqueByTag(pages.slice(0, end).flat());
+        if (underTwoIds !== undefined) {
+            const detail = `the tag "${underTwoIds}" under two different ids: the list cannot be trusted`;
+            throw this.#unusable({ operation: 'list' }, undefined, detail);
         }
+        return unique;
     }
+    /**
+     * The secret with this tag, or `undefined`: Cortex answers 404, or its
+     * lookup (by tag or id) found a secret with another tag.
+     */
+    async getByTag(tag) {
+        const call = { operation: 'get', method: 'GET', path: secretPath(tag), tag };
+        const reply = await this.#exchange(call);
+        if (reply.status === 404)
+            return undefined;
+        if (reply.error)
+            throw reply.error;
+        const found = this.#read(call, reply, readAnySecretSummary);
+        return found.tag === tag ? found : undefined;
+    }
+    /**
+     * Creates the secret, or finds that its tag exists. Cortex answers an
+     * existing tag with 400 or 409 (it documents neither for this), and 400 is
+     * also its answer to a bad body: only reading the tag back, and getting that
+     * very tag, makes it "exists". Otherwise the create's own error is thrown.
+     */
     async create(secret) {
-        const body = { name: secret.name, secret: secret.value, tag: secret.tag };
-        return (await this.#send({
-            operation: 'create',
-            method: 'POST',
-            path: 'api/v1/secrets',
-            tag: secret.tag,
-            body
-        }));
+        const { tag } = secret;
+        const body = { name: secret.name, secret: secret.value, tag };
+        const call = { operation: 'create', method: 'POST', path: 'api/v1/secrets', tag, body };
+        const reply = await this.#exchange(call);
+        if (reply.error && (reply.status === 400 || reply.status === 409)) {
+            const found = await this.getByTag(tag).catch((error) => {
+                if (error instanceof ApiKeyRefusedError)
+                    throw error;
+                return undefined;
+            });
+            if (found === undefined)
+                throw reply.error;
+            return { outcome: 'exists', earlierAttemptMayHaveLanded: reply.earlierAttemptMayHaveLanded };
+        }
+        if (reply.error)
+            throw reply.error;
+        return { outcome: 'created', secret: this.#read(call, reply, (b) => readSecretSummary(b, tag)) };
     }
-    /** Sends `name` only when given, so an update never renames a secret by accident. */
+    /** Sends `name` only when given, so an update never renames a secret by accident. `absent`: Cortex answered 404. */
     async update(tag, change) {
         const body = { ...(change.name === undefined ? {} : { name: change.name }), secret: change.value };
-        return (await this.#send({ operation: 'update', method: 'PUT', path: secretPath(tag), tag, body }));
+        const call = { operation: 'update', method: 'PUT', path: secretPath(tag), tag, body };
+        const reply = await this.#exchange(call);
+        if (reply.status === 404)
+            return 'absent';
+        if (reply.error)
+            throw reply.error;
+        this.#read(call, reply, (b) => readSecretSummary(b, tag));
+        return 'updated';
     }
+    /** `absent`: Cortex answered 404, the tag is already gone. */
     async delete(tag) {
-        await this.#send({ operation: 'delete', method: 'DELETE', path: secretPath(tag), tag });
+        const reply = await this.#exchange({ operation: 'delete', method: 'DELETE', path: secretPath(tag), tag });
+        if (reply.status === 404)
+            return 'absent';
+        if (reply.error)
+            throw reply.error;
+        return 'deleted';
+    }
+    async #listPage(page, pageSize) {
+        // Both parameters are always sent: the spec marks them required.
+        const path = `api/v1/secrets?page=${page}&pageSize=${pageSize}`;
+        const call = { operation: 'list', method: 'GET', path, page };
+        const reply = await this.#send(call);
+        return { read: this.#read(call, reply, (body) => readSecretPage(body, { page, pageSize })), call, reply };
     }
     async #send(call) {
-        const { retryPolicy, gate, onRetry } = this.#options;
+        const reply = await this.#exchange(call);
+        if (reply.error)
+            throw reply.error;
+        return reply;
+    }
+    /** Reads a 2xx body with `read`; a body that does not match is the request's failure. */
+    #read(call, reply, read) {
+        try {
+            return read(reply.body);
+        }
+        catch (error) {
+            if (!(error instanceof ShapeMismatch))
+                throw error;
+            throw this.#unusable(call, reply, `a body that does not match the API: ${error.message}`);
+        }
+    }
+    /**
+     * Sends with retries, and says what it came to. Throws only when the run
+     * stops (a refused key, or the gate already stopped): every other failure is
+     * returned, so that callers can turn the statuses they expect into results.
+     */
+    async #exchange(call) {
+        const { retryPolicy, gate, onRetry, serverText } = this.#options;
         const url = new URL(call.path, this.#options.baseUrl);
         const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-        const { result, verdict, attempts } = await sendWithRetries(() => this.#attempt(call.method, url, body), retryPolicy, gate, (event) => onRetry?.({ ...event, operation: call.operation, tag: call.tag }));
-        const where = { operation: call.operation, tag: call.tag, attempts };
+        const uncertain = [];
+        const { result, verdict, attempts } = await sendWithRetries(async () => {
+            const attempt = await this.#attempt(call.method, url, body);
+            uncertain.push(!('status' in attempt) || attempt.status >= 500);
+            return attempt;
+        }, retryPolicy, gate, (event) => onRetry?.({ ...event, operation: call.operation, tag: call.tag }));
+        const reply = { attempts, earlierAttemptMayHaveLanded: uncertain.slice(0, -1).includes(true) };
         if ('error' in result) {
             const detail = result.code === TIMEOUT_CODE
                 ? `no response within ${this.#options.timeoutMs / 1000} s`
-                : 'the connection failed before a response arrived';
-            throw new CortexApiError({ ...where, type: result.code, detail }, { cause: result.error });
+                : result.code === RESPONSE_TOO_LARGE_CODE
+                    ? `the response was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, so it was not read`
+                    : 'the connection failed before the response was complete';
+            return { ...reply, error: this.#error(call, attempts, { type: result.code, detail }, result.error) };
         }
+        const { status } = result;
         if (verdict.kind === 'success') {
             if (result.text === '')
-                return undefined;
+                return { ...reply, status, body: undefined };
             try {
-                return JSON.parse(result.text);
+                const body = JSON.parse(result.text);
+                // Names are Cortex's text: cleaned here, before anything above the client sees them.
+                return { ...reply, status, body: cleanSecretNames(body, (name) => serverText.clean(name, SHOWN_NAME_CHARS)) };
             }
             catch {
-                throw new CortexApiError({
-                    ...where,
-                    status: result.status,
-                    detail: `a ${result.text.length}-character success body that is not JSON`
-                });
+                const detail = `a ${result.text.length}-character success body that is not JSON`;
+                return { ...reply, status, error: this.#error(call, attempts, { status, detail }) };
             }
         }
         // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
-        const said = readErrorBody(result.text);
+        const said = readErrorBody(result.text, serverText);
         const reason = verdict.kind === 'fail' ? verdict.reason : undefined;
-        const error = new CortexApiError({ ...where, status: result.status, ...said, detail: reason ?? said.detail });
+        const error = this.#error(call, attempts, { status, ...said, detail: reason ?? said.detail });
         if (verdict.kind === 'stop-run') {
             const refused = new ApiKeyRefusedError(error);
             gate.stop(refused);
             throw refused;
         }
-        throw error;
+        return { ...reply, status, error };
+    }
+    /** Every failed request's error is made here. */
+    #error(call, attempts, said, cause) {
+        const details = { operation: call.operation, tag: call.tag, attempts, ...said };
+        return new CortexApiError(details, cause === undefined ? undefined : { cause });
+    }
+    /** 2xx answers the action cannot act on: `detail` says why, never quoting a body. */
+    #unusable(call, reply, detail) {
+        const { operation, tag, page } = call;
+        return new UnusableAnswerError({ operation, tag, page, status: reply?.status, attempts: reply?.attempts, detail });
     }
     async #attempt(method, url, body) {
         const { apiKey, userAgent, dispatcher, debug, timeoutMs } = this.#options;
@@ -46362,7 +47069,7 @@ class CortexClient {
                     'user-agent': userAgent
                 }
             });
-            const text = await response.body.text();
+            const text = await readCapped(response.body, MAX_RESPONSE_BYTES);
             debug?.(`${target} ${response.statusCode} ${elapsed(started)} ms`);
             return { status: response.statusCode, headers: response.headers, text };
         }
@@ -46374,8 +47081,40 @@ class CortexClient {
         }
     }
 }
+/**
+ * The list with each tag once (the same secret on two pages is kept once), and
+ * the first tag found under two different ids, if any.
+ */
+function uniqueByTag(secrets) {
+    const byTag = new Map();
+    for (const secret of secrets) {
+        const seen = byTag.get(secret.tag);
+        if (seen === undefined)
+            byTag.set(secret.tag, secret);
+        else if (seen.id !== secret.id)
+            return { unique: [], underTwoIds: secret.tag };
+    }
+    return { unique: [...byTag.values()] };
+}
 function secretPath(tag) {
     return `api/v1/secrets/${encodeURIComponent(tag)}`;
+}
+/**
+ * The response body as text, read only up to `maxBytes`: a hostile or broken
+ * server cannot make the run hold an endless body in memory.
+ */
+async function readCapped(body, maxBytes) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > maxBytes) {
+            body.destroy();
+            throw Object.assign(new Error('response body too large'), { code: RESPONSE_TOO_LARGE_CODE });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
 }
 function elapsed(started) {
     return Math.round(external_node_perf_hooks_.performance.now() - started);
@@ -46387,7 +47126,9 @@ const MINUTE_MS = 60_000;
  * The one door every request of a run goes through. It keeps the run within
  * the request budget (no 60-second window holds more starts than allowed),
  * holds every request back while Cortex has asked the run to wait (429), and
- * once the run is stopped (a refused API key) lets no further request start.
+ * once the run is stopped (a refused API key) lets no further request start:
+ * the stop also ends every wait at once, here and wherever the run listens
+ * to `stopped` (a retry's backoff).
  *
  * Until Cortex first answers 429 the run may use its budget in bursts. After
  * that it schedules requests evenly at the budget's rate, counted from the
@@ -46404,7 +47145,7 @@ class RequestGate {
     #spacingMs = 0;
     #nextSlot = 0;
     #maxCreditMs = 0;
-    #stopped;
+    #stop = new AbortController();
     // Requests pass one at a time so that the window count is exact.
     #queue = Promise.resolve();
     constructor(options) {
@@ -46429,15 +47170,19 @@ class RequestGate {
         this.#maxCreditMs = Math.max(0, until - now);
         return fresh;
     }
-    /** No request starts after this; `reason` is what they fail with. */
+    /** No request starts after this, and no wait goes on; `reason` (the first given) is what they fail with. */
     stop(reason) {
-        this.#stopped ??= reason;
+        this.#stop.abort(reason);
+    }
+    /** Aborts, with the stop reason, when the run is stopped. */
+    get stopped() {
+        return this.#stop.signal;
     }
     async #waitForTurn() {
         const { clock, requestsPerMinute, onWait } = this.#options;
+        const stopped = this.#stop.signal;
         for (;;) {
-            if (this.#stopped)
-                throw this.#stopped;
+            stopped.throwIfAborted();
             const now = clock.now();
             while (this.#starts.length > 0 && this.#starts[0] <= now - MINUTE_MS)
                 this.#starts.shift();
@@ -46451,7 +47196,7 @@ class RequestGate {
                 return;
             }
             onWait?.(until - now, until === this.#pausedUntil ? 'rate-limited' : 'paced');
-            await clock.sleep(until - now);
+            await clock.sleep(until - now, stopped);
         }
     }
 }
@@ -46462,11 +47207,16 @@ class RequestGate {
 
 
 
+
+
 /** Backoff: full jitter below 0.5 s × 2^retry, at most 30 s; a Retry-After over 5 minutes is not waited for. */
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 const MAX_RETRY_AFTER_MS = 300_000;
-/** The run's Cortex client, built from the settings. */
+/**
+ * The run's Cortex client, built from the settings. The values of `secrets` and the
+ * API key are what Cortex's text must never show: the client withholds them from it.
+ */
 function connect(settings, options = {}) {
     const clock = options.clock ?? systemClock;
     return new CortexClient({
@@ -46475,7 +47225,7 @@ function connect(settings, options = {}) {
         userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
         // undici never follows redirects unless told to, so the key cannot be
         // carried to another origin by a 3xx: a redirect is reported as an error.
-        dispatcher: options.dispatcher ?? new undici.EnvHttpProxyAgent(),
+        dispatcher: options.dispatcher ?? dispatcherFor(settings.apiUrl),
         timeoutMs: settings.timeoutMs,
         retryPolicy: {
             maxRetries: settings.maxRetries,
@@ -46486,78 +47236,278 @@ function connect(settings, options = {}) {
             random: options.random ?? Math.random
         },
         gate: new RequestGate({ requestsPerMinute: settings.rateLimitPerMinute, clock, onWait: options.onWait }),
+        serverText: new UntrustedText([settings.apiKey, ...(settings.secrets ?? []).map((secret) => secret.value)]),
         debug: options.debug,
         onRetry: options.onRetry
     });
+}
+/**
+ * How requests to `apiUrl` travel. A loopback host (127.0.0.0/8, localhost,
+ * [::1]) is reached directly, never through a proxy, as Go's net/http does:
+ * plain http is allowed there only because it stays on this machine, and
+ * through a proxy the key and the values would cross the network in clear
+ * text (to the proxy's own 127.0.0.1, besides). Any other host goes through
+ * undici's EnvHttpProxyAgent: HTTPS_PROXY, HTTP_PROXY and NO_PROXY, either
+ * case. Only this origin is ever requested (no redirect is followed), so one
+ * choice holds for the whole run.
+ */
+function dispatcherFor(apiUrl) {
+    return isLoopback(apiUrl.hostname) ? new undici.Agent() : new undici.EnvHttpProxyAgent();
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/inputs/input-error.ts
+;// CONCATENATED MODULE: ./src/inputs/pattern-list.ts
+
+
+/** The language, as every error message states it. */
+const GRAMMAR = 'A pattern is made of letters, digits, _ and -, with * (any characters), ? (one character), ' +
+    '[ ] (one character of a set, such as [a-z0-9_]) and { } (alternatives, such as {keep,manual}); ' +
+    'a single leading ! excludes. Patterns are separated by new lines, or by commas outside [ ] and { }; ' +
+    'a line starting with # is a comment.';
+const KEY_CHARACTER = /[A-Za-z0-9_-]/;
+/** What a set may hold: key characters, ranges of them, and `,` (so `[k,m]` reads as k or m). */
+const SET_MEMBER = /[A-Za-z0-9_,-]/;
+const RANGES = [/[0-9]/, /[a-z]/, /[A-Z]/];
 /**
- * A problem with the step's inputs, found before any request is sent.
- * Messages name the input, the tag or the line, and never quote input text:
- * the inputs hold secret values.
+ * Reads a pattern list: patterns one per line or comma-separated (commas
+ * inside `[ ]` and `{ }` belong to the pattern), `!pattern` excludes, a line
+ * whose first non-blank character is `#` is a comment. Every pattern must be
+ * in the language GRAMMAR states, so that a pattern never means something
+ * other than what its reader sees (picomatch would otherwise read `!(…)`,
+ * `@(…)`, `{a..c}` or `[!a]` in its own ways).
  */
-class InputError extends Error {
-    name = 'InputError';
+function parsePatternList(text, inputName) {
+    const list = { include: [], exclude: [] };
+    for (const line of text.split(/\r\n|\r|\n/)) {
+        if (line.trim().startsWith('#'))
+            continue;
+        for (const piece of splitOutsideBrackets(line)) {
+            const pattern = piece.trim();
+            if (pattern === '')
+                continue;
+            const excluded = pattern.startsWith('!');
+            const body = excluded ? pattern.slice(1) : pattern;
+            const problem = body === '' ? 'nothing follows "!"' : problemWith(body);
+            if (problem !== undefined) {
+                throw new InputError(`Input "${inputName}": ${describePattern(pattern)} is not a glob over tags: ${problem}. ${GRAMMAR}`);
+            }
+            if (excluded)
+                list.exclude.push(body);
+            else
+                list.include.push(body);
+        }
+    }
+    return list;
+}
+/** Whether a key is selected: an include matches it and no exclude does. Case-sensitive, whole key. */
+function matcherFor(list) {
+    // The parser admits no extglob and no negation; the options make sure picomatch agrees.
+    const options = { nocase: false, noextglob: true, nonegate: true, strictBrackets: true };
+    const included = list.include.length > 0 ? picomatch_default()(list.include, options) : () => false;
+    const excluded = list.exclude.length > 0 ? picomatch_default()(list.exclude, options) : () => false;
+    return (key) => included(key) && !excluded(key);
+}
+/** Splits a line at the commas that are outside `[ ]` and `{ }`; unbalanced text is left for problemWith. */
+function splitOutsideBrackets(line) {
+    const pieces = [];
+    let depth = 0;
+    let inSet = false;
+    let start = 0;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (inSet)
+            inSet = c !== ']';
+        else if (c === '[')
+            inSet = true;
+        else if (c === '{')
+            depth++;
+        else if (c === '}')
+            depth = Math.max(0, depth - 1);
+        else if (c === ',' && depth === 0) {
+            pieces.push(line.slice(start, i));
+            start = i + 1;
+        }
+    }
+    pieces.push(line.slice(start));
+    return pieces;
+}
+/** Why a pattern (without its leading `!`) is not in the language; undefined when it is. */
+function problemWith(body) {
+    let at = 0;
+    /** Reads items until the end, or until `,` / `}` inside braces; returns a problem or undefined. */
+    const sequence = (inBraces) => {
+        while (at < body.length) {
+            const c = body[at];
+            if (KEY_CHARACTER.test(c) || c === '*' || c === '?')
+                at++;
+            else if (c === '[') {
+                const end = body.indexOf(']', at + 1);
+                if (end < 0)
+                    return '"[" is not closed';
+                const problem = setProblem(body.slice(at + 1, end));
+                if (problem !== undefined)
+                    return problem;
+                at = end + 1;
+            }
+            else if (c === '{') {
+                at++;
+                let alternatives = 1;
+                for (;;) {
+                    const problem = sequence(true);
+                    if (problem !== undefined)
+                        return problem;
+                    if (at >= body.length)
+                        return '"{" is not closed';
+                    at++;
+                    if (body[at - 1] === '}')
+                        break;
+                    alternatives++;
+                }
+                if (alternatives < 2)
+                    return '{ } needs two or more alternatives separated by ","';
+            }
+            else if (inBraces && (c === ',' || c === '}'))
+                return undefined;
+            else if (c === ']' || c === '}')
+                return `"${c}" has no opening "${c === ']' ? '[' : '{'}"`;
+            else if (c === '!')
+                return '"!" may only be the first character, once';
+            else
+                return `${describeCharacter(String.fromCodePoint(body.codePointAt(at) ?? 0))} is not allowed`;
+        }
+        return undefined;
+    };
+    return sequence(false);
+}
+/** Why the inside of `[ ]` is not a set; `-` forms a range of digits or same-case letters, or stands first or last. */
+function setProblem(members) {
+    if (members === '')
+        return '"[]" is empty';
+    if (members[0] === '!' || members[0] === '^') {
+        return `"[${members[0]}" (a negated set) is not supported; exclude with a leading ! instead`;
+    }
+    for (const c of members)
+        if (!SET_MEMBER.test(c))
+            return `${describeCharacter(c)} is not allowed inside [ ]`;
+    for (let i = 0; i < members.length;) {
+        const hyphenFollows = members[i + 1] === '-' && i + 2 < members.length;
+        if (hyphenFollows) {
+            const low = members[i];
+            const high = members[i + 2];
+            const sameRange = RANGES.some((range) => range.test(low) && range.test(high));
+            if (!sameRange || low > high) {
+                return `"${low}-${high}" inside [ ] is not a range (use 0-9, a-z or A-Z, low to high)`;
+            }
+            i += 3;
+        }
+        else {
+            if (members[i] === '-' && i > 0 && i < members.length - 1)
+                return 'a "-" inside [ ] must form a range or stand first or last';
+            i++;
+        }
+    }
+    return undefined;
+}
+/** A pattern as an error shows it: quoted when printable ASCII (a pattern is not a secret), else described. */
+function describePattern(pattern) {
+    if (/^[\x20-\x7e]+$/.test(pattern))
+        return JSON.stringify(pattern);
+    return `a pattern of ${[...pattern].length} characters (not shown: it has characters outside printable ASCII)`;
+}
+function describeCharacter(c) {
+    if (c === ' ')
+        return 'a space';
+    if (/^[\x21-\x7e]$/.test(c))
+        return JSON.stringify(c);
+    return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/prune-match.ts
 
 
-/** Reads `prune-match`: glob patterns one per line or comma-separated; `!pattern` excludes. */
+/** Reads `prune-match`, a pattern list (see pattern-list.ts) that must include something. */
 function parsePruneMatch(text) {
-    const patterns = text
-        .split(/[\n,]/)
-        .map((p) => p.trim())
-        .filter((p) => p !== '' && !p.startsWith('#'));
-    const match = { include: [], exclude: [] };
-    for (const pattern of patterns) {
-        if (pattern.startsWith('!'))
-            match.exclude.push(pattern.slice(1));
-        else
-            match.include.push(pattern);
-    }
+    const match = parsePatternList(text, 'prune-match');
     if (match.include.length === 0) {
         throw new InputError('Input "prune-match" is required when "prune" is true: glob patterns for the tags this workflow owns ' +
             `(for example ci_* or payments-*). Write '*' to own the whole workspace.`);
-    }
-    for (const pattern of [...match.include, ...match.exclude]) {
-        if (pattern === '' || /[^A-Za-z0-9_\-*?[\]{}!,.^+@()|]/.test(pattern)) {
-            throw new InputError(`Input "prune-match": ${JSON.stringify(pattern)} is not a glob over tags (letters, digits, _ - and * ? [ ] { }).`);
-        }
     }
     return match;
 }
 /** A predicate that says whether a tag is owned by the workflow. */
 function ownedBy(match) {
-    const included = picomatch_default()(match.include);
-    const excluded = match.exclude.length > 0 ? picomatch_default()(match.exclude) : () => false;
-    return (tag) => included(tag) && !excluded(tag);
+    return matcherFor(match);
 }
 
 ;// CONCATENATED MODULE: ./src/masking.ts
+/** A line this short, or made of punctuation and symbols only, is not registered on its own. */
+const MIN_LINE_MASK_LENGTH = 4;
+const PUNCTUATION_ONLY = /^[\p{P}\p{S}\s]*$/u;
 /**
- * The strings to register with the log masker for one secret value: the value
- * itself and each of its lines, so that a multi-line secret (a PEM key) stays
- * hidden even when a tool prints it one line at a time.
+ * The strings to register with the log masker for one secret value.
+ *
+ * The runner's `add-mask` does not register a multi-line value as a whole: it
+ * splits the data into lines and registers each line, trimmed, whatever its
+ * length (actions/runner ActionCommandManager, AddMaskCommandExtension). So
+ * handing it a JSON value would register `{` and `}`, and every brace in the
+ * rest of the job's log would become `***` while nothing secret is hidden.
+ * A multi-line value is therefore registered line by line, leaving out lines
+ * under 4 characters or of punctuation only; those lines are all the runner
+ * would ever have masked of it. A single-line value is registered whole,
+ * whatever its length: it is the secret. A multi-line value with no line
+ * worth a mask is registered whole, as the runner would split it.
  */
 function masksFor(value) {
-    const lines = value.split(/\r\n|\r|\n/).filter((line) => line.trim() !== '' && line !== value);
-    return [value, ...new Set(lines)];
+    const lines = value.split(/\r\n|\r|\n/);
+    if (lines.length === 1)
+        return [value];
+    const worthMasking = lines
+        .map((line) => line.trim())
+        .filter((line) => [...line].length >= MIN_LINE_MASK_LENGTH && !PUNCTUATION_ONLY.test(line));
+    return worthMasking.length > 0 ? [...new Set(worthMasking)] : [value];
+}
+
+;// CONCATENATED MODULE: ./src/text/one-line.ts
+/**
+ * Control characters (C0, DEL, C1), the Unicode line and paragraph separators,
+ * and the bidirectional formatting controls, which make a line read otherwise
+ * than it is written.
+ */
+const CONTROL = /[\p{Cc}\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/gu;
+const NAMED = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+/**
+ * The text as one line: each control character shown as an escape (`\n`,
+ * `\u001b`). Whatever a server sends, a log line built from it cannot start a
+ * line of its own (where the runner would run a workflow command), and a
+ * summary cell cannot hold a blank line (which ends an HTML block in markdown).
+ */
+function oneLine(text) {
+    return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/action-log.ts
 
 
+
 // The step's log: one line per secret, a warning when Cortex rate-limits the run,
 // and debug lines for retries. Tags, names and statuses only: never a value.
+/**
+ * Every plain log line goes out here. core.info writes its text raw, and the runner
+ * reads each line of the action's output as a possible workflow command
+ * (`::set-output`, `::stop-commands`): a line break inside a tag, a name or an
+ * error from Cortex would start a line of the server's choosing. As one line, the
+ * text always follows this action's own prefix. (core.debug, core.warning and
+ * core.error escape line breaks themselves.)
+ */
+function action_log_info(line) {
+    info(oneLine(line));
+}
 function logStart(settings) {
     const mode = settings.dryRun ? 'Dry run: planning' : 'Pushing';
     const prune = settings.prune ? ', pruning owned tags' : '';
-    info(`${mode} ${count(settings.secrets.length, 'secret')} to ${settings.apiUrl.host}${prune}`);
+    action_log_info(`${mode} ${count(settings.secrets.length, 'secret')} to ${settings.apiUrl.host}${prune}`);
 }
 function logRetry(event) {
     const subject = event.tag === undefined ? event.operation : `${event.operation} "${event.tag}"`;
@@ -46575,25 +47525,52 @@ function logWait(ms, reason, perMinute) {
 const WOULD = { created: 'would create', updated: 'would update', deleted: 'would delete' };
 function logResult(result, dryRun, retries) {
     if (result.outcome === 'failed')
-        info(`✖ ${result.tag}: failed: ${result.error?.message}`);
+        action_log_info(`✖ ${result.tag}: failed: ${result.error?.message}`);
     else if (dryRun)
-        info(`• ${result.tag}: ${WOULD[result.outcome]} (${result.name})`);
+        action_log_info(`• ${result.tag}: ${WOULD[result.outcome]} (${result.name})`);
     else
-        info(`✔ ${result.tag}: ${result.outcome} (${result.name})`);
+        action_log_info(`✔ ${result.tag}: ${result.outcome} (${result.name})`);
     if (retries > 0)
         core_debug(`${result.tag}: ${count(retries, 'retry', 'retries')}`);
 }
 function logDone(tags, dryRun) {
     const verb = dryRun ? 'would be ' : '';
     const counts = ['created', 'updated', 'deleted'].map((o) => `${tags[o].length} ${verb}${o}`);
-    info(`Done: ${counts.join(', ')}.`);
+    action_log_info(`Done: ${counts.join(', ')}.`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/job-summary.ts
 
+
+/**
+ * The most the summary may weigh, in UTF-8 bytes. GitHub drops a step summary
+ * over 1 MiB (1,048,576 bytes) whole; rows past this budget are left out and
+ * counted instead, so the summary is always published.
+ */
+const SUMMARY_BUDGET_BYTES = 1_000_000;
+/** The longest string shown in one place; longer ones are cut and end in `…`. */
+const SUMMARY_TEXT_CHARS = 500;
+/** What the planned deletions of a skipped prune may take of the budget. */
+const PLANNED_LIST_BYTES = 64 * 1024;
+/** Room kept for the line that says how many rows were left out. */
+const LEFT_OUT_LINE_BYTES = 1024;
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+/**
+ * Any string written into the summary, made safe for it: one line (a blank line
+ * would end the summary's HTML block, and whatever follows would be read as
+ * markdown), at most SUMMARY_TEXT_CHARS long, HTML-escaped. Every interpolated
+ * string goes through here, whoever cleaned it before.
+ */
+function summaryText(text) {
+    let line = oneLine(text);
+    if (line.length > SUMMARY_TEXT_CHARS) {
+        // Cut between two characters, not inside a surrogate pair.
+        const end = /[\uD800-\uDBFF]/.test(line.charAt(SUMMARY_TEXT_CHARS - 1))
+            ? SUMMARY_TEXT_CHARS - 1
+            : SUMMARY_TEXT_CHARS;
+        line = `${line.slice(0, end)}…`;
+    }
+    return line.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 const PLANNED = {
     created: 'would create',
@@ -46609,7 +47586,41 @@ function resultCell(result, dryRun, tally) {
         return `${outcome}${note}`;
     return `failed${note}: ${result.error?.message ?? 'unknown error'}`;
 }
-/** The job summary as HTML: the run, the Cortex host, and one row per secret. Never a value. */
+function row(result, dryRun, tally) {
+    const cells = [
+        `<code>${summaryText(result.tag)}</code>`,
+        summaryText(result.name),
+        summaryText(resultCell(result, dryRun, tally))
+    ];
+    return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
+}
+const byTag = (a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0);
+/** Failed rows first (they are what a reader looks for), then the rest, each by tag. */
+function rowOrder(results) {
+    const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
+    return [...failed, ...results.filter((r) => r.outcome !== 'failed').sort(byTag)];
+}
+const bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** The tags of a skipped prune as `<code>` items, as many as fit in PLANNED_LIST_BYTES. */
+function plannedList(tags) {
+    const items = [];
+    let used = 0;
+    for (const tag of tags) {
+        const item = `<code>${summaryText(tag)}</code>`;
+        used += bytes(item) + 2;
+        if (used > PLANNED_LIST_BYTES)
+            break;
+        items.push(item);
+    }
+    const more = tags.length - items.length;
+    return `${items.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+/**
+ * The job summary as HTML: the run, the Cortex host, and one row per secret
+ * (failed ones first). Never a value. The counts cover every secret; when the
+ * rows would not fit in SUMMARY_BUDGET_BYTES, the last ones are left out and
+ * counted, and the outputs still list every tag.
+ */
 function renderJobSummary({ run, cortexHost, report, tally }) {
     const { results, dryRun, pruneSkipped } = report;
     const counts = { created: 0, updated: 0, deleted: 0, failed: 0 };
@@ -46617,36 +47628,52 @@ function renderJobSummary({ run, cortexHost, report, tally }) {
         counts[r.outcome]++;
     const order = ['created', 'updated', 'deleted', 'failed'].filter((o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped);
     const tallyLine = order.map((o) => `${counts[o]} ${dryRun ? PLANNED[o] : o}`).join(', ');
-    const rows = [...results]
-        .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
-        .map((r) => `<tr><td><code>${escapeHtml(r.tag)}</code></td><td>${escapeHtml(r.name)}</td><td>${escapeHtml(resultCell(r, dryRun, tally))}</td></tr>`);
+    const retries = tally?.describe();
     const notes = [
         ...(dryRun
             ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>']
             : []),
         ...(pruneSkipped
             ? [
-                `<p><strong>Prune skipped</strong>: ${escapeHtml(pruneSkipped.reason)}. Planned deletions: ${pruneSkipped.tags.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}.</p>`
+                `<p><strong>Prune skipped</strong>: ${summaryText(pruneSkipped.reason)}. Planned deletions: ${plannedList(pruneSkipped.tags)}.</p>`
             ]
             : [])
     ];
-    return [
+    const head = [
         `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${tallyLine}</h2>`,
         ...notes,
         '<ul>',
-        `<li>Trigger: ${escapeHtml(run.trigger)}</li>`,
-        `<li>Repository: ${escapeHtml(run.repository)}, <a href="${escapeHtml(run.runUrl)}">run</a></li>`,
-        `<li>Cortex host: <code>${escapeHtml(cortexHost)}</code></li>`,
-        ...(tally?.describe() ? [`<li>Retries and waits: ${escapeHtml(tally.describe() ?? '')}</li>`] : []),
-        '</ul>',
-        '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>',
-        ...rows,
-        '</table>',
-        ''
-    ].join('\n');
+        `<li>Trigger: ${summaryText(run.trigger)}</li>`,
+        `<li>Repository: ${summaryText(run.repository)}, <a href="${summaryText(run.runUrl)}">run</a></li>`,
+        `<li>Cortex host: <code>${summaryText(cortexHost)}</code></li>`,
+        ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : []),
+        '</ul>'
+    ];
+    const tableStart = '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>';
+    const tableEnd = '</table>';
+    // Each line costs its bytes and a line feed; the trailing '' adds none.
+    let used = [...head, tableStart, tableEnd].reduce((sum, line) => sum + bytes(line) + 1, 0) + LEFT_OUT_LINE_BYTES;
+    const rows = [];
+    for (const result of rowOrder(results)) {
+        const html = row(result, dryRun, tally);
+        used += bytes(html) + 1;
+        if (used > SUMMARY_BUDGET_BYTES)
+            break;
+        rows.push(html);
+    }
+    const leftOut = results.length - rows.length;
+    const leftOutLine = leftOut > 0
+        ? [
+            `<p><strong>${count(leftOut, 'row', 'rows')} left out</strong>: the table shows the first ${rows.length} of ` +
+                `${count(results.length, 'secret')} (failed ones first) to keep this summary within GitHub's 1 MiB limit; ` +
+                'the outputs <code>created</code>, <code>updated</code>, <code>deleted</code> and <code>failed</code> list every tag.</p>'
+        ]
+        : [];
+    return [...head, ...leftOutLine, tableStart, ...rows, tableEnd, ''].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/outcomes.ts
+
 
 
 /** Tags grouped by outcome, each list sorted: the action's outputs. */
@@ -46658,16 +47685,29 @@ function tagsByOutcome(results) {
         tags.sort();
     return groups;
 }
-/** The step's failure message: every failed tag with Cortex's reason, and a skipped prune. */
-function failureMessage({ results, pruneSkipped }) {
+/**
+ * The step's failure message: every failed tag with Cortex's reason, one a line
+ * (a line break in a tag or in Cortex's text does not start a line of its own),
+ * and a skipped prune. `inputTags` are the tags the input names: a failed tag
+ * outside them was being deleted by prune (which deletes only tags the input does
+ * not name), not pushed.
+ */
+function failureMessage({ results, pruneSkipped }, inputTags) {
     const failed = results.filter((r) => r.outcome === 'failed').sort((a, b) => (a.tag < b.tag ? -1 : 1));
     if (failed.length === 0)
         return undefined;
-    // A refused key fails every secret for one reason: say it once.
+    // A refused key fails every secret left for one reason: say it once, then what it left undone.
     const refused = failed.find((r) => r.error instanceof ApiKeyRefusedError)?.error;
-    if (refused)
-        return `${refused.message}\nNot pushed (${failed.length}): ${failed.map((r) => r.tag).join(', ')}`;
-    const lines = failed.map((r) => `- ${r.tag}: ${r.error?.message ?? 'failed'}`);
+    if (refused) {
+        const notPushed = failed.filter((r) => inputTags.has(r.tag)).map((r) => oneLine(r.tag));
+        const notDeleted = failed.filter((r) => !inputTags.has(r.tag)).map((r) => oneLine(r.tag));
+        return [
+            oneLine(refused.message),
+            ...(notPushed.length > 0 ? [`Not pushed (${notPushed.length}): ${notPushed.join(', ')}`] : []),
+            ...(notDeleted.length > 0 ? [`Not deleted (${notDeleted.length}): ${notDeleted.join(', ')}`] : [])
+        ].join('\n');
+    }
+    const lines = failed.map((r) => `- ${oneLine(r.tag)}: ${oneLine(r.error?.message ?? 'failed')}`);
     if (pruneSkipped)
         lines.push(`Prune skipped: ${pruneSkipped.reason} (${pruneSkipped.tags.length} planned).`);
     return [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n');
@@ -46705,14 +47745,14 @@ class RetryTally {
             return undefined;
         const parts = [`${count(this.retries, 'request')} retried`];
         if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0) {
-            parts.push(`waited ${seconds(this.rateLimitedMs)} on Cortex's rate limit (${this.rateLimitPauses} × HTTP 429)`);
+            parts.push(`waited ${retry_tally_seconds(this.rateLimitedMs)} on Cortex's rate limit (${this.rateLimitPauses} × HTTP 429)`);
         }
         if (this.pacedMs >= 50)
-            parts.push(`paced ${seconds(this.pacedMs)} to stay within rate-limit`);
+            parts.push(`paced ${retry_tally_seconds(this.pacedMs)} to stay within rate-limit`);
         return `${parts.join('; ')}.`;
     }
 }
-function seconds(ms) {
+function retry_tally_seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 
@@ -46731,43 +47771,6 @@ function describeRun(source) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/inputs/api-url.ts
-
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-function isLoopback(hostname) {
-    return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-/**
- * Reads `api-url` into the base URL every API path is resolved against.
- * A path prefix is kept (self-managed installs behind a path), and the key
- * never travels over plain http except to this machine.
- */
-function parseApiUrl(text) {
-    let url;
-    try {
-        url = new URL(text.trim());
-    }
-    catch {
-        throw new InputError('Input "api-url" is not a valid URL; expected for example https://api.getcortexapp.com.');
-    }
-    if (url.username || url.password) {
-        throw new InputError('Input "api-url" must not contain credentials; the API key goes in "api-key".');
-    }
-    if (url.search || url.hash) {
-        throw new InputError('Input "api-url" must not have a query string or fragment.');
-    }
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        throw new InputError(`Input "api-url" uses plain http:// for ${url.host}; the API key is only sent over https:// ` +
-            '(plain http is allowed for 127.0.0.0/8, localhost and [::1] only).');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`Input "api-url" must be an https:// URL, not ${url.protocol}//.`);
-    }
-    if (!url.pathname.endsWith('/'))
-        url.pathname += '/';
-    return url;
-}
-
 ;// CONCATENATED MODULE: ./src/inputs/booleans.ts
 
 const TRUE = ['true', 'True', 'TRUE'];
@@ -46784,6 +47787,90 @@ function parseBoolean(text, input) {
 
 // EXTERNAL MODULE: ./node_modules/dotenv/lib/main.js
 var main = __nccwpck_require__(8889);
+;// CONCATENATED MODULE: ./src/inputs/dotenv-entries.ts
+
+/** `KEY=` or `KEY: ` with an optional `export `, at the start of a line. */
+const ENTRY_START = /^\s*(?:export\s+)?([A-Za-z0-9_.-]+)(?:\s*=|:(?=\s))/;
+const QUOTES = new Set(['"', "'", '`']);
+const AFTER_CLOSING_QUOTE = /^\s*(?:#.*)?$/;
+const NOT_SHOWN = 'the line is not shown because it may hold a secret.';
+/**
+ * The entries of a dotenv file, in one pass over its lines, read by the
+ * format's documented rules: blank lines and lines starting with `#` are
+ * skipped; a value is unquoted (trimmed, ended by a `#` that follows a space:
+ * a comment), or quoted with `"`, `'` or a backtick, possibly over several
+ * lines, followed only by a comment. Inside double quotes `\n` and `\r` are a
+ * new line and a carriage return, and `\\` and `\"` a backslash and a quote.
+ *
+ * What a reader would take one way and dotenv another is an error naming the
+ * line: a `#` inside an unquoted value (dotenv cuts the value there), a quote
+ * not closed, or text after the closing quote. The caller compares dotenv's
+ * own reading of each entry with `value` for everything else.
+ */
+function* dotenvEntries(text, input) {
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        const content = line.trim();
+        if (content === '' || content.startsWith('#'))
+            continue;
+        const where = `${input} line ${index + 1}`;
+        const start = ENTRY_START.exec(line);
+        if (!start)
+            throw new InputError(`${where} is not a dotenv entry (KEY=value); ${NOT_SHOWN}`);
+        const key = start[1];
+        const rest = line.slice(start[0].length);
+        const valueAt = rest.length - rest.trimStart().length;
+        const quote = rest[valueAt] ?? '';
+        if (!QUOTES.has(quote)) {
+            yield { key, line: index + 1, text: line, value: unquotedValue(rest, where) };
+            continue;
+        }
+        const closed = closingQuote(lines, index, start[0].length + valueAt);
+        if (!closed || !AFTER_CLOSING_QUOTE.test(lines[closed.line].slice(closed.column + 1))) {
+            throw new InputError(`${where}: the quoted value that starts here has no closing quote, or text follows it; ` +
+                `dotenv would misread it. Close the quote at the end of the value; ${NOT_SHOWN}`);
+        }
+        const entryLines = lines.slice(index, closed.line + 1);
+        const last = entryLines.length - 1;
+        entryLines[last] = entryLines[last].slice(0, closed.column);
+        const inside = entryLines.join('\n').slice(start[0].length + valueAt + 1);
+        const value = quote === '"' ? unescapeDoubleQuoted(inside) : inside;
+        yield { key, line: index + 1, text: lines.slice(index, closed.line + 1).join('\n'), value };
+        index = closed.line;
+    }
+}
+/** An unquoted value: up to a `#` that follows a space (a comment), trimmed; any other `#` is an error. */
+function unquotedValue(rest, where) {
+    const hash = rest.indexOf('#');
+    if (hash < 0)
+        return rest.trim();
+    if (hash === 0 || !/\s/.test(rest[hash - 1])) {
+        throw new InputError(`${where}: dotenv would cut this value at "#", where an unquoted "#" starts a comment; ` +
+            `put the value in quotes (KEY='…', or KEY="…" when it holds a ') to keep all of it; ${NOT_SHOWN}`);
+    }
+    return rest.slice(0, hash).trim();
+}
+/** Where the quote opened at (line, column) closes; in double quotes a backslash escapes the next character. */
+function closingQuote(lines, line, column) {
+    const quote = lines[line][column];
+    let at = column + 1;
+    for (let index = line; index < lines.length; index++, at = 0) {
+        const text = lines[index];
+        for (; at < text.length; at++) {
+            if (text[at] === quote)
+                return { line: index, column: at };
+            if (quote === '"' && text[at] === '\\')
+                at++;
+        }
+    }
+    return undefined;
+}
+function unescapeDoubleQuoted(inside) {
+    const escapes = { n: '\n', r: '\r', '\\': '\\', '"': '"' };
+    return inside.replace(/\\(.)/gs, (escape, c) => escapes[c] ?? escape);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/key-text.ts
 /**
  * How an error names a key the input wrote. A key that could plausibly be a
@@ -46793,7 +47880,7 @@ var main = __nccwpck_require__(8889);
  * allowed instead, each at most once, and invisible ones by code point.
  */
 const PLAUSIBLE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
-const KEY_CHARACTER = /[A-Za-z0-9_-]/;
+const key_text_KEY_CHARACTER = /[A-Za-z0-9_-]/;
 const MAX_SHOWN = 5;
 /** `unknown key "vaule"` or `unknown key (not shown: it has characters … )`. */
 function nameKey(key) {
@@ -46807,7 +47894,7 @@ function nameKey(key) {
 function whatIsWrong(key) {
     if (key === '')
         return 'it is empty';
-    const bad = [...new Set([...key].filter((c) => !KEY_CHARACTER.test(c)))];
+    const bad = [...new Set([...key].filter((c) => !key_text_KEY_CHARACTER.test(c)))];
     if (bad.length === 0)
         return `it is ${[...key].length} characters long`;
     const shown = bad.slice(0, MAX_SHOWN).map(showCharacter).join(', ');
@@ -46823,48 +47910,35 @@ function showCharacter(c) {
     return JSON.stringify(c);
 }
 
-;// CONCATENATED MODULE: ./src/inputs/secret-spec.ts
-/** Cortex accepts letters, digits, `_` and `-` in a tag (see shared API notes). */
-const TAG_PATTERN = /^[A-Za-z0-9_-]+$/;
-
 ;// CONCATENATED MODULE: ./src/inputs/dotenv-secrets.ts
 
 
 
 
-// dotenv's own line grammar (dotenv/lib/main.js). dotenv skips any line it
-// cannot read; we walk the same grammar so that a skipped line is an error
-// rather than a secret silently lost, and so that each key has a line number.
-const DOTENV_LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm;
-/** Parses a dotenv file whose keys are Cortex tags; values are read by dotenv itself. */
+
+/**
+ * Parses a dotenv file whose keys are Cortex tags. Each value is read by
+ * dotenv itself, one entry at a time (so a duplicate key keeps both lines);
+ * dotenvEntries finds the entries and their lines in one pass, and an entry
+ * dotenv reads differently from how it is written is an error, whatever
+ * dotenv's grammar becomes.
+ */
 function parseDotenvSecrets(text, input) {
-    const source = text.replace(/\r\n?/g, '\n');
-    const lineOf = (offset) => source.slice(0, offset).split('\n').length;
     const specs = [];
-    let consumed = 0;
-    for (const match of source.matchAll(DOTENV_LINE)) {
-        const start = match.index + (match[0].length - match[0].trimStart().length);
-        checkSkipped(source.slice(consumed, match.index), consumed, lineOf, input);
-        consumed = match.index + match[0].length;
-        const key = match[1] ?? '';
-        const origin = `${input} line ${lineOf(start)}`;
-        if (!TAG_PATTERN.test(key)) {
-            throw new InputError(`${origin}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ${whatIsWrong(key)}.`);
+    for (const entry of dotenvEntries(text, input)) {
+        const origin = `${input} line ${entry.line}`;
+        if (!TAG_PATTERN.test(entry.key)) {
+            throw new InputError(`${origin}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ${whatIsWrong(entry.key)}.`);
         }
-        specs.push({ tag: key, origin, value: (0,main.parse)(match[0])[key] ?? '' });
+        const read = (0,main.parse)(entry.text);
+        const keys = Object.keys(read);
+        if (keys.length !== 1 || keys[0] !== entry.key || read[entry.key] !== entry.value) {
+            throw new InputError(`${origin}: dotenv would not read this value as written (look at its quotes and backslashes: ` +
+                'dotenv keeps \\" and \\\\ as two characters); the line is not shown because it may hold a secret.');
+        }
+        specs.push({ tag: entry.key, origin, value: entry.value });
     }
-    checkSkipped(source.slice(consumed), consumed, lineOf, input);
     return specs;
-}
-function checkSkipped(gap, gapStart, lineOf, input) {
-    let offset = gapStart;
-    for (const line of gap.split('\n')) {
-        const content = line.trim();
-        if (content !== '' && !content.startsWith('#')) {
-            throw new InputError(`${input} line ${lineOf(offset)} is not a dotenv entry (KEY=value); the line is not shown because it may hold a secret.`);
-        }
-        offset += line.length + 1;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/numbers.ts
@@ -47161,27 +48235,39 @@ function planUpserts(desired, existing) {
 function displayName(write) {
     return write.secret.name ?? write.currentName ?? write.secret.tag;
 }
-/** The workspace secrets the workflow owns (`owns`) that the input no longer names. */
+/**
+ * The workspace secrets the workflow owns (`owns`) that the input no longer names.
+ * A tag equal to an input tag ignoring case is never deleted: the API does not say
+ * whether Cortex tells `Payments_DB` from `payments_db`, and if it does not, that
+ * secret is the one this run just wrote.
+ */
 function planDeletions(desired, existing, owns) {
-    const wanted = new Set(desired.map((s) => s.tag));
-    return existing.filter((s) => owns(s.tag) && !wanted.has(s.tag)).map((s) => ({ tag: s.tag, name: s.name ?? s.tag }));
+    const wanted = new Set(desired.map((s) => foldCase(s.tag)));
+    return existing
+        .filter((s) => owns(s.tag) && !wanted.has(foldCase(s.tag)))
+        .map((s) => ({ tag: s.tag, name: s.name ?? s.tag }));
+}
+/**
+ * Upper then lower case: one form for every spelling a case-insensitive comparison
+ * could take as equal, including `ſ` (S) and the Kelvin sign (K), which lower case
+ * alone keeps apart. When in doubt, two tags count as the same and nothing is deleted.
+ */
+function foldCase(tag) {
+    return tag.toUpperCase().toLowerCase();
 }
 
 ;// CONCATENATED MODULE: ./src/sync/apply.ts
-
 
 
 /** Carries out the plan; one secret's failure does not stop the others. */
 async function applyWrites(client, writes, options) {
     return mapConcurrently(writes, options.concurrency, (write) => settle(write.secret.tag, displayName(write), options, () => upsert(client, write)));
 }
-/** Deletes what the plan prunes; a tag already gone (404) counts as deleted. */
+/** Deletes what the plan prunes. */
 async function applyDeletions(client, deletions, options) {
     return mapConcurrently(deletions, options.concurrency, ({ tag, name }) => settle(tag, name, options, async () => {
-        await client.delete(tag).catch((error) => {
-            if (!(error instanceof CortexApiError && error.status === 404))
-                throw error;
-        });
+        // `absent` (already gone) counts as deleted too: what the prune wanted holds.
+        await client.delete(tag);
         return 'deleted';
     }));
 }
@@ -47198,37 +48284,24 @@ async function settle(tag, name, options, work) {
     return result;
 }
 /**
- * Creates or updates one secret, absorbing races with another writer:
- * a create refused because the tag now exists becomes an update, and an
- * update of a tag that has gone becomes a create.
+ * Creates or updates one secret, absorbing races with another writer: an
+ * update of a tag that has gone becomes a create, and a create that finds the
+ * tag becomes an update.
  */
 async function upsert(client, write) {
     const { tag, name, value } = write.secret;
-    if (write.action === 'update') {
-        try {
-            await client.update(tag, { name, value });
-            return 'updated';
-        }
-        catch (error) {
-            if (!(error instanceof CortexApiError && error.status === 404))
-                throw error;
-        }
-        await client.create({ tag, name: name ?? tag, value });
+    if (write.action === 'update' && (await client.update(tag, { name, value })) === 'updated')
+        return 'updated';
+    const created = await client.create({ tag, name: name ?? tag, value });
+    if (created.outcome === 'created')
         return 'created';
+    // The tag exists: another writer created it since the list, or an earlier attempt of this very
+    // create landed before its answer was lost. Either way the value is written by an update; in the
+    // second case the secret is the one this run created, and is reported so.
+    if ((await client.update(tag, { name, value })) === 'absent') {
+        throw new Error(`update "${tag}": Cortex said the tag exists, then that it does not: another writer is changing it`);
     }
-    try {
-        await client.create({ tag, name: name ?? tag, value });
-        return 'created';
-    }
-    catch (error) {
-        if (!(error instanceof CortexApiError && (error.status === 400 || error.status === 409)))
-            throw error;
-        // 400 is also Cortex's answer to a bad body: only an existing tag makes this a race.
-        if ((await client.get(tag).catch(() => undefined)) === undefined)
-            throw error;
-    }
-    await client.update(tag, { name, value });
-    return 'updated';
+    return created.earlierAttemptMayHaveLanded ? 'created' : 'updated';
 }
 
 ;// CONCATENATED MODULE: ./src/sync/sync-secrets.ts
@@ -47253,7 +48326,7 @@ async function syncSecrets(client, secrets, options) {
     };
     let existing;
     try {
-        existing = await client.listAll();
+        existing = await client.listAll(options.concurrency);
     }
     catch (error) {
         return report(notify(secrets.map((s) => ({ tag: s.tag, name: s.name ?? s.tag, outcome: 'failed', error: error }))));
@@ -47321,21 +48394,34 @@ async function run() {
             setOutput(output, JSON.stringify(list));
         if (report.pruneSkipped)
             warning(`Prune skipped: ${report.pruneSkipped.reason}.`);
-        if (process.env.GITHUB_STEP_SUMMARY) {
-            // Evaluated here, not at start-up: only the summary needs the run's context, and
-            // @actions/github (Octokit included) would delay the first request. "eager" keeps it in
-            // dist/index.js, not a chunk of its own: ncc writes dist/licenses.txt for one chunk only.
-            const { context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-            const html = renderJobSummary({ run: describeRun(context), cortexHost: settings.apiUrl.host, report, tally });
-            await summary.addRaw(html).write();
-        }
-        const failure = failureMessage(report);
+        await writeJobSummary({ cortexHost: settings.apiUrl.host, report, tally });
+        const failure = failureMessage(report, new Set(settings.secrets.map((s) => s.tag)));
         if (failure)
             throw new Error(failure);
         logDone(tags, settings.dryRun);
     }
     catch (error) {
         setFailed(error instanceof Error ? error.message : String(error));
+    }
+}
+/**
+ * Writes the job summary, if the runner asked for one. A summary that cannot be
+ * written (GITHUB_STEP_SUMMARY is a directory, or not writable) is a warning: the
+ * secrets were pushed or not regardless, and the step's own message, which lists
+ * any that failed, must still be the one the step fails with.
+ */
+async function writeJobSummary(input) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        // Evaluated here, not at start-up: only the summary needs the run's context, and
+        // @actions/github (Octokit included) would delay the first request. "eager" keeps it in
+        // dist/index.js, not a chunk of its own: ncc writes dist/licenses.txt for one chunk only.
+        const { context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+        await summary.addRaw(renderJobSummary({ run: describeRun(context), ...input })).write();
+    }
+    catch (error) {
+        warning(`Job summary not written: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 
