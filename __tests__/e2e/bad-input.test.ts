@@ -133,6 +133,25 @@ describe('bad input', () => {
     expectNoLeak(run, [SECRET, 'abc#def', 'abc'])
   })
 
+  it('refuses a dotenv "#" after a no-break space, U+2028 or a byte-order mark, which dotenv takes for a space and a shell does not', async () => {
+    for (const space of ['\u00a0', '\u2028', '\ufeff']) {
+      const file = join(mkdtempSync(join(tmpdir(), 'dotenv-')), 'x.env')
+      writeFileSync(file, `APP_TOKEN=${SECRET}\nDB_PASSWORD=Tr0ub4dor${space}#3xyz\n`)
+      standIn.requests.length = 0
+      const run = await runAction({
+        inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, 'secrets-file': file }
+      })
+      expect(run.exitCode).toBe(1)
+      expect(standIn.requests).toHaveLength(0)
+      expect(standIn.secrets.size).toBe(0)
+      expect(run.stdout).toMatch(
+        /^::error::secrets-file line 2: dotenv would cut this value at "#", where an unquoted "#" starts a comment \(the character before it is whitespace that dotenv takes for a space and a shell does not: a comment starts after a space or a tab only\); put the value in quotes/m
+      )
+      expect(run.outputs).toEqual({})
+      expectNoLeak(run, [SECRET, `Tr0ub4dor${space}#3xyz`, 'Tr0ub4dor', '3xyz'])
+    }
+  })
+
   it('refuses plain http to a host that is not loopback, before any request', async () => {
     const run = await runAction({
       inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': 'http://cortex.example.com', secrets: `a: ${SECRET}` }

@@ -5,6 +5,21 @@ import { parseDotenvSecrets } from '../../src/inputs/dotenv-secrets.ts'
 
 const parse = (text: string) => parseDotenvSecrets(text, 'secrets-file')
 
+/** Whitespace to JavaScript's `\s` (and so to dotenv) that a shell does not take for a space. */
+const NON_SHELL_SPACES = [
+  '\u00a0',
+  '\u1680',
+  '\u2003',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\ufeff',
+  '\v',
+  '\f'
+]
+
 describe('parseDotenvSecrets', () => {
   it('reads values the way dotenv does, with line numbers', () => {
     const specs = parse('# comment\nA=plain\nexport B="two\\nlines"\n\nC=\'single # kept\'\nD=x # trailing comment\n')
@@ -68,6 +83,76 @@ describe('parseDotenvSecrets', () => {
     ])
   })
 
+  it('fails on a "#" after whitespace a shell does not take for a space, naming the line and not its text', () => {
+    for (const space of NON_SHELL_SPACES) {
+      const error = errorOf(() => parse(`A=1\nDB_PASSWORD=Tr0ub4dor${space}#3xyz\n`))
+      expect(error).toContain(
+        'secrets-file line 2: dotenv would cut this value at "#", where an unquoted "#" starts a comment ' +
+          '(the character before it is whitespace that dotenv takes for a space and a shell does not'
+      )
+      expect(error).toContain('put the value in quotes')
+      expect(error).not.toMatch(/Tr0ub|3xyz/)
+      expect(parse(`DB_PASSWORD='Tr0ub4dor${space}#3xyz'\n`)[0]?.value).toBe(`Tr0ub4dor${space}#3xyz`)
+    }
+  })
+
+  it('fails on whitespace a shell does not take for a space around a key or value, naming the line', () => {
+    const lines = (s: string) => [
+      `${s}DB_PASSWORD=Qv7`,
+      `DB_PASSWORD${s}=Qv7`,
+      `export${s}DB_PASSWORD=Qv7`,
+      `DB_PASSWORD:${s}Qv7`,
+      `DB_PASSWORD=${s}Qv7`,
+      `DB_PASSWORD=Qv7${s}`,
+      `DB_PASSWORD=Qv7${s} # note`,
+      `DB_PASSWORD=${s}"Qv7"`,
+      `DB_PASSWORD="Qv7"${s}`,
+      `DB_PASSWORD="Qv7"${s}# note`,
+      `${s}`,
+      `${s}# note`
+    ]
+    for (const space of NON_SHELL_SPACES) {
+      for (const line of [...lines(space), ...lines(` ${space}\t`)]) {
+        const error = errorOf(() => parse(`A=1\n${line}\nB=2\n`))
+        expect(error).toContain('secrets-file line 2: outside quotes it has whitespace other than a space or a tab')
+        expect(error).not.toMatch(/Qv7/)
+      }
+      // on the line where a multi-line value's quote closes
+      expect(errorOf(() => parse(`A="Qv7\nWy8"${space}\n`))).toContain('secrets-file line 2: outside quotes')
+    }
+  })
+
+  it('keeps whitespace a shell does not take for a space inside a value, inside quotes and in a comment', () => {
+    for (const space of NON_SHELL_SPACES) {
+      // a line separator in a comment is refused (see below)
+      const note = ['\u2028', '\u2029'].includes(space) ? 'note' : `a${space}note`
+      const text = `A=a${space}b\nB="${space}b${space}"\nC='${space}' # ${note}\n# ${note}\n`
+      expect(parse(text).map((s) => s.value)).toEqual([`a${space}b`, `${space}b${space}`, space])
+    }
+  })
+
+  it('drops a byte-order mark that starts the file, and refuses one anywhere else outside quotes', () => {
+    expect(parse('\uFEFFA=1\nB=2\n')).toEqual([
+      { tag: 'A', value: '1', origin: 'secrets-file line 1' },
+      { tag: 'B', value: '2', origin: 'secrets-file line 2' }
+    ])
+    expect(() => parse('A=1\n\uFEFFB=2\n')).toThrow('secrets-file line 2: outside quotes it has whitespace')
+  })
+
+  it('fails on a Unicode line separator in a comment, after which dotenv would read another entry', () => {
+    for (const separator of ['\u2028', '\u2029']) {
+      for (const text of [
+        `A=1\n# note${separator}B=2\n`,
+        `A=1\nC=3 # note${separator}B=2\n`,
+        `A=1\nC="3" #${separator}\n`
+      ]) {
+        expect(errorOf(() => parse(text))).toContain(
+          'secrets-file line 2: a comment holds a Unicode line separator (U+2028 or U+2029)'
+        )
+      }
+    }
+  })
+
   it('fails on a quote that is not closed, or text after the closing quote, naming the line', () => {
     const texts = ['A=1\nB="Qv7\nC=2\n', 'A=1\nB="Qv7"Wy8\n', "A=1\nB='Qv7\\'Wy8'\n", 'A=1\nB="x\nC="Qv7"Wy8\n']
     for (const text of texts) {
@@ -111,9 +196,11 @@ describe('parseDotenvSecrets', () => {
 })
 
 describe('parseDotenvSecrets, for any value written after KEY=', () => {
-  const value = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '#', '"', "'", '`', '\\', 'n', '='), maxLength: 8 })
+  const unit = fc.constantFrom('a', 'b', ' ', '\t', '#', '"', "'", '`', '\\', 'n', '=', ...NON_SHELL_SPACES)
+  const value = fc.string({ unit, maxLength: 10 })
+  const nonShellSpaces = (text: string) => [...text].filter((c) => NON_SHELL_SPACES.includes(c)).length
 
-  it('either refuses the line or reads what dotenv reads from the whole file, and refuses a "#" dotenv would cut at', () => {
+  it('either refuses the line or reads what dotenv reads and a shell reads, and never drops whitespace a shell keeps', () => {
     fc.assert(
       fc.property(value, (v) => {
         const text = `K=${v}\nL=ok\n`
@@ -125,12 +212,15 @@ describe('parseDotenvSecrets, for any value written after KEY=', () => {
           expect((error as Error).message).toMatch(/^secrets-file line [12]\b/)
           return
         }
+        const read = specs[0]?.value as string
         expect(specs.map((s) => s.value)).toEqual([parseDotenv(text).K, 'ok'])
-        // accepted and unquoted: its first "#" (if any) follows a space, so it starts a comment
+        // as in a shell: only a space or a tab separates, so only a "#" after one starts a comment
         const hash = v.indexOf('#')
-        if (unquoted && hash >= 0) expect(/\s/.test(v[hash - 1] ?? '')).toBe(true)
+        if (unquoted) expect(read).toBe((hash < 0 ? v : v.slice(0, hash)).replace(/^[ \t]+|[ \t]+$/g, ''))
+        if (unquoted && hash >= 0) expect([' ', '\t']).toContain(v[hash - 1])
+        if (hash < 0) expect(nonShellSpaces(read)).toBe(nonShellSpaces(v))
       }),
-      { numRuns: 5000 }
+      { numRuns: 10_000 }
     )
   })
 })
