@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
-import { connect } from './cortex/connect.ts'
+import { cortexClientFor } from './cortex/client-for-settings.ts'
 import { ownedBy } from './inputs/prune-match.ts'
 import { masksFor } from './masking.ts'
 import { logDone, logResult, logRetry, logStart, logWait } from './report/action-log.ts'
@@ -22,7 +22,7 @@ export async function run(): Promise<void> {
     })
 
     const tally = new RetryTally()
-    const client = connect(settings, {
+    const client = cortexClientFor(settings, {
       debug: core.debug,
       onRetry: (event) => (tally.recordRetry(event), logRetry(event)),
       onWait: (ms, reason) => (tally.recordWait(ms, reason), logWait(ms, reason, settings.rateLimitPerMinute))
