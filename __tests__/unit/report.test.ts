@@ -6,7 +6,7 @@ import { failureMessage, tagsByOutcome } from '../../src/report/outcomes.ts'
 import { RetryTally } from '../../src/report/retry-tally.ts'
 import { describeRun } from '../../src/report/run-context.ts'
 import type { Settings } from '../../src/settings.ts'
-import type { SecretResult } from '../../src/sync/apply.ts'
+import type { SecretResult } from '../../src/sync/results.ts'
 import { oneLine } from '../../src/text/one-line.ts'
 
 const failure = new CortexApiError({

@@ -2,8 +2,9 @@ import * as core from '@actions/core'
 import type { CortexOperation } from '../cortex/cortex-api-error.ts'
 import type { RetryEvent } from '../cortex/retry-policy.ts'
 import type { Settings } from '../settings.ts'
-import type { SecretResult } from '../sync/apply.ts'
+import type { SecretResult } from '../sync/results.ts'
 import type { TagsByOutcome } from './outcomes.ts'
+import { countedOutcome, outcomeWord } from './outcome-words.ts'
 import { count } from '../text/count.ts'
 import { oneLine } from '../text/one-line.ts'
 
@@ -43,17 +44,14 @@ export function logWait(ms: number, reason: 'rate-limited' | 'paced', perMinute:
   }
 }
 
-const WOULD = { created: 'would create', updated: 'would update', deleted: 'would delete' } as const
-
 export function logResult(result: SecretResult, dryRun: boolean, retries: number): void {
   if (result.outcome === 'failed') info(`✖ ${result.tag}: failed: ${result.error?.message}`)
-  else if (dryRun) info(`• ${result.tag}: ${WOULD[result.outcome]} (${result.name})`)
+  else if (dryRun) info(`• ${result.tag}: ${outcomeWord(result.outcome, dryRun)} (${result.name})`)
   else info(`✔ ${result.tag}: ${result.outcome} (${result.name})`)
   if (retries > 0) core.debug(`${result.tag}: ${count(retries, 'retry', 'retries')}`)
 }
 
 export function logDone(tags: TagsByOutcome, dryRun: boolean): void {
-  const verb = dryRun ? 'would be ' : ''
-  const counts = (['created', 'updated', 'deleted'] as const).map((o) => `${tags[o].length} ${verb}${o}`)
+  const counts = (['created', 'updated', 'deleted'] as const).map((o) => countedOutcome(tags[o].length, o, dryRun))
   info(`Done: ${counts.join(', ')}.`)
 }

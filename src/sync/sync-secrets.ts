@@ -1,21 +1,15 @@
 import type { CortexClient } from '../cortex/cortex-client.ts'
-import type { DesiredSecret } from '../inputs/secret-spec.ts'
-import { applyDeletions, applyWrites, type ApplyOptions, type SecretResult } from './apply.ts'
-import { displayName, planDeletions, planUpserts } from './plan.ts'
+import { nameOrTag, type DesiredSecret } from '../inputs/secret-spec.ts'
 import { count } from '../text/count.ts'
+import { applyDeletions, applyWrites, type ApplyOptions } from './apply.ts'
+import { displayName, planDeletions, planUpserts } from './plan.ts'
+import { compareTags, type SecretResult, type SyncReport } from './results.ts'
 
 export interface SyncOptions extends ApplyOptions {
   /** Prune: which workspace tags the workflow owns. Absent: nothing is deleted. */
   owns?: (tag: string) => boolean
   /** Only the list is requested; the results say what a real run would do. */
   dryRun: boolean
-}
-
-export interface SyncReport {
-  results: SecretResult[]
-  dryRun: boolean
-  /** Deletions planned but not made, and why. */
-  pruneSkipped?: { reason: string; tags: string[] }
 }
 
 /**
@@ -44,7 +38,7 @@ export async function syncSecrets(
     existing = await client.listAll(options.concurrency)
   } catch (error) {
     return report(
-      notify(secrets.map((s) => ({ tag: s.tag, name: s.name ?? s.tag, outcome: 'failed', error: error as Error })))
+      notify(secrets.map((s) => ({ tag: s.tag, name: nameOrTag(s), outcome: 'failed', error: error as Error })))
     )
   }
   const writes = planUpserts(secrets, existing)
@@ -68,7 +62,7 @@ export async function syncSecrets(
   if (deletions.length === 0) return report(written)
   if (failures > 0) {
     const reason = `${count(failures, 'create or update', 'creates or updates')} failed, so nothing was deleted`
-    return report(written, { pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort() } })
+    return report(written, { pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort(compareTags) } })
   }
   return report([...written, ...(await applyDeletions(client, deletions, options))])
 }
