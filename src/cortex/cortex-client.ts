@@ -54,8 +54,11 @@ export interface CortexClientOptions {
   serverText: UntrustedText
   /** Receives one line per attempt: method, path, status, milliseconds. */
   debug?: (line: string) => void
-  onRetry?: (event: RetryEvent & { operation: CortexOperation; tag?: string }) => void
+  onRetry?: (retry: RequestRetry) => void
 }
+
+/** A request that failed and is sent again: which one, and why. */
+export type RequestRetry = RetryEvent & { operation: CortexOperation; tag?: string }
 
 /**
  * The largest response body read. A full list page (1000 secrets with long

@@ -2,12 +2,15 @@ import type { Clock } from './clock.ts'
 
 const MINUTE_MS = 60_000
 
+/** Why requests wait: Cortex asked the run to (429), or the run's own request budget is spent. */
+export type WaitReason = 'rate-limited' | 'paced'
+
 export interface RequestGateOptions {
   /** Requests allowed in any 60-second window: Cortex documents 1000 per minute per client. */
   requestsPerMinute: number
   clock: Clock
   /** Told each time a request must wait, and why. */
-  onWait?: (ms: number, reason: 'rate-limited' | 'paced') => void
+  onWait?: (ms: number, reason: WaitReason) => void
 }
 
 /**
