@@ -17,12 +17,20 @@ export interface SyncOptions extends ApplyOptions {
  * then, only if every write landed, delete the owned secrets the input no
  * longer names. If the list fails, every input secret is reported failed
  * with that reason: none is left unaccounted for.
+ *
+ * A prune with no secrets is refused before any request: it would delete
+ * every owned secret, and an empty input is what a typo or a missing file
+ * looks like. (readSettings refuses it first, naming the inputs; this holds
+ * for any caller.)
  */
 export async function syncSecrets(
   client: CortexClient,
   secrets: readonly DesiredSecret[],
   options: SyncOptions
 ): Promise<SyncReport> {
+  if (options.owns && secrets.length === 0) {
+    throw new Error('Refusing to prune with no secrets to push: every owned secret would be deleted.')
+  }
   const report = (results: SecretResult[], extra: Partial<SyncReport> = {}): SyncReport => ({
     results,
     dryRun: options.dryRun,
