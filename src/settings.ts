@@ -1,12 +1,11 @@
-import { basename } from 'node:path'
 import { parseApiUrl } from './inputs/api-url.ts'
 import { parseBoolean } from './inputs/booleans.ts'
-import { parseDotenvSecrets } from './inputs/dotenv-secrets.ts'
 import { InputError } from './inputs/input-error.ts'
 import { parseSeconds, parseWholeNumber } from './inputs/numbers.ts'
 import { parsePruneMatch, type PruneMatch } from './inputs/prune-match.ts'
 import { resolveSecrets } from './inputs/resolve-secrets.ts'
 import type { DesiredSecret, SecretSpec } from './inputs/secret-spec.ts'
+import { readSecretsFile } from './inputs/secrets-file.ts'
 import { parseSecretsMapping } from './inputs/secrets-mapping.ts'
 
 /** Everything the action needs from its inputs, read and checked once. */
@@ -74,7 +73,7 @@ export function readSettings(source: SettingsSource): Settings {
 
   const specs: SecretSpec[] = parseSecretsMapping(source.getInput('secrets'), 'secrets')
   const file = source.getInput('secrets-file').trim()
-  if (file !== '') specs.push(...readSecretsFile(file, source))
+  if (file !== '') specs.push(...readSecretsFile(file, (path) => source.readFile(path)))
 
   const secrets = resolveSecrets(specs, source.env, source.maskValue)
   if (secrets.length === 0) {
@@ -86,17 +85,4 @@ export function readSettings(source: SettingsSource): Settings {
     )
   }
   return { apiKey, apiUrl, secrets, maxRetries, timeoutMs, concurrency, rateLimitPerMinute, prune, dryRun }
-}
-
-function readSecretsFile(path: string, source: SettingsSource): SecretSpec[] {
-  let text: string
-  try {
-    text = source.readFile(path)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
-    throw new InputError(`Input "secrets-file": cannot read ${JSON.stringify(path)} (${code}).`)
-  }
-  const name = basename(path)
-  const isDotenv = name === '.env' || name.startsWith('.env.') || name.endsWith('.env')
-  return isDotenv ? parseDotenvSecrets(text, 'secrets-file') : parseSecretsMapping(text, 'secrets-file')
 }

@@ -1,5 +1,5 @@
 import { Agent } from 'undici'
-import { connect } from '../../src/cortex/connect.ts'
+import { cortexClientFor } from '../../src/cortex/client-for-settings.ts'
 import type { CortexClient } from '../../src/cortex/cortex-client.ts'
 import { parseApiUrl } from '../../src/inputs/api-url.ts'
 import { DEFAULTS } from '../../src/settings.ts'
@@ -7,7 +7,7 @@ import { STAND_IN_API_KEY, type CortexStandIn } from '../../harness/cortex-stand
 
 /** A client of the action's own code, pointed at a running stand-in. */
 export function clientFor(standIn: CortexStandIn, apiKey = STAND_IN_API_KEY): CortexClient {
-  return connect(
+  return cortexClientFor(
     {
       apiUrl: parseApiUrl(standIn.url),
       apiKey,

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { MockAgent } from 'undici'
 import { CortexApiError } from '../../src/cortex/cortex-api-error.ts'
-import { connect } from '../../src/cortex/connect.ts'
+import { cortexClientFor } from '../../src/cortex/client-for-settings.ts'
 import { MAX_RESPONSE_BYTES } from '../../src/cortex/cortex-client.ts'
 import { UnusableAnswerError } from '../../src/cortex/unusable-answer-error.ts'
 import { parseApiUrl } from '../../src/inputs/api-url.ts'
@@ -12,7 +12,7 @@ function mockedClient(maxRetries = 2, secrets: { tag: string; value: string }[] 
   const agent = new MockAgent({ enableCallHistory: true })
   agent.disableNetConnect()
   const clock = new FakeClock()
-  const client = connect(
+  const client = cortexClientFor(
     {
       apiUrl: parseApiUrl('https://cortex.example.com/prefix'),
       apiKey,

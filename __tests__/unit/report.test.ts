@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { ApiKeyRefusedError, CortexApiError } from '../../src/cortex/cortex-api-error.ts'
-import { logResult, logStart } from '../../src/report/action-log.ts'
+import { CoreReporter } from '../../src/action/core-reporter.ts'
 import { renderJobSummary, SUMMARY_BUDGET_BYTES, summaryText } from '../../src/report/job-summary.ts'
 import { failureMessage, tagsByOutcome } from '../../src/report/outcomes.ts'
 import { RetryTally } from '../../src/report/retry-tally.ts'
 import { describeRun } from '../../src/report/run-context.ts'
-import type { Settings } from '../../src/settings.ts'
-import type { SecretResult } from '../../src/sync/apply.ts'
+import type { SecretResult } from '../../src/sync/results.ts'
 import { oneLine } from '../../src/text/one-line.ts'
 
 const failure = new CortexApiError({
@@ -253,6 +252,8 @@ describe('the step log', () => {
     })
   }
 
+  const noRetries = { dryRun: false, retries: 0 }
+
   it('writes each log line as one line: server text cannot start a workflow command', () => {
     capture()
     const injected = '\n::set-output name=x::y\r::stop-commands::zzz\r\n::error::boom\u2028'
@@ -264,10 +265,11 @@ describe('the step log', () => {
       detail: injected,
       requestId: injected
     })
-    logResult({ tag: `svc${injected}`, name: `n${injected}`, outcome: 'failed', error }, false, 0)
-    logResult({ tag: `svc${injected}`, name: `n${injected}`, outcome: 'updated' }, false, 0)
-    logResult({ tag: `svc${injected}`, name: `n${injected}`, outcome: 'deleted' }, true, 0)
-    logStart({ dryRun: false, secrets: [], prune: undefined, apiUrl: new URL(`https://h/`) } as unknown as Settings)
+    const reporter = new CoreReporter()
+    reporter.result({ tag: `svc${injected}`, name: `n${injected}`, outcome: 'failed', error }, noRetries)
+    reporter.result({ tag: `svc${injected}`, name: `n${injected}`, outcome: 'updated' }, noRetries)
+    reporter.result({ tag: `svc${injected}`, name: `n${injected}`, outcome: 'deleted' }, { dryRun: true, retries: 0 })
+    reporter.start({ dryRun: false, secrets: 0, prune: false, host: `h${injected}` })
     const out = written.join('')
     const lines = out.split(/\r\n|\r|\n/)
     expect(lines.pop()).toBe('')

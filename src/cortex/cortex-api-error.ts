@@ -7,7 +7,11 @@ export interface CortexApiErrorDetails {
   operation: CortexOperation
   /** The tag the request was about; absent for the list. */
   tag?: string
-  /** HTTP status; absent when no response arrived (reset, refused, timeout). */
+  /**
+   * HTTP status; absent when no complete response arrived: the connection was refused,
+   * reset or closed (before the headers or while the body came), the attempt timed out,
+   * or the body was too large to read.
+   */
   status?: number
   /** Cortex's error `type` (`BAD_REQUEST`, `CONFLICT`, …) or the network error code. */
   type?: string

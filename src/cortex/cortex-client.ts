@@ -28,8 +28,9 @@ export type CreateResult =
   | { outcome: 'created'; secret: SecretSummary }
   /**
    * The tag exists: Cortex refused the create, and reading the tag back found it.
-   * `earlierAttemptMayHaveLanded`: an attempt before the last got no answer, or a
-   * server error, so the secret found may be the one this create stored.
+   * `earlierAttemptMayHaveLanded`: an attempt before the last got no complete
+   * answer, or a server error, so the secret found may be the one this create
+   * stored. (A refused connection counts too: network failures are not told apart.)
    */
   | { outcome: 'exists'; earlierAttemptMayHaveLanded: boolean }
 
@@ -53,8 +54,11 @@ export interface CortexClientOptions {
   serverText: UntrustedText
   /** Receives one line per attempt: method, path, status, milliseconds. */
   debug?: (line: string) => void
-  onRetry?: (event: RetryEvent & { operation: CortexOperation; tag?: string }) => void
+  onRetry?: (retry: RequestRetry) => void
 }
+
+/** A request that failed and is sent again: which one, and why. */
+export type RequestRetry = RetryEvent & { operation: CortexOperation; tag?: string }
 
 /**
  * The largest response body read. A full list page (1000 secrets with long
@@ -86,14 +90,14 @@ interface Call {
 
 /** What a request came to after its retries. */
 interface Reply {
-  /** The last answer's status; absent when no response arrived. */
+  /** The last answer's status; absent when no complete response arrived. */
   status?: number
   /** A 2xx answer's body, parsed; undefined when empty. */
   body?: unknown
   /** Set unless the answer was 2xx; the caller throws it for the statuses it does not handle. */
   error?: CortexApiError
   attempts: number
-  /** An attempt before the last got no answer or a 5xx: Cortex may have carried it out. */
+  /** An attempt before the last got no complete answer or a 5xx: Cortex may have carried it out. */
   earlierAttemptMayHaveLanded: boolean
 }
 

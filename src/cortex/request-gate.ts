@@ -2,28 +2,32 @@ import type { Clock } from './clock.ts'
 
 const MINUTE_MS = 60_000
 
+/** Why requests wait: Cortex asked the run to (429), or the run's own request budget is spent. */
+export type WaitReason = 'rate-limited' | 'paced'
+
 export interface RequestGateOptions {
   /** Requests allowed in any 60-second window: Cortex documents 1000 per minute per client. */
   requestsPerMinute: number
   clock: Clock
   /** Told each time a request must wait, and why. */
-  onWait?: (ms: number, reason: 'rate-limited' | 'paced') => void
+  onWait?: (ms: number, reason: WaitReason) => void
 }
 
 /**
- * The one door every request of a run goes through. It keeps the run within
- * the request budget (no 60-second window holds more starts than allowed),
- * holds every request back while Cortex has asked the run to wait (429), and
- * once the run is stopped (a refused API key) lets no further request start:
- * the stop also ends every wait at once, here and wherever the run listens
- * to `stopped` (a retry's backoff).
+ * The one door every request of a run goes through. It does three things:
+ * - It keeps the run within its request budget: no 60-second window holds
+ *   more starts than `requestsPerMinute`.
+ * - It holds every request back while Cortex has asked the run to wait (429).
+ * - Once the run is stopped (a refused API key), it lets no request start.
+ *   The stop also ends every wait at once: the gate's own, and a retry's
+ *   backoff, which listens to `stopped`.
  *
- * Until Cortex first answers 429 the run may use its budget in bursts. After
- * that it schedules requests evenly at the budget's rate, counted from the
- * moment of the 429: a server that refills its bucket gradually has refilled
- * what the pause lasted, which may go at once when the pause ends, and the
- * rest follows at the rate instead of in bursts that draw another 429 (each
- * Retry-After, in whole seconds, wastes part of a second).
+ * Until Cortex first answers 429, the run may spend its budget in bursts.
+ * After a 429 it spreads requests evenly at the budget's rate, counted from
+ * the moment of the 429. The reason: a server that refills its bucket
+ * gradually has refilled, by the end of the pause, what the pause lasted.
+ * That much may go at once; the rest follows at the rate. Bursts would draw
+ * another 429, and each Retry-After, in whole seconds, wastes part of a second.
  */
 export class RequestGate {
   readonly #options: RequestGateOptions

@@ -30,7 +30,14 @@ export type Verdict =
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504])
 export const TIMEOUT_CODE = 'TIMEOUT'
-/** Failures where the request may or may not have reached Cortex; a retry is safe for us (see apply.ts). */
+/**
+ * Network failures worth another attempt. Some come before the request left this
+ * machine (ECONNREFUSED, ENETUNREACH, EAI_AGAIN, UND_ERR_CONNECT_TIMEOUT): Cortex never
+ * saw it. The others (a reset, a closed socket, a timeout) may come after Cortex
+ * carried the request out. A retry is safe either way: an update or a delete sent
+ * twice leaves what one leaves, and a create sent twice is answered "exists" (see
+ * judgeAttempt).
+ */
 const RETRYABLE_CODES = new Set([
   TIMEOUT_CODE,
   'ECONNRESET',
@@ -50,7 +57,9 @@ const RETRYABLE_CODES = new Set([
  * Decides what to do after an attempt. `retriesSoFar` counts the retries
  * already made. A create may be retried after any of these: a 429 was not
  * processed, and a create that did land before a 5xx, a reset or a timeout is
- * answered "already exists" on the retry, which the upsert turns into an update.
+ * answered "exists" on the retry. The client then reads the tag back and says
+ * that an earlier attempt may have landed; the upsert writes the value with an
+ * update and reports the secret created, as this run created it.
  */
 export function judgeAttempt(result: AttemptResult, retriesSoFar: number, policy: RetryPolicy): Verdict {
   if ('status' in result) {

@@ -1,5 +1,5 @@
 import { InputError } from './input-error.ts'
-import type { DesiredSecret, SecretSpec } from './secret-spec.ts'
+import { nameOrTag, type DesiredSecret, type SecretSpec } from './secret-spec.ts'
 
 /**
  * Cortex refuses request bodies over 2 MB. We count 2 MB as 2,000,000 bytes,
@@ -9,7 +9,7 @@ export const MAX_REQUEST_BODY_BYTES = 2_000_000
 
 /** The largest body sent for a secret: the create, which carries tag, name and value. */
 export function createBodyBytes(secret: DesiredSecret): number {
-  return Buffer.byteLength(JSON.stringify({ name: secret.name ?? secret.tag, secret: secret.value, tag: secret.tag }))
+  return Buffer.byteLength(JSON.stringify({ name: nameOrTag(secret), secret: secret.value, tag: secret.tag }))
 }
 
 /**

@@ -19,3 +19,11 @@ export interface DesiredSecret {
   name?: string
   value: string
 }
+
+/**
+ * The name a secret has in Cortex when none is given: its tag. A create sends
+ * it (Cortex requires a name), and a secret Cortex lists without one shows it.
+ */
+export function nameOrTag(secret: { tag: string; name?: string }): string {
+  return secret.name ?? secret.tag
+}

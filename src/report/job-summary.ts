@@ -1,5 +1,5 @@
-import type { Outcome, SecretResult } from '../sync/apply.ts'
-import type { SyncReport } from '../sync/sync-secrets.ts'
+import { byTag, OUTCOMES, type Outcome, type SecretResult, type SyncReport } from '../sync/results.ts'
+import { outcomeWord } from './outcome-words.ts'
 import type { RetryTally } from './retry-tally.ts'
 import type { RunContext } from './run-context.ts'
 import { count } from '../text/count.ts'
@@ -48,18 +48,10 @@ export function summaryText(text: string): string {
   return line.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 }
 
-const PLANNED: Record<Outcome, string> = {
-  created: 'would create',
-  updated: 'would update',
-  deleted: 'would delete',
-  failed: 'failed'
-}
-
 function resultCell(result: SecretResult, dryRun: boolean, tally?: RetryTally): string {
   const retries = tally?.retriesFor(result.tag) ?? 0
   const note = retries > 0 ? ` (${count(retries, 'retry', 'retries')})` : ''
-  const outcome = dryRun ? PLANNED[result.outcome] : result.outcome
-  if (result.outcome !== 'failed') return `${outcome}${note}`
+  if (result.outcome !== 'failed') return `${outcomeWord(result.outcome, dryRun)}${note}`
   return `failed${note}: ${result.error?.message ?? 'unknown error'}`
 }
 
@@ -71,8 +63,6 @@ function row(result: SecretResult, dryRun: boolean, tally?: RetryTally): string 
   ]
   return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`
 }
-
-const byTag = (a: SecretResult, b: SecretResult) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0)
 
 /** Failed rows first (they are what a reader looks for), then the rest, each by tag. */
 function rowOrder(results: readonly SecretResult[]): SecretResult[] {
@@ -106,10 +96,8 @@ export function renderJobSummary({ run, cortexHost, report, tally }: SummaryInpu
   const { results, dryRun, pruneSkipped } = report
   const counts: Record<Outcome, number> = { created: 0, updated: 0, deleted: 0, failed: 0 }
   for (const r of results) counts[r.outcome]++
-  const order = (['created', 'updated', 'deleted', 'failed'] as const).filter(
-    (o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped
-  )
-  const tallyLine = order.map((o) => `${counts[o]} ${dryRun ? PLANNED[o] : o}`).join(', ')
+  const shown = OUTCOMES.filter((o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped)
+  const tallyLine = shown.map((o) => `${counts[o]} ${outcomeWord(o, dryRun)}`).join(', ')
   const retries = tally?.describe()
   const notes = [
     ...(dryRun

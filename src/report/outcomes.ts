@@ -1,6 +1,5 @@
 import { ApiKeyRefusedError } from '../cortex/cortex-api-error.ts'
-import type { Outcome, SecretResult } from '../sync/apply.ts'
-import type { SyncReport } from '../sync/sync-secrets.ts'
+import { byTag, compareTags, type Outcome, type SecretResult, type SyncReport } from '../sync/results.ts'
 import { count } from '../text/count.ts'
 import { oneLine } from '../text/one-line.ts'
 
@@ -10,7 +9,7 @@ export type TagsByOutcome = Record<Outcome, string[]>
 export function tagsByOutcome(results: readonly SecretResult[]): TagsByOutcome {
   const groups: TagsByOutcome = { created: [], updated: [], deleted: [], failed: [] }
   for (const result of results) groups[result.outcome].push(result.tag)
-  for (const tags of Object.values(groups)) tags.sort()
+  for (const tags of Object.values(groups)) tags.sort(compareTags)
   return groups
 }
 
@@ -25,7 +24,7 @@ export function failureMessage(
   { results, pruneSkipped }: Pick<SyncReport, 'results' | 'pruneSkipped'>,
   inputTags: ReadonlySet<string>
 ): string | undefined {
-  const failed = results.filter((r) => r.outcome === 'failed').sort((a, b) => (a.tag < b.tag ? -1 : 1))
+  const failed = results.filter((r) => r.outcome === 'failed').sort(byTag)
   if (failed.length === 0) return undefined
   // A refused key fails every secret left for one reason: say it once, then what it left undone.
   const refused = failed.find((r) => r.error instanceof ApiKeyRefusedError)?.error

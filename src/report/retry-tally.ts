@@ -1,3 +1,4 @@
+import type { WaitReason } from '../cortex/request-gate.ts'
 import type { RetryEvent } from '../cortex/retry-policy.ts'
 import { count } from '../text/count.ts'
 
@@ -16,7 +17,7 @@ export class RetryTally {
     if (event.pause === 'new') this.rateLimitPauses++
   }
 
-  recordWait(ms: number, reason: 'rate-limited' | 'paced'): void {
+  recordWait(ms: number, reason: WaitReason): void {
     if (reason === 'rate-limited') this.rateLimitedMs += ms
     else this.pacedMs += ms
   }

@@ -1,16 +1,8 @@
 import type { CortexClient } from '../cortex/cortex-client.ts'
+import { nameOrTag } from '../inputs/secret-spec.ts'
 import { mapConcurrently } from './concurrency.ts'
 import { displayName, type PlannedDelete, type PlannedWrite } from './plan.ts'
-
-export type Outcome = 'created' | 'updated' | 'deleted' | 'failed'
-
-export interface SecretResult {
-  tag: string
-  name: string
-  outcome: Outcome
-  /** Why it failed; never holds the value. */
-  error?: Error
-}
+import type { Outcome, SecretResult } from './results.ts'
 
 export interface ApplyOptions {
   concurrency: number
@@ -70,7 +62,7 @@ async function upsert(client: CortexClient, write: PlannedWrite): Promise<'creat
   const { tag, name, value } = write.secret
   if (write.action === 'update' && (await client.update(tag, { name, value })) === 'updated') return 'updated'
 
-  const created = await client.create({ tag, name: name ?? tag, value })
+  const created = await client.create({ tag, name: nameOrTag(write.secret), value })
   if (created.outcome === 'created') return 'created'
   // The tag exists: another writer created it since the list, or an earlier attempt of this very
   // create landed before its answer was lost. Either way the value is written by an update; in the

@@ -1,5 +1,5 @@
 import type { SecretSummary } from '../cortex/cortex-client.ts'
-import type { DesiredSecret } from '../inputs/secret-spec.ts'
+import { nameOrTag, type DesiredSecret } from '../inputs/secret-spec.ts'
 
 export interface PlannedWrite {
   action: 'create' | 'update'
@@ -18,9 +18,12 @@ export function planUpserts(desired: readonly DesiredSecret[], existing: readonl
   })
 }
 
-/** The name a secret ends up with in Cortex, as far as this run knows. */
-export function displayName(write: PlannedWrite): string {
-  return write.secret.name ?? write.currentName ?? write.secret.tag
+/**
+ * The name a secret ends up with in Cortex, as far as this run knows: the input's
+ * name when it gives one (it is sent), else the name an update leaves in place.
+ */
+export function displayName({ secret, currentName }: PlannedWrite): string {
+  return nameOrTag(secret.name === undefined ? { tag: secret.tag, name: currentName } : secret)
 }
 
 export interface PlannedDelete {
@@ -42,7 +45,7 @@ export function planDeletions(
   const wanted = new Set(desired.map((s) => foldCase(s.tag)))
   return existing
     .filter((s) => owns(s.tag) && !wanted.has(foldCase(s.tag)))
-    .map((s) => ({ tag: s.tag, name: s.name ?? s.tag }))
+    .map((s) => ({ tag: s.tag, name: nameOrTag(s) }))
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { CortexClient } from '../cortex/cortex-client.ts'
-import type { DesiredSecret } from '../inputs/secret-spec.ts'
-import { applyDeletions, applyWrites, type ApplyOptions, type SecretResult } from './apply.ts'
-import { displayName, planDeletions, planUpserts } from './plan.ts'
+import { nameOrTag, type DesiredSecret } from '../inputs/secret-spec.ts'
 import { count } from '../text/count.ts'
+import { applyDeletions, applyWrites, type ApplyOptions } from './apply.ts'
+import { displayName, planDeletions, planUpserts } from './plan.ts'
+import { compareTags, type SecretResult, type SyncReport } from './results.ts'
 
 export interface SyncOptions extends ApplyOptions {
   /** Prune: which workspace tags the workflow owns. Absent: nothing is deleted. */
@@ -11,24 +12,25 @@ export interface SyncOptions extends ApplyOptions {
   dryRun: boolean
 }
 
-export interface SyncReport {
-  results: SecretResult[]
-  dryRun: boolean
-  /** Deletions planned but not made, and why. */
-  pruneSkipped?: { reason: string; tags: string[] }
-}
-
 /**
  * One run: list the workspace once, create or update every input secret,
  * then, only if every write landed, delete the owned secrets the input no
  * longer names. If the list fails, every input secret is reported failed
  * with that reason: none is left unaccounted for.
+ *
+ * A prune with no secrets is refused before any request: it would delete
+ * every owned secret, and an empty input is what a typo or a missing file
+ * looks like. (readSettings refuses it first, naming the inputs; this holds
+ * for any caller.)
  */
 export async function syncSecrets(
   client: CortexClient,
   secrets: readonly DesiredSecret[],
   options: SyncOptions
 ): Promise<SyncReport> {
+  if (options.owns && secrets.length === 0) {
+    throw new Error('Refusing to prune with no secrets to push: every owned secret would be deleted.')
+  }
   const report = (results: SecretResult[], extra: Partial<SyncReport> = {}): SyncReport => ({
     results,
     dryRun: options.dryRun,
@@ -44,7 +46,7 @@ export async function syncSecrets(
     existing = await client.listAll(options.concurrency)
   } catch (error) {
     return report(
-      notify(secrets.map((s) => ({ tag: s.tag, name: s.name ?? s.tag, outcome: 'failed', error: error as Error })))
+      notify(secrets.map((s) => ({ tag: s.tag, name: nameOrTag(s), outcome: 'failed', error: error as Error })))
     )
   }
   const writes = planUpserts(secrets, existing)
@@ -68,7 +70,7 @@ export async function syncSecrets(
   if (deletions.length === 0) return report(written)
   if (failures > 0) {
     const reason = `${count(failures, 'create or update', 'creates or updates')} failed, so nothing was deleted`
-    return report(written, { pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort() } })
+    return report(written, { pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort(compareTags) } })
   }
   return report([...written, ...(await applyDeletions(client, deletions, options))])
 }

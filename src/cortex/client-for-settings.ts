@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock.ts'
 import { CortexClient, type CortexClientOptions } from './cortex-client.ts'
 import { RequestGate, type RequestGateOptions } from './request-gate.ts'
 
-export interface ConnectOptions {
+export interface ClientForSettingsOptions {
   /** Defaults to `dispatcherFor(settings.apiUrl)`. */
   dispatcher?: Dispatcher
   clock?: Clock
@@ -23,13 +23,14 @@ const MAX_DELAY_MS = 30_000
 const MAX_RETRY_AFTER_MS = 300_000
 
 /**
- * The run's Cortex client, built from the settings. The values of `secrets` and the
- * API key are what Cortex's text must never show: the client withholds them from it.
+ * The run's Cortex client, built from the settings: its retry policy, its request
+ * gate, how its requests travel. Nothing is sent yet. The values of `secrets` and
+ * the API key are what Cortex's text must never show: the client withholds them from it.
  */
-export function connect(
+export function cortexClientFor(
   settings: Pick<Settings, 'apiUrl' | 'apiKey' | 'timeoutMs' | 'maxRetries' | 'rateLimitPerMinute'> &
     Partial<Pick<Settings, 'secrets'>>,
-  options: ConnectOptions = {}
+  options: ClientForSettingsOptions = {}
 ): CortexClient {
   const clock = options.clock ?? systemClock
   return new CortexClient({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { Agent, EnvHttpProxyAgent } from 'undici'
-import { dispatcherFor } from '../../src/cortex/connect.ts'
+import { dispatcherFor } from '../../src/cortex/client-for-settings.ts'
 import { parseApiUrl } from '../../src/inputs/api-url.ts'
 
 describe('dispatcherFor', () => {
