@@ -43079,7 +43079,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6986);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8372);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -43088,7 +43088,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6986:
+/***/ 8372:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46044,6 +46044,319 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/sync/results.ts
+/** The outcomes in the order every report lists them. */
+const OUTCOMES = ['created', 'updated', 'deleted', 'failed'];
+/**
+ * The one order of tags, wherever tags are listed (outputs, messages, the summary):
+ * by UTF-16 code unit, as `Array.prototype.sort` orders strings.
+ */
+function compareTags(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** Results in tag order. */
+function byTag(a, b) {
+    return compareTags(a.tag, b.tag);
+}
+
+;// CONCATENATED MODULE: ./src/report/outcome-words.ts
+/** A dry run's outcomes are a plan: what a real run would do. */
+const PLANNED = {
+    created: 'would create',
+    updated: 'would update',
+    deleted: 'would delete',
+    failed: 'failed'
+};
+/** An outcome as the log and the summary say it: `created`, or in a dry run `would create`. */
+function outcomeWord(outcome, dryRun) {
+    return dryRun ? PLANNED[outcome] : outcome;
+}
+/** An outcome after a count: `2 created`, or in a dry run `2 would be created`. */
+function countedOutcome(n, outcome, dryRun) {
+    return `${n} ${dryRun && outcome !== 'failed' ? 'would be ' : ''}${outcome}`;
+}
+
+;// CONCATENATED MODULE: ./src/text/count.ts
+/** `1 secret`, `2 secrets`, `0 secrets`: the one place a count meets its noun. */
+function count(n, singular, plural = `${singular}s`) {
+    return `${n} ${n === 1 ? singular : plural}`;
+}
+
+;// CONCATENATED MODULE: ./src/text/one-line.ts
+/**
+ * Control characters (C0, DEL, C1), the Unicode line and paragraph separators,
+ * and the bidirectional formatting controls, which make a line read otherwise
+ * than it is written.
+ */
+const CONTROL = /[\p{Cc}\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/gu;
+const NAMED = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+/**
+ * The text as one line: each control character shown as an escape (`\n`,
+ * `\u001b`). Whatever a server sends, a log line built from it cannot start a
+ * line of its own (where the runner would run a workflow command), and a
+ * summary cell cannot hold a blank line (which ends an HTML block in markdown).
+ */
+function oneLine(text) {
+    return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`);
+}
+
+;// CONCATENATED MODULE: ./src/report/job-summary.ts
+
+
+
+
+/**
+ * The most the summary may weigh, in UTF-8 bytes. GitHub drops a step summary
+ * over 1 MiB (1,048,576 bytes) whole; rows past this budget are left out and
+ * counted instead, so the summary is always published.
+ */
+const SUMMARY_BUDGET_BYTES = 1_000_000;
+/** The longest string shown in one place; longer ones are cut and end in `…`. */
+const SUMMARY_TEXT_CHARS = 500;
+/** What the planned deletions of a skipped prune may take of the budget. */
+const PLANNED_LIST_BYTES = 64 * 1024;
+/** Room kept for the line that says how many rows were left out. */
+const LEFT_OUT_LINE_BYTES = 1024;
+const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/**
+ * Any string written into the summary, made safe for it: one line (a blank line
+ * would end the summary's HTML block, and whatever follows would be read as
+ * markdown), at most SUMMARY_TEXT_CHARS long, HTML-escaped. Every interpolated
+ * string goes through here, whoever cleaned it before.
+ */
+function summaryText(text) {
+    let line = oneLine(text);
+    if (line.length > SUMMARY_TEXT_CHARS) {
+        // Cut between two characters, not inside a surrogate pair.
+        const end = /[\uD800-\uDBFF]/.test(line.charAt(SUMMARY_TEXT_CHARS - 1))
+            ? SUMMARY_TEXT_CHARS - 1
+            : SUMMARY_TEXT_CHARS;
+        line = `${line.slice(0, end)}…`;
+    }
+    return line.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+function resultCell(result, dryRun, tally) {
+    const retries = tally?.retriesFor(result.tag) ?? 0;
+    const note = retries > 0 ? ` (${count(retries, 'retry', 'retries')})` : '';
+    if (result.outcome !== 'failed')
+        return `${outcomeWord(result.outcome, dryRun)}${note}`;
+    return `failed${note}: ${result.error?.message ?? 'unknown error'}`;
+}
+function row(result, dryRun, tally) {
+    const cells = [
+        `<code>${summaryText(result.tag)}</code>`,
+        summaryText(result.name),
+        summaryText(resultCell(result, dryRun, tally))
+    ];
+    return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
+}
+/** Failed rows first (they are what a reader looks for), then the rest, each by tag. */
+function rowOrder(results) {
+    const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
+    return [...failed, ...results.filter((r) => r.outcome !== 'failed').sort(byTag)];
+}
+const bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** The tags of a skipped prune as `<code>` items, as many as fit in PLANNED_LIST_BYTES. */
+function plannedList(tags) {
+    const items = [];
+    let used = 0;
+    for (const tag of tags) {
+        const item = `<code>${summaryText(tag)}</code>`;
+        used += bytes(item) + 2;
+        if (used > PLANNED_LIST_BYTES)
+            break;
+        items.push(item);
+    }
+    const more = tags.length - items.length;
+    return `${items.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+/**
+ * The job summary as HTML: the run, the Cortex host, and one row per secret
+ * (failed ones first). Never a value. The counts cover every secret; when the
+ * rows would not fit in SUMMARY_BUDGET_BYTES, the last ones are left out and
+ * counted, and the outputs still list every tag.
+ */
+function renderJobSummary({ run, cortexHost, report, tally }) {
+    const { results, dryRun, pruneSkipped } = report;
+    const counts = { created: 0, updated: 0, deleted: 0, failed: 0 };
+    for (const r of results)
+        counts[r.outcome]++;
+    const shown = OUTCOMES.filter((o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped);
+    const tallyLine = shown.map((o) => `${counts[o]} ${outcomeWord(o, dryRun)}`).join(', ');
+    const retries = tally?.describe();
+    const notes = [
+        ...(dryRun
+            ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>']
+            : []),
+        ...(pruneSkipped
+            ? [
+                `<p><strong>Prune skipped</strong>: ${summaryText(pruneSkipped.reason)}. Planned deletions: ${plannedList(pruneSkipped.tags)}.</p>`
+            ]
+            : [])
+    ];
+    const head = [
+        `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${tallyLine}</h2>`,
+        ...notes,
+        '<ul>',
+        `<li>Trigger: ${summaryText(run.trigger)}</li>`,
+        `<li>Repository: ${summaryText(run.repository)}, <a href="${summaryText(run.runUrl)}">run</a></li>`,
+        `<li>Cortex host: <code>${summaryText(cortexHost)}</code></li>`,
+        ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : []),
+        '</ul>'
+    ];
+    const tableStart = '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>';
+    const tableEnd = '</table>';
+    // Each line costs its bytes and a line feed; the trailing '' adds none.
+    let used = [...head, tableStart, tableEnd].reduce((sum, line) => sum + bytes(line) + 1, 0) + LEFT_OUT_LINE_BYTES;
+    const rows = [];
+    for (const result of rowOrder(results)) {
+        const html = row(result, dryRun, tally);
+        used += bytes(html) + 1;
+        if (used > SUMMARY_BUDGET_BYTES)
+            break;
+        rows.push(html);
+    }
+    const leftOut = results.length - rows.length;
+    const leftOutLine = leftOut > 0
+        ? [
+            `<p><strong>${count(leftOut, 'row', 'rows')} left out</strong>: the table shows the first ${rows.length} of ` +
+                `${count(results.length, 'secret')} (failed ones first) to keep this summary within GitHub's 1 MiB limit; ` +
+                'the outputs <code>created</code>, <code>updated</code>, <code>deleted</code> and <code>failed</code> list every tag.</p>'
+        ]
+        : [];
+    return [...head, ...leftOutLine, tableStart, ...rows, tableEnd, ''].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/log-lines.ts
+
+
+function startLine({ secrets, host, dryRun, prune }) {
+    const mode = dryRun ? 'Dry run: planning' : 'Pushing';
+    return `${mode} ${count(secrets, 'secret')} to ${host}${prune ? ', pruning owned tags' : ''}`;
+}
+/** `✔ tag: created (name)`, `• tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
+function resultLine(result, dryRun) {
+    if (result.outcome === 'failed')
+        return `✖ ${result.tag}: failed: ${result.error?.message}`;
+    return `${dryRun ? '•' : '✔'} ${result.tag}: ${outcomeWord(result.outcome, dryRun)} (${result.name})`;
+}
+/** How many retries one secret's requests took, when there were any. */
+function retriesLine(tag, retries) {
+    return retries > 0 ? `${tag}: ${count(retries, 'retry', 'retries')}` : undefined;
+}
+function retryLine(retry) {
+    const subject = retry.tag === undefined ? retry.operation : `${retry.operation} "${retry.tag}"`;
+    return `retry ${retry.attempt} of ${subject} in ${retry.delayMs} ms after ${retry.reason}`;
+}
+/** Said once per pause of the whole run: the 429 that started it. */
+function rateLimitWarning(retry) {
+    if (retry.pause !== 'new')
+        return undefined;
+    return `Cortex rate limit reached (HTTP 429): all requests wait ${(retry.delayMs / 1000).toFixed(1)} s.`;
+}
+/** Our own pacing: only the long waits, when the run has used its budget for the minute. */
+function budgetWarning(ms, reason, perMinute) {
+    if (reason !== 'paced' || ms < 1000)
+        return undefined;
+    return `Request budget reached (rate-limit: ${perMinute} a minute): waiting ${(ms / 1000).toFixed(1)} s.`;
+}
+function pruneSkippedWarning(skip) {
+    return `Prune skipped: ${skip.reason}.`;
+}
+function doneLine(tags, dryRun) {
+    const counts = ['created', 'updated', 'deleted'].map((o) => countedOutcome(tags[o].length, o, dryRun));
+    return `Done: ${counts.join(', ')}.`;
+}
+
+;// CONCATENATED MODULE: ./src/report/run-context.ts
+function describeRun(source) {
+    const repository = source.repo.owner && source.repo.repo ? `${source.repo.owner}/${source.repo.repo}` : '';
+    let trigger = source.eventName || 'unknown event';
+    if (source.eventName === 'release' && source.payload.release?.tag_name) {
+        trigger = `release ${source.payload.release.tag_name}`;
+    }
+    else if (source.eventName === 'workflow_dispatch' && source.actor) {
+        trigger = `workflow_dispatch by ${source.actor}`;
+    }
+    return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` };
+}
+
+;// CONCATENATED MODULE: ./src/action/core-reporter.ts
+
+
+
+
+
+/**
+ * The run as the GitHub runner shows it: the step's log through `@actions/core`
+ * (lines, warnings, debug lines) and its job summary. The text comes from
+ * report/; this class only says where each piece goes.
+ */
+class CoreReporter {
+    start(run) {
+        core_reporter_info(startLine(run));
+    }
+    request(line) {
+        core_debug(line);
+    }
+    retry(retry) {
+        core_debug(retryLine(retry));
+        warn(rateLimitWarning(retry));
+    }
+    wait({ ms, reason, perMinute }) {
+        warn(budgetWarning(ms, reason, perMinute));
+    }
+    result(result, { dryRun, retries }) {
+        core_reporter_info(resultLine(result, dryRun));
+        const line = retriesLine(result.tag, retries);
+        if (line !== undefined)
+            core_debug(line);
+    }
+    pruneSkipped(skip) {
+        warning(pruneSkippedWarning(skip));
+    }
+    /** The last line of a run where nothing failed. */
+    done(tags, dryRun) {
+        core_reporter_info(doneLine(tags, dryRun));
+    }
+    /**
+     * Writes the job summary, if the runner asked for one. A summary that cannot be
+     * written (GITHUB_STEP_SUMMARY is a directory, or not writable) is a warning: the
+     * secrets were pushed or not regardless, and the step's own message, which lists
+     * any that failed, must still be the one the step fails with.
+     */
+    async jobSummary(cortexHost, result) {
+        if (!process.env.GITHUB_STEP_SUMMARY)
+            return;
+        try {
+            // Evaluated here, not at start-up: only the summary needs the run's context, and
+            // @actions/github (Octokit included) would delay the first request. "eager" keeps it in
+            // dist/index.js, not a chunk of its own: ncc writes dist/licenses.txt for one chunk only.
+            const { context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+            const html = renderJobSummary({ run: describeRun(context), cortexHost, report: result, tally: result.tally });
+            await summary.addRaw(html).write();
+        }
+        catch (error) {
+            warning(`Job summary not written: ${error instanceof Error ? error.message : String(error)}`);
+        }
+    }
+}
+/**
+ * Every plain log line goes out here. core.info writes its text raw, and the runner
+ * reads each line of the action's output as a possible workflow command
+ * (`::set-output`, `::stop-commands`): a line break inside a tag, a name or an
+ * error from Cortex would start a line of the server's choosing. As one line, the
+ * text always follows this action's own prefix. (core.debug, core.warning and
+ * core.error escape line breaks themselves.)
+ */
+function core_reporter_info(line) {
+    info(oneLine(line));
+}
+function warn(line) {
+    if (line !== undefined)
+        warning(line);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/input-error.ts
 /**
  * A problem with the step's inputs, found before any request is sent.
@@ -46431,12 +46744,6 @@ const systemClock = {
 
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
-;// CONCATENATED MODULE: ./src/text/count.ts
-/** `1 secret`, `2 secrets`, `0 secrets`: the one place a count meets its noun. */
-function count(n, singular, plural = `${singular}s`) {
-    return `${n} ${n === 1 ? singular : plural}`;
-}
-
 ;// CONCATENATED MODULE: ./src/cortex/cortex-api-error.ts
 
 /** A failed Cortex API call, described without anything from the request body. */
@@ -46532,6 +46839,13 @@ function readErrorBody(text, serverText) {
 ;// CONCATENATED MODULE: ./src/inputs/secret-spec.ts
 /** Cortex accepts letters, digits, `_` and `-` in a tag (see shared API notes). */
 const TAG_PATTERN = /^[A-Za-z0-9_-]+$/;
+/**
+ * The name a secret has in Cortex when none is given: its tag. A create sends
+ * it (Cortex requires a name), and a secret Cortex lists without one shows it.
+ */
+function nameOrTag(secret) {
+    return secret.name ?? secret.tag;
+}
 
 ;// CONCATENATED MODULE: ./src/cortex/response-shapes.ts
 
@@ -46662,7 +46976,14 @@ function parseHttpDate(text, nowMs) {
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const TIMEOUT_CODE = 'TIMEOUT';
-/** Failures where the request may or may not have reached Cortex; a retry is safe for us (see apply.ts). */
+/**
+ * Network failures worth another attempt. Some come before the request left this
+ * machine (ECONNREFUSED, ENETUNREACH, EAI_AGAIN, UND_ERR_CONNECT_TIMEOUT): Cortex never
+ * saw it. The others (a reset, a closed socket, a timeout) may come after Cortex
+ * carried the request out. A retry is safe either way: an update or a delete sent
+ * twice leaves what one leaves, and a create sent twice is answered "exists" (see
+ * judgeAttempt).
+ */
 const RETRYABLE_CODES = new Set([
     TIMEOUT_CODE,
     'ECONNRESET',
@@ -46681,7 +47002,9 @@ const RETRYABLE_CODES = new Set([
  * Decides what to do after an attempt. `retriesSoFar` counts the retries
  * already made. A create may be retried after any of these: a 429 was not
  * processed, and a create that did land before a 5xx, a reset or a timeout is
- * answered "already exists" on the retry, which the upsert turns into an update.
+ * answered "exists" on the retry. The client then reads the tag back and says
+ * that an earlier attempt may have landed; the upsert writes the value with an
+ * update and reports the secret created, as this run created it.
  */
 function judgeAttempt(result, retriesSoFar, policy) {
     if ('status' in result) {
@@ -47123,19 +47446,20 @@ function elapsed(started) {
 ;// CONCATENATED MODULE: ./src/cortex/request-gate.ts
 const MINUTE_MS = 60_000;
 /**
- * The one door every request of a run goes through. It keeps the run within
- * the request budget (no 60-second window holds more starts than allowed),
- * holds every request back while Cortex has asked the run to wait (429), and
- * once the run is stopped (a refused API key) lets no further request start:
- * the stop also ends every wait at once, here and wherever the run listens
- * to `stopped` (a retry's backoff).
+ * The one door every request of a run goes through. It does three things:
+ * - It keeps the run within its request budget: no 60-second window holds
+ *   more starts than `requestsPerMinute`.
+ * - It holds every request back while Cortex has asked the run to wait (429).
+ * - Once the run is stopped (a refused API key), it lets no request start.
+ *   The stop also ends every wait at once: the gate's own, and a retry's
+ *   backoff, which listens to `stopped`.
  *
- * Until Cortex first answers 429 the run may use its budget in bursts. After
- * that it schedules requests evenly at the budget's rate, counted from the
- * moment of the 429: a server that refills its bucket gradually has refilled
- * what the pause lasted, which may go at once when the pause ends, and the
- * rest follows at the rate instead of in bursts that draw another 429 (each
- * Retry-After, in whole seconds, wastes part of a second).
+ * Until Cortex first answers 429, the run may spend its budget in bursts.
+ * After a 429 it spreads requests evenly at the budget's rate, counted from
+ * the moment of the 429. The reason: a server that refills its bucket
+ * gradually has refilled, by the end of the pause, what the pause lasted.
+ * That much may go at once; the rest follows at the rate. Bursts would draw
+ * another 429, and each Retry-After, in whole seconds, wastes part of a second.
  */
 class RequestGate {
     #options;
@@ -47201,7 +47525,7 @@ class RequestGate {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cortex/connect.ts
+;// CONCATENATED MODULE: ./src/cortex/client-for-settings.ts
 
 
 
@@ -47214,10 +47538,11 @@ const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 const MAX_RETRY_AFTER_MS = 300_000;
 /**
- * The run's Cortex client, built from the settings. The values of `secrets` and the
- * API key are what Cortex's text must never show: the client withholds them from it.
+ * The run's Cortex client, built from the settings: its retry policy, its request
+ * gate, how its requests travel. Nothing is sent yet. The values of `secrets` and
+ * the API key are what Cortex's text must never show: the client withholds them from it.
  */
-function connect(settings, options = {}) {
+function cortexClientFor(settings, options = {}) {
     const clock = options.clock ?? systemClock;
     return new CortexClient({
         baseUrl: settings.apiUrl,
@@ -47441,238 +47766,8 @@ function ownedBy(match) {
     return matcherFor(match);
 }
 
-;// CONCATENATED MODULE: ./src/masking.ts
-/** A line this short, or made of punctuation and symbols only, is not registered on its own. */
-const MIN_LINE_MASK_LENGTH = 4;
-const PUNCTUATION_ONLY = /^[\p{P}\p{S}\s]*$/u;
-/**
- * The strings to register with the log masker for one secret value.
- *
- * The runner's `add-mask` does not register a multi-line value as a whole: it
- * splits the data into lines and registers each line, trimmed, whatever its
- * length (actions/runner ActionCommandManager, AddMaskCommandExtension). So
- * handing it a JSON value would register `{` and `}`, and every brace in the
- * rest of the job's log would become `***` while nothing secret is hidden.
- * A multi-line value is therefore registered line by line, leaving out lines
- * under 4 characters or of punctuation only; those lines are all the runner
- * would ever have masked of it. A single-line value is registered whole,
- * whatever its length: it is the secret. A multi-line value with no line
- * worth a mask is registered whole, as the runner would split it.
- */
-function masksFor(value) {
-    const lines = value.split(/\r\n|\r|\n/);
-    if (lines.length === 1)
-        return [value];
-    const worthMasking = lines
-        .map((line) => line.trim())
-        .filter((line) => [...line].length >= MIN_LINE_MASK_LENGTH && !PUNCTUATION_ONLY.test(line));
-    return worthMasking.length > 0 ? [...new Set(worthMasking)] : [value];
-}
-
-;// CONCATENATED MODULE: ./src/text/one-line.ts
-/**
- * Control characters (C0, DEL, C1), the Unicode line and paragraph separators,
- * and the bidirectional formatting controls, which make a line read otherwise
- * than it is written.
- */
-const CONTROL = /[\p{Cc}\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/gu;
-const NAMED = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
-/**
- * The text as one line: each control character shown as an escape (`\n`,
- * `\u001b`). Whatever a server sends, a log line built from it cannot start a
- * line of its own (where the runner would run a workflow command), and a
- * summary cell cannot hold a blank line (which ends an HTML block in markdown).
- */
-function oneLine(text) {
-    return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`);
-}
-
-;// CONCATENATED MODULE: ./src/report/action-log.ts
-
-
-
-// The step's log: one line per secret, a warning when Cortex rate-limits the run,
-// and debug lines for retries. Tags, names and statuses only: never a value.
-/**
- * Every plain log line goes out here. core.info writes its text raw, and the runner
- * reads each line of the action's output as a possible workflow command
- * (`::set-output`, `::stop-commands`): a line break inside a tag, a name or an
- * error from Cortex would start a line of the server's choosing. As one line, the
- * text always follows this action's own prefix. (core.debug, core.warning and
- * core.error escape line breaks themselves.)
- */
-function action_log_info(line) {
-    info(oneLine(line));
-}
-function logStart(settings) {
-    const mode = settings.dryRun ? 'Dry run: planning' : 'Pushing';
-    const prune = settings.prune ? ', pruning owned tags' : '';
-    action_log_info(`${mode} ${count(settings.secrets.length, 'secret')} to ${settings.apiUrl.host}${prune}`);
-}
-function logRetry(event) {
-    const subject = event.tag === undefined ? event.operation : `${event.operation} "${event.tag}"`;
-    core_debug(`retry ${event.attempt} of ${subject} in ${event.delayMs} ms after ${event.reason}`);
-    if (event.pause === 'new') {
-        warning(`Cortex rate limit reached (HTTP 429): all requests wait ${(event.delayMs / 1000).toFixed(1)} s.`);
-    }
-}
-/** Our own pacing: only the long waits, when the run has used its budget for the minute. */
-function logWait(ms, reason, perMinute) {
-    if (reason === 'paced' && ms >= 1000) {
-        warning(`Request budget reached (rate-limit: ${perMinute} a minute): waiting ${(ms / 1000).toFixed(1)} s.`);
-    }
-}
-const WOULD = { created: 'would create', updated: 'would update', deleted: 'would delete' };
-function logResult(result, dryRun, retries) {
-    if (result.outcome === 'failed')
-        action_log_info(`✖ ${result.tag}: failed: ${result.error?.message}`);
-    else if (dryRun)
-        action_log_info(`• ${result.tag}: ${WOULD[result.outcome]} (${result.name})`);
-    else
-        action_log_info(`✔ ${result.tag}: ${result.outcome} (${result.name})`);
-    if (retries > 0)
-        core_debug(`${result.tag}: ${count(retries, 'retry', 'retries')}`);
-}
-function logDone(tags, dryRun) {
-    const verb = dryRun ? 'would be ' : '';
-    const counts = ['created', 'updated', 'deleted'].map((o) => `${tags[o].length} ${verb}${o}`);
-    action_log_info(`Done: ${counts.join(', ')}.`);
-}
-
-;// CONCATENATED MODULE: ./src/report/job-summary.ts
-
-
-/**
- * The most the summary may weigh, in UTF-8 bytes. GitHub drops a step summary
- * over 1 MiB (1,048,576 bytes) whole; rows past this budget are left out and
- * counted instead, so the summary is always published.
- */
-const SUMMARY_BUDGET_BYTES = 1_000_000;
-/** The longest string shown in one place; longer ones are cut and end in `…`. */
-const SUMMARY_TEXT_CHARS = 500;
-/** What the planned deletions of a skipped prune may take of the budget. */
-const PLANNED_LIST_BYTES = 64 * 1024;
-/** Room kept for the line that says how many rows were left out. */
-const LEFT_OUT_LINE_BYTES = 1024;
-const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/**
- * Any string written into the summary, made safe for it: one line (a blank line
- * would end the summary's HTML block, and whatever follows would be read as
- * markdown), at most SUMMARY_TEXT_CHARS long, HTML-escaped. Every interpolated
- * string goes through here, whoever cleaned it before.
- */
-function summaryText(text) {
-    let line = oneLine(text);
-    if (line.length > SUMMARY_TEXT_CHARS) {
-        // Cut between two characters, not inside a surrogate pair.
-        const end = /[\uD800-\uDBFF]/.test(line.charAt(SUMMARY_TEXT_CHARS - 1))
-            ? SUMMARY_TEXT_CHARS - 1
-            : SUMMARY_TEXT_CHARS;
-        line = `${line.slice(0, end)}…`;
-    }
-    return line.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
-const PLANNED = {
-    created: 'would create',
-    updated: 'would update',
-    deleted: 'would delete',
-    failed: 'failed'
-};
-function resultCell(result, dryRun, tally) {
-    const retries = tally?.retriesFor(result.tag) ?? 0;
-    const note = retries > 0 ? ` (${count(retries, 'retry', 'retries')})` : '';
-    const outcome = dryRun ? PLANNED[result.outcome] : result.outcome;
-    if (result.outcome !== 'failed')
-        return `${outcome}${note}`;
-    return `failed${note}: ${result.error?.message ?? 'unknown error'}`;
-}
-function row(result, dryRun, tally) {
-    const cells = [
-        `<code>${summaryText(result.tag)}</code>`,
-        summaryText(result.name),
-        summaryText(resultCell(result, dryRun, tally))
-    ];
-    return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
-}
-const byTag = (a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0);
-/** Failed rows first (they are what a reader looks for), then the rest, each by tag. */
-function rowOrder(results) {
-    const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
-    return [...failed, ...results.filter((r) => r.outcome !== 'failed').sort(byTag)];
-}
-const bytes = (text) => Buffer.byteLength(text, 'utf8');
-/** The tags of a skipped prune as `<code>` items, as many as fit in PLANNED_LIST_BYTES. */
-function plannedList(tags) {
-    const items = [];
-    let used = 0;
-    for (const tag of tags) {
-        const item = `<code>${summaryText(tag)}</code>`;
-        used += bytes(item) + 2;
-        if (used > PLANNED_LIST_BYTES)
-            break;
-        items.push(item);
-    }
-    const more = tags.length - items.length;
-    return `${items.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-}
-/**
- * The job summary as HTML: the run, the Cortex host, and one row per secret
- * (failed ones first). Never a value. The counts cover every secret; when the
- * rows would not fit in SUMMARY_BUDGET_BYTES, the last ones are left out and
- * counted, and the outputs still list every tag.
- */
-function renderJobSummary({ run, cortexHost, report, tally }) {
-    const { results, dryRun, pruneSkipped } = report;
-    const counts = { created: 0, updated: 0, deleted: 0, failed: 0 };
-    for (const r of results)
-        counts[r.outcome]++;
-    const order = ['created', 'updated', 'deleted', 'failed'].filter((o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped);
-    const tallyLine = order.map((o) => `${counts[o]} ${dryRun ? PLANNED[o] : o}`).join(', ');
-    const retries = tally?.describe();
-    const notes = [
-        ...(dryRun
-            ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>']
-            : []),
-        ...(pruneSkipped
-            ? [
-                `<p><strong>Prune skipped</strong>: ${summaryText(pruneSkipped.reason)}. Planned deletions: ${plannedList(pruneSkipped.tags)}.</p>`
-            ]
-            : [])
-    ];
-    const head = [
-        `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${tallyLine}</h2>`,
-        ...notes,
-        '<ul>',
-        `<li>Trigger: ${summaryText(run.trigger)}</li>`,
-        `<li>Repository: ${summaryText(run.repository)}, <a href="${summaryText(run.runUrl)}">run</a></li>`,
-        `<li>Cortex host: <code>${summaryText(cortexHost)}</code></li>`,
-        ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : []),
-        '</ul>'
-    ];
-    const tableStart = '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>';
-    const tableEnd = '</table>';
-    // Each line costs its bytes and a line feed; the trailing '' adds none.
-    let used = [...head, tableStart, tableEnd].reduce((sum, line) => sum + bytes(line) + 1, 0) + LEFT_OUT_LINE_BYTES;
-    const rows = [];
-    for (const result of rowOrder(results)) {
-        const html = row(result, dryRun, tally);
-        used += bytes(html) + 1;
-        if (used > SUMMARY_BUDGET_BYTES)
-            break;
-        rows.push(html);
-    }
-    const leftOut = results.length - rows.length;
-    const leftOutLine = leftOut > 0
-        ? [
-            `<p><strong>${count(leftOut, 'row', 'rows')} left out</strong>: the table shows the first ${rows.length} of ` +
-                `${count(results.length, 'secret')} (failed ones first) to keep this summary within GitHub's 1 MiB limit; ` +
-                'the outputs <code>created</code>, <code>updated</code>, <code>deleted</code> and <code>failed</code> list every tag.</p>'
-        ]
-        : [];
-    return [...head, ...leftOutLine, tableStart, ...rows, tableEnd, ''].join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/report/outcomes.ts
+
 
 
 
@@ -47682,7 +47777,7 @@ function tagsByOutcome(results) {
     for (const result of results)
         groups[result.outcome].push(result.tag);
     for (const tags of Object.values(groups))
-        tags.sort();
+        tags.sort(compareTags);
     return groups;
 }
 /**
@@ -47693,7 +47788,7 @@ function tagsByOutcome(results) {
  * not name), not pushed.
  */
 function failureMessage({ results, pruneSkipped }, inputTags) {
-    const failed = results.filter((r) => r.outcome === 'failed').sort((a, b) => (a.tag < b.tag ? -1 : 1));
+    const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
     if (failed.length === 0)
         return undefined;
     // A refused key fails every secret left for one reason: say it once, then what it left undone.
@@ -47756,21 +47851,238 @@ function retry_tally_seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 
-;// CONCATENATED MODULE: ./src/report/run-context.ts
-function describeRun(source) {
-    const repository = source.repo.owner && source.repo.repo ? `${source.repo.owner}/${source.repo.repo}` : '';
-    let trigger = source.eventName || 'unknown event';
-    if (source.eventName === 'release' && source.payload.release?.tag_name) {
-        trigger = `release ${source.payload.release.tag_name}`;
-    }
-    else if (source.eventName === 'workflow_dispatch' && source.actor) {
-        trigger = `workflow_dispatch by ${source.actor}`;
-    }
-    return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` };
+;// CONCATENATED MODULE: ./src/sync/concurrency.ts
+/** Runs `work` over `items` with at most `limit` running at once; results keep the input order. */
+async function mapConcurrently(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/sync/plan.ts
+
+/** Decides, from the workspace's current tags, which secrets are created and which updated. */
+function planUpserts(desired, existing) {
+    const byTag = new Map(existing.map((s) => [s.tag, s]));
+    return desired.map((secret) => {
+        const current = byTag.get(secret.tag);
+        if (current === undefined)
+            return { action: 'create', secret };
+        return { action: 'update', secret, ...(current.name === undefined ? {} : { currentName: current.name }) };
+    });
+}
+/**
+ * The name a secret ends up with in Cortex, as far as this run knows: the input's
+ * name when it gives one (it is sent), else the name an update leaves in place.
+ */
+function displayName({ secret, currentName }) {
+    return nameOrTag(secret.name === undefined ? { tag: secret.tag, name: currentName } : secret);
+}
+/**
+ * The workspace secrets the workflow owns (`owns`) that the input no longer names.
+ * A tag equal to an input tag ignoring case is never deleted: the API does not say
+ * whether Cortex tells `Payments_DB` from `payments_db`, and if it does not, that
+ * secret is the one this run just wrote.
+ */
+function planDeletions(desired, existing, owns) {
+    const wanted = new Set(desired.map((s) => foldCase(s.tag)));
+    return existing
+        .filter((s) => owns(s.tag) && !wanted.has(foldCase(s.tag)))
+        .map((s) => ({ tag: s.tag, name: nameOrTag(s) }));
+}
+/**
+ * Upper then lower case: one form for every spelling a case-insensitive comparison
+ * could take as equal, including `ſ` (S) and the Kelvin sign (K), which lower case
+ * alone keeps apart. When in doubt, two tags count as the same and nothing is deleted.
+ */
+function foldCase(tag) {
+    return tag.toUpperCase().toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/sync/apply.ts
+
+
+
+/** Carries out the plan; one secret's failure does not stop the others. */
+async function applyWrites(client, writes, options) {
+    return mapConcurrently(writes, options.concurrency, (write) => settle(write.secret.tag, displayName(write), options, () => upsert(client, write)));
+}
+/** Deletes what the plan prunes. */
+async function applyDeletions(client, deletions, options) {
+    return mapConcurrently(deletions, options.concurrency, ({ tag, name }) => settle(tag, name, options, async () => {
+        // `absent` (already gone) counts as deleted too: what the prune wanted holds.
+        await client.delete(tag);
+        return 'deleted';
+    }));
+}
+/** Runs one secret's work and turns its outcome, or its error, into a result. */
+async function settle(tag, name, options, work) {
+    let result;
+    try {
+        result = { tag, name, outcome: await work() };
+    }
+    catch (error) {
+        result = { tag, name, outcome: 'failed', error: error };
+    }
+    options.onResult?.(result);
+    return result;
+}
+/**
+ * Creates or updates one secret, absorbing races with another writer: an
+ * update of a tag that has gone becomes a create, and a create that finds the
+ * tag becomes an update.
+ */
+async function upsert(client, write) {
+    const { tag, name, value } = write.secret;
+    if (write.action === 'update' && (await client.update(tag, { name, value })) === 'updated')
+        return 'updated';
+    const created = await client.create({ tag, name: nameOrTag(write.secret), value });
+    if (created.outcome === 'created')
+        return 'created';
+    // The tag exists: another writer created it since the list, or an earlier attempt of this very
+    // create landed before its answer was lost. Either way the value is written by an update; in the
+    // second case the secret is the one this run created, and is reported so.
+    if ((await client.update(tag, { name, value })) === 'absent') {
+        throw new Error(`update "${tag}": Cortex said the tag exists, then that it does not: another writer is changing it`);
+    }
+    return created.earlierAttemptMayHaveLanded ? 'created' : 'updated';
+}
+
+;// CONCATENATED MODULE: ./src/sync/sync-secrets.ts
+
+
+
+
+
+/**
+ * One run: list the workspace once, create or update every input secret,
+ * then, only if every write landed, delete the owned secrets the input no
+ * longer names. If the list fails, every input secret is reported failed
+ * with that reason: none is left unaccounted for.
+ *
+ * A prune with no secrets is refused before any request: it would delete
+ * every owned secret, and an empty input is what a typo or a missing file
+ * looks like. (readSettings refuses it first, naming the inputs; this holds
+ * for any caller.)
+ */
+async function syncSecrets(client, secrets, options) {
+    if (options.owns && secrets.length === 0) {
+        throw new Error('Refusing to prune with no secrets to push: every owned secret would be deleted.');
+    }
+    const report = (results, extra = {}) => ({
+        results,
+        dryRun: options.dryRun,
+        ...extra
+    });
+    const notify = (results) => {
+        results.forEach((r) => options.onResult?.(r));
+        return results;
+    };
+    let existing;
+    try {
+        existing = await client.listAll(options.concurrency);
+    }
+    catch (error) {
+        return report(notify(secrets.map((s) => ({ tag: s.tag, name: nameOrTag(s), outcome: 'failed', error: error }))));
+    }
+    const writes = planUpserts(secrets, existing);
+    const deletions = options.owns ? planDeletions(secrets, existing, options.owns) : [];
+    if (options.dryRun) {
+        return report(notify([
+            ...writes.map((w) => ({
+                tag: w.secret.tag,
+                name: displayName(w),
+                outcome: w.action === 'create' ? 'created' : 'updated'
+            })),
+            ...deletions.map((d) => ({ ...d, outcome: 'deleted' }))
+        ]));
+    }
+    const written = await applyWrites(client, writes, options);
+    const failures = written.filter((r) => r.outcome === 'failed').length;
+    if (deletions.length === 0)
+        return report(written);
+    if (failures > 0) {
+        const reason = `${count(failures, 'create or update', 'creates or updates')} failed, so nothing was deleted`;
+        return report(written, { pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort(compareTags) } });
+    }
+    return report([...written, ...(await applyDeletions(client, deletions, options))]);
+}
+
+;// CONCATENATED MODULE: ./src/engine/push-secrets.ts
+
+
+
+
+
+/**
+ * One run of the action, whatever its front door: builds the Cortex client from
+ * the settings, syncs the secrets (list, create or update, prune), tallies
+ * retries and waits, and tells `reporter` as it goes. Cortex's refusals are
+ * results, not exceptions: the returned `failure` says what failed.
+ */
+async function pushSecrets(settings, reporter, options = {}) {
+    const { dryRun, rateLimitPerMinute: perMinute } = settings;
+    const tally = new RetryTally();
+    const client = cortexClientFor(settings, {
+        ...options,
+        debug: (line) => reporter.request(line),
+        onRetry: (retry) => {
+            tally.recordRetry(retry);
+            reporter.retry(retry);
+        },
+        onWait: (ms, reason) => {
+            tally.recordWait(ms, reason);
+            reporter.wait({ ms, reason, perMinute });
+        }
+    });
+    reporter.start({ secrets: settings.secrets.length, host: settings.apiUrl.host, dryRun, prune: !!settings.prune });
+    const report = await syncSecrets(client, settings.secrets, {
+        concurrency: settings.concurrency,
+        dryRun,
+        owns: settings.prune && ownedBy(settings.prune),
+        onResult: (result) => reporter.result(result, { dryRun, retries: tally.retriesFor(result.tag) })
+    });
+    if (report.pruneSkipped)
+        reporter.pruneSkipped(report.pruneSkipped);
+    const failure = failureMessage(report, new Set(settings.secrets.map((s) => s.tag)));
+    return { ...report, tally, ...(failure === undefined ? {} : { failure }) };
+}
+
+;// CONCATENATED MODULE: ./src/masking.ts
+/** A line this short, or made of punctuation and symbols only, is not registered on its own. */
+const MIN_LINE_MASK_LENGTH = 4;
+const PUNCTUATION_ONLY = /^[\p{P}\p{S}\s]*$/u;
+/**
+ * The strings to register with the log masker for one secret value.
+ *
+ * The runner's `add-mask` does not register a multi-line value as a whole: it
+ * splits the data into lines and registers each line, trimmed, whatever its
+ * length (actions/runner ActionCommandManager, AddMaskCommandExtension). So
+ * handing it a JSON value would register `{` and `}`, and every brace in the
+ * rest of the job's log would become `***` while nothing secret is hidden.
+ * A multi-line value is therefore registered line by line, leaving out lines
+ * under 4 characters or of punctuation only; those lines are all the runner
+ * would ever have masked of it. A single-line value is registered whole,
+ * whatever its length: it is the secret. A multi-line value with no line
+ * worth a mask is registered whole, as the runner would split it.
+ */
+function masksFor(value) {
+    const lines = value.split(/\r\n|\r|\n/);
+    if (lines.length === 1)
+        return [value];
+    const worthMasking = lines
+        .map((line) => line.trim())
+        .filter((line) => [...line].length >= MIN_LINE_MASK_LENGTH && !PUNCTUATION_ONLY.test(line));
+    return worthMasking.length > 0 ? [...new Set(worthMasking)] : [value];
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/booleans.ts
 
 const TRUE = ['true', 'True', 'TRUE'];
@@ -47785,6 +48097,73 @@ function parseBoolean(text, input) {
     throw new InputError(`Input "${input}" must be true or false.`);
 }
 
+;// CONCATENATED MODULE: ./src/inputs/numbers.ts
+
+/** Reads a whole-number input within bounds; the message names the input and the range. */
+function parseWholeNumber(text, input, min, max) {
+    const trimmed = text.trim();
+    const value = Number(trimmed);
+    if (!/^\d+$/.test(trimmed) || value < min || value > max) {
+        throw new InputError(`Input "${input}" must be a whole number from ${min} to ${max}.`);
+    }
+    return value;
+}
+/** Reads a positive number of seconds (fractions allowed) within bounds. */
+function parseSeconds(text, input, max) {
+    const trimmed = text.trim();
+    const value = Number(trimmed);
+    if (!/^\d+(\.\d+)?$/.test(trimmed) || value <= 0 || value > max) {
+        throw new InputError(`Input "${input}" must be a number of seconds greater than 0 and at most ${max}.`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/resolve-secrets.ts
+
+
+/**
+ * Cortex refuses request bodies over 2 MB. We count 2 MB as 2,000,000 bytes,
+ * the stricter reading, so that a body we send is never refused for size.
+ */
+const MAX_REQUEST_BODY_BYTES = 2_000_000;
+/** The largest body sent for a secret: the create, which carries tag, name and value. */
+function createBodyBytes(secret) {
+    return Buffer.byteLength(JSON.stringify({ name: nameOrTag(secret), secret: secret.value, tag: secret.tag }));
+}
+/**
+ * Gives every spec its value and checks what only the values can tell.
+ * `onValue` sees each value as soon as it is known, so it can be masked
+ * before anything else happens.
+ */
+function resolveSecrets(specs, env, onValue) {
+    const seen = new Map();
+    return specs.map((spec) => {
+        const earlier = seen.get(spec.tag);
+        if (earlier)
+            throw new InputError(`Tag "${spec.tag}" is defined twice: ${earlier} and ${spec.origin}.`);
+        seen.set(spec.tag, spec.origin);
+        let value = spec.value ?? '';
+        if (spec.env !== undefined) {
+            value = env[spec.env] ?? '';
+            if (value === '') {
+                throw new InputError(`Tag "${spec.tag}" (${spec.origin}): environment variable "${spec.env}" is unset or empty.`);
+            }
+        }
+        if (value === '') {
+            throw new InputError(`Tag "${spec.tag}" (${spec.origin}) has an empty value. ` +
+                'A GitHub secret that does not exist (or is not passed to this job) expands to an empty string.');
+        }
+        onValue(value);
+        const secret = { tag: spec.tag, value, ...(spec.name === undefined ? {} : { name: spec.name }) };
+        if (createBodyBytes(secret) > MAX_REQUEST_BODY_BYTES) {
+            throw new InputError(`Tag "${spec.tag}" (${spec.origin}) is too large: its request body would exceed Cortex's 2 MB limit.`);
+        }
+        return secret;
+    });
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/dotenv/lib/main.js
 var main = __nccwpck_require__(8889);
 ;// CONCATENATED MODULE: ./src/inputs/dotenv-entries.ts
@@ -47792,7 +48171,15 @@ var main = __nccwpck_require__(8889);
 /** `KEY=` or `KEY: ` with an optional `export `, at the start of a line. */
 const ENTRY_START = /^\s*(?:export\s+)?([A-Za-z0-9_.-]+)(?:\s*=|:(?=\s))/;
 const QUOTES = new Set(['"', "'", '`']);
-const AFTER_CLOSING_QUOTE = /^\s*(?:#.*)?$/;
+const AFTER_CLOSING_QUOTE = /^\s*(?:#[\s\S]*)?$/;
+/**
+ * Whitespace that dotenv takes for a space (it trims and splits with JavaScript's `\s`) and a
+ * shell does not: a no-break space, the other Unicode spaces, U+2028, U+2029, the byte-order
+ * mark, a vertical tab, a form feed. A shell separates words with a space or a tab only.
+ */
+const NOT_A_SHELL_SPACE = /[^\S \t]/;
+/** U+2028 and U+2029 end a line for dotenv, which reads what follows them as another entry. */
+const LINE_SEPARATOR = /[\u2028\u2029]/;
 const NOT_SHOWN = 'the line is not shown because it may hold a secret.';
 /**
  * The entries of a dotenv file, in one pass over its lines, read by the
@@ -47804,33 +48191,45 @@ const NOT_SHOWN = 'the line is not shown because it may hold a secret.';
  *
  * What a reader would take one way and dotenv another is an error naming the
  * line: a `#` inside an unquoted value (dotenv cuts the value there), a quote
- * not closed, or text after the closing quote. The caller compares dotenv's
- * own reading of each entry with `value` for everything else.
+ * not closed, text after the closing quote, and, outside quotes and comments,
+ * whitespace other than a space or a tab (dotenv takes it for a space, a shell
+ * does not; see NOT_A_SHELL_SPACE). A byte-order mark that starts the file is
+ * dropped, as editors write one. The caller compares dotenv's own reading of
+ * each entry with `value` for everything else.
  */
 function* dotenvEntries(text, input) {
-    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    const lines = text
+        .replace(/^\uFEFF/, '')
+        .replace(/\r\n?/g, '\n')
+        .split('\n');
     for (let index = 0; index < lines.length; index++) {
         const line = lines[index];
-        const content = line.trim();
-        if (content === '' || content.startsWith('#'))
-            continue;
         const where = `${input} line ${index + 1}`;
+        const content = line.trimStart();
+        if (content === '' || content.startsWith('#')) {
+            checkSpacing(where, line.slice(0, line.length - content.length), content);
+            continue;
+        }
         const start = ENTRY_START.exec(line);
         if (!start)
             throw new InputError(`${where} is not a dotenv entry (KEY=value); ${NOT_SHOWN}`);
         const key = start[1];
         const rest = line.slice(start[0].length);
         const valueAt = rest.length - rest.trimStart().length;
+        checkSpacing(where, start[0] + rest.slice(0, valueAt));
         const quote = rest[valueAt] ?? '';
         if (!QUOTES.has(quote)) {
             yield { key, line: index + 1, text: line, value: unquotedValue(rest, where) };
             continue;
         }
         const closed = closingQuote(lines, index, start[0].length + valueAt);
-        if (!closed || !AFTER_CLOSING_QUOTE.test(lines[closed.line].slice(closed.column + 1))) {
+        const after = closed ? lines[closed.line].slice(closed.column + 1) : '';
+        if (!closed || !AFTER_CLOSING_QUOTE.test(after)) {
             throw new InputError(`${where}: the quoted value that starts here has no closing quote, or text follows it; ` +
                 `dotenv would misread it. Close the quote at the end of the value; ${NOT_SHOWN}`);
         }
+        const comment = after.indexOf('#');
+        checkSpacing(`${input} line ${closed.line + 1}`, comment < 0 ? after : after.slice(0, comment), comment < 0 ? '' : after.slice(comment));
         const entryLines = lines.slice(index, closed.line + 1);
         const last = entryLines.length - 1;
         entryLines[last] = entryLines[last].slice(0, closed.column);
@@ -47840,16 +48239,40 @@ function* dotenvEntries(text, input) {
         index = closed.line;
     }
 }
-/** An unquoted value: up to a `#` that follows a space (a comment), trimmed; any other `#` is an error. */
+/**
+ * An unquoted value: up to a `#` that follows a space or a tab (a comment), trimmed. Any other
+ * `#` is an error, as is whitespace around the value that dotenv would trim and a shell keep.
+ */
 function unquotedValue(rest, where) {
     const hash = rest.indexOf('#');
-    if (hash < 0)
-        return rest.trim();
-    if (hash === 0 || !/\s/.test(rest[hash - 1])) {
-        throw new InputError(`${where}: dotenv would cut this value at "#", where an unquoted "#" starts a comment; ` +
-            `put the value in quotes (KEY='…', or KEY="…" when it holds a ') to keep all of it; ${NOT_SHOWN}`);
+    const written = hash < 0 ? rest : rest.slice(0, hash);
+    if (hash >= 0 && !/[ \t]$/.test(written)) {
+        throw new InputError(`${where}: dotenv would cut this value at "#", where an unquoted "#" starts a comment` +
+            (/\s$/.test(written)
+                ? ' (the character before it is whitespace that dotenv takes for a space and a shell does not: ' +
+                    'a comment starts after a space or a tab only)'
+                : '') +
+            `; put the value in quotes (KEY='…', or KEY="…" when it holds a ') to keep all of it; ${NOT_SHOWN}`);
     }
-    return rest.slice(0, hash).trim();
+    const value = written.trim();
+    const valueAt = written.length - written.trimStart().length;
+    checkSpacing(where, written.slice(0, valueAt) + written.slice(valueAt + value.length), rest.slice(written.length));
+    return value;
+}
+/**
+ * Refuses, outside quotes (`outside`), whitespace that dotenv takes for a space and a shell does
+ * not, and, in a comment, a line separator after which dotenv would read another entry.
+ */
+function checkSpacing(where, outside, comment = '') {
+    if (NOT_A_SHELL_SPACE.test(outside)) {
+        throw new InputError(`${where}: outside quotes it has whitespace other than a space or a tab (such as a no-break space, ` +
+            'U+2028 or a form feed), which dotenv takes for a space and drops, and a shell does not; ' +
+            `write a plain space there, or put the value in quotes to keep that character; ${NOT_SHOWN}`);
+    }
+    if (LINE_SEPARATOR.test(comment)) {
+        throw new InputError(`${where}: a comment holds a Unicode line separator (U+2028 or U+2029), where dotenv ends the ` +
+            `line and reads what follows as another entry; remove it; ${NOT_SHOWN}`);
+    }
 }
 /** Where the quote opened at (line, column) closes; in double quotes a backslash escapes the next character. */
 function closingQuote(lines, line, column) {
@@ -47939,70 +48362,6 @@ function parseDotenvSecrets(text, input) {
         specs.push({ tag: entry.key, origin, value: entry.value });
     }
     return specs;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/numbers.ts
-
-/** Reads a whole-number input within bounds; the message names the input and the range. */
-function parseWholeNumber(text, input, min, max) {
-    const trimmed = text.trim();
-    const value = Number(trimmed);
-    if (!/^\d+$/.test(trimmed) || value < min || value > max) {
-        throw new InputError(`Input "${input}" must be a whole number from ${min} to ${max}.`);
-    }
-    return value;
-}
-/** Reads a positive number of seconds (fractions allowed) within bounds. */
-function parseSeconds(text, input, max) {
-    const trimmed = text.trim();
-    const value = Number(trimmed);
-    if (!/^\d+(\.\d+)?$/.test(trimmed) || value <= 0 || value > max) {
-        throw new InputError(`Input "${input}" must be a number of seconds greater than 0 and at most ${max}.`);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/resolve-secrets.ts
-
-/**
- * Cortex refuses request bodies over 2 MB. We count 2 MB as 2,000,000 bytes,
- * the stricter reading, so that a body we send is never refused for size.
- */
-const MAX_REQUEST_BODY_BYTES = 2_000_000;
-/** The largest body sent for a secret: the create, which carries tag, name and value. */
-function createBodyBytes(secret) {
-    return Buffer.byteLength(JSON.stringify({ name: secret.name ?? secret.tag, secret: secret.value, tag: secret.tag }));
-}
-/**
- * Gives every spec its value and checks what only the values can tell.
- * `onValue` sees each value as soon as it is known, so it can be masked
- * before anything else happens.
- */
-function resolveSecrets(specs, env, onValue) {
-    const seen = new Map();
-    return specs.map((spec) => {
-        const earlier = seen.get(spec.tag);
-        if (earlier)
-            throw new InputError(`Tag "${spec.tag}" is defined twice: ${earlier} and ${spec.origin}.`);
-        seen.set(spec.tag, spec.origin);
-        let value = spec.value ?? '';
-        if (spec.env !== undefined) {
-            value = env[spec.env] ?? '';
-            if (value === '') {
-                throw new InputError(`Tag "${spec.tag}" (${spec.origin}): environment variable "${spec.env}" is unset or empty.`);
-            }
-        }
-        if (value === '') {
-            throw new InputError(`Tag "${spec.tag}" (${spec.origin}) has an empty value. ` +
-                'A GitHub secret that does not exist (or is not passed to this job) expands to an empty string.');
-        }
-        onValue(value);
-        const secret = { tag: spec.tag, value, ...(spec.name === undefined ? {} : { name: spec.name }) };
-        if (createBodyBytes(secret) > MAX_REQUEST_BODY_BYTES) {
-            throw new InputError(`Tag "${spec.tag}" (${spec.origin}) is too large: its request body would exceed Cortex's 2 MB limit.`);
-        }
-        return secret;
-    });
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -48145,8 +48504,33 @@ function scalarText(node, tag, origin, field) {
     return node.value;
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
+;// CONCATENATED MODULE: ./src/inputs/secrets-file.ts
 
+
+
+
+/** A file named `.env`, `.env.<anything>` or `<anything>.env` is read as dotenv; any other as a YAML mapping. */
+function isDotenvFile(path) {
+    const name = (0,external_node_path_.basename)(path);
+    return name === '.env' || name.startsWith('.env.') || name.endsWith('.env');
+}
+/**
+ * Reads `secrets-file` with `readFile` and parses it by its name (isDotenvFile).
+ * A file that cannot be read is named with the error code, never its text.
+ */
+function readSecretsFile(path, readFile) {
+    let text;
+    try {
+        text = readFile(path);
+    }
+    catch (error) {
+        const code = error.code ?? 'unreadable';
+        throw new InputError(`Input "secrets-file": cannot read ${JSON.stringify(path)} (${code}).`);
+    }
+    return isDotenvFile(path) ? parseDotenvSecrets(text, 'secrets-file') : parseSecretsMapping(text, 'secrets-file');
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
 
 
 
@@ -48181,7 +48565,7 @@ function readSettings(source) {
     const specs = parseSecretsMapping(source.getInput('secrets'), 'secrets');
     const file = source.getInput('secrets-file').trim();
     if (file !== '')
-        specs.push(...readSecretsFile(file, source));
+        specs.push(...readSecretsFile(file, (path) => source.readFile(path)));
     const secrets = resolveSecrets(specs, source.env, source.maskValue);
     if (secrets.length === 0) {
         throw new InputError(prune
@@ -48190,168 +48574,6 @@ function readSettings(source) {
             : 'No secrets to push: "secrets" and "secrets-file" are both empty.');
     }
     return { apiKey, apiUrl, secrets, maxRetries, timeoutMs, concurrency, rateLimitPerMinute, prune, dryRun };
-}
-function readSecretsFile(path, source) {
-    let text;
-    try {
-        text = source.readFile(path);
-    }
-    catch (error) {
-        const code = error.code ?? 'unreadable';
-        throw new InputError(`Input "secrets-file": cannot read ${JSON.stringify(path)} (${code}).`);
-    }
-    const name = (0,external_node_path_.basename)(path);
-    const isDotenv = name === '.env' || name.startsWith('.env.') || name.endsWith('.env');
-    return isDotenv ? parseDotenvSecrets(text, 'secrets-file') : parseSecretsMapping(text, 'secrets-file');
-}
-
-;// CONCATENATED MODULE: ./src/sync/concurrency.ts
-/** Runs `work` over `items` with at most `limit` running at once; results keep the input order. */
-async function mapConcurrently(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/sync/plan.ts
-/** Decides, from the workspace's current tags, which secrets are created and which updated. */
-function planUpserts(desired, existing) {
-    const byTag = new Map(existing.map((s) => [s.tag, s]));
-    return desired.map((secret) => {
-        const current = byTag.get(secret.tag);
-        if (current === undefined)
-            return { action: 'create', secret };
-        return { action: 'update', secret, ...(current.name === undefined ? {} : { currentName: current.name }) };
-    });
-}
-/** The name a secret ends up with in Cortex, as far as this run knows. */
-function displayName(write) {
-    return write.secret.name ?? write.currentName ?? write.secret.tag;
-}
-/**
- * The workspace secrets the workflow owns (`owns`) that the input no longer names.
- * A tag equal to an input tag ignoring case is never deleted: the API does not say
- * whether Cortex tells `Payments_DB` from `payments_db`, and if it does not, that
- * secret is the one this run just wrote.
- */
-function planDeletions(desired, existing, owns) {
-    const wanted = new Set(desired.map((s) => foldCase(s.tag)));
-    return existing
-        .filter((s) => owns(s.tag) && !wanted.has(foldCase(s.tag)))
-        .map((s) => ({ tag: s.tag, name: s.name ?? s.tag }));
-}
-/**
- * Upper then lower case: one form for every spelling a case-insensitive comparison
- * could take as equal, including `ſ` (S) and the Kelvin sign (K), which lower case
- * alone keeps apart. When in doubt, two tags count as the same and nothing is deleted.
- */
-function foldCase(tag) {
-    return tag.toUpperCase().toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/sync/apply.ts
-
-
-/** Carries out the plan; one secret's failure does not stop the others. */
-async function applyWrites(client, writes, options) {
-    return mapConcurrently(writes, options.concurrency, (write) => settle(write.secret.tag, displayName(write), options, () => upsert(client, write)));
-}
-/** Deletes what the plan prunes. */
-async function applyDeletions(client, deletions, options) {
-    return mapConcurrently(deletions, options.concurrency, ({ tag, name }) => settle(tag, name, options, async () => {
-        // `absent` (already gone) counts as deleted too: what the prune wanted holds.
-        await client.delete(tag);
-        return 'deleted';
-    }));
-}
-/** Runs one secret's work and turns its outcome, or its error, into a result. */
-async function settle(tag, name, options, work) {
-    let result;
-    try {
-        result = { tag, name, outcome: await work() };
-    }
-    catch (error) {
-        result = { tag, name, outcome: 'failed', error: error };
-    }
-    options.onResult?.(result);
-    return result;
-}
-/**
- * Creates or updates one secret, absorbing races with another writer: an
- * update of a tag that has gone becomes a create, and a create that finds the
- * tag becomes an update.
- */
-async function upsert(client, write) {
-    const { tag, name, value } = write.secret;
-    if (write.action === 'update' && (await client.update(tag, { name, value })) === 'updated')
-        return 'updated';
-    const created = await client.create({ tag, name: name ?? tag, value });
-    if (created.outcome === 'created')
-        return 'created';
-    // The tag exists: another writer created it since the list, or an earlier attempt of this very
-    // create landed before its answer was lost. Either way the value is written by an update; in the
-    // second case the secret is the one this run created, and is reported so.
-    if ((await client.update(tag, { name, value })) === 'absent') {
-        throw new Error(`update "${tag}": Cortex said the tag exists, then that it does not: another writer is changing it`);
-    }
-    return created.earlierAttemptMayHaveLanded ? 'created' : 'updated';
-}
-
-;// CONCATENATED MODULE: ./src/sync/sync-secrets.ts
-
-
-
-/**
- * One run: list the workspace once, create or update every input secret,
- * then, only if every write landed, delete the owned secrets the input no
- * longer names. If the list fails, every input secret is reported failed
- * with that reason: none is left unaccounted for.
- */
-async function syncSecrets(client, secrets, options) {
-    const report = (results, extra = {}) => ({
-        results,
-        dryRun: options.dryRun,
-        ...extra
-    });
-    const notify = (results) => {
-        results.forEach((r) => options.onResult?.(r));
-        return results;
-    };
-    let existing;
-    try {
-        existing = await client.listAll(options.concurrency);
-    }
-    catch (error) {
-        return report(notify(secrets.map((s) => ({ tag: s.tag, name: s.name ?? s.tag, outcome: 'failed', error: error }))));
-    }
-    const writes = planUpserts(secrets, existing);
-    const deletions = options.owns ? planDeletions(secrets, existing, options.owns) : [];
-    if (options.dryRun) {
-        return report(notify([
-            ...writes.map((w) => ({
-                tag: w.secret.tag,
-                name: displayName(w),
-                outcome: w.action === 'create' ? 'created' : 'updated'
-            })),
-            ...deletions.map((d) => ({ ...d, outcome: 'deleted' }))
-        ]));
-    }
-    const written = await applyWrites(client, writes, options);
-    const failures = written.filter((r) => r.outcome === 'failed').length;
-    if (deletions.length === 0)
-        return report(written);
-    if (failures > 0) {
-        const reason = `${count(failures, 'create or update', 'creates or updates')} failed, so nothing was deleted`;
-        return report(written, { pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort() } });
-    }
-    return report([...written, ...(await applyDeletions(client, deletions, options))]);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -48362,13 +48584,12 @@ async function syncSecrets(client, secrets, options) {
 
 
 
-
-
-
-
-
-/** Inputs → plan and apply → outputs, summary and log; the one place the step is failed. */
+/**
+ * The GitHub Action's front door: inputs from the runner, the engine's run, then
+ * outputs, job summary and log. The one place the step is failed.
+ */
 async function run() {
+    const reporter = new CoreReporter();
     try {
         const settings = readSettings({
             getInput: (name) => getInput(name, { trimWhitespace: false }),
@@ -48376,52 +48597,17 @@ async function run() {
             readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'),
             maskValue: (value) => masksFor(value).forEach((mask) => core_setSecret(mask))
         });
-        const tally = new RetryTally();
-        const client = connect(settings, {
-            debug: core_debug,
-            onRetry: (event) => (tally.recordRetry(event), logRetry(event)),
-            onWait: (ms, reason) => (tally.recordWait(ms, reason), logWait(ms, reason, settings.rateLimitPerMinute))
-        });
-        logStart(settings);
-        const report = await syncSecrets(client, settings.secrets, {
-            concurrency: settings.concurrency,
-            dryRun: settings.dryRun,
-            owns: settings.prune && ownedBy(settings.prune),
-            onResult: (result) => logResult(result, settings.dryRun, tally.retriesFor(result.tag))
-        });
-        const tags = tagsByOutcome(report.results);
+        const result = await pushSecrets(settings, reporter);
+        const tags = tagsByOutcome(result.results);
         for (const [output, list] of Object.entries(tags))
             setOutput(output, JSON.stringify(list));
-        if (report.pruneSkipped)
-            warning(`Prune skipped: ${report.pruneSkipped.reason}.`);
-        await writeJobSummary({ cortexHost: settings.apiUrl.host, report, tally });
-        const failure = failureMessage(report, new Set(settings.secrets.map((s) => s.tag)));
-        if (failure)
-            throw new Error(failure);
-        logDone(tags, settings.dryRun);
+        await reporter.jobSummary(settings.apiUrl.host, result);
+        if (result.failure !== undefined)
+            throw new Error(result.failure);
+        reporter.done(tags, settings.dryRun);
     }
     catch (error) {
         setFailed(error instanceof Error ? error.message : String(error));
-    }
-}
-/**
- * Writes the job summary, if the runner asked for one. A summary that cannot be
- * written (GITHUB_STEP_SUMMARY is a directory, or not writable) is a warning: the
- * secrets were pushed or not regardless, and the step's own message, which lists
- * any that failed, must still be the one the step fails with.
- */
-async function writeJobSummary(input) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        // Evaluated here, not at start-up: only the summary needs the run's context, and
-        // @actions/github (Octokit included) would delay the first request. "eager" keeps it in
-        // dist/index.js, not a chunk of its own: ncc writes dist/licenses.txt for one chunk only.
-        const { context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-        await summary.addRaw(renderJobSummary({ run: describeRun(context), ...input })).write();
-    }
-    catch (error) {
-        warning(`Job summary not written: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 
