@@ -1,4 +1,4 @@
-import { parseApiUrl } from './inputs/api-url.ts'
+import { isLoopback, parseApiUrl } from './inputs/api-url.ts'
 import { parseBoolean } from './inputs/booleans.ts'
 import { InputError } from './inputs/input-error.ts'
 import { parseSeconds, parseWholeNumber } from './inputs/numbers.ts'
@@ -7,6 +7,7 @@ import { resolveSecrets } from './inputs/resolve-secrets.ts'
 import type { DesiredSecret, SecretSpec } from './inputs/secret-spec.ts'
 import { readSecretsFile } from './inputs/secrets-file.ts'
 import { parseSecretsMapping } from './inputs/secrets-mapping.ts'
+import { checkProxyVariables } from './inputs/proxy-variables.ts'
 
 /** Everything the action needs from its inputs, read and checked once. */
 export interface Settings {
@@ -56,6 +57,8 @@ export function readSettings(source: SettingsSource): Settings {
   source.maskValue(apiKey)
 
   const apiUrl = parseApiUrl(source.getInput('api-url').trim() || DEFAULTS.apiUrl)
+  // A loopback api-url never goes through a proxy (cortex/client-for-settings.ts), so only others need them.
+  if (!isLoopback(apiUrl.hostname)) checkProxyVariables(source.env)
   const text = (name: string, fallback: number) => source.getInput(name).trim() || String(fallback)
   const maxRetries = parseWholeNumber(text('max-retries', DEFAULTS.maxRetries), 'max-retries', 0, 20)
   const timeoutMs = parseSeconds(text('timeout-seconds', DEFAULTS.timeoutSeconds), 'timeout-seconds', 600) * 1000

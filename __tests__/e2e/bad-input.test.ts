@@ -89,6 +89,19 @@ const cases: Array<[string, Record<string, string>, Record<string, string>, RegE
 ]
 
 describe('bad input', () => {
+  it('refuses a proxy variable that is not a URL, naming the variable and not its value', async () => {
+    const run = await runAction({
+      inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': 'https://cortex.example.invalid', secrets: `a: ${SECRET}` },
+      env: { HTTPS_PROXY: 'proxy-user:pr0xy-pa55@proxy.internal:3128' }
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(
+      /^::error::Environment variable HTTPS_PROXY is not a proxy URL: expected http:\/\/host:port/m
+    )
+    expect(run.stdout).not.toContain('pr0xy-pa55')
+    expectNoLeak(run, [SECRET])
+  })
+
   it.each(cases)('%s: exit 1, zero requests, a message naming it', async (_, inputs, env, message) => {
     standIn.requests.length = 0
     const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, ...inputs }, env })

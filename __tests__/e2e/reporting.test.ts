@@ -165,3 +165,31 @@ describe('a summary that cannot be written', () => {
     expectNoLeak(run, ['ok-value-5eed'])
   })
 })
+
+describe('outputs that cannot be written', () => {
+  it("keep the failed secrets as the step's message, with the reason the outputs are missing added", async () => {
+    standIn.options.intercept = (r) =>
+      r.method === 'POST' && r.rawBody.includes('"svc_bad"')
+        ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Rejected', requestId: 'req-o' } }
+        : undefined
+    const values = { svc_bad: 'bad-value-7a7a', svc_ok: 'ok-value-7a7a' }
+    const run = await runAction({
+      inputs: {
+        'api-key': STAND_IN_API_KEY,
+        'api-url': standIn.url,
+        secrets: Object.entries(values)
+          .map(([tag, value]) => `${tag}: ${value}`)
+          .join('\n')
+      },
+      env: { GITHUB_OUTPUT: join(tempDir(), 'missing', 'output') }
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(
+      /^::error::1 of 2 secrets failed:%0A- svc_bad: create "svc_bad": HTTP 400 BAD_REQUEST: Rejected \(requestId req-o, 1 attempt\)%0AOutputs not written: .+$/m
+    )
+    expect(run.stdout.match(/^::error::/gm)).toHaveLength(1)
+    expect(standIn.values()).toEqual({ svc_ok: 'ok-value-7a7a' })
+    expectWithinContract(standIn)
+    expectNoLeak(run, Object.values(values))
+  })
+})
