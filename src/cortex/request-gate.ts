@@ -16,7 +16,7 @@ export interface RequestGateOptions {
  * holds every request back while Cortex has asked the run to wait (429), and
  * once the run is stopped (a refused API key) lets no further request start:
  * the stop also ends every wait at once, here and wherever the run listens
- * to `stopped` (a retry's backoff).
+ * to `stopped` (a retry's backoff, a request in flight).
  *
  * Until Cortex first answers 429 the run may use its budget in bursts. After
  * that it schedules requests evenly at the budget's rate, counted from the
@@ -67,7 +67,10 @@ export class RequestGate {
     this.#stop.abort(reason)
   }
 
-  /** Aborts, with the stop reason, when the run is stopped. */
+  /**
+   * Aborts, with the stop reason, when the run is stopped: every wait and every
+   * request in flight listens to it, so that a stopped run ends at once.
+   */
   get stopped(): AbortSignal {
     return this.#stop.signal
   }
