@@ -43079,7 +43079,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8372);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4599);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -43088,7 +43088,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8372:
+/***/ 4599:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47147,7 +47147,28 @@ function cleanSecretNames(body, clean) {
     return Array.isArray(secrets) ? { ...body, secrets: secrets.map(cleanName) } : cleanName(body);
 }
 
+;// CONCATENATED MODULE: ./src/cortex/stopped-in-flight-error.ts
+/**
+ * A write that was on its way when the run stopped (a refused key): it was
+ * abandoned, but Cortex may have received it and carried it out. The stop's
+ * own reason is part of the message, and its `cause`.
+ */
+class StoppedInFlightError extends Error {
+    name = 'StoppedInFlightError';
+    operation;
+    tag;
+    constructor(operation, tag, stop) {
+        const subject = tag === undefined ? operation : `${operation} "${tag}"`;
+        super(`${subject}: the run stopped while this request was in flight; it may have been applied. ${stop.message}`, {
+            cause: stop
+        });
+        this.operation = operation;
+        this.tag = tag;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cortex/cortex-client.ts
+
 
 
 
@@ -47162,6 +47183,8 @@ function cleanSecretNames(body, clean) {
  */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 const RESPONSE_TOO_LARGE_CODE = 'RESPONSE_TOO_LARGE';
+/** An attempt abandoned because the run stopped: never retried, and reported with the stop's reason. */
+const RUN_STOPPED_CODE = 'RUN_STOPPED';
 /** The most the list endpoint returns per page. */
 const MAX_PAGE_SIZE = 1000;
 /**
@@ -47192,7 +47215,8 @@ class CortexClient {
      * `total` fills, at most `MAX_LIST_PAGES`, stopping at the first empty page,
      * `concurrency` at a time through the same gate as every request. A secret
      * that two pages both hold (an insertion moved it while the list was read) is
-     * kept once; one tag under two ids is a list that cannot be trusted.
+     * kept once; one tag under two ids, or one id under two tags, is a list that
+     * cannot be trusted.
      */
     async listAll(concurrency = 1) {
         const { read: first, call, reply } = await this.#listPage(0, MAX_PAGE_SIZE);
@@ -47225,10 +47249,9 @@ class CortexClient {
         await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count - 1)) }, reader));
         if (failure)
             throw failure.error;
-        const { unique, underTwoIds } = uniqueByTag(pages.slice(0, end).flat());
-        if (underTwoIds !== undefined) {
-            const detail = `the tag "${underTwoIds}" under two different ids: the list cannot be trusted`;
-            throw this.#unusable({ operation: 'list' }, undefined, detail);
+        const { unique, conflict } = uniqueSecrets(pages.slice(0, end).flat());
+        if (conflict !== undefined) {
+            throw this.#unusable({ operation: 'list' }, undefined, `${conflict}: the list cannot be trusted`);
         }
         return unique;
     }
@@ -47283,9 +47306,19 @@ class CortexClient {
         this.#read(call, reply, (b) => readSecretSummary(b, tag));
         return 'updated';
     }
-    /** `absent`: Cortex answered 404, the tag is already gone. */
+    /**
+     * `absent`: Cortex answered 404, the tag is already gone. Any 2xx is `deleted`,
+     * whatever its body: the API gives DELETE's 200 no body, so there is nothing in
+     * one to check, and a body that is not JSON does not undo the deletion.
+     */
     async delete(tag) {
-        const reply = await this.#exchange({ operation: 'delete', method: 'DELETE', path: secretPath(tag), tag });
+        const reply = await this.#exchange({
+            operation: 'delete',
+            method: 'DELETE',
+            path: secretPath(tag),
+            tag,
+            bodyless: true
+        });
         if (reply.status === 404)
             return 'absent';
         if (reply.error)
@@ -47318,8 +47351,9 @@ class CortexClient {
     }
     /**
      * Sends with retries, and says what it came to. Throws only when the run
-     * stops (a refused key, or the gate already stopped): every other failure is
-     * returned, so that callers can turn the statuses they expect into results.
+     * stops (a refused key, or the gate already stopped, also while this request
+     * was in flight): every other failure is returned, so that callers can turn
+     * the statuses they expect into results.
      */
     async #exchange(call) {
         const { retryPolicy, gate, onRetry, serverText } = this.#options;
@@ -47327,11 +47361,15 @@ class CortexClient {
         const body = call.body === undefined ? undefined : JSON.stringify(call.body);
         const uncertain = [];
         const { result, verdict, attempts } = await sendWithRetries(async () => {
+            // The stop may have come since the gate let this request through: then it is not sent.
+            gate.stopped.throwIfAborted();
             const attempt = await this.#attempt(call.method, url, body);
             uncertain.push(!('status' in attempt) || attempt.status >= 500);
             return attempt;
         }, retryPolicy, gate, (event) => onRetry?.({ ...event, operation: call.operation, tag: call.tag }));
         const reply = { attempts, earlierAttemptMayHaveLanded: uncertain.slice(0, -1).includes(true) };
+        if ('error' in result && result.code === RUN_STOPPED_CODE)
+            throw this.#stoppedInFlight(call);
         if ('error' in result) {
             const detail = result.code === TIMEOUT_CODE
                 ? `no response within ${this.#options.timeoutMs / 1000} s`
@@ -47342,7 +47380,7 @@ class CortexClient {
         }
         const { status } = result;
         if (verdict.kind === 'success') {
-            if (result.text === '')
+            if (result.text === '' || call.bodyless)
                 return { ...reply, status, body: undefined };
             try {
                 const body = JSON.parse(result.text);
@@ -47365,6 +47403,18 @@ class CortexClient {
         }
         return { ...reply, status, error };
     }
+    /**
+     * The error of a request abandoned in flight when the run stopped. A read
+     * changed nothing, so it fails with the stop's reason like a request that
+     * never started; a write may have reached Cortex and been carried out, and
+     * its error says so.
+     */
+    #stoppedInFlight(call) {
+        const stop = this.#options.gate.stopped.reason;
+        if (call.operation === 'list' || call.operation === 'get')
+            return stop;
+        return new StoppedInFlightError(call.operation, call.tag, stop);
+    }
     /** Every failed request's error is made here. */
     #error(call, attempts, said, cause) {
         const details = { operation: call.operation, tag: call.tag, attempts, ...said };
@@ -47376,7 +47426,7 @@ class CortexClient {
         return new UnusableAnswerError({ operation, tag, page, status: reply?.status, attempts: reply?.attempts, detail });
     }
     async #attempt(method, url, body) {
-        const { apiKey, userAgent, dispatcher, debug, timeoutMs } = this.#options;
+        const { apiKey, userAgent, dispatcher, debug, timeoutMs, gate } = this.#options;
         const started = external_node_perf_hooks_.performance.now();
         const target = `${method} ${url.pathname}${url.search}`;
         try {
@@ -47384,7 +47434,8 @@ class CortexClient {
                 method,
                 dispatcher,
                 body,
-                signal: AbortSignal.timeout(timeoutMs),
+                // A stopped run waits for no answer: the stop aborts what is in flight, as it ends every wait.
+                signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), gate.stopped]),
                 headers: {
                     authorization: `Bearer ${apiKey}`,
                     accept: 'application/json',
@@ -47398,24 +47449,40 @@ class CortexClient {
         }
         catch (error) {
             const err = error;
-            const code = err.name === 'TimeoutError' ? TIMEOUT_CODE : (err.code ?? 'NETWORK_ERROR');
+            // Once the run has stopped, whatever ended this attempt, the stop is why it is not retried.
+            const code = gate.stopped.aborted
+                ? RUN_STOPPED_CODE
+                : err.name === 'TimeoutError'
+                    ? TIMEOUT_CODE
+                    : (err.code ?? 'NETWORK_ERROR');
             debug?.(`${target} failed (${code}) after ${elapsed(started)} ms`);
             return { error: err, code };
         }
     }
 }
 /**
- * The list with each tag once (the same secret on two pages is kept once), and
- * the first tag found under two different ids, if any.
+ * The list with each secret once (the same secret on two pages is kept once),
+ * or the first conflict found: a tag under two ids, or an id under two tags.
+ * Either way two entries claim what only one secret can be, and a prune driven
+ * by them would delete one secret twice over, or the wrong one. The conflict
+ * names tags only: they are checked against the tag pattern, ids are not.
  */
-function uniqueByTag(secrets) {
+function uniqueSecrets(secrets) {
     const byTag = new Map();
+    const byId = new Map();
     for (const secret of secrets) {
-        const seen = byTag.get(secret.tag);
-        if (seen === undefined)
+        const sameTag = byTag.get(secret.tag);
+        if (sameTag !== undefined && sameTag.id !== secret.id) {
+            return { unique: [], conflict: `the tag "${secret.tag}" under two different ids` };
+        }
+        const sameId = byId.get(secret.id);
+        if (sameId !== undefined && sameId.tag !== secret.tag) {
+            return { unique: [], conflict: `the tags "${sameId.tag}" and "${secret.tag}" under one id` };
+        }
+        if (sameTag === undefined)
             byTag.set(secret.tag, secret);
-        else if (seen.id !== secret.id)
-            return { unique: [], underTwoIds: secret.tag };
+        if (sameId === undefined)
+            byId.set(secret.id, secret);
     }
     return { unique: [...byTag.values()] };
 }
@@ -47451,8 +47518,8 @@ const MINUTE_MS = 60_000;
  *   more starts than `requestsPerMinute`.
  * - It holds every request back while Cortex has asked the run to wait (429).
  * - Once the run is stopped (a refused API key), it lets no request start.
- *   The stop also ends every wait at once: the gate's own, and a retry's
- *   backoff, which listens to `stopped`.
+ *   The stop also ends every wait at once: the gate's own, and wherever the
+ *   run listens to `stopped` (a retry's backoff, a request in flight).
  *
  * Until Cortex first answers 429, the run may spend its budget in bursts.
  * After a 429 it spreads requests evenly at the budget's rate, counted from
@@ -47498,7 +47565,10 @@ class RequestGate {
     stop(reason) {
         this.#stop.abort(reason);
     }
-    /** Aborts, with the stop reason, when the run is stopped. */
+    /**
+     * Aborts, with the stop reason, when the run is stopped: every wait and every
+     * request in flight listens to it, so that a stopped run ends at once.
+     */
     get stopped() {
         return this.#stop.signal;
     }
@@ -47868,10 +47938,16 @@ async function mapConcurrently(items, limit, work) {
 
 ;// CONCATENATED MODULE: ./src/sync/plan.ts
 
-/** Decides, from the workspace's current tags, which secrets are created and which updated. */
+/**
+ * Decides, from the workspace's current tags, which secrets are created and which
+ * updated. A tag `planRefusals` refuses is in neither.
+ */
 function planUpserts(desired, existing) {
     const byTag = new Map(existing.map((s) => [s.tag, s]));
-    return desired.map((secret) => {
+    const idOfAnother = idOfAnotherSecret(existing);
+    return desired
+        .filter((secret) => idOfAnother(secret.tag) === undefined)
+        .map((secret) => {
         const current = byTag.get(secret.tag);
         if (current === undefined)
             return { action: 'create', secret };
@@ -47889,13 +47965,60 @@ function displayName({ secret, currentName }) {
  * The workspace secrets the workflow owns (`owns`) that the input no longer names.
  * A tag equal to an input tag ignoring case is never deleted: the API does not say
  * whether Cortex tells `Payments_DB` from `payments_db`, and if it does not, that
- * secret is the one this run just wrote.
+ * secret is the one this run just wrote. A tag `planRefusals` refuses is not either.
  */
 function planDeletions(desired, existing, owns) {
-    const wanted = new Set(desired.map((s) => foldCase(s.tag)));
-    return existing
-        .filter((s) => owns(s.tag) && !wanted.has(foldCase(s.tag)))
+    const idOfAnother = idOfAnotherSecret(existing);
+    return unwanted(desired, existing, owns)
+        .filter((s) => idOfAnother(s.tag) === undefined)
         .map((s) => ({ tag: s.tag, name: nameOrTag(s) }));
+}
+/**
+ * The tags a request could not name without ambiguity. Cortex addresses one
+ * secret in a path by `tagOrId`, so a tag equal to another listed secret's id
+ * (ignoring case, when in doubt) may reach that secret instead: a Cortex that
+ * looks ids up first would update or delete it. Such an input tag is not
+ * written, and such a tag is not pruned (`owns`, when given): each is refused
+ * with the reason, and the rest of the plan goes on.
+ */
+function planRefusals(desired, existing, owns) {
+    const idOfAnother = idOfAnotherSecret(existing);
+    const byTag = new Map(existing.map((s) => [s.tag, s]));
+    const clash = (tag, other, risk, outcome) => `"${tag}" is also the id of the secret "${other.tag}", and Cortex reads a secret's path as a tag or an id: ` +
+        `${risk} "${other.tag}" instead. ${outcome}`;
+    const writes = desired.flatMap((secret) => {
+        const other = idOfAnother(secret.tag);
+        if (other === undefined)
+            return [];
+        const name = nameOrTag({ tag: secret.tag, name: secret.name ?? byTag.get(secret.tag)?.name });
+        const reason = clash(secret.tag, other, 'writing it could change', 'Not pushed: give this secret another tag.');
+        return [{ tag: secret.tag, name, reason, action: 'write' }];
+    });
+    const deletes = (owns ? unwanted(desired, existing, owns) : []).flatMap((s) => {
+        const other = idOfAnother(s.tag);
+        if (other === undefined)
+            return [];
+        const reason = clash(s.tag, other, 'deleting it could delete', 'Not deleted: delete it in Cortex by hand.');
+        return [{ tag: s.tag, name: nameOrTag(s), reason, action: 'delete' }];
+    });
+    return [...writes, ...deletes];
+}
+/** The owned secrets the input does not name, ignoring case. */
+function unwanted(desired, existing, owns) {
+    const wanted = new Set(desired.map((s) => foldCase(s.tag)));
+    return existing.filter((s) => owns(s.tag) && !wanted.has(foldCase(s.tag)));
+}
+/**
+ * For a tag, a listed secret with another tag whose id equals it (ignoring
+ * case): the secret a path naming that tag could reach instead.
+ */
+function idOfAnotherSecret(existing) {
+    const byId = new Map();
+    for (const secret of existing) {
+        const id = foldCase(secret.id);
+        byId.set(id, [...(byId.get(id) ?? []), secret]);
+    }
+    return (tag) => byId.get(foldCase(tag))?.find((s) => foldCase(s.tag) !== foldCase(tag));
 }
 /**
  * Upper then lower case: one form for every spelling a case-insensitive comparison
@@ -47964,8 +48087,10 @@ async function upsert(client, write) {
 /**
  * One run: list the workspace once, create or update every input secret,
  * then, only if every write landed, delete the owned secrets the input no
- * longer names. If the list fails, every input secret is reported failed
- * with that reason: none is left unaccounted for.
+ * longer names. A tag that is also another secret's id is neither written
+ * nor deleted, and is reported failed (an input tag counts as a failed write).
+ * If the list fails, every input secret is reported failed with that reason:
+ * none is left unaccounted for.
  *
  * A prune with no secrets is refused before any request: it would delete
  * every owned secret, and an empty input is what a typo or a missing file
@@ -47994,25 +48119,40 @@ async function syncSecrets(client, secrets, options) {
     }
     const writes = planUpserts(secrets, existing);
     const deletions = options.owns ? planDeletions(secrets, existing, options.owns) : [];
+    // Tags no request may name (another secret's id): failed before anything is sent.
+    const refusals = planRefusals(secrets, existing, options.owns);
+    const refused = (action) => refusals
+        .filter((r) => r.action === action)
+        .map(({ tag, name, reason }) => ({
+        tag,
+        name,
+        outcome: 'failed',
+        error: new Error(reason)
+    }));
     if (options.dryRun) {
         return report(notify([
+            ...refused('write'),
             ...writes.map((w) => ({
                 tag: w.secret.tag,
                 name: displayName(w),
                 outcome: w.action === 'create' ? 'created' : 'updated'
             })),
+            ...refused('delete'),
             ...deletions.map((d) => ({ ...d, outcome: 'deleted' }))
         ]));
     }
-    const written = await applyWrites(client, writes, options);
+    const written = [...notify(refused('write')), ...(await applyWrites(client, writes, options))];
     const failures = written.filter((r) => r.outcome === 'failed').length;
+    const notDeleted = notify(refused('delete'));
     if (deletions.length === 0)
-        return report(written);
+        return report([...written, ...notDeleted]);
     if (failures > 0) {
         const reason = `${count(failures, 'create or update', 'creates or updates')} failed, so nothing was deleted`;
-        return report(written, { pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort(compareTags) } });
+        return report([...written, ...notDeleted], {
+            pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort(compareTags) }
+        });
     }
-    return report([...written, ...(await applyDeletions(client, deletions, options))]);
+    return report([...written, ...notDeleted, ...(await applyDeletions(client, deletions, options))]);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/push-secrets.ts
@@ -48530,7 +48670,38 @@ function readSecretsFile(path, readFile) {
     return isDotenvFile(path) ? parseDotenvSecrets(text, 'secrets-file') : parseSecretsMapping(text, 'secrets-file');
 }
 
+;// CONCATENATED MODULE: ./src/inputs/proxy-variables.ts
+
+/** The variables undici's EnvHttpProxyAgent reads a proxy URL from (lower case wins, as in curl). */
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/**
+ * Checks the proxy variables before any request. undici builds its proxy
+ * agents from them when the client is made and fails with a bare "Invalid
+ * URL" that names nothing; `proxy.internal:3128` without a scheme, which curl
+ * accepts, is one such value. The message names the variable and never
+ * quotes its value, which may hold proxy credentials.
+ */
+function checkProxyVariables(env) {
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name]?.trim();
+        if (!value)
+            continue;
+        let url;
+        try {
+            url = new URL(value);
+        }
+        catch {
+            url = undefined;
+        }
+        if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+            throw new InputError(`Environment variable ${name} is not a proxy URL: expected http://host:port or https://host:port ` +
+                '(the value is not shown; it may hold proxy credentials).');
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/settings.ts
+
 
 
 
@@ -48553,6 +48724,9 @@ function readSettings(source) {
         throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.');
     source.maskValue(apiKey);
     const apiUrl = parseApiUrl(source.getInput('api-url').trim() || DEFAULTS.apiUrl);
+    // A loopback api-url never goes through a proxy (cortex/client-for-settings.ts), so only others need them.
+    if (!isLoopback(apiUrl.hostname))
+        checkProxyVariables(source.env);
     const text = (name, fallback) => source.getInput(name).trim() || String(fallback);
     const maxRetries = parseWholeNumber(text('max-retries', DEFAULTS.maxRetries), 'max-retries', 0, 20);
     const timeoutMs = parseSeconds(text('timeout-seconds', DEFAULTS.timeoutSeconds), 'timeout-seconds', 600) * 1000;
@@ -48599,15 +48773,27 @@ async function run() {
         });
         const result = await pushSecrets(settings, reporter);
         const tags = tagsByOutcome(result.results);
-        for (const [output, list] of Object.entries(tags))
-            setOutput(output, JSON.stringify(list));
+        const outputsProblem = setOutputs(tags);
         await reporter.jobSummary(settings.apiUrl.host, result);
-        if (result.failure !== undefined)
-            throw new Error(result.failure);
+        // The list of failed secrets stays the message; outputs that could not be written are added to it.
+        const failure = [result.failure, outputsProblem].filter((part) => part !== undefined).join('\n');
+        if (failure !== '')
+            throw new Error(failure);
         reporter.done(tags, settings.dryRun);
     }
     catch (error) {
         setFailed(error instanceof Error ? error.message : String(error));
+    }
+}
+/** Sets the four outputs; returns what went wrong instead of throwing, so the run's own message survives. */
+function setOutputs(tags) {
+    try {
+        for (const [output, list] of Object.entries(tags))
+            setOutput(output, JSON.stringify(list));
+        return undefined;
+    }
+    catch (error) {
+        return `Outputs not written: ${error instanceof Error ? error.message : String(error)}`;
     }
 }
 

@@ -255,6 +255,35 @@ describe('a refused API key', () => {
     expectNoLeak(run, Object.values(values))
   })
 
+  it('401 while another create gets no answer: the run abandons it at once, saying it may have landed', async () => {
+    let hangingSent!: () => void
+    const hanging = new Promise<void>((resolve) => (hangingSent = resolve))
+    standIn.options.intercept = async (r) => {
+      if (r.method !== 'POST') return undefined
+      if (r.rawBody.includes('"in_flight"')) return (hangingSent(), { hang: true })
+      // The key is refused while the other create waits for its answer.
+      await hanging
+      return { status: 401, body: { type: 'UNCATEGORIZED', message: 'Invalid API key', requestId: 'req-401' } }
+    }
+    const values = { in_flight: 'in-flight-value-4a4a', refused: 'refused-value-5b5b', queued: 'queued-value-6c6c' }
+    // Far below timeout-seconds: a run that waits for the answer that never comes is killed and fails here.
+    const run = await push(values, { concurrency: '2', 'timeout-seconds': '600' }, { timeoutMs: 20_000 })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.failed).toBe(JSON.stringify(Object.keys(values).sort()))
+    // The abandoned create is not retried, and nothing starts after the 401.
+    expect(standIn.requestsWith('POST')).toHaveLength(2)
+    const refused =
+      'Cortex refused the API key with HTTP 401: the key is invalid or expired (requestId req-401). The run stopped.'
+    expect(run.stdout).toContain(
+      `✖ in_flight: failed: create "in_flight": the run stopped while this request was in flight; it may have been applied. ${refused}\n`
+    )
+    expect(run.stdout).toContain(`✖ queued: failed: ${refused}\n`)
+    const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'))
+    expect(errors).toEqual([`::error::${refused}%0ANot pushed (3): in_flight, queued, refused`])
+    expect(run.summary).toContain('the run stopped while this request was in flight; it may have been applied.')
+    expectNoLeak(run, Object.values(values))
+  })
+
   it('403 on the writes: no request starts after the first 403 answer', async () => {
     standIn.options.intercept = (r) =>
       r.method === 'POST'

@@ -262,6 +262,24 @@ describe('the same secret on two list pages (item 3)', () => {
     expect(run.summary).toContain('under two different ids')
     expectNoLeak(run, ['kept-value-0a0a'])
   })
+
+  it('one id under two tags: the list is refused, nothing is written or deleted', async () => {
+    // Two DELETEs for one secret, and "2 deleted", if the list were believed.
+    interceptList((page) =>
+      page === 0
+        ? { page, secrets: [item('ci_kept'), item('ci_a')], total: 1001, totalPages: 2 }
+        : { page, secrets: [{ ...item('ci_a'), tag: 'ci_a2' }, item('ci_c')], total: 1001, totalPages: 2 }
+    )
+    const run = await push({ ci_kept: 'kept-value-0a0a' }, { prune: 'true', 'prune-match': 'ci_*' })
+    expect(run.exitCode).toBe(1)
+    expect(methods()).toEqual(['GET', 'GET'])
+    expect(Object.keys(standIn.values()).sort()).toEqual(['ci_a', 'ci_b', 'ci_c', 'ci_kept'])
+    expect(run.outputs).toEqual({ created: '[]', updated: '[]', deleted: '[]', failed: '["ci_kept"]' })
+    expect(errorLine(run.stdout)).toContain(
+      '- ci_kept: Cortex answered the list with the tags "ci_a" and "ci_a2" under one id: the list cannot be trusted'
+    )
+    expectNoLeak(run, ['kept-value-0a0a'])
+  })
 })
 
 describe('a create answered "exists" (item 2, second half)', () => {
@@ -273,12 +291,14 @@ describe('a create answered "exists" (item 2, second half)', () => {
   ])(
     'when the confirming GET returns %s, the create error is reported and nothing is updated',
     async (_, asked, answered) => {
-      standIn.seed([{ tag: answered, secret: 'their-value' }])
-      const theirs = standIn.secrets.get(answered) as { id: string }
-      if (asked.startsWith('se')) theirs.id = asked
-      standIn.options.intercept = (r) => {
-        if (r.method === 'POST')
+      // Another writer creates it after the list: a listed id equal to the tag would have the plan refuse it.
+      const theirs = { id: asked.startsWith('se') ? asked : 'se00000000000000aa' }
+      standIn.options.intercept = (r, s) => {
+        if (r.method === 'POST') {
+          s.seed([{ tag: answered, secret: 'their-value' }])
+          ;(s.secrets.get(answered) as { id: string }).id = theirs.id
           return { status: 409, body: { type: 'CONFLICT', message: 'Secret already exists', requestId: 'req-409' } }
+        }
         if (r.method === 'GET' && r.path === `/api/v1/secrets/${asked}`)
           return { status: 200, body: { id: theirs.id, tag: answered, name: answered } }
         return undefined

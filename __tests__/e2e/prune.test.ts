@@ -131,6 +131,94 @@ describe('prune deletions that meet trouble', () => {
   })
 })
 
+describe('a prune deletion answered 200 with a body that is not JSON', () => {
+  it('counts it deleted: the API gives DELETE no body, so the status says it all', async () => {
+    standIn.seed([{ tag: 'ci_old', secret: 'old-value' }])
+    standIn.options.intercept = (r, s) => {
+      if (r.method !== 'DELETE') return undefined
+      s.secrets.delete('ci_old')
+      return { status: 200, headers: { 'content-type': 'text/html' }, body: '<<<not json' }
+    }
+    const run = await runWith({ prune: 'true', 'prune-match': 'ci_*' }, { ci_new: 'new-value-b0dy' })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs).toEqual({ created: '["ci_new"]', updated: '[]', deleted: '["ci_old"]', failed: '[]' })
+    expect(standIn.values()).toEqual({ ci_new: 'new-value-b0dy' })
+    expectNoLeak(run, ['new-value-b0dy'])
+  })
+})
+
+/**
+ * Cortex names a secret in a path by tagOrId. The stand-in here looks an id up first, as a
+ * Cortex may: a path naming a tag that is also another secret's id reaches that secret.
+ */
+describe("a tag that is also another secret's id", () => {
+  const resolveIdsFirst = () => {
+    standIn.options.intercept = (r, s) => {
+      if (r.method !== 'DELETE' && r.method !== 'PUT') return undefined
+      const key = decodeURIComponent(r.path.split('/').pop() ?? '')
+      const byId = [...s.secrets.values()].find((secret) => secret.id === key)
+      if (byId === undefined) return undefined
+      if (r.method === 'DELETE') s.secrets.delete(byId.tag)
+      else byId.secret = (JSON.parse(r.rawBody) as { secret: string }).secret
+      return { status: 200, body: r.method === 'PUT' ? { id: byId.id, tag: byId.tag, name: byId.name } : undefined }
+    }
+  }
+  const idOf = (tag: string) => (standIn.secrets.get(tag) as { id: string }).id
+
+  it('is never pruned: failed with the reason, and the other deletions go on', async () => {
+    standIn.seed([{ tag: 'payments_key', secret: 'old-payments' }])
+    const clash = idOf('payments_key')
+    standIn.seed([
+      { tag: clash, name: 'Stale', secret: 'stale-value' },
+      { tag: 'se_old', secret: 'old-value' }
+    ])
+    resolveIdsFirst()
+    const run = await runWith({ prune: 'true', 'prune-match': 'se*' }, { payments_key: 'new-payments-9a9a' })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requestsWith('DELETE').map((r) => r.path)).toEqual(['/api/v1/secrets/se_old'])
+    expect(standIn.values()).toEqual({ payments_key: 'new-payments-9a9a', [clash]: 'stale-value' })
+    expect(run.outputs).toEqual({
+      created: '[]',
+      updated: '["payments_key"]',
+      deleted: '["se_old"]',
+      failed: JSON.stringify([clash])
+    })
+    expect(run.stdout).toContain(
+      `- ${clash}: "${clash}" is also the id of the secret "payments_key", and Cortex reads a secret's path as a tag or an id: deleting it could delete "payments_key" instead. Not deleted: delete it in Cortex by hand.`
+    )
+    expectWithinContract(standIn)
+    expectNoLeak(run, ['new-payments-9a9a'])
+  })
+
+  it('is never written from the input: failed with the reason before any request names it, and prune is skipped', async () => {
+    standIn.seed([
+      { tag: 'payments_key', secret: 'old-payments' },
+      { tag: 'ci_old', secret: 'old-value' }
+    ])
+    const clash = idOf('payments_key')
+    resolveIdsFirst()
+    const run = await runWith(
+      { prune: 'true', 'prune-match': 'ci_*' },
+      { [clash]: 'would-overwrite-7b7b', ci_new: 'new-value-8c8c' }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requests.filter((r) => r.path.includes(clash) || r.rawBody.includes(clash))).toEqual([])
+    expect(standIn.requestsWith('DELETE')).toEqual([])
+    expect(standIn.values()).toEqual({ payments_key: 'old-payments', ci_old: 'old-value', ci_new: 'new-value-8c8c' })
+    expect(run.outputs).toEqual({
+      created: '["ci_new"]',
+      updated: '[]',
+      deleted: '[]',
+      failed: JSON.stringify([clash])
+    })
+    expect(run.stdout).toContain(
+      `- ${clash}: "${clash}" is also the id of the secret "payments_key", and Cortex reads a secret's path as a tag or an id: writing it could change "payments_key" instead. Not pushed: give this secret another tag.`
+    )
+    expect(run.stdout).toMatch(/^::warning::Prune skipped: 1 create or update failed, so nothing was deleted\.$/m)
+    expectNoLeak(run, ['would-overwrite-7b7b', 'new-value-8c8c'])
+  })
+})
+
 describe('tags that differ only in case', () => {
   it('never deletes a workspace tag equal to an input tag ignoring case', async () => {
     standIn.seed([

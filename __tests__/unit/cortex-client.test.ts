@@ -1,9 +1,14 @@
-/** The client with undici's MockAgent swapped in for the network: no server, no waiting. */
-import { describe, expect, it } from '@jest/globals'
-import { MockAgent } from 'undici'
-import { CortexApiError } from '../../src/cortex/cortex-api-error.ts'
+/**
+ * The client with undici's MockAgent swapped in for the network: no server, no
+ * waiting. Requests abandoned in flight are about sockets: those tests use the stand-in.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { Agent, MockAgent } from 'undici'
+import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
+import { ApiKeyRefusedError, CortexApiError } from '../../src/cortex/cortex-api-error.ts'
 import { cortexClientFor } from '../../src/cortex/client-for-settings.ts'
 import { MAX_RESPONSE_BYTES } from '../../src/cortex/cortex-client.ts'
+import { StoppedInFlightError } from '../../src/cortex/stopped-in-flight-error.ts'
 import { UnusableAnswerError } from '../../src/cortex/unusable-answer-error.ts'
 import { parseApiUrl } from '../../src/inputs/api-url.ts'
 import { FakeClock } from '../support/fake-clock.ts'
@@ -139,7 +144,7 @@ describe('listAll: the first page says how many, within bounds', () => {
     expect(await client.listAll(16)).toHaveLength(1000)
   })
 
-  it('keeps a secret two pages hold once; refuses a tag under two ids', async () => {
+  it('keeps a secret two pages hold once; refuses a tag under two ids, and an id under two tags', async () => {
     const { client, pool } = mockedClient()
     const pageOf = (page: number, secrets: object[]) => ({ page, secrets, total: 1500, totalPages: 2 })
     pool.intercept({ path: listPath(0), method: 'GET' }).reply(200, pageOf(0, [summary('a'), summary('b')]))
@@ -152,6 +157,15 @@ describe('listAll: the first page says how many, within bounds', () => {
     expect(error).toBeInstanceOf(UnusableAnswerError)
     expect(error.message).toBe(
       'Cortex answered the list with the tag "b" under two different ids: the list cannot be trusted'
+    )
+
+    // One secret under two tags: a prune would send two DELETEs for it and count two deletions.
+    pool.intercept({ path: listPath(0), method: 'GET' }).reply(200, pageOf(0, [summary('a'), summary('b')]))
+    pool.intercept({ path: listPath(1), method: 'GET' }).reply(200, pageOf(1, [summary('b2', summary('b').id)]))
+    const mirror = (await client.listAll(2).catch((e: unknown) => e)) as UnusableAnswerError
+    expect(mirror).toBeInstanceOf(UnusableAnswerError)
+    expect(mirror.message).toBe(
+      'Cortex answered the list with the tags "b" and "b2" under one id: the list cannot be trusted'
     )
   })
 
@@ -250,6 +264,16 @@ describe('typed results: the client owns the statuses', () => {
     expect(await client.delete('t')).toBe('deleted')
   })
 
+  it.each([
+    ['a body that is not JSON', 200, '<<<garbage'],
+    ['a JSON body', 200, summary('t')],
+    ['no body', 204, '']
+  ])('delete: any 2xx is "deleted", whatever its body (%s)', async (_, status, body) => {
+    const { client, pool } = mockedClient()
+    pool.intercept({ path: `${LIST}/t`, method: 'DELETE' }).reply(status, body)
+    expect(await client.delete('t')).toBe('deleted')
+  })
+
   it('getByTag: the secret with that very tag, or undefined', async () => {
     const { client, pool } = mockedClient()
     getTag(pool, 't').reply(200, summary('t'))
@@ -329,5 +353,54 @@ describe('CortexClient: what Cortex says reaches no layer above as it came', () 
       .intercept({ path: '/prefix/api/v1/secrets/a', method: 'GET' })
       .reply(200, { id: 'se0000000000000001', tag: 'a', name: '\u202eevil' })
     expect(await client.getByTag('a')).toEqual({ id: 'se0000000000000001', tag: 'a', name: '\uFFFDevil' })
+  })
+})
+
+describe('a run stopped while requests are in flight', () => {
+  let standIn: CortexStandIn | undefined
+  afterEach(async () => {
+    await standIn?.close()
+  })
+
+  it('aborts them at once: a write fails saying it may have been applied, a read with the stop reason', async () => {
+    let hanging = 0
+    let bothHanging!: () => void
+    const hung = new Promise<void>((resolve) => (bothHanging = resolve))
+    standIn = await CortexStandIn.start({
+      intercept: async (r) => {
+        if (r.method !== 'PUT') return (++hanging === 2 && bothHanging(), { hang: true })
+        // The key is refused once the create and the get are both waiting for an answer.
+        await hung
+        return { status: 401, body: { type: 'UNCATEGORIZED', message: 'Invalid API key', requestId: 'req-401' } }
+      }
+    })
+    // Far longer than the test waits: only the stop can end the two requests that get no answer.
+    const client = cortexClientFor(
+      {
+        apiUrl: parseApiUrl(standIn.url),
+        apiKey: STAND_IN_API_KEY,
+        maxRetries: 2,
+        timeoutMs: 30_000,
+        rateLimitPerMinute: 1000
+      },
+      { dispatcher: new Agent() }
+    )
+    const [created, read, updated] = await Promise.allSettled([
+      client.create({ tag: 'sent', name: 'sent', value: 'v' }),
+      client.getByTag('asked'),
+      client.update('refused', { value: 'v' })
+    ])
+    const reason = (settled: PromiseSettledResult<unknown>) => (settled as PromiseRejectedResult).reason as Error
+    const refused =
+      'Cortex refused the API key with HTTP 401: the key is invalid or expired (requestId req-401). The run stopped.'
+    expect(reason(updated)).toBeInstanceOf(ApiKeyRefusedError)
+    expect(reason(updated).message).toBe(refused)
+    expect(reason(created)).toBeInstanceOf(StoppedInFlightError)
+    expect(reason(created).message).toBe(
+      `create "sent": the run stopped while this request was in flight; it may have been applied. ${refused}`
+    )
+    expect(reason(read)).toBe(reason(updated))
+    // Abandoned, not retried.
+    expect(standIn.requests.map((r) => r.method).sort()).toEqual(['GET', 'POST', 'PUT'])
   })
 })

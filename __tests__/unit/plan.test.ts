@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { displayName, planDeletions, planUpserts } from '../../src/sync/plan.ts'
+import { displayName, planDeletions, planRefusals, planUpserts } from '../../src/sync/plan.ts'
 
 describe('planUpserts', () => {
   it('creates the tags Cortex lacks and updates the ones it has', () => {
@@ -52,5 +52,53 @@ describe('planDeletions', () => {
   it('folds case the way a case-insensitive server could (ſ is S, the Kelvin sign is K)', () => {
     const plan = planDeletions([{ tag: 'secret_k', value: 'v' }], existing('ſecret_K', 'secret_\u212A'), all)
     expect(plan).toEqual([])
+  })
+})
+
+describe("planRefusals: a tag that is also another secret's id is never sent in a path", () => {
+  // Cortex names a secret in a path by tagOrId: "se…0a" could reach payments_key instead.
+  const existing = [
+    { id: 'se000000000000000a', tag: 'payments_key', name: 'Payments' },
+    { id: 'se000000000000000b', tag: 'se000000000000000a', name: 'Stale' },
+    { id: 'se000000000000000c', tag: 'se_gone' },
+    { id: 'se_self', tag: 'se_self' }
+  ]
+  const all = () => true
+
+  it('refuses to delete it, and deletes the others', () => {
+    const desired = [{ tag: 'payments_key', value: 'v' }]
+    expect(planDeletions(desired, existing, all).map((d) => d.tag)).toEqual(['se_gone', 'se_self'])
+    expect(planRefusals(desired, existing, all)).toEqual([
+      {
+        tag: 'se000000000000000a',
+        name: 'Stale',
+        action: 'delete',
+        reason:
+          '"se000000000000000a" is also the id of the secret "payments_key", and Cortex reads a secret\'s path as a tag or an id: deleting it could delete "payments_key" instead. Not deleted: delete it in Cortex by hand.'
+      }
+    ])
+  })
+
+  it('refuses to write an input tag equal to a listed id, whether it would be created or updated', () => {
+    const desired = [
+      { tag: 'SE000000000000000C', value: 'v' },
+      { tag: 'se000000000000000a', value: 'v' },
+      { tag: 'payments_key', value: 'v' }
+    ]
+    expect(planUpserts(desired, existing).map((w) => [w.action, w.secret.tag])).toEqual([['update', 'payments_key']])
+    const refused = planRefusals(desired, existing)
+    expect(refused.map((r) => [r.action, r.tag, r.name])).toEqual([
+      ['write', 'SE000000000000000C', 'SE000000000000000C'],
+      ['write', 'se000000000000000a', 'Stale']
+    ])
+    expect(refused[1]?.reason).toBe(
+      '"se000000000000000a" is also the id of the secret "payments_key", and Cortex reads a secret\'s path as a tag or an id: writing it could change "payments_key" instead. Not pushed: give this secret another tag.'
+    )
+  })
+
+  it('lets a tag equal to its own id be, and refuses no deletion without prune', () => {
+    expect(planRefusals([{ tag: 'se_self', value: 'v' }], existing)).toEqual([])
+    expect(planRefusals([{ tag: 'payments_key', value: 'v' }], existing)).toEqual([])
+    expect(planRefusals([], existing, (tag) => tag !== 'se000000000000000a')).toEqual([])
   })
 })

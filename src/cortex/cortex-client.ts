@@ -20,6 +20,7 @@ import {
 import { sendWithRetries, TIMEOUT_CODE, type AttemptResult, type RetryEvent, type RetryPolicy } from './retry-policy.ts'
 import { UnusableAnswerError } from './unusable-answer-error.ts'
 import { cleanSecretNames, SHOWN_NAME_CHARS } from './secret-names.ts'
+import { StoppedInFlightError } from './stopped-in-flight-error.ts'
 
 export type { SecretPage, SecretSummary } from './response-shapes.ts'
 
@@ -66,6 +67,8 @@ export type RequestRetry = RetryEvent & { operation: CortexOperation; tag?: stri
  */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 const RESPONSE_TOO_LARGE_CODE = 'RESPONSE_TOO_LARGE'
+/** An attempt abandoned because the run stopped: never retried, and reported with the stop's reason. */
+const RUN_STOPPED_CODE = 'RUN_STOPPED'
 
 /** The most the list endpoint returns per page. */
 export const MAX_PAGE_SIZE = 1000
@@ -86,6 +89,8 @@ interface Call {
   body?: unknown
   /** The list page asked for, named in errors. */
   page?: number
+  /** A success's body is not read (DELETE): whatever it holds, the status says it all. */
+  bodyless?: boolean
 }
 
 /** What a request came to after its retries. */
@@ -125,7 +130,8 @@ export class CortexClient {
    * `total` fills, at most `MAX_LIST_PAGES`, stopping at the first empty page,
    * `concurrency` at a time through the same gate as every request. A secret
    * that two pages both hold (an insertion moved it while the list was read) is
-   * kept once; one tag under two ids is a list that cannot be trusted.
+   * kept once; one tag under two ids, or one id under two tags, is a list that
+   * cannot be trusted.
    */
   async listAll(concurrency = 1): Promise<SecretSummary[]> {
     const { read: first, call, reply } = await this.#listPage(0, MAX_PAGE_SIZE)
@@ -155,10 +161,9 @@ export class CortexClient {
     }
     await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count - 1)) }, reader))
     if (failure) throw failure.error
-    const { unique, underTwoIds } = uniqueByTag(pages.slice(0, end).flat())
-    if (underTwoIds !== undefined) {
-      const detail = `the tag "${underTwoIds}" under two different ids: the list cannot be trusted`
-      throw this.#unusable({ operation: 'list' }, undefined, detail)
+    const { unique, conflict } = uniqueSecrets(pages.slice(0, end).flat())
+    if (conflict !== undefined) {
+      throw this.#unusable({ operation: 'list' }, undefined, `${conflict}: the list cannot be trusted`)
     }
     return unique
   }
@@ -210,9 +215,19 @@ export class CortexClient {
     return 'updated'
   }
 
-  /** `absent`: Cortex answered 404, the tag is already gone. */
+  /**
+   * `absent`: Cortex answered 404, the tag is already gone. Any 2xx is `deleted`,
+   * whatever its body: the API gives DELETE's 200 no body, so there is nothing in
+   * one to check, and a body that is not JSON does not undo the deletion.
+   */
   async delete(tag: string): Promise<'deleted' | 'absent'> {
-    const reply = await this.#exchange({ operation: 'delete', method: 'DELETE', path: secretPath(tag), tag })
+    const reply = await this.#exchange({
+      operation: 'delete',
+      method: 'DELETE',
+      path: secretPath(tag),
+      tag,
+      bodyless: true
+    })
     if (reply.status === 404) return 'absent'
     if (reply.error) throw reply.error
     return 'deleted'
@@ -244,8 +259,9 @@ export class CortexClient {
 
   /**
    * Sends with retries, and says what it came to. Throws only when the run
-   * stops (a refused key, or the gate already stopped): every other failure is
-   * returned, so that callers can turn the statuses they expect into results.
+   * stops (a refused key, or the gate already stopped, also while this request
+   * was in flight): every other failure is returned, so that callers can turn
+   * the statuses they expect into results.
    */
   async #exchange(call: Call): Promise<Reply> {
     const { retryPolicy, gate, onRetry, serverText } = this.#options
@@ -254,6 +270,8 @@ export class CortexClient {
     const uncertain: boolean[] = []
     const { result, verdict, attempts } = await sendWithRetries(
       async () => {
+        // The stop may have come since the gate let this request through: then it is not sent.
+        gate.stopped.throwIfAborted()
         const attempt = await this.#attempt(call.method, url, body)
         uncertain.push(!('status' in attempt) || attempt.status >= 500)
         return attempt
@@ -264,6 +282,7 @@ export class CortexClient {
     )
     const reply = { attempts, earlierAttemptMayHaveLanded: uncertain.slice(0, -1).includes(true) }
 
+    if ('error' in result && result.code === RUN_STOPPED_CODE) throw this.#stoppedInFlight(call)
     if ('error' in result) {
       const detail =
         result.code === TIMEOUT_CODE
@@ -275,7 +294,7 @@ export class CortexClient {
     }
     const { status } = result
     if (verdict.kind === 'success') {
-      if (result.text === '') return { ...reply, status, body: undefined }
+      if (result.text === '' || call.bodyless) return { ...reply, status, body: undefined }
       try {
         const body: unknown = JSON.parse(result.text)
         // Names are Cortex's text: cleaned here, before anything above the client sees them.
@@ -295,6 +314,18 @@ export class CortexClient {
       throw refused
     }
     return { ...reply, status, error }
+  }
+
+  /**
+   * The error of a request abandoned in flight when the run stopped. A read
+   * changed nothing, so it fails with the stop's reason like a request that
+   * never started; a write may have reached Cortex and been carried out, and
+   * its error says so.
+   */
+  #stoppedInFlight(call: Call): Error {
+    const stop = this.#options.gate.stopped.reason as Error
+    if (call.operation === 'list' || call.operation === 'get') return stop
+    return new StoppedInFlightError(call.operation, call.tag, stop)
   }
 
   /** Every failed request's error is made here. */
@@ -319,7 +350,7 @@ export class CortexClient {
   }
 
   async #attempt(method: Dispatcher.HttpMethod, url: URL, body: string | undefined): Promise<AttemptResult> {
-    const { apiKey, userAgent, dispatcher, debug, timeoutMs } = this.#options
+    const { apiKey, userAgent, dispatcher, debug, timeoutMs, gate } = this.#options
     const started = performance.now()
     const target = `${method} ${url.pathname}${url.search}`
     try {
@@ -327,7 +358,8 @@ export class CortexClient {
         method,
         dispatcher,
         body,
-        signal: AbortSignal.timeout(timeoutMs),
+        // A stopped run waits for no answer: the stop aborts what is in flight, as it ends every wait.
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), gate.stopped]),
         headers: {
           authorization: `Bearer ${apiKey}`,
           accept: 'application/json',
@@ -340,7 +372,12 @@ export class CortexClient {
       return { status: response.statusCode, headers: response.headers, text }
     } catch (error) {
       const err = error as Error & { code?: string }
-      const code = err.name === 'TimeoutError' ? TIMEOUT_CODE : (err.code ?? 'NETWORK_ERROR')
+      // Once the run has stopped, whatever ended this attempt, the stop is why it is not retried.
+      const code = gate.stopped.aborted
+        ? RUN_STOPPED_CODE
+        : err.name === 'TimeoutError'
+          ? TIMEOUT_CODE
+          : (err.code ?? 'NETWORK_ERROR')
       debug?.(`${target} failed (${code}) after ${elapsed(started)} ms`)
       return { error: err, code }
     }
@@ -348,15 +385,26 @@ export class CortexClient {
 }
 
 /**
- * The list with each tag once (the same secret on two pages is kept once), and
- * the first tag found under two different ids, if any.
+ * The list with each secret once (the same secret on two pages is kept once),
+ * or the first conflict found: a tag under two ids, or an id under two tags.
+ * Either way two entries claim what only one secret can be, and a prune driven
+ * by them would delete one secret twice over, or the wrong one. The conflict
+ * names tags only: they are checked against the tag pattern, ids are not.
  */
-function uniqueByTag(secrets: readonly SecretSummary[]): { unique: SecretSummary[]; underTwoIds?: string } {
+function uniqueSecrets(secrets: readonly SecretSummary[]): { unique: SecretSummary[]; conflict?: string } {
   const byTag = new Map<string, SecretSummary>()
+  const byId = new Map<string, SecretSummary>()
   for (const secret of secrets) {
-    const seen = byTag.get(secret.tag)
-    if (seen === undefined) byTag.set(secret.tag, secret)
-    else if (seen.id !== secret.id) return { unique: [], underTwoIds: secret.tag }
+    const sameTag = byTag.get(secret.tag)
+    if (sameTag !== undefined && sameTag.id !== secret.id) {
+      return { unique: [], conflict: `the tag "${secret.tag}" under two different ids` }
+    }
+    const sameId = byId.get(secret.id)
+    if (sameId !== undefined && sameId.tag !== secret.tag) {
+      return { unique: [], conflict: `the tags "${sameId.tag}" and "${secret.tag}" under one id` }
+    }
+    if (sameTag === undefined) byTag.set(secret.tag, secret)
+    if (sameId === undefined) byId.set(secret.id, secret)
   }
   return { unique: [...byTag.values()] }
 }

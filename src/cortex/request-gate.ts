@@ -19,8 +19,8 @@ export interface RequestGateOptions {
  *   more starts than `requestsPerMinute`.
  * - It holds every request back while Cortex has asked the run to wait (429).
  * - Once the run is stopped (a refused API key), it lets no request start.
- *   The stop also ends every wait at once: the gate's own, and a retry's
- *   backoff, which listens to `stopped`.
+ *   The stop also ends every wait at once: the gate's own, and wherever the
+ *   run listens to `stopped` (a retry's backoff, a request in flight).
  *
  * Until Cortex first answers 429, the run may spend its budget in bursts.
  * After a 429 it spreads requests evenly at the budget's rate, counted from
@@ -71,7 +71,10 @@ export class RequestGate {
     this.#stop.abort(reason)
   }
 
-  /** Aborts, with the stop reason, when the run is stopped. */
+  /**
+   * Aborts, with the stop reason, when the run is stopped: every wait and every
+   * request in flight listens to it, so that a stopped run ends at once.
+   */
   get stopped(): AbortSignal {
     return this.#stop.signal
   }
