@@ -27,6 +27,23 @@ export { inputVariable } from './action-manifest.ts'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
+/**
+ * The variable naming the directory of the action a run executes when the caller
+ * names none. npm test's globalSetup (__tests__/setup/global-setup.ts) bundles the
+ * current src/ into a temporary folder beside a copy of action.yml and sets it, so
+ * that the tests run the source as it is, not the dist/ last committed.
+ */
+export const ACTION_UNDER_TEST_DIR = 'ACTION_UNDER_TEST_DIR'
+
+/**
+ * The action's directory (action.yml and what its `runs.main` names): the build npm
+ * test made, else the repository itself with its committed dist/ (npm run demo, npm
+ * run bench, and a test that means to run what is committed).
+ */
+export function defaultActionDir(): string {
+  return process.env[ACTION_UNDER_TEST_DIR] || ROOT
+}
+
 /** The GITHUB_TOKEN of the emulated job (`github.token`); the runner masks it as a job secret. */
 export const EMULATED_GITHUB_TOKEN = 'ghs_EmulatedRunnerToken0000000000000000'
 
@@ -47,7 +64,7 @@ export interface RunActionOptions {
   /** Step debug (ACTIONS_STEP_DEBUG): RUNNER_DEBUG=1 for the action, `##[debug]` lines in the log. */
   debug?: boolean
   cwd?: string
-  /** The directory holding action.yml (the repository root by default). */
+  /** The directory holding action.yml: defaultActionDir() unless given. */
   actionDir?: string
   /** Kills the action after this long (a hung action is a failing test, not a hung suite). */
   timeoutMs?: number
@@ -144,7 +161,7 @@ function writeStepHeader(log: StepLog, warnings: string[], inputs: Map<string, s
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
-  const manifest = loadActionManifest(join(options.actionDir ?? ROOT, 'action.yml'))
+  const manifest = loadActionManifest(join(options.actionDir ?? defaultActionDir(), 'action.yml'))
   if (runtimeNodeVersion(manifest) !== `node${ACTION_NODE_MAJOR}`) {
     throw new Error(`runner emulation: runs.using is ${manifest.runs.using}; only node${ACTION_NODE_MAJOR} is emulated`)
   }

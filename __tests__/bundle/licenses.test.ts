@@ -1,17 +1,14 @@
 /**
  * dist/licenses.txt must name every package bundled into dist/ with its licence
  * text. Which packages are bundled comes from webpack's own record of the
- * build: the stats ncc writes with --stats-out for a build of src/ like
- * `npm run bundle`'s (CI checks that dist/ is exactly that build).
+ * build: the stats ncc wrote with --stats-out for the build of src/ that npm
+ * test's globalSetup made like `npm run bundle`'s. That build's licenses.txt is
+ * checked here; dist-fresh.test.ts checks that the committed one is the same.
  */
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { ROOT } from '../../harness/run-action.ts'
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { freshBuild } from './fresh-build.ts'
 
 interface StatsModule {
   name?: string
@@ -43,30 +40,18 @@ function licensed(text: string, names: Set<string>): string[] {
   })
 }
 
-let out: string
+const build = freshBuild()
 let bundled: Set<string>
 
-beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'bundle-stats-'))
-  const ncc = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js')
-  const stats = join(out, 'stats.json')
-  await promisify(execFile)(
-    process.execPath,
-    [ncc, 'build', 'src/index.ts', '-o', out, '--license', 'licenses.txt', '--stats-out', stats, '--quiet'],
-    { cwd: ROOT }
-  )
-  bundled = packagesIn((JSON.parse(readFileSync(stats, 'utf8')) as { modules: StatsModule[] }).modules)
-})
-
-afterAll(() => {
-  rmSync(out, { recursive: true, force: true })
+beforeAll(() => {
+  bundled = packagesIn((JSON.parse(readFileSync(build.stats, 'utf8')) as { modules: StatsModule[] }).modules)
 })
 
 describe('dist/licenses.txt', () => {
   it('lists every bundled package with its licence text', () => {
     // The action's own dependencies are bundled, so the stats are read right.
     expect([...bundled]).toEqual(expect.arrayContaining(['@actions/core', '@actions/github', 'undici', 'yaml']))
-    const listed = licensed(readFileSync(join(ROOT, 'dist', 'licenses.txt'), 'utf8'), bundled)
+    const listed = licensed(readFileSync(join(build.dist, 'licenses.txt'), 'utf8'), bundled)
     expect([...bundled].filter((name) => !listed.includes(name)).sort()).toEqual([])
   })
 })

@@ -126,6 +126,8 @@ describe('bad input', () => {
     expect(run.stdout).toMatch(
       /^::error::Tag "huge" \(secrets-file line 2\) is too large: its request body would exceed Cortex's 2 MB limit/m
     )
+    expect(standIn.secrets.size).toBe(0)
+    expect(run.outputs).toEqual({})
     expectNoLeak(run, [SECRET])
   })
 
@@ -173,6 +175,7 @@ describe('bad input', () => {
     expect(run.stdout).toMatch(
       /^::error::Input "api-url" uses plain http:\/\/ for cortex.example.com; the API key is only sent over https:\/\//m
     )
+    expect(run.outputs).toEqual({})
     expectNoLeak(run, [SECRET, STAND_IN_API_KEY])
   })
 })

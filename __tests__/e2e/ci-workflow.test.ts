@@ -2,6 +2,8 @@
  * The CI workflow's job that runs the action with `uses: ./` against the
  * stand-in, replayed here: same seeds, same inputs and env, same expected
  * outputs, so that the workflow's checks are known to hold before it runs.
+ * `uses: ./` runs the repository's action.yml and committed dist/, and so does
+ * the replay (not the build of src/ the other e2e tests run).
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -38,9 +40,11 @@ describe('the CI job that runs the action from the working tree', () => {
     const standIn = await CortexStandIn.start()
     standIn.seed(seeds)
     const inputs = Object.fromEntries(Object.entries(step?.with ?? {}).map(([k, v]) => [k, String(v)]))
-    const run = await runAction({ inputs: { ...inputs, 'api-url': standIn.url }, env: step?.env }).finally(() =>
-      standIn.close()
-    )
+    const run = await runAction({
+      inputs: { ...inputs, 'api-url': standIn.url },
+      env: step?.env,
+      actionDir: ROOT
+    }).finally(() => standIn.close())
 
     expect(run.exitCode).toBe(0)
     const expected = Object.fromEntries(

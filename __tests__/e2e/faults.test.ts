@@ -1,6 +1,6 @@
 /**
- * Faults a real API has, injected into the stand-in, against dist/index.js:
- * nothing is lost (every secret applied or listed in `failed`), nothing leaks.
+ * Faults a real API has, injected into the stand-in, against the action bundled
+ * from src/: nothing is lost (every secret applied or listed in `failed`), nothing leaks.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -168,6 +168,8 @@ describe('transient faults', () => {
     const run = await push({ only: 'only-value-9d9d' }, { 'max-retries': '2' })
     expect(run.exitCode).toBe(1)
     expect(standIn.requestsWith('POST')).toHaveLength(3)
+    expect(standIn.values()).toEqual({})
+    expect(run.outputs).toEqual({ created: '[]', updated: '[]', deleted: '[]', failed: '["only"]' })
     expect(run.stdout).toContain(
       '- only: create "only": HTTP 503: a 24-byte body that is not a Cortex error (3 attempts)'
     )
@@ -208,13 +210,62 @@ describe('transient faults', () => {
   })
 })
 
+describe('a list that fails', () => {
+  // With prune on and owned tags in the workspace: a run that went on without the list would delete them.
+  const SEEDED = { ci_kept: 'old-kept-value', ci_stale: 'old-stale-value' }
+  const values = { ci_kept: 'kept-value-b0b0', ci_new: 'new-value-b0b0' }
+  const isList = (r: { method: string; path: string }) => r.method === 'GET' && r.path === '/api/v1/secrets'
+
+  it.each<[string, InterceptReply, string[], string]>([
+    [
+      // The README: 429, 502, 503 and 504 are retried; any other status is an answer.
+      '500 (not retried)',
+      { status: 500, body: { type: 'INTERNAL_SERVER_ERROR', message: 'Database unavailable', requestId: 'req-500' } },
+      ['GET 500'],
+      'list: HTTP 500 INTERNAL_SERVER_ERROR: Database unavailable (requestId req-500, 1 attempt)'
+    ],
+    [
+      '503 on every attempt, after max-retries',
+      { status: 503, body: { type: 'SERVICE_UNAVAILABLE', message: 'Try later', requestId: 'req-503' } },
+      ['GET 503', 'GET 503', 'GET 503'],
+      'list: HTTP 503 SERVICE_UNAVAILABLE: Try later (requestId req-503, 3 attempts)'
+    ],
+    [
+      '400 (not retried)',
+      { status: 400, body: { type: 'BAD_REQUEST', message: 'Invalid page size', requestId: 'req-400' } },
+      ['GET 400'],
+      'list: HTTP 400 BAD_REQUEST: Invalid page size (requestId req-400, 1 attempt)'
+    ]
+  ])('%s: every input secret fails with the reason; nothing is written or deleted', async (_, reply, seen, reason) => {
+    standIn.seed(Object.entries(SEEDED).map(([tag, secret]) => ({ tag, secret })))
+    standIn.options.intercept = (r) => (isList(r) ? reply : undefined)
+    const run = await push(values, { prune: 'true', 'prune-match': 'ci_*', 'max-retries': '2' })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requests.map((r) => `${r.method} ${r.status}`)).toEqual(seen)
+    expect(standIn.values()).toEqual(SEEDED)
+    expect(run.outputs).toEqual({ created: '[]', updated: '[]', deleted: '[]', failed: '["ci_kept","ci_new"]' })
+    expect(run.stdout).toMatch(/^::error::2 of 2 secrets failed:/m)
+    for (const tag of Object.keys(values)) {
+      expect(run.stdout).toContain(`%0A- ${tag}: ${reason}`)
+      expect(run.summary).toContain(`<tr><td><code>${tag}</code></td><td>${tag}</td><td>failed: ${reason}</td></tr>`)
+    }
+    expectNoLeak(run, [...Object.values(values), STAND_IN_API_KEY])
+  })
+})
+
 describe('a refused API key', () => {
   it('401: one request, one clear message, exit 1, every tag listed as failed', async () => {
     const values = secretsOf(6)
     const run = await push(values, { 'api-key': 'expired-key-0000' })
     expect(run.exitCode).toBe(1)
     expect(standIn.requests).toHaveLength(1)
-    expect(run.outputs.failed).toBe(JSON.stringify(Object.keys(values).sort()))
+    expect(standIn.values()).toEqual({})
+    expect(run.outputs).toEqual({
+      created: '[]',
+      updated: '[]',
+      deleted: '[]',
+      failed: JSON.stringify(Object.keys(values).sort())
+    })
     const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'))
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatch(
@@ -297,6 +348,7 @@ describe('a refused API key', () => {
     const posts = standIn.requestsWith('POST')
     expect(posts.length).toBeGreaterThanOrEqual(1)
     expect(posts.length).toBeLessThanOrEqual(4)
+    expect(standIn.values()).toEqual({})
     expect(run.outputs.failed).toBe(JSON.stringify(Object.keys(values).sort()))
     expect(run.stdout).toMatch(
       /^::error::Cortex refused the API key with HTTP 403: the key lacks the "Create secrets" permission/m
@@ -374,8 +426,14 @@ describe('proxies and redirects', () => {
     expect(standIn.requests).toEqual([])
     expect(standIn.values()).toEqual({})
     expect(run.stdout).toMatch(/^✖ svc_0: failed: list: no response (ENOTFOUND|EAI_AGAIN): /m)
-    expect(run.outputs.failed).toBe(JSON.stringify(Object.keys(values).sort()))
-    expectNoLeak(run, Object.values(values))
+    expect(run.outputs).toEqual({
+      created: '[]',
+      updated: '[]',
+      deleted: '[]',
+      failed: JSON.stringify(Object.keys(values).sort())
+    })
+    expect(run.summary).toMatch(/<tr><td><code>svc_0<\/code><\/td><td>svc_0<\/td><td>failed: list: no response /)
+    expectNoLeak(run, [...Object.values(values), STAND_IN_API_KEY])
   })
 
   it('does not follow a redirect to another origin, so the key never reaches it', async () => {
@@ -390,7 +448,9 @@ describe('proxies and redirects', () => {
     const run = await push({ moved: 'moved-value-7c7c' }).finally(() => other.close().closeAllConnections())
     expect(run.exitCode).toBe(1)
     expect(elsewhere).toEqual([])
+    expect(standIn.values()).toEqual({})
+    expect(run.outputs).toEqual({ created: '[]', updated: '[]', deleted: '[]', failed: '["moved"]' })
     expect(run.stdout).toContain('- moved: create "moved": HTTP 307')
-    expectNoLeak(run, ['moved-value-7c7c'])
+    expectNoLeak(run, ['moved-value-7c7c', STAND_IN_API_KEY])
   })
 })

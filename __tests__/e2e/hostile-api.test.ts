@@ -1,9 +1,9 @@
 /**
  * A server that answers 200 with bodies the API does not describe, page counts
  * it cannot mean, duplicate or inconsistent list items, and "exists" for the
- * wrong secret, against dist/index.js. Every secret is applied or listed as
- * failed with a clear reason, the outputs and the summary are written on
- * every path, nothing wrong is deleted, and nothing leaks.
+ * wrong secret, against the action bundled from src/. Every secret is applied or
+ * listed as failed with a clear reason, the outputs and the summary are written
+ * on every path, nothing wrong is deleted, and nothing leaks.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import {
@@ -120,30 +120,34 @@ describe('a list body that does not match the API (item 10)', () => {
 })
 
 describe('a write answered with a body that does not match the API (item 10)', () => {
-  it.each<[string, (r: RecordedRequest) => InterceptReply | undefined, string]>([
+  const plain = 'plain-value-e5f6'
+  it.each<[string, (r: RecordedRequest) => InterceptReply | undefined, string, Record<string, string>]>([
     [
       'a create answered with another tag',
       (r) =>
         r.method === 'POST' && r.rawBody.includes('"ci_new"')
           ? { status: 200, body: { id: 'se0123456789abcdef', tag: 'ci_other', name: 'ci_other' } }
           : undefined,
-      'Cortex answered create "ci_new" with a body that does not match the API: tag is not the tag asked (HTTP 200, 1 attempt)'
+      'Cortex answered create "ci_new" with a body that does not match the API: tag is not the tag asked (HTTP 200, 1 attempt)',
+      // The stand-in never saw the create: the intercept answered it.
+      { ci_kept: VALUES.ci_kept, plain }
     ],
     [
       'an update answered with null',
       (r) => (r.method === 'PUT' ? { status: 200, body: 'null' } : undefined),
-      'Cortex answered update "ci_kept" with a body that does not match the API: the body is null, not an object (HTTP 200, 1 attempt)'
+      'Cortex answered update "ci_kept" with a body that does not match the API: the body is null, not an object (HTTP 200, 1 attempt)',
+      { ci_kept: 'old-kept', ci_new: VALUES.ci_new, plain }
     ]
-  ])('%s: that secret fails with the reason, the others land', async (_, hostile, message) => {
+  ])('%s: that secret fails with the reason, the others land', async (_, hostile, message, after) => {
     standIn.seed([{ tag: 'ci_kept', secret: 'old-kept' }])
     standIn.options.intercept = hostile
-    const values = { ...VALUES, plain: 'plain-value-e5f6' }
+    const values = { ...VALUES, plain }
     const run = await push(values)
 
     expect(run.exitCode).toBe(1)
     const failedTag = message.includes('create') ? 'ci_new' : 'ci_kept'
     expect(run.outputs.failed).toBe(JSON.stringify([failedTag]))
-    expect(standIn.values().plain).toBe('plain-value-e5f6')
+    expect(standIn.values()).toEqual(after)
     expect(errorLine(run.stdout)).toContain(`%0A- ${failedTag}: ${message}`)
     expect(run.summary).toContain('does not match the API')
     expectRequestsWithinContract()

@@ -1,5 +1,5 @@
 /**
- * Text from a hostile or careless Cortex, end to end against dist/index.js: error messages
+ * Text from a hostile or careless Cortex, end to end against the action bundled from src/: error messages
  * that quote the request body, names and request ids that carry workflow commands, and
  * messages of megabytes. Nothing of a value is shown in any form, no command from server
  * text is executed, and what is shown stays small.
@@ -73,6 +73,8 @@ describe('server text that quotes the request (items 4 and 5)', () => {
     refuseCreateOf('only', () => badRequest(`token "Bearer ${STAND_IN_API_KEY.slice(0, 12)}" is not allowed here`))
     const run = await push({ only: 'only-value-5a5a' })
     expect(run.exitCode).toBe(1)
+    expect(standIn.values()).toEqual({})
+    expect(run.outputs.failed).toBe('["only"]')
     expect(run.stdout).toContain('HTTP 400 BAD_REQUEST: token "Bearer [redacted]" is not allowed here')
     expectNoLeak(run, ['only-value-5a5a', STAND_IN_API_KEY])
     expectWithinContract(standIn)

@@ -1,4 +1,4 @@
-/** What the action hands to the runner's masker, end to end against dist/index.js and the stand-in. */
+/** What the action hands to the runner's masker, end to end against the stand-in. */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

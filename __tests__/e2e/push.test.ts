@@ -1,5 +1,5 @@
 /**
- * The bundled action (dist/index.js), run as the runner runs it under Node 24,
+ * The action bundled from src/, run as the runner runs it under Node 24,
  * against the local Cortex stand-in.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs'
@@ -192,8 +192,10 @@ describe('one secret failing', () => {
       inputs: { 'api-key': 'wrong-key-5e5e', 'api-url': standIn.url, secrets: 'a: value-a-9\nb: value-b-9' }
     })
     expect(run.exitCode).toBe(1)
-    expect(run.outputs.failed).toBe('["a","b"]')
+    expect(run.outputs).toEqual({ created: '[]', updated: '[]', deleted: '[]', failed: '["a","b"]' })
+    expect(standIn.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 401'])
     expect(standIn.secrets.size).toBe(0)
+    expect(run.summary).toContain('<td><code>a</code></td>')
     expectNoLeak(run, ['wrong-key-5e5e', 'value-a-9', 'value-b-9'])
   })
 })

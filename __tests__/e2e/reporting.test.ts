@@ -1,7 +1,7 @@
 /**
  * The step's report (job summary, failure message) when the server's text is
  * hostile, when there are too many secrets for one summary, and when the
- * summary cannot be written: dist/index.js against the stand-in.
+ * summary cannot be written: the action bundled from src/ against the stand-in.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'

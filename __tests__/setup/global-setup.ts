@@ -8,16 +8,44 @@
  * `node` dev dependency's binary is missing): import Node's built-ins and
  * packages only, not the harness.
  */
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 
 /** The major version `action.yml` names in `runs.using` (harness/node24.ts runs the action with it). */
 const ACTION_NODE_MAJOR = 24
 
+/**
+ * The variable that names the action the tests run. harness/run-action.ts reads it and
+ * global-teardown.ts removes the folder it names; each spells the name out, since this
+ * file cannot import the harness and the teardown imports built-ins only too.
+ */
+export const ACTION_UNDER_TEST_DIR = 'ACTION_UNDER_TEST_DIR'
+
+/**
+ * The action built from the current src/ for this run, laid out as an action's
+ * directory (what the runner downloads for `uses: owner/repo@ref`): a copy of the
+ * repository's action.yml, whose `runs.main` is dist/index.js, beside the bundle.
+ */
+export function buildLayout(dir: string) {
+  return {
+    manifest: join(dir, 'action.yml'),
+    dist: join(dir, 'dist'),
+    /** webpack's record of the build (ncc --stats-out): which packages went into the bundle. */
+    stats: join(dir, 'webpack-stats.json')
+  }
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
 /** A requirement of the run: undefined when met, else what is missing and how to get it. */
 type Step = () => string | undefined | Promise<string | undefined>
 
-/** The e2e tests run dist/index.js under Node 24: this Node, or the `node` dev dependency's binary. */
+/** The e2e tests run the bundle under Node 24: this Node, or the `node` dev dependency's binary. */
 const actionNode: Step = () => {
   if (Number(process.versions.node.split('.')[0]) === ACTION_NODE_MAJOR) return undefined
   let version = 'missing'
@@ -29,14 +57,48 @@ const actionNode: Step = () => {
   }
   if (version.startsWith(`v${ACTION_NODE_MAJOR}.`)) return undefined
   return (
-    `The end-to-end tests run dist/index.js under Node ${ACTION_NODE_MAJOR}, as action.yml says, and there is none: ` +
+    `The end-to-end tests run the bundled action under Node ${ACTION_NODE_MAJOR}, as action.yml says, and there is none: ` +
     `npm test runs on Node ${process.versions.node} and node_modules/node/bin/node is ${version}. ` +
     'The `node` dev dependency downloads Node 24 in its install script, which `npm ci --ignore-scripts` skips. ' +
     `Get it with \`npm rebuild node --ignore-scripts=false\` (or \`npm ci\`), or run npm test on Node ${ACTION_NODE_MAJOR}.`
   )
 }
 
-const steps: readonly Step[] = [actionNode]
+/**
+ * Bundles src/ as `npm run bundle` does (same ncc, same options, plus the stats), so
+ * that the tests run the source as it is now, not the dist/ last committed; a test in
+ * __tests__/bundle/ compares the two. A build that fails stops the run with the
+ * compiler's message: every end-to-end test would fail for that one reason.
+ */
+const actionFromSource: Step = async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cortex-action-under-test-'))
+  const layout = buildLayout(dir)
+  const ncc = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js')
+  const args = ['build', 'src/index.ts', '-o', layout.dist, '--license', 'licenses.txt']
+  try {
+    copyFileSync(join(ROOT, 'action.yml'), layout.manifest)
+    await promisify(execFile)(process.execPath, [ncc, ...args, '--stats-out', layout.stats, '--quiet'], {
+      cwd: ROOT,
+      maxBuffer: 64 * 1024 * 1024
+    })
+  } catch (error) {
+    // Jest runs no globalTeardown after a failed globalSetup: the folder goes now.
+    rmSync(dir, { recursive: true, force: true })
+    const { stderr, stdout, message } = error as { stderr?: string; stdout?: string; message: string }
+    // ncc prints the compiler's errors, then the stack of its own bundled webpack: of no use here.
+    const said = `${stderr ?? ''}${stdout ?? ''}`
+      .split('\n')
+      .filter((line) => !/^\s+at /.test(line))
+      .join('\n')
+      .replace(/^Error: /, '')
+      .trim()
+    return `npm test bundles src/ (as npm run bundle does) and the build failed:\n${said || message}`
+  }
+  process.env[ACTION_UNDER_TEST_DIR] = dir
+  return undefined
+}
+
+const steps: readonly Step[] = [actionNode, actionFromSource]
 
 export default async function globalSetup(): Promise<void> {
   for (const step of steps) {

@@ -171,7 +171,6 @@ describe('sendWithRetries', () => {
     const answers = [response(503), network('ECONNRESET'), response(200, {}, '{}')]
     const events: RetryEvent[] = []
     const gate = new RequestGate({ requestsPerMinute: 1000, clock })
-    const started = Date.now()
     const out = await sendWithRetries(
       async () => answers.shift() as AttemptResult,
       policy(clock),
@@ -184,7 +183,6 @@ describe('sendWithRetries', () => {
       { attempt: 1, reason: 'HTTP 503', delayMs: 250 },
       { attempt: 2, reason: 'ECONNRESET', delayMs: 500 }
     ])
-    expect(Date.now() - started).toBeLessThan(1000)
   })
 
   it('gives up after max-retries + 1 attempts and returns the last answer', async () => {
