@@ -19,6 +19,6 @@ export default {
   // which Jest cannot see: these figures are what the in-process tests reach.
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'lcov'],
-  coverageThreshold: { global: { lines: 90, branches: 86 } },
+  coverageThreshold: { global: { lines: 98, branches: 92 } },
   testTimeout: 60000
 }
