@@ -1,6 +1,7 @@
 import { basename } from 'node:path'
 import { parseApiUrl } from './inputs/api-url.ts'
 import { parseBoolean } from './inputs/booleans.ts'
+import { checkDisplayNames } from './inputs/display-names.ts'
 import { parseDotenvSecrets } from './inputs/dotenv-secrets.ts'
 import { InputError } from './inputs/input-error.ts'
 import { parseSeconds, parseWholeNumber } from './inputs/numbers.ts'
@@ -77,6 +78,7 @@ export function readSettings(source: SettingsSource): Settings {
   if (file !== '') specs.push(...readSecretsFile(file, source))
 
   const secrets = resolveSecrets(specs, source.env, source.maskValue)
+  checkDisplayNames(specs, [apiKey, ...secrets.map((secret) => secret.value)])
   if (secrets.length === 0) {
     throw new InputError(
       prune
