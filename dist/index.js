@@ -43079,7 +43079,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4599);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8987);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -43088,7 +43088,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4599:
+/***/ 8987:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46099,6 +46099,10 @@ const NAMED = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
 function oneLine(text) {
     return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`);
 }
+/** Whether the text is one line as it is: oneLine would leave it unchanged. */
+function isOneLine(text) {
+    return text.search(CONTROL) < 0;
+}
 
 ;// CONCATENATED MODULE: ./src/report/job-summary.ts
 
@@ -46405,38 +46409,64 @@ function parseApiUrl(text) {
     return url;
 }
 
+;// CONCATENATED MODULE: ./src/text/html-entities.ts
+/**
+ * The named character references an HTML or XML escaper writes: XML's five, and HTML 4's
+ * Latin-1 set (U+00A0 to U+00FF, in code point order), which escapers such as Apache
+ * Commons Text's escapeHtml4 and Spring's HtmlUtils use for accented letters.
+ */
+const LATIN_1 = 'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr ' +
+    'deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest ' +
+    'Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ' +
+    'ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig ' +
+    'agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml ' +
+    'eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml';
+/** Each name and the code point it stands for. */
+const NAMED_ENTITIES = new Map([
+    ['amp', 0x26],
+    ['lt', 0x3c],
+    ['gt', 0x3e],
+    ['quot', 0x22],
+    ['apos', 0x27],
+    ...LATIN_1.split(' ').map((name, i) => [name, 0xa0 + i])
+]);
+
 ;// CONCATENATED MODULE: ./src/text/visible-text.ts
 /**
  * Making text from elsewhere safe to write on one line of a log: nothing in it can break
  * the line, hide or reorder what follows, or be read by the runner as a workflow command.
  */
-/** CR LF, CR, LF, NEL and the Unicode line and paragraph separators: each is shown as `⏎`. */
-const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/g;
 /**
- * Control characters (C0, DEL, C1), format characters (bidi embeddings, overrides and
- * isolates, zero-width characters, the BOM) and lone surrogates.
+ * What showControls changes: a line break (CR LF, CR, LF, NEL and the Unicode line and
+ * paragraph separators), a control character (C0, DEL, C1), a format character (bidi
+ * embeddings, overrides and isolates, zero-width characters, the BOM) or a lone surrogate.
  */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
+const NOT_SHOWN = /\r\n|[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu;
+const LINE_BREAK = /^(?:\r\n|[\n\r\u0085\u2028\u2029])$/;
 const TAB = 0x09;
 const DEL = 0x7f;
 /** The Unicode "control pictures" block shows C0 character n as U+2400 + n (␛ for ESC). */
 const CONTROL_PICTURES = 0x2400;
+/** How showControls shows one match of NOT_SHOWN. */
+function shownAs(match) {
+    if (LINE_BREAK.test(match))
+        return '⏎';
+    const code = match.codePointAt(0) ?? 0;
+    if (code === TAB)
+        return ' ';
+    if (code < 0x20)
+        return String.fromCharCode(CONTROL_PICTURES + code);
+    if (code === DEL)
+        return '␡';
+    return '\uFFFD';
+}
 /**
  * Line breaks become `⏎`, a tab a space, other C0 characters their control picture
  * (`␛`), DEL `␡`, and every other control or format character `�`. What is left
  * holds no character that moves the cursor, breaks the line or changes its direction.
  */
 function showControls(text) {
-    return text.replace(LINE_BREAK, '⏎').replace(INVISIBLE, (c) => {
-        const code = c.codePointAt(0) ?? 0;
-        if (code === TAB)
-            return ' ';
-        if (code < 0x20)
-            return String.fromCharCode(CONTROL_PICTURES + code);
-        if (code === DEL)
-            return '␡';
-        return '\uFFFD';
-    });
+    return text.replace(NOT_SHOWN, shownAs);
 }
 /**
  * The runner takes a line as a workflow command when it starts with `::` (after white
@@ -46446,6 +46476,293 @@ function showControls(text) {
  */
 function defuseCommands(text) {
     return text.replace(/##\[/g, '##［').replace(/^(\s*):(?=:)/, '$1：');
+}
+
+;// CONCATENATED MODULE: ./src/text/mapped-text.ts
+
+/** NOT_SHOWN without the global flag, whose test() would keep state. */
+const SOME_NOT_SHOWN = new RegExp(NOT_SHOWN.source, 'u');
+/**
+ * A text decoded from another, that knows where each of its code units came from: code
+ * unit i was decoded from `source[from[i], to[i])`. So a stretch found in the decoded text
+ * names the stretch of the source to redact.
+ */
+class MappedText {
+    text;
+    /** Absent: the text is its own source. */
+    #from;
+    #to;
+    constructor(text, from, to) {
+        this.text = text;
+        this.#from = from;
+        this.#to = to;
+    }
+    /** The stretch of the source that `text[start, end)` was decoded from (`end > start`). */
+    sourceOf(start, end) {
+        if (!this.#from || !this.#to)
+            return [start, end];
+        return [this.#from[start], this.#to[end - 1]];
+    }
+}
+/**
+ * Builds a MappedText left to right from decoded code points, showing each as showControls
+ * shows text (CR LF as one `⏎`), so that it reads as the secrets are indexed.
+ */
+class MappedTextBuilder {
+    #units = [];
+    #from = [];
+    #to = [];
+    #afterCr = false;
+    /** Appends a code point decoded from `source[from, to)`; a surrogate reads as U+FFFD. */
+    pushCodePoint(cp, from, to) {
+        if (cp === 0x0a && this.#afterCr) {
+            this.#to[this.#to.length - 1] = to;
+            this.#afterCr = false;
+            return;
+        }
+        this.#afterCr = cp === 0x0d;
+        if (cp >= 0xd800 && cp <= 0xdfff)
+            cp = 0xfffd;
+        const plain = (cp >= 0x20 && cp < 0x7f) || cp === 0xfffd;
+        const char = String.fromCodePoint(cp);
+        const shown = plain || !SOME_NOT_SHOWN.test(char) ? char : shownAs(char);
+        for (let i = 0; i < shown.length; i++) {
+            this.#units.push(shown.charCodeAt(i));
+            this.#from.push(from);
+            this.#to.push(to);
+        }
+    }
+    /**
+     * Appends `bytes` decoded as UTF-8, byte i taken from `source[from[i], to[i])`. A byte that
+     * does not start a well-formed sequence becomes U+FFFD on its own, so the next byte is read
+     * afresh: a valid sequence (the start of a value) is never swallowed by a broken one before it.
+     */
+    pushUtf8(bytes, from, to) {
+        for (let i = 0; i < bytes.length;) {
+            const length = sequenceLength(bytes, i);
+            const last = i + Math.max(1, length) - 1;
+            this.pushCodePoint(length === 0 ? 0xfffd : codePoint(bytes, i, length), from[i], to[last]);
+            i = last + 1;
+        }
+    }
+    build() {
+        let text = '';
+        // In slices: a call with more than some 100,000 arguments overflows the stack.
+        for (let i = 0; i < this.#units.length; i += 8192) {
+            text += String.fromCharCode.apply(null, this.#units.slice(i, i + 8192));
+        }
+        return new MappedText(text, this.#from, this.#to);
+    }
+}
+/** The length of the well-formed UTF-8 sequence at `at` (RFC 3629; Unicode's table 3-7), or 0. */
+function sequenceLength(bytes, at) {
+    const lead = bytes[at];
+    if (lead < 0x80)
+        return 1;
+    let length;
+    let low = 0x80;
+    let high = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf)
+        length = 2;
+    else if (lead >= 0xe0 && lead <= 0xef) {
+        length = 3;
+        if (lead === 0xe0)
+            low = 0xa0; // no overlong forms
+        if (lead === 0xed)
+            high = 0x9f; // no surrogates
+    }
+    else if (lead >= 0xf0 && lead <= 0xf4) {
+        length = 4;
+        if (lead === 0xf0)
+            low = 0x90;
+        if (lead === 0xf4)
+            high = 0x8f; // nothing past U+10FFFF
+    }
+    else
+        return 0;
+    if (at + length > bytes.length)
+        return 0;
+    const second = bytes[at + 1];
+    if (second < low || second > high)
+        return 0;
+    for (let i = at + 2; i < at + length; i++)
+        if ((bytes[i] & 0xc0) !== 0x80)
+            return 0;
+    return length;
+}
+function codePoint(bytes, at, length) {
+    if (length === 1)
+        return bytes[at];
+    let cp = bytes[at] & (0xff >> (length + 1));
+    for (let i = at + 1; i < at + length; i++)
+        cp = (cp << 6) | (bytes[i] & 0x3f);
+    return cp;
+}
+
+;// CONCATENATED MODULE: ./src/text/decoded-views.ts
+
+
+/**
+ * A text (already shown by showControls) as it is, and read as each encoding a server
+ * could have applied to what it quotes: percent-decoded (`%XX` in either case; a second
+ * reading takes `+` as a space, as form encoding writes it); with HTML character
+ * references decoded (`&#x27;`, `&#39;`, `&apos;`, `&eacute;`); and base64-decoded
+ * (standard or URL-safe alphabet) from each of the four characters a run of base64 can
+ * start at, so a value at any offset of an encoded body reads as itself in one of them.
+ * Every view is shown as showControls shows text, and maps back to the text it was read from.
+ *
+ * `shortest`: the fewest code units a match can have. A decoded code unit takes at least
+ * one byte, and n bytes take 4n/3 characters of base64, so shorter runs of base64 are not
+ * read. Decoding costs a few passes over the text, which is short, and nothing per secret:
+ * the secrets are indexed in one form per escaping, not once more per encoding.
+ */
+function decodedViews(text, shortest) {
+    const views = [new MappedText(text)];
+    if (PERCENT.test(text))
+        views.push(percentDecoded(text, false));
+    if (text.includes('+'))
+        views.push(percentDecoded(text, true));
+    if (REFERENCE_START.test(text))
+        views.push(htmlDecoded(text));
+    const runs = base64Runs(Math.ceil((shortest * 4) / 3));
+    if (text.search(runs) >= 0) {
+        for (let offset = 0; offset < 4; offset++)
+            views.push(base64Decoded(text, offset, runs));
+    }
+    return views;
+}
+const PERCENT = /%[0-9A-Fa-f]{2}/;
+const REFERENCE_START = /&(?:#|[A-Za-z])/;
+/** Bytes, each read from a stretch of the source, to be decoded as UTF-8. */
+class Bytes {
+    #bytes = [];
+    #from = [];
+    #to = [];
+    add(byte, from, to) {
+        this.#bytes.push(byte);
+        this.#from.push(from);
+        this.#to.push(to);
+    }
+    /** Adds the UTF-8 bytes of the code point at `at` of `text`; returns where the next one starts. */
+    addUtf8Of(text, at) {
+        const cp = text.codePointAt(at);
+        const end = at + (cp > 0xffff ? 2 : 1);
+        for (const byte of utf8(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp))
+            this.add(byte, at, end);
+        return end;
+    }
+    decoded() {
+        const out = new MappedTextBuilder();
+        out.pushUtf8(this.#bytes, this.#from, this.#to);
+        return out.build();
+    }
+}
+function utf8(cp) {
+    if (cp < 0x80)
+        return [cp];
+    if (cp < 0x800)
+        return [0xc0 | (cp >> 6), 0x80 | (cp & 0x3f)];
+    if (cp < 0x10000)
+        return [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
+    return [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
+}
+function hexDigit(c) {
+    if (c >= 48 && c <= 57)
+        return c - 48;
+    if (c >= 65 && c <= 70)
+        return c - 55;
+    if (c >= 97 && c <= 102)
+        return c - 87;
+    return -1;
+}
+function percentDecoded(text, plusIsSpace) {
+    const out = new Bytes();
+    for (let i = 0; i < text.length;) {
+        const c = text.charCodeAt(i);
+        const high = c === 0x25 ? hexDigit(text.charCodeAt(i + 1)) : -1;
+        const low = high >= 0 ? hexDigit(text.charCodeAt(i + 2)) : -1;
+        if (low >= 0) {
+            out.add(high * 16 + low, i, i + 3);
+            i += 3;
+        }
+        else if (plusIsSpace && c === 0x2b) {
+            out.add(0x20, i, i + 1);
+            i += 1;
+        }
+        else {
+            i = out.addUtf8Of(text, i);
+        }
+    }
+    return out.decoded();
+}
+/** Numeric references with or without the `;` (browsers accept both); named ones with it. */
+const REFERENCE = /&#[xX]([0-9A-Fa-f]+);?|&#([0-9]+);?|&([A-Za-z][A-Za-z0-9]*);/g;
+function htmlDecoded(text) {
+    const out = new MappedTextBuilder();
+    let at = 0;
+    const copy = (end) => {
+        while (at < end) {
+            const cp = text.codePointAt(at);
+            const next = at + (cp > 0xffff ? 2 : 1);
+            out.pushCodePoint(cp, at, next);
+            at = next;
+        }
+    };
+    for (const match of text.matchAll(REFERENCE)) {
+        const [whole, hex, decimal, name] = match;
+        const cp = name === undefined ? parseInt(hex ?? decimal ?? '', hex === undefined ? 10 : 16) : NAMED_ENTITIES.get(name);
+        if (cp === undefined)
+            continue;
+        copy(match.index);
+        // A code point no reference may name (0, a surrogate, past U+10FFFF) reads as U+FFFD, as in HTML.
+        out.pushCodePoint(cp > 0 && cp <= 0x10ffff ? cp : 0xfffd, match.index, match.index + whole.length);
+        at = match.index + whole.length;
+    }
+    copy(text.length);
+    return out.build();
+}
+const BASE64_RUNS = new Map();
+/** Runs of `length` or more characters of the standard and the URL-safe base64 alphabets, both at once. */
+function base64Runs(length) {
+    let runs = BASE64_RUNS.get(length);
+    if (!runs)
+        BASE64_RUNS.set(length, (runs = new RegExp(`[A-Za-z0-9+/_-]{${length},}`, 'g')));
+    return runs;
+}
+/** The value of a character of the standard or the URL-safe base64 alphabet (both at once). */
+function sextet(c) {
+    if (c >= 65 && c <= 90)
+        return c - 65; // A-Z
+    if (c >= 97 && c <= 122)
+        return c - 71; // a-z
+    if (c >= 48 && c <= 57)
+        return c + 4; // 0-9
+    return c === 43 || c === 45 ? 62 : 63; // + or -; / or _
+}
+/** Never a byte of UTF-8: it ends a run, and reads as U+FFFD, so no match spans two runs. */
+const RUN_END = 0xff;
+/**
+ * Every run of base64 characters that `runs` finds, decoded from `offset` characters past
+ * its start, four characters to three bytes; a byte is read from the two characters that
+ * hold its bits.
+ */
+function base64Decoded(text, offset, runs) {
+    const out = new Bytes();
+    for (const match of text.matchAll(runs)) {
+        const end = match.index + match[0].length;
+        let bits = 0;
+        let held = 0;
+        for (let i = match.index + offset; i < end; i++) {
+            bits = ((bits << 6) | sextet(text.charCodeAt(i))) & 0xffff;
+            held += 6;
+            if (held >= 8) {
+                held -= 8;
+                out.add((bits >> held) & 0xff, i - 1, i + 1);
+            }
+        }
+        out.add(RUN_END, end, end);
+    }
+    return out.decoded();
 }
 
 ;// CONCATENATED MODULE: ./src/text/window-set.ts
@@ -46511,18 +46828,19 @@ function mix(h) {
 ;// CONCATENATED MODULE: ./src/text/secret-runs.ts
 
 
+
 /** A run of this many characters of a secret is treated as the secret: shorter runs are too common to tell. */
 const SECRET_RUN = WINDOW;
-const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const unicodeEscape = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 /**
- * The forms in which a server could quote a value back: as is; inside a JSON string, as
- * a parser echoing the request body shows it (`\"`, `\\`, `\n`); that JSON with every
- * non-ASCII character as `\uXXXX` (Jackson's ESCAPE_NON_ASCII, Python's ensure_ascii);
- * that JSON with `<>&='` as `\uXXXX` (Gson's default); and HTML-escaped (an HTML error
- * page). Not covered: encodings no server applies to a body it echoes (base64, percent-
- * encoding), case changes, Unicode normalisation, and an echo mixing several of these
- * forms, whose runs between two differently-escaped characters are shorter than 8.
+ * The escapings in which a server could quote a value back: as is; inside a JSON string,
+ * as a parser echoing the request body shows it (`\"`, `\\`, `\n`); that JSON with every
+ * non-ASCII character as `\uXXXX` (Jackson's ESCAPE_NON_ASCII, Python's ensure_ascii); and
+ * that JSON with `<>&='` as `\uXXXX` (Gson's default). Encodings over these (HTML
+ * character references, percent-encoding, base64) are undone on the server's text
+ * instead (decoded-views.ts). Not covered: case changes, Unicode normalisation, an
+ * encoding over another, and an echo mixing several escapings, whose runs between two
+ * differently-escaped characters are shorter than 8.
  */
 function quotedForms(value) {
     const json = JSON.stringify(value).slice(1, -1);
@@ -46531,8 +46849,7 @@ function quotedForms(value) {
             value,
             json,
             json.replace(/[^\x20-\x7e]/g, unicodeEscape),
-            json.replace(/[<>&='\u2028\u2029]/g, unicodeEscape),
-            value.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c)
+            json.replace(/[<>&='\u2028\u2029]/g, unicodeEscape)
         ])
     ];
 }
@@ -46540,15 +46857,17 @@ function quotedForms(value) {
  * How a text is compared with the secrets. Control characters are shown as showControls
  * shows them (the text is compared as it will be shown), and the hex digits of `\uXXXX`
  * in lower case (servers differ): one code unit for one, so positions in the compared
- * text are positions in the shown text.
+ * text are positions in the text it was made from.
  */
 function comparable(shown) {
     return shown.replace(/\\u[0-9A-Fa-f]{4}/g, (escape) => escape.toLowerCase());
 }
 /**
  * Finds where a text quotes a secret: any run of SECRET_RUN characters of a value in any
- * of its quotedForms, and a whole value shorter than that in any form. The index is built
- * on first use, once, in time and memory linear in the total length of the values.
+ * of its quotedForms, and a whole value shorter than that in any form, in the text as it
+ * is or in any of its decodedViews. The index is built on first use, once, in time and
+ * memory linear in the total length of the values; each look costs a few passes over the
+ * text, whatever the number of secrets.
  */
 class SecretRuns {
     #values;
@@ -46559,43 +46878,49 @@ class SecretRuns {
     }
     /** Where `shown` (text already passed through showControls) quotes a secret: sorted, disjoint, whole code points. */
     find(shown) {
-        const text = comparable(shown);
-        const { runs, short } = this.#built();
+        const { runs, short, shortest } = this.#built();
         // +1 where a match starts, -1 where it ends: one pass finds the covered stretches.
-        const depth = new Int32Array(text.length + 1);
-        const cover = (start, end) => {
-            depth[start]++;
-            depth[end]--;
+        const depth = new Int32Array(shown.length + 1);
+        const cover = (view, start, end) => {
+            const [from, to] = view.sourceOf(start, end);
+            depth[from]++;
+            depth[to]--;
         };
-        for (let i = 0; i + SECRET_RUN <= text.length; i++)
-            if (runs.has(text, i))
-                cover(i, i + SECRET_RUN);
-        for (const [length, forms] of short) {
-            for (let i = 0; i + length <= text.length; i++)
-                if (forms.has(text.slice(i, i + length)))
-                    cover(i, i + length);
+        for (const view of decodedViews(shown, shortest)) {
+            const text = comparable(view.text);
+            for (let i = 0; i + SECRET_RUN <= text.length; i++)
+                if (runs.has(text, i))
+                    cover(view, i, i + SECRET_RUN);
+            for (const [length, forms] of short) {
+                for (let i = 0; i + length <= text.length; i++) {
+                    if (forms.has(text.slice(i, i + length)))
+                        cover(view, i, i + length);
+                }
+            }
         }
         const ranges = [];
         let open = 0;
         let start = 0;
-        for (let i = 0; i <= text.length; i++) {
+        for (let i = 0; i <= shown.length; i++) {
             const before = open;
             open += depth[i];
             if (before === 0 && open > 0)
                 start = i;
             if (before > 0 && open === 0)
-                ranges.push(wholeCodePoints(text, start, i));
+                ranges.push(wholeCodePoints(shown, start, i));
         }
         return ranges;
     }
-    /** Whether any run of SECRET_RUN characters of `shown` is a run of a secret. */
+    /** Whether any run of SECRET_RUN characters of `shown`, or of one of its decodedViews, is a run of a secret. */
     occursIn(shown) {
-        const text = comparable(shown);
         const { runs } = this.#built();
-        for (let i = 0; i + SECRET_RUN <= text.length; i++)
-            if (runs.has(text, i))
-                return true;
-        return false;
+        return decodedViews(shown, SECRET_RUN).some((view) => {
+            const text = comparable(view.text);
+            for (let i = 0; i + SECRET_RUN <= text.length; i++)
+                if (runs.has(text, i))
+                    return true;
+            return false;
+        });
     }
     #built() {
         if (this.#index)
@@ -46612,7 +46937,7 @@ class SecretRuns {
             for (let i = 0; i + SECRET_RUN <= form.length; i++)
                 runs.add(form, i);
         }
-        this.#index = { runs, short };
+        this.#index = { runs, short, shortest: Math.min(SECRET_RUN, ...short.keys()) };
         return this.#index;
     }
 }
@@ -46642,8 +46967,9 @@ const LOOKED_AT = 4;
  * 1. cut to LOOKED_AT times the shown length before any other work;
  * 2. control characters made visible (showControls): it stays on one line and reads left to right;
  * 3. every run of 8 or more characters it shares with a secret value or the API key, in any
- *    form a server would quote them (secret-runs.ts), and every whole value shorter than
- *    that, replaced by `[redacted]`;
+ *    form a server would quote them (secret-runs.ts), also where the text is percent-encoded,
+ *    HTML-escaped or base64 (decoded-views.ts), and every whole value shorter than that,
+ *    replaced by `[redacted]`;
  * 4. cut to `maxChars`, saying how long the text was;
  * 5. workflow commands broken (defuseCommands);
  * 6. checked once more: if a run of a secret is still there (a secret that contains the
@@ -46661,7 +46987,8 @@ class UntrustedText {
         const shown = showControls(head);
         const capped = cap(this.#redact(shown), limit, text.length, head.length < text.length);
         const safe = defuseCommands(capped);
-        return this.#secrets.occursIn(safe) ? WITHHELD : safe;
+        // Unchanged, it is the text `find` just looked through and found nothing in.
+        return safe !== shown && this.#secrets.occursIn(safe) ? WITHHELD : safe;
     }
     #redact(shown) {
         const pieces = [];
@@ -48237,6 +48564,39 @@ function parseBoolean(text, input) {
     throw new InputError(`Input "${input}" must be true or false.`);
 }
 
+;// CONCATENATED MODULE: ./src/inputs/display-names.ts
+
+
+
+
+/**
+ * Refuses a `name` that would show a secret, or that is not one line. Cortex shows a
+ * secret's name to everyone who can see the secret, and the job summary prints it escaped,
+ * in a form the runner's masker does not know: so a name holds no secret value of the run
+ * nor the API key, whole or any run of 8 or more characters of one, in any form the
+ * cleaning of server text finds (SecretRuns: one detection for both). A name is one line of
+ * text: no line break, control or bidirectional formatting character. Messages name the
+ * tag and the line, never the name: it may hold a value.
+ */
+function checkDisplayNames(specs, secrets) {
+    const named = specs.filter((spec) => spec.name !== undefined);
+    if (named.length === 0)
+        return;
+    for (const { tag, origin, name } of named) {
+        if (!isOneLine(name)) {
+            throw new InputError(`Tag "${tag}" (${origin}): "name" holds a line break or a control character; a name is one line of text.`);
+        }
+    }
+    // Built only when a name is given: the index costs time and memory in the size of the values.
+    const runs = new SecretRuns(secrets);
+    for (const { tag, origin, name } of named) {
+        if (runs.find(showControls(name)).length > 0) {
+            throw new InputError(`Tag "${tag}" (${origin}): "name" holds a secret value of this run (or 8 or more characters of one), ` +
+                'which Cortex would show to everyone who can see the secret. Choose a name without it.');
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/numbers.ts
 
 /** Reads a whole-number input within bounds; the message names the input and the range. */
@@ -48320,7 +48680,7 @@ const AFTER_CLOSING_QUOTE = /^\s*(?:#[\s\S]*)?$/;
 const NOT_A_SHELL_SPACE = /[^\S \t]/;
 /** U+2028 and U+2029 end a line for dotenv, which reads what follows them as another entry. */
 const LINE_SEPARATOR = /[\u2028\u2029]/;
-const NOT_SHOWN = 'the line is not shown because it may hold a secret.';
+const dotenv_entries_NOT_SHOWN = 'the line is not shown because it may hold a secret.';
 /**
  * The entries of a dotenv file, in one pass over its lines, read by the
  * format's documented rules: blank lines and lines starting with `#` are
@@ -48352,7 +48712,7 @@ function* dotenvEntries(text, input) {
         }
         const start = ENTRY_START.exec(line);
         if (!start)
-            throw new InputError(`${where} is not a dotenv entry (KEY=value); ${NOT_SHOWN}`);
+            throw new InputError(`${where} is not a dotenv entry (KEY=value); ${dotenv_entries_NOT_SHOWN}`);
         const key = start[1];
         const rest = line.slice(start[0].length);
         const valueAt = rest.length - rest.trimStart().length;
@@ -48366,7 +48726,7 @@ function* dotenvEntries(text, input) {
         const after = closed ? lines[closed.line].slice(closed.column + 1) : '';
         if (!closed || !AFTER_CLOSING_QUOTE.test(after)) {
             throw new InputError(`${where}: the quoted value that starts here has no closing quote, or text follows it; ` +
-                `dotenv would misread it. Close the quote at the end of the value; ${NOT_SHOWN}`);
+                `dotenv would misread it. Close the quote at the end of the value; ${dotenv_entries_NOT_SHOWN}`);
         }
         const comment = after.indexOf('#');
         checkSpacing(`${input} line ${closed.line + 1}`, comment < 0 ? after : after.slice(0, comment), comment < 0 ? '' : after.slice(comment));
@@ -48392,7 +48752,7 @@ function unquotedValue(rest, where) {
                 ? ' (the character before it is whitespace that dotenv takes for a space and a shell does not: ' +
                     'a comment starts after a space or a tab only)'
                 : '') +
-            `; put the value in quotes (KEY='…', or KEY="…" when it holds a ') to keep all of it; ${NOT_SHOWN}`);
+            `; put the value in quotes (KEY='…', or KEY="…" when it holds a ') to keep all of it; ${dotenv_entries_NOT_SHOWN}`);
     }
     const value = written.trim();
     const valueAt = written.length - written.trimStart().length;
@@ -48407,11 +48767,11 @@ function checkSpacing(where, outside, comment = '') {
     if (NOT_A_SHELL_SPACE.test(outside)) {
         throw new InputError(`${where}: outside quotes it has whitespace other than a space or a tab (such as a no-break space, ` +
             'U+2028 or a form feed), which dotenv takes for a space and drops, and a shell does not; ' +
-            `write a plain space there, or put the value in quotes to keep that character; ${NOT_SHOWN}`);
+            `write a plain space there, or put the value in quotes to keep that character; ${dotenv_entries_NOT_SHOWN}`);
     }
     if (LINE_SEPARATOR.test(comment)) {
         throw new InputError(`${where}: a comment holds a Unicode line separator (U+2028 or U+2029), where dotenv ends the ` +
-            `line and reads what follows as another entry; remove it; ${NOT_SHOWN}`);
+            `line and reads what follows as another entry; remove it; ${dotenv_entries_NOT_SHOWN}`);
     }
 }
 /** Where the quote opened at (line, column) closes; in double quotes a backslash escapes the next character. */
@@ -48710,6 +49070,7 @@ function checkProxyVariables(env) {
 
 
 
+
 /** Defaults, as action.yml states them. */
 const DEFAULTS = {
     apiUrl: 'https://api.getcortexapp.com',
@@ -48741,6 +49102,7 @@ function readSettings(source) {
     if (file !== '')
         specs.push(...readSecretsFile(file, (path) => source.readFile(path)));
     const secrets = resolveSecrets(specs, source.env, source.maskValue);
+    checkDisplayNames(specs, [apiKey, ...secrets.map((secret) => secret.value)]);
     if (secrets.length === 0) {
         throw new InputError(prune
             ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +

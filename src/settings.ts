@@ -1,5 +1,6 @@
 import { isLoopback, parseApiUrl } from './inputs/api-url.ts'
 import { parseBoolean } from './inputs/booleans.ts'
+import { checkDisplayNames } from './inputs/display-names.ts'
 import { InputError } from './inputs/input-error.ts'
 import { parseSeconds, parseWholeNumber } from './inputs/numbers.ts'
 import { parsePruneMatch, type PruneMatch } from './inputs/prune-match.ts'
@@ -79,6 +80,7 @@ export function readSettings(source: SettingsSource): Settings {
   if (file !== '') specs.push(...readSecretsFile(file, (path) => source.readFile(path)))
 
   const secrets = resolveSecrets(specs, source.env, source.maskValue)
+  checkDisplayNames(specs, [apiKey, ...secrets.map((secret) => secret.value)])
   if (secrets.length === 0) {
     throw new InputError(
       prune

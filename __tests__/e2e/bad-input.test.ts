@@ -81,6 +81,18 @@ const cases: Array<[string, Record<string, string>, Record<string, string>, RegE
     /Input "prune-match": "!!ci_keep_\*" is not a glob over tags: "!" may only be the first character, once\./
   ],
   [
+    'a name on two lines',
+    { secrets: `a:\n  value: ${SECRET}\n  name: "first line\\n::warning::second line"` },
+    {},
+    /Tag "a" \(secrets line 1\): "name" holds a line break or a control character; a name is one line of text\./
+  ],
+  [
+    'a name holding 8 characters of a value',
+    { secrets: `a:\n  value: ${SECRET}\n  name: "Uses ${SECRET.slice(4, 12)}"` },
+    {},
+    /Tag "a" \(secrets line 1\): "name" holds a secret value of this run \(or 8 or more characters of one\)/
+  ],
+  [
     'a missing secrets-file',
     { 'secrets-file': 'no/such/file.env', secrets: `a: ${SECRET}` },
     {},
@@ -165,6 +177,29 @@ describe('bad input', () => {
       expect(run.outputs).toEqual({})
       expectNoLeak(run, [SECRET, `Tr0ub4dor${space}#3xyz`, 'Tr0ub4dor', '3xyz'])
     }
+  })
+
+  it('refuses a name holding a value, which the summary would show escaped and Cortex as it is', async () => {
+    const value = "pa'ss&word<x>"
+    standIn.requests.length = 0
+    const run = await runAction({
+      inputs: {
+        'api-key': STAND_IN_API_KEY,
+        'api-url': standIn.url,
+        secrets: `app_token: ${SECRET}\ndb:\n  env: DB_PASSWORD\n  name: "Password ${value} for db"`
+      },
+      env: { DB_PASSWORD: value },
+      jobSecrets: [SECRET, value]
+    })
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requests).toHaveLength(0)
+    expect(standIn.secrets.size).toBe(0)
+    expect(run.stdout).toMatch(
+      /^::error::Tag "db" \(secrets line 2\): "name" holds a secret value of this run \(or 8 or more characters of one\), which Cortex would show/m
+    )
+    expect(run.summary).not.toContain('pa&#39;ss&amp;word')
+    expect(run.outputs).toEqual({})
+    expectNoLeak(run, [SECRET, value])
   })
 
   it('refuses plain http to a host that is not loopback, before any request', async () => {

@@ -103,6 +103,57 @@ describe('server text that quotes the request (items 4 and 5)', () => {
   })
 })
 
+describe('server text that encodes what it quotes', () => {
+  it('a 400 quoting the body in base64, or the value percent-encoded or as hex references, shows none of it', async () => {
+    const values = {
+      body_base64: 'sk_live_AAAABBBBCCCCDDDD',
+      body_base64url: 'sk_test_EEEEFFFF?GGGG>>HHHH',
+      percent: `it's "quoted" & <tagged> p@ss w0rd/é`,
+      form: 'p q r s t u v w x y z',
+      hex_refs: `a'b"c'd"e'f"g'h"i'j&k<l>m`,
+      fine: 'fine-value-3c3c'
+    }
+    const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
+    const hexReferences = (text: string) =>
+      text.replace(/[&<>"']/g, (c) => `&#${c === "'" ? 'X' : 'x'}${c.charCodeAt(0).toString(16).toUpperCase()};`)
+    standIn.options.intercept = (r) => {
+      if (r.method !== 'POST') return undefined
+      const { tag, secret } = JSON.parse(r.rawBody) as { tag: string; secret: string }
+      const echoes: Record<string, string> = {
+        body_base64: `cannot parse body (base64) ${Buffer.from(r.rawBody).toString('base64')}`,
+        body_base64url: `cannot parse body ${Buffer.from(r.rawBody).toString('base64url')}`,
+        percent: `Cannot parse secret ${lowerHex(encodeURIComponent(secret))}`,
+        form: `Cannot parse ${new URLSearchParams({ secret }).toString()}`,
+        hex_refs: `<p>Cannot parse secret ${hexReferences(secret)}</p>`
+      }
+      const echo = echoes[tag]
+      return echo === undefined ? undefined : badRequest(echo)
+    }
+    const run = await push(values)
+
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.failed).toBe('["body_base64","body_base64url","form","hex_refs","percent"]')
+    expect(standIn.values()).toEqual({ fine: values.fine })
+    const failed = (tag: string) => run.stdout.split('\n').find((l) => l.startsWith(`✖ ${tag}: failed: `)) ?? ''
+    // What is left of the body: its start and end, which encode no part of the value.
+    expect(failed('body_base64')).toMatch(
+      /: cannot parse body \(base64\) eyJ[\w+/]+\[redacted\][\w+/]+={0,2} \(requestId/
+    )
+    expect(failed('body_base64url')).toMatch(/: cannot parse body eyJ[\w-]+\[redacted\][\w-]+ \(requestId/)
+    expect(failed('percent')).toContain(
+      'HTTP 400 BAD_REQUEST: Cannot parse secret [redacted] (requestId req-400, 1 attempt)'
+    )
+    expect(failed('form')).toContain(
+      'HTTP 400 BAD_REQUEST: Cannot parse secret=[redacted] (requestId req-400, 1 attempt)'
+    )
+    expect(failed('hex_refs')).toContain(
+      'HTTP 400 BAD_REQUEST: <p>Cannot parse secret [redacted]</p> (requestId req-400, 1 attempt)'
+    )
+    expectNoLeak(run, [...Object.values(values), STAND_IN_API_KEY])
+    expectWithinContract(standIn)
+  })
+})
+
 describe('workflow commands in server text (item 7)', () => {
   it('names from the list carrying commands are shown on one line; no command runs, later ones still do', async () => {
     standIn.seed([

@@ -2,6 +2,7 @@ import { expect } from '@jest/globals'
 import type { CortexStandIn } from '../../harness/cortex-stand-in.ts'
 import { OpenApiContract } from '../../harness/openapi-contract.ts'
 import type { ActionRun } from '../../harness/run-action.ts'
+import { echoedForms } from './echo-forms.ts'
 
 const contract = new OpenApiContract()
 
@@ -28,14 +29,16 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 /**
  * The forms the action or the runner could write a value in: as is, inside a JSON string
  * (the outputs, a server echoing the request body), HTML-escaped (the job summary) and
- * escaped as workflow-command data (`::error::`).
+ * escaped as workflow-command data (`::error::`); and the forms a server could echo it in
+ * (echoedForms: percent-encoded, hex character references, base64 of it or of the body).
  */
 function writtenForms(value: string): string[] {
   return [
     value,
     JSON.stringify(value).slice(1, -1),
     value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c),
-    value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+    value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'),
+    ...echoedForms(value)
   ]
 }
 
@@ -65,7 +68,7 @@ function tagsInOutputs(outputs: Record<string, string>): string[] {
 
 /**
  * No secret value, nor any line of one, nor any run of 8 characters of one in any
- * form the action writes (as is, JSON-escaped, HTML-escaped, command-escaped), in the
+ * form the action writes or a server echoes (writtenForms), in the
  * step's stdout or stderr (except the `::add-mask::` commands that hand them to the
  * runner's masker), the step log as GitHub shows it, its outputs or its job summary.
  */

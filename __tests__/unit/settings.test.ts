@@ -176,4 +176,61 @@ describe('readSettings', () => {
       /^Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted/
     )
   })
+
+  describe('a display name', () => {
+    const value = "pa'ss&word<x>"
+    const withName = (name: string, extra: Record<string, string> = {}) =>
+      source(
+        {
+          'api-key': 'k3y-0123456789',
+          secrets: `plain: other-value\ndb:\n  env: DB_PASSWORD\n  name: ${JSON.stringify(name)}\n`,
+          ...extra
+        },
+        { env: { DB_PASSWORD: value } }
+      )
+    const holdsSecret =
+      'Tag "db" (secrets line 2): "name" holds a secret value of this run (or 8 or more characters of one), ' +
+      'which Cortex would show to everyone who can see the secret. Choose a name without it.'
+
+    it('is refused when it holds a value of the run, whole, as 8 characters of one, or HTML-escaped', () => {
+      for (const name of [
+        `Password ${value} for db`,
+        "Password pa'ss&wo for db",
+        'Password pa&#39;ss&amp;word&lt;x&gt; for db',
+        'Key of other-value',
+        'uses k3y-0123456789'
+      ]) {
+        const message = errorOf(withName(name))
+        expect([name, message]).toEqual([name, holdsSecret])
+      }
+    })
+
+    it('is refused when it holds a whole value shorter than 8 characters', () => {
+      const s = source({ 'api-key': 'k', secrets: 'pin:\n  value: "4711"\n  name: "PIN 4711"\n' })
+      expect(errorOf(s)).toBe(holdsSecret.replace('"db" (secrets line 2)', '"pin" (secrets line 1)'))
+    })
+
+    it('is refused when it is not one line: a line break, a control or a bidirectional character', () => {
+      for (const name of [
+        'first\nsecond',
+        'a\r',
+        'tab\there',
+        'esc \x1b[31m',
+        'nel\u0085',
+        'bidi \u202e',
+        'ls\u2028'
+      ]) {
+        expect([name, errorOf(withName(name))]).toEqual([
+          name,
+          'Tag "db" (secrets line 2): "name" holds a line break or a control character; a name is one line of text.'
+        ])
+      }
+    })
+
+    it('is kept when it holds a shorter part of a value or an ordinary name', () => {
+      for (const name of ["Password pa'ss&w for db", 'DB password (prod) é 🔑', 'k3y-012 other-v']) {
+        expect(readSettings(withName(name)).secrets[1]).toEqual({ tag: 'db', value, name })
+      }
+    })
+  })
 })

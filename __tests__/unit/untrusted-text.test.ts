@@ -1,9 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
+import { decodedViews } from '../../src/text/decoded-views.ts'
+import { NAMED_ENTITIES } from '../../src/text/html-entities.ts'
 import { quotedForms, SECRET_RUN } from '../../src/text/secret-runs.ts'
 import { DEFAULT_MAX_CHARS, REDACTED, UntrustedText, WITHHELD } from '../../src/text/untrusted-text.ts'
 import { defuseCommands, showControls } from '../../src/text/visible-text.ts'
 import { WindowSet } from '../../src/text/window-set.ts'
+import { echoedForms, FORM, hexReferences, percentEncoded, URI_COMPONENT } from '../support/echo-forms.ts'
 
 /** What must never be in a cleaned text: anything that breaks a line, hides text or turns it around. */
 const CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u
@@ -88,6 +91,114 @@ describe('UntrustedText: properties', () => {
         expect(new UntrustedText(['a-secret-value']).clean(input)).toBe(input)
       })
     )
+  })
+})
+
+/** How a server could echo a value, given the value, the JSON request body holding it and a few bytes before it. */
+const ECHOES: Record<string, (value: string, body: string, lead: Uint8Array) => string> = {
+  'base64 of the body': (_, body) => Buffer.from(body).toString('base64'),
+  'base64url of the body': (_, body) => Buffer.from(body).toString('base64url'),
+  'base64 of the value after other bytes': (value, _, lead) =>
+    Buffer.concat([lead, Buffer.from(value)]).toString('base64'),
+  encodeURIComponent: (value) => encodeURIComponent(value),
+  'percent-encoding, lower-case hex': (value) => percentEncoded(value, URI_COMPONENT, { lower: true }),
+  'form encoding': (value) => percentEncoded(value, FORM, { plus: true }),
+  'the body form-encoded': (_, body) => new URLSearchParams({ body }).toString(),
+  'hex references': (value) => hexReferences(value),
+  'hex references, upper case': (value) => hexReferences(value, true),
+  'decimal references for every character': (value) => [...value].map((c) => `&#${c.codePointAt(0)};`).join('')
+}
+
+describe('UntrustedText: encoded echoes', () => {
+  it('shows no run of 8 of a secret that the text echoes base64-encoded, percent-encoded or as character references', () => {
+    const wellFormed = secret.filter((value) => !/\p{Cs}/u.test(value) && value.trim() !== '')
+    fc.assert(
+      fc.property(
+        wellFormed,
+        fc.array(secret, { maxLength: 2 }),
+        fc.constantFrom(...Object.keys(ECHOES)),
+        fc.string({ unit: 'grapheme-ascii', maxLength: 12 }),
+        fc.uint8Array({ maxLength: 2 }),
+        text(100),
+        text(100),
+        (value, others, echo, name, lead, before, after) => {
+          const body = JSON.stringify({ name, secret: value, tag: 'a_tag' })
+          const echoed = (ECHOES[echo] as (typeof ECHOES)[string])(value, body, lead)
+          // Well above the text's length: nothing is cut, so all that is not a secret is shown.
+          const out = new UntrustedText([...others, value]).clean(`${before} ${echoed} ${after}`, 4000)
+          // Each run of 8 of the value (or of its JSON form, for the body), in each form it could be shown in.
+          const runs = [...runsOf(value), ...runsOf(jsonEscaped(value))]
+          expect(runs.flatMap((run) => [run, ...echoedForms(run)]).filter((form) => out.includes(form))).toEqual([])
+        }
+      ),
+      { numRuns: 1000 }
+    )
+  })
+
+  it('redacts a value percent-encoded in any case, form-encoded, or as any character reference', () => {
+    const cleaner = new UntrustedText([`it's "quoted" & <tagged> é`, 'p q r s t u v', 'a b'])
+    expect(cleaner.clean("got it's%20%22quoted%22%20%26%20%3Ctagged%3E%20%C3%A9!")).toBe('got [redacted]!')
+    expect(cleaner.clean('got it%27s%20%22quoted%22%20%26%20%3ctagged%3e%20%c3%a9!')).toBe('got [redacted]!')
+    expect(cleaner.clean('got p+q+r+s+t+u+v!')).toBe('got [redacted]!')
+    expect(cleaner.clean('got it&#X27;s &#x22;quoted&#X22; &#x26; &#x3C;tagged&#x3e; &eacute;!')).toBe(
+      'got [redacted]!'
+    )
+    expect(cleaner.clean('got it&#39s &#34;quoted&quot; &amp; &lt;tagged&gt; &#233;!')).toBe('got [redacted]!')
+    // A whole value shorter than 8 characters, in any of these forms too.
+    expect(cleaner.clean('got a%20b and a+b and YSBi')).toBe('got [redacted] and [redacted] and [redacted]')
+  })
+
+  it('redacts from base64 only the characters that hold bits of the value', () => {
+    const value = 'sk_live_AAAABBBBCCCCDDDD'
+    const body = JSON.stringify({ name: 'ci_a', secret: value, tag: 'ci_a' })
+    const encoded = Buffer.from(body).toString('base64')
+    const out = new UntrustedText([value]).clean(`cannot parse body (base64) ${encoded}`)
+    // {"name":"ci_a","secret":" is 25 bytes, 200 bits: the first 33 characters hold only those.
+    // The value ends at byte 49, bit 392: character 66 (bit 396) on holds only what follows it.
+    const [head, tail] = out.split('[redacted]') as [string, string]
+    expect(head).toBe(`cannot parse body (base64) ${encoded.slice(0, 33)}`)
+    expect(tail).toBe(encoded.slice(66))
+  })
+
+  it('leaves text alone that only looks encoded', () => {
+    const cleaner = new UntrustedText(['sk_live_AAAABBBBCCCCDDDD', 'pässwörd-9f3a'])
+    for (const text of [
+      'Validation failed: secret must be 1 to 1000 characters (100% of them printable) & non-empty',
+      'see https://docs.cortex.io/api?tag=a%20b&x=&#39;+c+&eacute; dGVzdA== is base64',
+      '&#x110000; &#0; &#xD800; %zz %C3 %E2%82 &unknown; &amp'
+    ]) {
+      expect(cleaner.clean(text, 1000)).toBe(text)
+    }
+  })
+})
+
+describe('decodedViews', () => {
+  it('maps each decoded character back to the characters it was read from', () => {
+    const [, percent] = decodedViews('a%C3%A9b', 1)
+    expect(percent?.text).toBe('aéb')
+    expect(percent?.sourceOf(1, 2)).toEqual([1, 7])
+    expect(percent?.sourceOf(2, 3)).toEqual([7, 8])
+    const html = decodedViews('x&#x1F600;y', 1).find((view) => view.text.startsWith('x😀'))
+    expect(html?.sourceOf(1, 3)).toEqual([1, 10])
+  })
+
+  it('reads broken UTF-8 as U+FFFD one byte at a time, so the sequence after it is read whole', () => {
+    const [, percent] = decodedViews('%E2%82%C3%A9%FF%F0%9F%98%80', 1)
+    expect(percent?.text).toBe('\uFFFD\uFFFDé\uFFFD😀')
+  })
+
+  it('shows control characters a decoding produces as showControls shows them', () => {
+    const [, percent] = decodedViews('a%0D%0Ab%1Bc%E2%80%AEd', 1)
+    expect(percent?.text).toBe('a⏎b␛c\uFFFDd')
+    expect(percent?.sourceOf(1, 2)).toEqual([1, 7])
+  })
+
+  it('knows the five XML entities and the 96 of HTML 4 for Latin-1', () => {
+    expect(NAMED_ENTITIES.size).toBe(101)
+    const named = (c: string) => [...NAMED_ENTITIES].find(([, cp]) => cp === c.codePointAt(0))?.[0]
+    expect([...'&<>"\'\u00a0é×÷ÿ'].map(named)).toEqual([
+      ...['amp', 'lt', 'gt', 'quot', 'apos', 'nbsp', 'eacute', 'times', 'divide', 'yuml']
+    ])
   })
 })
 
@@ -184,13 +295,12 @@ describe('defuseCommands', () => {
 })
 
 describe('quotedForms', () => {
-  it('gives the value as is, JSON-escaped (plain, ASCII-only, HTML-safe) and HTML-escaped', () => {
+  it('gives the value as is and JSON-escaped (plain, ASCII-only, HTML-safe); encodings are decoded instead', () => {
     expect(quotedForms(`a"b\\c\né<'&`)).toEqual([
       `a"b\\c\né<'&`,
       `a\\"b\\\\c\\né<'&`,
       `a\\"b\\\\c\\n\\u00e9<'&`,
-      `a\\"b\\\\c\\né\\u003c\\u0027\\u0026`,
-      `a&quot;b\\c\né&lt;&#39;&amp;`
+      `a\\"b\\\\c\\né\\u003c\\u0027\\u0026`
     ])
     expect(quotedForms('plain-value')).toEqual(['plain-value'])
   })

@@ -16,3 +16,8 @@ const NAMED: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' }
 export function oneLine(text: string): string {
   return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${(c.codePointAt(0) as number).toString(16).padStart(4, '0')}`)
 }
+
+/** Whether the text is one line as it is: oneLine would leave it unchanged. */
+export function isOneLine(text: string): boolean {
+  return text.search(CONTROL) < 0
+}

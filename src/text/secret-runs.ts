@@ -1,3 +1,5 @@
+import { decodedViews } from './decoded-views.ts'
+import type { MappedText } from './mapped-text.ts'
 import { showControls } from './visible-text.ts'
 import { WINDOW, WindowSet } from './window-set.ts'
 
@@ -7,17 +9,17 @@ export const SECRET_RUN = WINDOW
 /** `[start, end)` in UTF-16 code units. */
 export type Range = readonly [start: number, end: number]
 
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
 
 /**
- * The forms in which a server could quote a value back: as is; inside a JSON string, as
- * a parser echoing the request body shows it (`\"`, `\\`, `\n`); that JSON with every
- * non-ASCII character as `\uXXXX` (Jackson's ESCAPE_NON_ASCII, Python's ensure_ascii);
- * that JSON with `<>&='` as `\uXXXX` (Gson's default); and HTML-escaped (an HTML error
- * page). Not covered: encodings no server applies to a body it echoes (base64, percent-
- * encoding), case changes, Unicode normalisation, and an echo mixing several of these
- * forms, whose runs between two differently-escaped characters are shorter than 8.
+ * The escapings in which a server could quote a value back: as is; inside a JSON string,
+ * as a parser echoing the request body shows it (`\"`, `\\`, `\n`); that JSON with every
+ * non-ASCII character as `\uXXXX` (Jackson's ESCAPE_NON_ASCII, Python's ensure_ascii); and
+ * that JSON with `<>&='` as `\uXXXX` (Gson's default). Encodings over these (HTML
+ * character references, percent-encoding, base64) are undone on the server's text
+ * instead (decoded-views.ts). Not covered: case changes, Unicode normalisation, an
+ * encoding over another, and an echo mixing several escapings, whose runs between two
+ * differently-escaped characters are shorter than 8.
  */
 export function quotedForms(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1)
@@ -26,8 +28,7 @@ export function quotedForms(value: string): string[] {
       value,
       json,
       json.replace(/[^\x20-\x7e]/g, unicodeEscape),
-      json.replace(/[<>&='\u2028\u2029]/g, unicodeEscape),
-      value.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c)
+      json.replace(/[<>&='\u2028\u2029]/g, unicodeEscape)
     ])
   ]
 }
@@ -36,7 +37,7 @@ export function quotedForms(value: string): string[] {
  * How a text is compared with the secrets. Control characters are shown as showControls
  * shows them (the text is compared as it will be shown), and the hex digits of `\uXXXX`
  * in lower case (servers differ): one code unit for one, so positions in the compared
- * text are positions in the shown text.
+ * text are positions in the text it was made from.
  */
 function comparable(shown: string): string {
   return shown.replace(/\\u[0-9A-Fa-f]{4}/g, (escape) => escape.toLowerCase())
@@ -47,12 +48,16 @@ interface Index {
   runs: WindowSet
   /** Forms shorter than SECRET_RUN, by length: found only whole. */
   short: Map<number, Set<string>>
+  /** The fewest code units a match has: SECRET_RUN, or the length of the shortest form. */
+  shortest: number
 }
 
 /**
  * Finds where a text quotes a secret: any run of SECRET_RUN characters of a value in any
- * of its quotedForms, and a whole value shorter than that in any form. The index is built
- * on first use, once, in time and memory linear in the total length of the values.
+ * of its quotedForms, and a whole value shorter than that in any form, in the text as it
+ * is or in any of its decodedViews. The index is built on first use, once, in time and
+ * memory linear in the total length of the values; each look costs a few passes over the
+ * text, whatever the number of secrets.
  */
 export class SecretRuns {
   readonly #values: string[]
@@ -65,36 +70,43 @@ export class SecretRuns {
 
   /** Where `shown` (text already passed through showControls) quotes a secret: sorted, disjoint, whole code points. */
   find(shown: string): Range[] {
-    const text = comparable(shown)
-    const { runs, short } = this.#built()
+    const { runs, short, shortest } = this.#built()
     // +1 where a match starts, -1 where it ends: one pass finds the covered stretches.
-    const depth = new Int32Array(text.length + 1)
-    const cover = (start: number, end: number) => {
-      depth[start]!++
-      depth[end]!--
+    const depth = new Int32Array(shown.length + 1)
+    const cover = (view: MappedText, start: number, end: number) => {
+      const [from, to] = view.sourceOf(start, end)
+      depth[from]!++
+      depth[to]!--
     }
-    for (let i = 0; i + SECRET_RUN <= text.length; i++) if (runs.has(text, i)) cover(i, i + SECRET_RUN)
-    for (const [length, forms] of short) {
-      for (let i = 0; i + length <= text.length; i++) if (forms.has(text.slice(i, i + length))) cover(i, i + length)
+    for (const view of decodedViews(shown, shortest)) {
+      const text = comparable(view.text)
+      for (let i = 0; i + SECRET_RUN <= text.length; i++) if (runs.has(text, i)) cover(view, i, i + SECRET_RUN)
+      for (const [length, forms] of short) {
+        for (let i = 0; i + length <= text.length; i++) {
+          if (forms.has(text.slice(i, i + length))) cover(view, i, i + length)
+        }
+      }
     }
     const ranges: [number, number][] = []
     let open = 0
     let start = 0
-    for (let i = 0; i <= text.length; i++) {
+    for (let i = 0; i <= shown.length; i++) {
       const before = open
       open += depth[i]!
       if (before === 0 && open > 0) start = i
-      if (before > 0 && open === 0) ranges.push(wholeCodePoints(text, start, i))
+      if (before > 0 && open === 0) ranges.push(wholeCodePoints(shown, start, i))
     }
     return ranges
   }
 
-  /** Whether any run of SECRET_RUN characters of `shown` is a run of a secret. */
+  /** Whether any run of SECRET_RUN characters of `shown`, or of one of its decodedViews, is a run of a secret. */
   occursIn(shown: string): boolean {
-    const text = comparable(shown)
     const { runs } = this.#built()
-    for (let i = 0; i + SECRET_RUN <= text.length; i++) if (runs.has(text, i)) return true
-    return false
+    return decodedViews(shown, SECRET_RUN).some((view) => {
+      const text = comparable(view.text)
+      for (let i = 0; i + SECRET_RUN <= text.length; i++) if (runs.has(text, i)) return true
+      return false
+    })
   }
 
   #built(): Index {
@@ -109,7 +121,7 @@ export class SecretRuns {
       }
       for (let i = 0; i + SECRET_RUN <= form.length; i++) runs.add(form, i)
     }
-    this.#index = { runs, short }
+    this.#index = { runs, short, shortest: Math.min(SECRET_RUN, ...short.keys()) }
     return this.#index
   }
 }

@@ -23,8 +23,9 @@ interface Piece {
  * 1. cut to LOOKED_AT times the shown length before any other work;
  * 2. control characters made visible (showControls): it stays on one line and reads left to right;
  * 3. every run of 8 or more characters it shares with a secret value or the API key, in any
- *    form a server would quote them (secret-runs.ts), and every whole value shorter than
- *    that, replaced by `[redacted]`;
+ *    form a server would quote them (secret-runs.ts), also where the text is percent-encoded,
+ *    HTML-escaped or base64 (decoded-views.ts), and every whole value shorter than that,
+ *    replaced by `[redacted]`;
  * 4. cut to `maxChars`, saying how long the text was;
  * 5. workflow commands broken (defuseCommands);
  * 6. checked once more: if a run of a secret is still there (a secret that contains the
@@ -44,7 +45,8 @@ export class UntrustedText {
     const shown = showControls(head)
     const capped = cap(this.#redact(shown), limit, text.length, head.length < text.length)
     const safe = defuseCommands(capped)
-    return this.#secrets.occursIn(safe) ? WITHHELD : safe
+    // Unchanged, it is the text `find` just looked through and found nothing in.
+    return safe !== shown && this.#secrets.occursIn(safe) ? WITHHELD : safe
   }
 
   #redact(shown: string): Piece[] {
