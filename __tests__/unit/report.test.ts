@@ -278,6 +278,14 @@ describe('the step log', () => {
     expect(out).not.toMatch(/[\r\u2028]/)
     expect(lines[0]).toContain('svc\\n::set-output name=x::y\\r::stop-commands::zzz')
   })
+
+  it('breaks the older ##[command] form anywhere in a log line, which the runner would run', () => {
+    capture()
+    new CoreReporter().result({ tag: 'svc', name: 'n ##[add-mask]svc ##[error]forged', outcome: 'updated' }, noRetries)
+    const out = written.join('')
+    expect(out).not.toContain('##[')
+    expect(out).toContain('##［add-mask]svc ##［error]forged')
+  })
 })
 
 describe('describeRun', () => {

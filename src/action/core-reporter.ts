@@ -17,6 +17,7 @@ import type { TagsByOutcome } from '../report/outcomes.ts'
 import { describeRun } from '../report/run-context.ts'
 import type { PruneSkipped, SecretResult } from '../sync/results.ts'
 import { oneLine } from '../text/one-line.ts'
+import { defuseCommands } from '../text/visible-text.ts'
 
 /**
  * The run as the GitHub runner shows it: the step's log through `@actions/core`
@@ -82,11 +83,13 @@ export class CoreReporter implements Reporter {
  * reads each line of the action's output as a possible workflow command
  * (`::set-output`, `::stop-commands`): a line break inside a tag, a name or an
  * error from Cortex would start a line of the server's choosing. As one line, the
- * text always follows this action's own prefix. (core.debug, core.warning and
+ * text always follows this action's own prefix. The runner also runs the older
+ * `##[command]` form found anywhere in a line, so that is broken too, with the one
+ * mechanism server text goes through (defuseCommands). (core.debug, core.warning and
  * core.error escape line breaks themselves.)
  */
 function info(line: string): void {
-  core.info(oneLine(line))
+  core.info(defuseCommands(oneLine(line)))
 }
 
 function warn(line: string | undefined): void {
