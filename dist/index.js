@@ -43079,7 +43079,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8987);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7524);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -43088,7 +43088,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8987:
+/***/ 7524:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46147,8 +46147,9 @@ function resultCell(result, dryRun, tally) {
     return `failed${note}: ${result.error?.message ?? 'unknown error'}`;
 }
 function row(result, dryRun, tally) {
+    const tag = `<code>${summaryText(result.tag)}</code>`;
     const cells = [
-        `<code>${summaryText(result.tag)}</code>`,
+        result.key === undefined ? tag : `<code>${summaryText(result.key)}</code> → ${tag}`,
         summaryText(result.name),
         summaryText(resultCell(result, dryRun, tally))
     ];
@@ -46158,6 +46159,12 @@ function row(result, dryRun, tally) {
 function rowOrder(results) {
     const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
     return [...failed, ...results.filter((r) => r.outcome !== 'failed').sort(byTag)];
+}
+/** `Selected by select: 12 of 31 keys; left out: github_token (why)`. Left-out keys are few: select matched each. */
+function selectionItem({ keys, leftOut }, results) {
+    const pushed = results.filter((r) => r.key !== undefined).length;
+    const left = leftOut.map(({ key, reason }) => `<code>${summaryText(key)}</code> (${summaryText(reason)})`);
+    return `<li>Selected by <code>select</code>: ${pushed} of ${count(keys, 'key')}${left.length > 0 ? `; left out: ${left.join(', ')}` : ''}</li>`;
 }
 const bytes = (text) => Buffer.byteLength(text, 'utf8');
 /** The tags of a skipped prune as `<code>` items, as many as fit in PLANNED_LIST_BYTES. */
@@ -46180,7 +46187,7 @@ function plannedList(tags) {
  * rows would not fit in SUMMARY_BUDGET_BYTES, the last ones are left out and
  * counted, and the outputs still list every tag.
  */
-function renderJobSummary({ run, cortexHost, report, tally }) {
+function renderJobSummary({ run, cortexHost, report, tally, selection }) {
     const { results, dryRun, pruneSkipped } = report;
     const counts = { created: 0, updated: 0, deleted: 0, failed: 0 };
     for (const r of results)
@@ -46206,6 +46213,7 @@ function renderJobSummary({ run, cortexHost, report, tally }) {
         `<li>Repository: ${summaryText(run.repository)}, <a href="${summaryText(run.runUrl)}">run</a></li>`,
         `<li>Cortex host: <code>${summaryText(cortexHost)}</code></li>`,
         ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : []),
+        ...(selection ? [selectionItem(selection, results)] : []),
         '</ul>'
     ];
     const tableStart = '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>';
@@ -46234,15 +46242,24 @@ function renderJobSummary({ run, cortexHost, report, tally }) {
 ;// CONCATENATED MODULE: ./src/report/log-lines.ts
 
 
-function startLine({ secrets, host, dryRun, prune }) {
+function startLine({ secrets, host, dryRun, prune, selection }) {
     const mode = dryRun ? 'Dry run: planning' : 'Pushing';
-    return `${mode} ${count(secrets, 'secret')} to ${host}${prune ? ', pruning owned tags' : ''}`;
+    const selected = selection ? ` (selected from ${count(selection.keys, 'key')})` : '';
+    return `${mode} ${count(secrets, 'secret')}${selected} to ${host}${prune ? ', pruning owned tags' : ''}`;
 }
-/** `✔ tag: created (name)`, `• tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
+/** One line per key `select` matched and left out: `Left out github_token: why`. */
+function leftOutLines(selection) {
+    return (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`);
+}
+/** A secret as reports name it: its tag, or `key → tag` when the tag was made from an input key. */
+function secretLabel(result) {
+    return result.key === undefined ? result.tag : `${result.key} → ${result.tag}`;
+}
+/** `✔ tag: created (name)`, `• key → tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
 function resultLine(result, dryRun) {
     if (result.outcome === 'failed')
-        return `✖ ${result.tag}: failed: ${result.error?.message}`;
-    return `${dryRun ? '•' : '✔'} ${result.tag}: ${outcomeWord(result.outcome, dryRun)} (${result.name})`;
+        return `✖ ${secretLabel(result)}: failed: ${result.error?.message}`;
+    return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${result.name})`;
 }
 /** How many retries one secret's requests took, when there were any. */
 function retriesLine(tag, retries) {
@@ -46347,6 +46364,7 @@ function defuseCommands(text) {
 class CoreReporter {
     start(run) {
         core_reporter_info(startLine(run));
+        leftOutLines(run.selection).forEach(core_reporter_info);
     }
     request(line) {
         core_debug(line);
@@ -46377,7 +46395,7 @@ class CoreReporter {
      * secrets were pushed or not regardless, and the step's own message, which lists
      * any that failed, must still be the one the step fails with.
      */
-    async jobSummary(cortexHost, result) {
+    async jobSummary(cortexHost, result, selection) {
         if (!process.env.GITHUB_STEP_SUMMARY)
             return;
         try {
@@ -46385,7 +46403,13 @@ class CoreReporter {
             // @actions/github (Octokit included) would delay the first request. "eager" keeps it in
             // dist/index.js, not a chunk of its own: ncc writes dist/licenses.txt for one chunk only.
             const { context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-            const html = renderJobSummary({ run: describeRun(context), cortexHost, report: result, tally: result.tally });
+            const html = renderJobSummary({
+                run: describeRun(context),
+                cortexHost,
+                report: result,
+                tally: result.tally,
+                ...(selection ? { selection } : {})
+            });
             await summary.addRaw(html).write();
         }
         catch (error) {
@@ -48016,7 +48040,7 @@ function parsePatternList(text, inputName) {
             const body = excluded ? pattern.slice(1) : pattern;
             const problem = body === '' ? 'nothing follows "!"' : problemWith(body);
             if (problem !== undefined) {
-                throw new InputError(`Input "${inputName}": ${describePattern(pattern)} is not a glob over tags: ${problem}. ${GRAMMAR}`);
+                throw new InputError(`Input "${inputName}": ${describePattern(pattern)} is not a valid pattern: ${problem}. ${GRAMMAR}`);
             }
             if (excluded)
                 list.exclude.push(body);
@@ -48033,6 +48057,17 @@ function matcherFor(list) {
     const included = list.include.length > 0 ? picomatch_default()(list.include, options) : () => false;
     const excluded = list.exclude.length > 0 ? picomatch_default()(list.exclude, options) : () => false;
     return (key) => included(key) && !excluded(key);
+}
+/**
+ * The include patterns that are plain keys, with no wildcard, set or
+ * alternatives: a key they match is one the user wrote out in full.
+ */
+function exactKeys(list) {
+    return new Set(list.include.filter((pattern) => [...pattern].every((c) => KEY_CHARACTER.test(c))));
+}
+/** The list as messages quote it: every pattern is printable ASCII once parsed. */
+function describePatternList(list) {
+    return [...list.include, ...list.exclude.map((p) => `!${p}`)].map((p) => JSON.stringify(p)).join(', ');
 }
 /** Splits a line at the commas that are outside `[ ]` and `{ }`; unbalanced text is left for problemWith. */
 function splitOutsideBrackets(line) {
@@ -48512,17 +48547,37 @@ async function pushSecrets(settings, reporter, options = {}) {
             reporter.wait({ ms, reason, perMinute });
         }
     });
-    reporter.start({ secrets: settings.secrets.length, host: settings.apiUrl.host, dryRun, prune: !!settings.prune });
-    const report = await syncSecrets(client, settings.secrets, {
+    reporter.start({
+        secrets: settings.secrets.length,
+        host: settings.apiUrl.host,
+        dryRun,
+        prune: !!settings.prune,
+        ...(settings.selection ? { selection: settings.selection } : {})
+    });
+    const withKey = keyOfResult(settings.secrets);
+    const synced = await syncSecrets(client, settings.secrets, {
         concurrency: settings.concurrency,
         dryRun,
         owns: settings.prune && ownedBy(settings.prune),
-        onResult: (result) => reporter.result(result, { dryRun, retries: tally.retriesFor(result.tag) })
+        onResult: (result) => reporter.result(withKey(result), { dryRun, retries: tally.retriesFor(result.tag) })
     });
+    const report = { ...synced, results: synced.results.map(withKey) };
     if (report.pruneSkipped)
         reporter.pruneSkipped(report.pruneSkipped);
     const failure = failureMessage(report, new Set(settings.secrets.map((s) => s.tag)));
     return { ...report, tally, ...(failure === undefined ? {} : { failure }) };
+}
+/**
+ * Gives a result the input key its tag was made from, when there is one: the sync
+ * deals in tags only, the reports show `key → tag`. A deleted tag is never an input
+ * tag, so it has no key.
+ */
+function keyOfResult(secrets) {
+    const keys = new Map(secrets.flatMap((s) => (s.key === undefined ? [] : [[s.tag, s.key]])));
+    return (result) => {
+        const key = result.outcome === 'deleted' ? undefined : keys.get(result.tag);
+        return key === undefined ? result : { ...result, key };
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/masking.ts
@@ -48634,17 +48689,13 @@ function createBodyBytes(secret) {
     return Buffer.byteLength(JSON.stringify({ name: nameOrTag(secret), secret: secret.value, tag: secret.tag }));
 }
 /**
- * Gives every spec its value and checks what only the values can tell.
+ * Gives every spec its value and checks what only the values can tell (tags
+ * are unique already: chooseEntries).
  * `onValue` sees each value as soon as it is known, so it can be masked
  * before anything else happens.
  */
 function resolveSecrets(specs, env, onValue) {
-    const seen = new Map();
     return specs.map((spec) => {
-        const earlier = seen.get(spec.tag);
-        if (earlier)
-            throw new InputError(`Tag "${spec.tag}" is defined twice: ${earlier} and ${spec.origin}.`);
-        seen.set(spec.tag, spec.origin);
         let value = spec.value ?? '';
         if (spec.env !== undefined) {
             value = env[spec.env] ?? '';
@@ -48657,12 +48708,217 @@ function resolveSecrets(specs, env, onValue) {
                 'A GitHub secret that does not exist (or is not passed to this job) expands to an empty string.');
         }
         onValue(value);
-        const secret = { tag: spec.tag, value, ...(spec.name === undefined ? {} : { name: spec.name }) };
+        const secret = {
+            tag: spec.tag,
+            value,
+            ...(spec.name === undefined ? {} : { name: spec.name }),
+            ...(spec.key === undefined ? {} : { key: spec.key })
+        };
         if (createBodyBytes(secret) > MAX_REQUEST_BODY_BYTES) {
             throw new InputError(`Tag "${spec.tag}" (${spec.origin}) is too large: its request body would exceed Cortex's 2 MB limit.`);
         }
         return secret;
     });
+}
+
+;// CONCATENATED MODULE: ./src/inputs/key-text.ts
+/**
+ * How an error names a key the input wrote. A key that could plausibly be a
+ * key (1 to 64 of `[A-Za-z0-9_-]`) is quoted: `unknown key "vaule"` is the
+ * fastest fix for a typo. Anything else may be a value pasted in the wrong
+ * place, so it is never quoted: the message says which characters are not
+ * allowed instead, each at most once, and invisible ones by code point.
+ */
+const PLAUSIBLE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+const key_text_KEY_CHARACTER = /[A-Za-z0-9_-]/;
+const MAX_SHOWN = 5;
+/** `unknown key "vaule"` or `unknown key (not shown: it has characters … )`. */
+function nameKey(key) {
+    return PLAUSIBLE_KEY.test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`;
+}
+/**
+ * Why `key` is not made of letters, digits, `_` and `-`: `it is empty`, or
+ * `it has characters a tag cannot have: space, "."`. Describes length when
+ * the characters are fine but the key is too long to be quoted.
+ */
+function whatIsWrong(key) {
+    if (key === '')
+        return 'it is empty';
+    const bad = [...new Set([...key].filter((c) => !key_text_KEY_CHARACTER.test(c)))];
+    if (bad.length === 0)
+        return `it is ${[...key].length} characters long`;
+    const shown = bad.slice(0, MAX_SHOWN).map(showCharacter).join(', ');
+    const more = bad.length > MAX_SHOWN ? ` and ${bad.length - MAX_SHOWN} more` : '';
+    return `it has characters a tag cannot have: ${shown}${more}`;
+}
+function showCharacter(c) {
+    if (c === ' ')
+        return 'space';
+    // Control, format, separator and unassigned characters are named, never printed.
+    if (/[\p{C}\p{Z}]/u.test(c))
+        return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    return JSON.stringify(c);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/selection.ts
+
+
+
+/** `tag-case`: how the case of a key carries into its tag. */
+const TAG_CASES = ['as-is', 'lower'];
+const PREFIX = /^[A-Za-z0-9_-]+$/;
+/** Reads the three inputs, untrimmed as the runner gives them. */
+function readSelection(select, stripPrefix, tagCase) {
+    const selection = { tagCase: readTagCase(tagCase.trim()) };
+    if (select.trim() !== '')
+        selection.patterns = readSelect(select);
+    const prefix = stripPrefix.trim();
+    if (prefix !== '') {
+        if (!PREFIX.test(prefix)) {
+            throw new InputError(`Input "strip-prefix" is the start of a key, made of letters, digits, _ and - (such as CORTEX_): ${whatIsWrong(prefix)}.`);
+        }
+        selection.stripPrefix = prefix;
+    }
+    return selection;
+}
+/** Whether keys become tags by a rule (so reports show `key → tag`), rather than each key being its tag. */
+function makesTags(selection) {
+    return selection.patterns !== undefined || selection.stripPrefix !== undefined || selection.tagCase !== 'as-is';
+}
+/**
+ * The tag a key becomes: `strip-prefix` removed from its start (case-sensitive,
+ * as `select` matches), then `tag-case`. Only A to Z are lowered: the tag must be
+ * `[A-Za-z0-9_-]`, and a full Unicode lowering would turn a key that is not a tag
+ * into one (the Kelvin sign U+212A lowers to "k").
+ */
+function tagFor(key, { stripPrefix, tagCase }) {
+    const stripped = stripPrefix !== undefined && key.startsWith(stripPrefix) ? key.slice(stripPrefix.length) : key;
+    return tagCase === 'lower' ? stripped.replace(/[A-Z]/g, (c) => c.toLowerCase()) : stripped;
+}
+function readSelect(text) {
+    const patterns = parsePatternList(text, 'select');
+    if (patterns.include.length === 0) {
+        throw new InputError('Input "select" has no pattern that selects: only exclusions (!) or comments. ' +
+            'Write * to select every key, then !KEY to leave one out.');
+    }
+    return patterns;
+}
+function readTagCase(text) {
+    if (text === '')
+        return 'as-is';
+    const known = TAG_CASES.find((c) => c === text);
+    if (known === undefined)
+        throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`);
+    return known;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/select-secrets.ts
+
+
+
+
+
+/**
+ * The job's GITHUB_TOKEN: `toJSON(secrets)` always holds it, as `github_token`. It
+ * expires when the job ends, so a copy in Cortex is never what anyone wants.
+ */
+const GITHUB_TOKEN_KEY = 'github_token';
+const GITHUB_TOKEN_REASON = "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly";
+const API_KEY_REASON = 'its value is the api-key input; pushed only when select names it exactly';
+/**
+ * Picks the entries the run pushes and makes each one's tag (selection.ts). With
+ * `select`, a key no pattern matches is skipped unread and unnamed; `github_token`
+ * is left out unless a pattern names it exactly. Without `select`, every key is
+ * pushed, and `github_token` is refused: it means `secrets` is toJSON(secrets) and
+ * would push every secret of the job. Refused before any request: a tag that is not
+ * a tag, two keys whose tags are equal or equal ignoring case (Cortex does not say
+ * whether its tags are case-sensitive), and a key `select` names exactly that the
+ * input does not have (with prune, its secret would be deleted).
+ */
+function chooseEntries(entries, selection) {
+    const { patterns } = selection;
+    const selected = patterns ? matcherFor(patterns) : () => true;
+    const exact = patterns ? exactKeys(patterns) : new Set();
+    const byFoldedTag = new Map();
+    const specs = [];
+    const leftOut = [];
+    for (const entry of entries) {
+        const { key, keyOrigin } = entry;
+        if (!selected(key))
+            continue;
+        if (key.toLowerCase() === GITHUB_TOKEN_KEY && !exact.has(key)) {
+            if (patterns) {
+                leftOut.push({ key, reason: GITHUB_TOKEN_REASON });
+                continue;
+            }
+            throw new InputError(`${keyOrigin}: the key "${key}" is the job's GITHUB_TOKEN, so "secrets" looks like toJSON(secrets), ` +
+                'which would push every secret of the job. Set "select" to the keys to push (such as CORTEX_*); ' +
+                'a key "select" names exactly is pushed, this one included.');
+        }
+        const tag = tagFor(key, selection);
+        if (!TAG_PATTERN.test(tag))
+            throw new InputError(notATag(key, tag, keyOrigin));
+        const origin = makesTags(selection) ? `${entry.origin}, key ${nameKey(key)}` : entry.origin;
+        const folded = tag.toLowerCase();
+        const earlier = byFoldedTag.get(folded);
+        if (earlier)
+            throw new InputError(collision(earlier, { tag, key, origin: entry.origin }));
+        byFoldedTag.set(folded, { tag, key, origin: entry.origin });
+        specs.push({ tag, origin, ...(makesTags(selection) ? { key } : {}), ...entry.read(tag, origin) });
+    }
+    const keys = new Set(entries.map((entry) => entry.key));
+    for (const name of exact) {
+        if (!keys.has(name)) {
+            throw new InputError(`Input "select" names "${name}" exactly, and neither "secrets" nor "secrets-file" has that key ` +
+                '(keys are matched case-sensitively). A GitHub secret that does not exist, or that this job cannot see ' +
+                '(an environment secret without its environment), is not in toJSON(secrets).');
+        }
+    }
+    return { specs, leftOut };
+}
+/**
+ * Leaves out a secret whose value is the `api-key` input, unless `select` names
+ * its key exactly: `CORTEX_*` should not copy the key that writes to Cortex into
+ * Cortex. Only with `select`: a secret written out by hand is meant.
+ */
+function leaveOutApiKey(secrets, apiKey, selection) {
+    const exact = selection.patterns ? exactKeys(selection.patterns) : undefined;
+    if (exact === undefined)
+        return { secrets: [...secrets], leftOut: [] };
+    const leftOut = [];
+    const kept = secrets.filter((secret) => {
+        const key = secret.key ?? secret.tag;
+        if (secret.value.trim() !== apiKey || exact.has(key))
+            return true;
+        leftOut.push({ key, reason: API_KEY_REASON });
+        return false;
+    });
+    return { secrets: kept, leftOut };
+}
+/** Why a run with `select` has nothing to push: the patterns, and the keys they matched but left out. */
+function nothingSelectedMessage(selection, leftOut) {
+    const matchedOnly = leftOut.length > 0 ? ` It matched only ${leftOut.map((l) => `"${l.key}" (${l.reason})`).join(', ')}.` : '';
+    return (`Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches ` +
+        `${describePatternList(selection.patterns)}.${matchedOnly} Keys are matched whole and case-sensitively: ` +
+        'CORTEX_* selects CORTEX_TOKEN, not MY_CORTEX_TOKEN nor cortex_token.');
+}
+function notATag(key, tag, keyOrigin) {
+    const rule = 'a valid Cortex tag (letters, digits, "_" and "-" only)';
+    if (tag === key)
+        return `${keyOrigin}: the key is not ${rule}: ${whatIsWrong(key)}.`;
+    return `${keyOrigin}: the key ${nameKey(key)} becomes a tag that is not ${rule}: ${whatIsWrong(tag)}.`;
+}
+function collision(a, b) {
+    if (a.tag === b.tag && a.key === b.key)
+        return `Tag "${a.tag}" is defined twice: ${a.origin} and ${b.origin}.`;
+    const keys = `Keys "${a.key}" (${a.origin}) and "${b.key}" (${b.origin})`;
+    if (a.tag === b.tag)
+        return `${keys} both become the tag "${a.tag}"; a tag is pushed once. Leave one of them out.`;
+    const what = a.key === a.tag && b.key === b.tag
+        ? `Tags "${a.tag}" (${a.origin}) and "${b.tag}" (${b.origin})`
+        : `${keys} become tags "${a.tag}" and "${b.tag}", which`;
+    return (`${what} differ only in case; Cortex does not document whether tags are case-sensitive, ` +
+        'so one secret could overwrite the other. Leave one of them out.');
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -48797,74 +49053,32 @@ function unescapeDoubleQuoted(inside) {
     return inside.replace(/\\(.)/gs, (escape, c) => escapes[c] ?? escape);
 }
 
-;// CONCATENATED MODULE: ./src/inputs/key-text.ts
-/**
- * How an error names a key the input wrote. A key that could plausibly be a
- * key (1 to 64 of `[A-Za-z0-9_-]`) is quoted: `unknown key "vaule"` is the
- * fastest fix for a typo. Anything else may be a value pasted in the wrong
- * place, so it is never quoted: the message says which characters are not
- * allowed instead, each at most once, and invisible ones by code point.
- */
-const PLAUSIBLE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
-const key_text_KEY_CHARACTER = /[A-Za-z0-9_-]/;
-const MAX_SHOWN = 5;
-/** `unknown key "vaule"` or `unknown key (not shown: it has characters … )`. */
-function nameKey(key) {
-    return PLAUSIBLE_KEY.test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`;
-}
-/**
- * Why `key` is not made of letters, digits, `_` and `-`: `it is empty`, or
- * `it has characters a tag cannot have: space, "."`. Describes length when
- * the characters are fine but the key is too long to be quoted.
- */
-function whatIsWrong(key) {
-    if (key === '')
-        return 'it is empty';
-    const bad = [...new Set([...key].filter((c) => !key_text_KEY_CHARACTER.test(c)))];
-    if (bad.length === 0)
-        return `it is ${[...key].length} characters long`;
-    const shown = bad.slice(0, MAX_SHOWN).map(showCharacter).join(', ');
-    const more = bad.length > MAX_SHOWN ? ` and ${bad.length - MAX_SHOWN} more` : '';
-    return `it has characters a tag cannot have: ${shown}${more}`;
-}
-function showCharacter(c) {
-    if (c === ' ')
-        return 'space';
-    // Control, format, separator and unassigned characters are named, never printed.
-    if (/[\p{C}\p{Z}]/u.test(c))
-        return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-    return JSON.stringify(c);
-}
-
 ;// CONCATENATED MODULE: ./src/inputs/dotenv-secrets.ts
 
 
 
-
-
 /**
- * Parses a dotenv file whose keys are Cortex tags. Each value is read by
+ * Parses a dotenv file whose keys are Cortex tags (or keys `select` picks). Each value is read by
  * dotenv itself, one entry at a time (so a duplicate key keeps both lines);
  * dotenvEntries finds the entries and their lines in one pass, and an entry
  * dotenv reads differently from how it is written is an error, whatever
  * dotenv's grammar becomes.
  */
 function parseDotenvSecrets(text, input) {
-    const specs = [];
-    for (const entry of dotenvEntries(text, input)) {
-        const origin = `${input} line ${entry.line}`;
-        if (!TAG_PATTERN.test(entry.key)) {
-            throw new InputError(`${origin}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ${whatIsWrong(entry.key)}.`);
+    return [...dotenvEntries(text, input)].map((entry) => ({
+        key: entry.key,
+        origin: `${input} line ${entry.line}`,
+        keyOrigin: `${input} line ${entry.line}`,
+        read: (_tag, origin) => {
+            const read = (0,main.parse)(entry.text);
+            const keys = Object.keys(read);
+            if (keys.length !== 1 || keys[0] !== entry.key || read[entry.key] !== entry.value) {
+                throw new InputError(`${origin}: dotenv would not read this value as written (look at its quotes and backslashes: ` +
+                    'dotenv keeps \\" and \\\\ as two characters); the line is not shown because it may hold a secret.');
+            }
+            return { value: entry.value };
         }
-        const read = (0,main.parse)(entry.text);
-        const keys = Object.keys(read);
-        if (keys.length !== 1 || keys[0] !== entry.key || read[entry.key] !== entry.value) {
-            throw new InputError(`${origin}: dotenv would not read this value as written (look at its quotes and backslashes: ` +
-                'dotenv keeps \\" and \\\\ as two characters); the line is not shown because it may hold a secret.');
-        }
-        specs.push({ tag: entry.key, origin, value: entry.value });
-    }
-    return specs;
+    }));
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -48909,10 +49123,11 @@ function describeYamlProblem(code) {
 
 
 
-
 const OBJECT_KEYS = new Set(['value', 'env', 'name']);
 /**
- * Parses a YAML (or JSON) mapping of Cortex tags to secrets.
+ * Parses a YAML (or JSON) mapping of keys (Cortex tags, or keys `select` picks
+ * and renames) to secrets. The mapping's shape is checked here; each entry's
+ * value is read only when the run pushes it (SecretEntry.read).
  *
  * The failsafe schema keeps every scalar as the text written (`007`, `true`,
  * `~` stay those characters). Nothing from the input is ever quoted in an
@@ -48943,22 +49158,22 @@ function parseSecretsMapping(text, input) {
     if (!(0,dist/* isMap */.jh)(root)) {
         throw new InputError(`Input "${input}" must be a mapping of Cortex tags to secrets (${where(root)}).`);
     }
-    const specs = [];
+    const entries = [];
     for (const pair of root.items) {
         const keyNode = pair.key;
         const at = where(keyNode);
         if (!(0,dist/* isScalar */.jn)(keyNode) || typeof keyNode.value !== 'string') {
             throw new InputError(`Input "${input}", ${at}: the key is not text; a key is a Cortex tag.`);
         }
-        if (!TAG_PATTERN.test(keyNode.value)) {
-            throw new InputError(`Input "${input}", ${at}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ` +
-                `${whatIsWrong(keyNode.value)}.`);
-        }
-        const tag = keyNode.value;
-        const origin = `${input} line ${lineCounter.linePos(keyNode.range?.[0] ?? 0).line}`;
-        specs.push({ tag, origin, ...readSecretNode(pair.value, tag, origin, where) });
+        const valueNode = pair.value;
+        entries.push({
+            key: keyNode.value,
+            origin: `${input} line ${lineCounter.linePos(keyNode.range?.[0] ?? 0).line}`,
+            keyOrigin: `Input "${input}", ${at}`,
+            read: (tag, origin) => readSecretNode(valueNode, tag, origin, where)
+        });
     }
-    return specs;
+    return entries;
 }
 function readSecretNode(node, tag, origin, where) {
     if (node === null)
@@ -49074,6 +49289,8 @@ function checkProxyVariables(env) {
 
 
 
+
+
 /** Defaults, as action.yml states them. */
 const DEFAULTS = {
     apiUrl: 'https://api.getcortexapp.com',
@@ -49100,19 +49317,38 @@ function readSettings(source) {
     const prune = parseBoolean(source.getInput('prune').trim() || 'false', 'prune')
         ? parsePruneMatch(source.getInput('prune-match'))
         : undefined;
-    const specs = parseSecretsMapping(source.getInput('secrets'), 'secrets');
+    const entries = parseSecretsMapping(source.getInput('secrets'), 'secrets');
     const file = source.getInput('secrets-file').trim();
     if (file !== '')
-        specs.push(...readSecretsFile(file, (path) => source.readFile(path)));
-    const secrets = resolveSecrets(specs, source.env, source.maskValue);
-    checkDisplayNames(specs, [apiKey, ...secrets.map((secret) => secret.value)]);
+        entries.push(...readSecretsFile(file, (path) => source.readFile(path)));
+    const selection = readSelection(source.getInput('select'), source.getInput('strip-prefix'), source.getInput('tag-case'));
+    const chosen = chooseEntries(entries, selection);
+    const resolved = resolveSecrets(chosen.specs, source.env, source.maskValue);
+    checkDisplayNames(chosen.specs, [apiKey, ...resolved.map((secret) => secret.value)]);
+    const { secrets, leftOut } = leaveOutApiKey(resolved, apiKey, selection);
     if (secrets.length === 0) {
-        throw new InputError(prune
-            ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +
-                'A typo or a missing secret file looks exactly like this.'
-            : 'No secrets to push: "secrets" and "secrets-file" are both empty.');
+        throw new InputError(selection.patterns
+            ? nothingSelectedMessage({ patterns: selection.patterns }, [...chosen.leftOut, ...leftOut])
+            : prune
+                ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +
+                    'A typo or a missing secret file looks exactly like this.'
+                : 'No secrets to push: "secrets" and "secrets-file" are both empty.');
     }
-    return { apiKey, apiUrl, secrets, maxRetries, timeoutMs, concurrency, rateLimitPerMinute, prune, dryRun };
+    const counted = selection.patterns
+        ? { selection: { keys: entries.length, leftOut: [...chosen.leftOut, ...leftOut] } }
+        : {};
+    return {
+        apiKey,
+        apiUrl,
+        secrets,
+        ...counted,
+        maxRetries,
+        timeoutMs,
+        concurrency,
+        rateLimitPerMinute,
+        prune,
+        dryRun
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -49139,7 +49375,7 @@ async function run() {
         const result = await pushSecrets(settings, reporter);
         const tags = tagsByOutcome(result.results);
         const outputsProblem = setOutputs(tags);
-        await reporter.jobSummary(settings.apiUrl.host, result);
+        await reporter.jobSummary(settings.apiUrl.host, result, settings.selection);
         // The list of failed secrets stays the message; outputs that could not be written are added to it.
         const failure = [result.failure, outputsProblem].filter((part) => part !== undefined).join('\n');
         if (failure !== '')

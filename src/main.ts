@@ -24,7 +24,7 @@ export async function run(): Promise<void> {
 
     const tags = tagsByOutcome(result.results)
     const outputsProblem = setOutputs(tags)
-    await reporter.jobSummary(settings.apiUrl.host, result)
+    await reporter.jobSummary(settings.apiUrl.host, result, settings.selection)
 
     // The list of failed secrets stays the message; outputs that could not be written are added to it.
     const failure = [result.failure, outputsProblem].filter((part) => part !== undefined).join('\n')

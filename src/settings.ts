@@ -5,7 +5,9 @@ import { InputError } from './inputs/input-error.ts'
 import { parseSeconds, parseWholeNumber } from './inputs/numbers.ts'
 import { parsePruneMatch, type PruneMatch } from './inputs/prune-match.ts'
 import { resolveSecrets } from './inputs/resolve-secrets.ts'
-import type { DesiredSecret, SecretSpec } from './inputs/secret-spec.ts'
+import type { DesiredSecret, SecretEntry } from './inputs/secret-spec.ts'
+import { chooseEntries, leaveOutApiKey, nothingSelectedMessage, type SelectionCount } from './inputs/select-secrets.ts'
+import { readSelection } from './inputs/selection.ts'
 import { readSecretsFile } from './inputs/secrets-file.ts'
 import { parseSecretsMapping } from './inputs/secrets-mapping.ts'
 import { checkProxyVariables } from './inputs/proxy-variables.ts'
@@ -16,8 +18,13 @@ export interface Settings {
   apiKey: string
   /** Base URL of the Cortex API, always ending in `/` so that a path prefix is kept. */
   apiUrl: URL
-  /** The secrets to push, from `secrets` then `secrets-file`; tags are unique, values non-empty. */
+  /**
+   * The secrets to push, from `secrets` then `secrets-file`, those `select` picks when it is
+   * set; tags are unique (also ignoring case), values non-empty.
+   */
   secrets: DesiredSecret[]
+  /** When `select` is set: how many keys the input has, and those it matched but left out. */
+  selection?: SelectionCount
   /** Retries of one request after its first attempt (429, 502, 503, 504, network errors, timeouts). */
   maxRetries: number
   /** Per attempt: a response not complete by then is abandoned (and retried). */
@@ -75,19 +82,42 @@ export function readSettings(source: SettingsSource): Settings {
     ? parsePruneMatch(source.getInput('prune-match'))
     : undefined
 
-  const specs: SecretSpec[] = parseSecretsMapping(source.getInput('secrets'), 'secrets')
+  const entries: SecretEntry[] = parseSecretsMapping(source.getInput('secrets'), 'secrets')
   const file = source.getInput('secrets-file').trim()
-  if (file !== '') specs.push(...readSecretsFile(file, (path) => source.readFile(path)))
+  if (file !== '') entries.push(...readSecretsFile(file, (path) => source.readFile(path)))
 
-  const secrets = resolveSecrets(specs, source.env, source.maskValue)
-  checkDisplayNames(specs, [apiKey, ...secrets.map((secret) => secret.value)])
+  const selection = readSelection(
+    source.getInput('select'),
+    source.getInput('strip-prefix'),
+    source.getInput('tag-case')
+  )
+  const chosen = chooseEntries(entries, selection)
+  const resolved = resolveSecrets(chosen.specs, source.env, source.maskValue)
+  checkDisplayNames(chosen.specs, [apiKey, ...resolved.map((secret) => secret.value)])
+  const { secrets, leftOut } = leaveOutApiKey(resolved, apiKey, selection)
   if (secrets.length === 0) {
     throw new InputError(
-      prune
-        ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +
+      selection.patterns
+        ? nothingSelectedMessage({ patterns: selection.patterns }, [...chosen.leftOut, ...leftOut])
+        : prune
+          ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +
             'A typo or a missing secret file looks exactly like this.'
-        : 'No secrets to push: "secrets" and "secrets-file" are both empty.'
+          : 'No secrets to push: "secrets" and "secrets-file" are both empty.'
     )
   }
-  return { apiKey, apiUrl, secrets, maxRetries, timeoutMs, concurrency, rateLimitPerMinute, prune, dryRun }
+  const counted = selection.patterns
+    ? { selection: { keys: entries.length, leftOut: [...chosen.leftOut, ...leftOut] } }
+    : {}
+  return {
+    apiKey,
+    apiUrl,
+    secrets,
+    ...counted,
+    maxRetries,
+    timeoutMs,
+    concurrency,
+    rateLimitPerMinute,
+    prune,
+    dryRun
+  }
 }

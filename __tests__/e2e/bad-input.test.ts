@@ -66,19 +66,19 @@ const cases: Array<[string, Record<string, string>, Record<string, string>, RegE
     'a prune-match exclusion with an unclosed brace',
     { prune: 'true', 'prune-match': 'ci_*,!ci_{keep', secrets: `ci_a: ${SECRET}` },
     {},
-    /Input "prune-match": "!ci_\{keep" is not a glob over tags: "\{" is not closed\. A pattern is made of letters/
+    /Input "prune-match": "!ci_\{keep" is not a valid pattern: "\{" is not closed\. A pattern is made of letters/
   ],
   [
     'a prune-match extglob',
     { prune: 'true', 'prune-match': '@(ci|cd)_*', secrets: `ci_a: ${SECRET}` },
     {},
-    /Input "prune-match": "@\(ci\|cd\)_\*" is not a glob over tags: "@" is not allowed\./
+    /Input "prune-match": "@\(ci\|cd\)_\*" is not a valid pattern: "@" is not allowed\./
   ],
   [
     'a prune-match with !!',
     { prune: 'true', 'prune-match': 'ci_*\n!!ci_keep_*', secrets: `ci_a: ${SECRET}` },
     {},
-    /Input "prune-match": "!!ci_keep_\*" is not a glob over tags: "!" may only be the first character, once\./
+    /Input "prune-match": "!!ci_keep_\*" is not a valid pattern: "!" may only be the first character, once\./
   ],
   [
     'a name on two lines',

@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
+import { chooseEntries } from '../../src/inputs/select-secrets.ts'
 import { parse as parseDotenv } from 'dotenv'
 import fc from 'fast-check'
 import { parseDotenvSecrets } from '../../src/inputs/dotenv-secrets.ts'
 
-const parse = (text: string) => parseDotenvSecrets(text, 'secrets-file')
+/** The entries as the run reads them when `select` is unset: every key its own tag. */
+const parse = (text: string) => chooseEntries(parseDotenvSecrets(text, 'secrets-file'), { tagCase: 'as-is' }).specs
 
 /** Whitespace to JavaScript's `\s` (and so to dotenv) that a shell does not take for a space. */
 const NON_SHELL_SPACES = [
@@ -53,10 +55,12 @@ describe('parseDotenvSecrets', () => {
   })
 
   it('keeps a duplicate key with both lines instead of only the last one', () => {
-    expect(parse('A=1\nA=2\n')).toEqual([
-      { tag: 'A', value: '1', origin: 'secrets-file line 1' },
-      { tag: 'A', value: '2', origin: 'secrets-file line 2' }
+    const entries = parseDotenvSecrets('A=1\nA=2\n', 'secrets-file')
+    expect(entries.map((e) => ({ key: e.key, origin: e.origin, ...e.read(e.key, e.origin) }))).toEqual([
+      { key: 'A', value: '1', origin: 'secrets-file line 1' },
+      { key: 'A', value: '2', origin: 'secrets-file line 2' }
     ])
+    expect(() => parse('A=1\nA=2\n')).toThrow('Tag "A" is defined twice: secrets-file line 1 and secrets-file line 2.')
   })
 
   it('fails on a "#" inside an unquoted value, which dotenv would cut there, and says quoting fixes it', () => {

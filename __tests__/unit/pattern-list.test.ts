@@ -48,7 +48,7 @@ describe('parsePatternList', () => {
     ['a^b', '"^" is not allowed'],
     ['a|b', '"|" is not allowed']
   ])('refuses %j: %s', (text, problem) => {
-    expect(() => parse(text)).toThrow(`Input "select": ${JSON.stringify(text)} is not a glob over tags: ${problem}. `)
+    expect(() => parse(text)).toThrow(`Input "select": ${JSON.stringify(text)} is not a valid pattern: ${problem}. `)
     expect(() => parse(text)).toThrow(
       'A pattern is made of letters, digits, _ and -, with * (any characters), ? (one character), ' +
         '[ ] (one character of a set, such as [a-z0-9_]) and { } (alternatives, such as {keep,manual}); ' +
@@ -59,7 +59,7 @@ describe('parsePatternList', () => {
   it('describes, without printing, a pattern with characters outside printable ASCII', () => {
     expect(() => parse('ci_\u202e*')).toThrow(
       'Input "select": a pattern of 5 characters (not shown: it has characters outside printable ASCII) ' +
-        'is not a glob over tags: U+202E is not allowed.'
+        'is not a valid pattern: U+202E is not allowed.'
     )
   })
 })

@@ -20,7 +20,7 @@ describe('parsePruneMatch and ownedBy', () => {
     expect(() => parsePruneMatch('!keep_*')).toThrow(/is required when "prune" is true/)
   })
   it('refuses a pattern that cannot match a tag', () => {
-    expect(() => parsePruneMatch('ci/*')).toThrow('Input "prune-match": "ci/*" is not a glob over tags')
+    expect(() => parsePruneMatch('ci/*')).toThrow('Input "prune-match": "ci/*" is not a valid pattern')
   })
   it('keeps a comma inside { } or [ ] in its pattern, so an exclusion stays whole', () => {
     for (const text of ['ci_*,!ci_{keep,manual}_*', 'ci_*,!ci_[k,m]*']) {
@@ -31,7 +31,7 @@ describe('parsePruneMatch and ownedBy', () => {
   it('refuses unbalanced patterns, !!, a bare ! and extglobs, naming the pattern', () => {
     for (const pattern of ['!ci_{keep', 'ci_[k', 'ci_}', '!!ci_*', '!', '@(ci|cd)_*', '+(ci)_*', 'ci_!(keep)']) {
       expect(() => parsePruneMatch(`ci_*,${pattern}`)).toThrow(
-        `Input "prune-match": ${JSON.stringify(pattern)} is not a glob over tags: `
+        `Input "prune-match": ${JSON.stringify(pattern)} is not a valid pattern: `
       )
     }
   })

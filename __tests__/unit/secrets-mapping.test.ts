@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
+import { chooseEntries } from '../../src/inputs/select-secrets.ts'
 import { InputError } from '../../src/inputs/input-error.ts'
 import { parseSecretsMapping } from '../../src/inputs/secrets-mapping.ts'
 
-const parse = (text: string) => parseSecretsMapping(text, 'secrets')
+/** The entries as the run reads them when `select` is unset: every key its own tag. */
+const parse = (text: string) => chooseEntries(parseSecretsMapping(text, 'secrets'), { tagCase: 'as-is' }).specs
 
 function errorOf(text: string): InputError {
   try {
@@ -73,8 +75,8 @@ describe('parseSecretsMapping', () => {
     expect(errorOf('? [a]\n: 1\n').message).toMatch(/line 1, column 3: the key is not text/)
   })
 
-  it('keeps a duplicate tag with both places, for resolveSecrets to refuse', () => {
-    expect(parse('a: 1\nb: 2\na: 3\n').map((s) => s.origin)).toEqual([
+  it('keeps a duplicate tag with both places, for chooseEntries to refuse', () => {
+    expect(parseSecretsMapping('a: 1\nb: 2\na: 3\n', 'secrets').map((s) => s.origin)).toEqual([
       'secrets line 1',
       'secrets line 2',
       'secrets line 3'

@@ -1,11 +1,13 @@
 import * as core from '@actions/core'
 import type { RequestRetry } from '../cortex/cortex-client.ts'
 import type { PushResult } from '../engine/push-secrets.ts'
+import type { SelectionCount } from '../inputs/select-secrets.ts'
 import type { Reporter, RequestWait, RunStart } from '../engine/reporter.ts'
 import { renderJobSummary } from '../report/job-summary.ts'
 import {
   budgetWarning,
   doneLine,
+  leftOutLines,
   pruneSkippedWarning,
   rateLimitWarning,
   resultLine,
@@ -27,6 +29,7 @@ import { defuseCommands } from '../text/visible-text.ts'
 export class CoreReporter implements Reporter {
   start(run: RunStart): void {
     info(startLine(run))
+    leftOutLines(run.selection).forEach(info)
   }
 
   request(line: string): void {
@@ -63,14 +66,20 @@ export class CoreReporter implements Reporter {
    * secrets were pushed or not regardless, and the step's own message, which lists
    * any that failed, must still be the one the step fails with.
    */
-  async jobSummary(cortexHost: string, result: PushResult): Promise<void> {
+  async jobSummary(cortexHost: string, result: PushResult, selection?: SelectionCount): Promise<void> {
     if (!process.env.GITHUB_STEP_SUMMARY) return
     try {
       // Evaluated here, not at start-up: only the summary needs the run's context, and
       // @actions/github (Octokit included) would delay the first request. "eager" keeps it in
       // dist/index.js, not a chunk of its own: ncc writes dist/licenses.txt for one chunk only.
       const { context } = await import(/* webpackMode: "eager" */ '@actions/github')
-      const html = renderJobSummary({ run: describeRun(context), cortexHost, report: result, tally: result.tally })
+      const html = renderJobSummary({
+        run: describeRun(context),
+        cortexHost,
+        report: result,
+        tally: result.tally,
+        ...(selection ? { selection } : {})
+      })
       await core.summary.addRaw(html).write()
     } catch (error) {
       core.warning(`Job summary not written: ${error instanceof Error ? error.message : String(error)}`)

@@ -3,7 +3,8 @@ import { ownedBy } from '../inputs/prune-match.ts'
 import { failureMessage } from '../report/outcomes.ts'
 import { RetryTally } from '../report/retry-tally.ts'
 import type { Settings } from '../settings.ts'
-import type { SyncReport } from '../sync/results.ts'
+import type { DesiredSecret } from '../inputs/secret-spec.ts'
+import type { SecretResult, SyncReport } from '../sync/results.ts'
 import { syncSecrets } from '../sync/sync-secrets.ts'
 import type { Reporter } from './reporter.ts'
 
@@ -43,15 +44,36 @@ export async function pushSecrets(
     }
   })
 
-  reporter.start({ secrets: settings.secrets.length, host: settings.apiUrl.host, dryRun, prune: !!settings.prune })
-  const report = await syncSecrets(client, settings.secrets, {
+  reporter.start({
+    secrets: settings.secrets.length,
+    host: settings.apiUrl.host,
+    dryRun,
+    prune: !!settings.prune,
+    ...(settings.selection ? { selection: settings.selection } : {})
+  })
+  const withKey = keyOfResult(settings.secrets)
+  const synced = await syncSecrets(client, settings.secrets, {
     concurrency: settings.concurrency,
     dryRun,
     owns: settings.prune && ownedBy(settings.prune),
-    onResult: (result) => reporter.result(result, { dryRun, retries: tally.retriesFor(result.tag) })
+    onResult: (result) => reporter.result(withKey(result), { dryRun, retries: tally.retriesFor(result.tag) })
   })
+  const report = { ...synced, results: synced.results.map(withKey) }
   if (report.pruneSkipped) reporter.pruneSkipped(report.pruneSkipped)
 
   const failure = failureMessage(report, new Set(settings.secrets.map((s) => s.tag)))
   return { ...report, tally, ...(failure === undefined ? {} : { failure }) }
+}
+
+/**
+ * Gives a result the input key its tag was made from, when there is one: the sync
+ * deals in tags only, the reports show `key → tag`. A deleted tag is never an input
+ * tag, so it has no key.
+ */
+function keyOfResult(secrets: readonly DesiredSecret[]): (result: SecretResult) => SecretResult {
+  const keys = new Map(secrets.flatMap((s) => (s.key === undefined ? [] : [[s.tag, s.key] as const])))
+  return (result) => {
+    const key = result.outcome === 'deleted' ? undefined : keys.get(result.tag)
+    return key === undefined ? result : { ...result, key }
+  }
 }

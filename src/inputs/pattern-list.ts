@@ -42,7 +42,7 @@ export function parsePatternList(text: string, inputName: string): PatternList {
       const problem = body === '' ? 'nothing follows "!"' : problemWith(body)
       if (problem !== undefined) {
         throw new InputError(
-          `Input "${inputName}": ${describePattern(pattern)} is not a glob over tags: ${problem}. ${GRAMMAR}`
+          `Input "${inputName}": ${describePattern(pattern)} is not a valid pattern: ${problem}. ${GRAMMAR}`
         )
       }
       if (excluded) list.exclude.push(body)
@@ -59,6 +59,19 @@ export function matcherFor(list: PatternList): (key: string) => boolean {
   const included = list.include.length > 0 ? picomatch(list.include, options) : () => false
   const excluded = list.exclude.length > 0 ? picomatch(list.exclude, options) : () => false
   return (key) => included(key) && !excluded(key)
+}
+
+/**
+ * The include patterns that are plain keys, with no wildcard, set or
+ * alternatives: a key they match is one the user wrote out in full.
+ */
+export function exactKeys(list: PatternList): Set<string> {
+  return new Set(list.include.filter((pattern) => [...pattern].every((c) => KEY_CHARACTER.test(c))))
+}
+
+/** The list as messages quote it: every pattern is printable ASCII once parsed. */
+export function describePatternList(list: PatternList): string {
+  return [...list.include, ...list.exclude.map((p) => `!${p}`)].map((p) => JSON.stringify(p)).join(', ')
 }
 
 /** Splits a line at the commas that are outside `[ ]` and `{ }`; unbalanced text is left for problemWith. */

@@ -13,7 +13,8 @@ export function createBodyBytes(secret: DesiredSecret): number {
 }
 
 /**
- * Gives every spec its value and checks what only the values can tell.
+ * Gives every spec its value and checks what only the values can tell (tags
+ * are unique already: chooseEntries).
  * `onValue` sees each value as soon as it is known, so it can be masked
  * before anything else happens.
  */
@@ -22,12 +23,7 @@ export function resolveSecrets(
   env: Readonly<Record<string, string | undefined>>,
   onValue: (value: string) => void
 ): DesiredSecret[] {
-  const seen = new Map<string, string>()
   return specs.map((spec) => {
-    const earlier = seen.get(spec.tag)
-    if (earlier) throw new InputError(`Tag "${spec.tag}" is defined twice: ${earlier} and ${spec.origin}.`)
-    seen.set(spec.tag, spec.origin)
-
     let value = spec.value ?? ''
     if (spec.env !== undefined) {
       value = env[spec.env] ?? ''
@@ -44,7 +40,12 @@ export function resolveSecrets(
       )
     }
     onValue(value)
-    const secret: DesiredSecret = { tag: spec.tag, value, ...(spec.name === undefined ? {} : { name: spec.name }) }
+    const secret: DesiredSecret = {
+      tag: spec.tag,
+      value,
+      ...(spec.name === undefined ? {} : { name: spec.name }),
+      ...(spec.key === undefined ? {} : { key: spec.key })
+    }
     if (createBodyBytes(secret) > MAX_REQUEST_BODY_BYTES) {
       throw new InputError(
         `Tag "${spec.tag}" (${spec.origin}) is too large: its request body would exceed Cortex's 2 MB limit.`

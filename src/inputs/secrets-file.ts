@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import { parseDotenvSecrets } from './dotenv-secrets.ts'
 import { InputError } from './input-error.ts'
-import type { SecretSpec } from './secret-spec.ts'
+import type { SecretEntry } from './secret-spec.ts'
 import { parseSecretsMapping } from './secrets-mapping.ts'
 
 /** A file named `.env`, `.env.<anything>` or `<anything>.env` is read as dotenv; any other as a YAML mapping. */
@@ -14,7 +14,7 @@ export function isDotenvFile(path: string): boolean {
  * Reads `secrets-file` with `readFile` and parses it by its name (isDotenvFile).
  * A file that cannot be read is named with the error code, never its text.
  */
-export function readSecretsFile(path: string, readFile: (path: string) => string): SecretSpec[] {
+export function readSecretsFile(path: string, readFile: (path: string) => string): SecretEntry[] {
   let text: string
   try {
     text = readFile(path)

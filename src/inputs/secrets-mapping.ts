@@ -1,19 +1,21 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
 import { InputError } from './input-error.ts'
-import { nameKey, whatIsWrong } from './key-text.ts'
+import { nameKey } from './key-text.ts'
 import { describeYamlProblem } from './yaml-problems.ts'
-import { TAG_PATTERN, type SecretSpec } from './secret-spec.ts'
+import type { SecretEntry, SecretFields } from './secret-spec.ts'
 
 const OBJECT_KEYS = new Set(['value', 'env', 'name'])
 
 /**
- * Parses a YAML (or JSON) mapping of Cortex tags to secrets.
+ * Parses a YAML (or JSON) mapping of keys (Cortex tags, or keys `select` picks
+ * and renames) to secrets. The mapping's shape is checked here; each entry's
+ * value is read only when the run pushes it (SecretEntry.read).
  *
  * The failsafe schema keeps every scalar as the text written (`007`, `true`,
  * `~` stay those characters). Nothing from the input is ever quoted in an
  * error, except tags that are valid tags: the text holds secret values.
  */
-export function parseSecretsMapping(text: string, input: string): SecretSpec[] {
+export function parseSecretsMapping(text: string, input: string): SecretEntry[] {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {
     schema: 'failsafe',
@@ -42,34 +44,27 @@ export function parseSecretsMapping(text: string, input: string): SecretSpec[] {
     throw new InputError(`Input "${input}" must be a mapping of Cortex tags to secrets (${where(root)}).`)
   }
 
-  const specs: SecretSpec[] = []
+  const entries: SecretEntry[] = []
   for (const pair of root.items) {
     const keyNode = pair.key as Node | null
     const at = where(keyNode)
     if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
       throw new InputError(`Input "${input}", ${at}: the key is not text; a key is a Cortex tag.`)
     }
-    if (!TAG_PATTERN.test(keyNode.value)) {
-      throw new InputError(
-        `Input "${input}", ${at}: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ` +
-          `${whatIsWrong(keyNode.value)}.`
-      )
-    }
-    const tag = keyNode.value
-    const origin = `${input} line ${lineCounter.linePos(keyNode.range?.[0] ?? 0).line}`
-    specs.push({ tag, origin, ...readSecretNode(pair.value as Node | null, tag, origin, where) })
+    const valueNode = pair.value as Node | null
+    entries.push({
+      key: keyNode.value,
+      origin: `${input} line ${lineCounter.linePos(keyNode.range?.[0] ?? 0).line}`,
+      keyOrigin: `Input "${input}", ${at}`,
+      read: (tag, origin) => readSecretNode(valueNode, tag, origin, where)
+    })
   }
-  return specs
+  return entries
 }
 
 type Where = (node: { range?: [number, number, number] | null } | null | undefined) => string
 
-function readSecretNode(
-  node: Node | null,
-  tag: string,
-  origin: string,
-  where: Where
-): Omit<SecretSpec, 'tag' | 'origin'> {
+function readSecretNode(node: Node | null, tag: string, origin: string, where: Where): SecretFields {
   if (node === null) return { value: '' }
   if (isScalar(node)) return { value: scalarText(node, tag, origin, 'value') }
   if (isMap(node)) {

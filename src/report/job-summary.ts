@@ -2,6 +2,7 @@ import { byTag, OUTCOMES, type Outcome, type SecretResult, type SyncReport } fro
 import { outcomeWord } from './outcome-words.ts'
 import type { RetryTally } from './retry-tally.ts'
 import type { RunContext } from './run-context.ts'
+import type { SelectionCount } from '../inputs/select-secrets.ts'
 import { count } from '../text/count.ts'
 import { oneLine } from '../text/one-line.ts'
 
@@ -10,6 +11,8 @@ export interface SummaryInput {
   cortexHost: string
   report: SyncReport
   tally?: RetryTally
+  /** When `select` is set: how many keys the input has, and those it matched but left out. */
+  selection?: SelectionCount
 }
 
 /**
@@ -56,8 +59,9 @@ function resultCell(result: SecretResult, dryRun: boolean, tally?: RetryTally): 
 }
 
 function row(result: SecretResult, dryRun: boolean, tally?: RetryTally): string {
+  const tag = `<code>${summaryText(result.tag)}</code>`
   const cells = [
-    `<code>${summaryText(result.tag)}</code>`,
+    result.key === undefined ? tag : `<code>${summaryText(result.key)}</code> → ${tag}`,
     summaryText(result.name),
     summaryText(resultCell(result, dryRun, tally))
   ]
@@ -68,6 +72,13 @@ function row(result: SecretResult, dryRun: boolean, tally?: RetryTally): string 
 function rowOrder(results: readonly SecretResult[]): SecretResult[] {
   const failed = results.filter((r) => r.outcome === 'failed').sort(byTag)
   return [...failed, ...results.filter((r) => r.outcome !== 'failed').sort(byTag)]
+}
+
+/** `Selected by select: 12 of 31 keys; left out: github_token (why)`. Left-out keys are few: select matched each. */
+function selectionItem({ keys, leftOut }: SelectionCount, results: readonly SecretResult[]): string {
+  const pushed = results.filter((r) => r.key !== undefined).length
+  const left = leftOut.map(({ key, reason }) => `<code>${summaryText(key)}</code> (${summaryText(reason)})`)
+  return `<li>Selected by <code>select</code>: ${pushed} of ${count(keys, 'key')}${left.length > 0 ? `; left out: ${left.join(', ')}` : ''}</li>`
 }
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8')
@@ -92,7 +103,7 @@ function plannedList(tags: readonly string[]): string {
  * rows would not fit in SUMMARY_BUDGET_BYTES, the last ones are left out and
  * counted, and the outputs still list every tag.
  */
-export function renderJobSummary({ run, cortexHost, report, tally }: SummaryInput): string {
+export function renderJobSummary({ run, cortexHost, report, tally, selection }: SummaryInput): string {
   const { results, dryRun, pruneSkipped } = report
   const counts: Record<Outcome, number> = { created: 0, updated: 0, deleted: 0, failed: 0 }
   for (const r of results) counts[r.outcome]++
@@ -117,6 +128,7 @@ export function renderJobSummary({ run, cortexHost, report, tally }: SummaryInpu
     `<li>Repository: ${summaryText(run.repository)}, <a href="${summaryText(run.runUrl)}">run</a></li>`,
     `<li>Cortex host: <code>${summaryText(cortexHost)}</code></li>`,
     ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : []),
+    ...(selection ? [selectionItem(selection, results)] : []),
     '</ul>'
   ]
   const tableStart = '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>'

@@ -1,5 +1,6 @@
 import type { RequestRetry } from '../cortex/cortex-client.ts'
 import type { WaitReason } from '../cortex/request-gate.ts'
+import type { SelectionCount } from '../inputs/select-secrets.ts'
 import type { PruneSkipped, SecretResult } from '../sync/results.ts'
 import { count } from '../text/count.ts'
 import type { TagsByOutcome } from './outcomes.ts'
@@ -17,17 +18,30 @@ export interface RunStart {
   host: string
   dryRun: boolean
   prune: boolean
+  /** When `select` is set: how many keys the input has, and those it matched but left out. */
+  selection?: SelectionCount
 }
 
-export function startLine({ secrets, host, dryRun, prune }: RunStart): string {
+export function startLine({ secrets, host, dryRun, prune, selection }: RunStart): string {
   const mode = dryRun ? 'Dry run: planning' : 'Pushing'
-  return `${mode} ${count(secrets, 'secret')} to ${host}${prune ? ', pruning owned tags' : ''}`
+  const selected = selection ? ` (selected from ${count(selection.keys, 'key')})` : ''
+  return `${mode} ${count(secrets, 'secret')}${selected} to ${host}${prune ? ', pruning owned tags' : ''}`
 }
 
-/** `✔ tag: created (name)`, `• tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
+/** One line per key `select` matched and left out: `Left out github_token: why`. */
+export function leftOutLines(selection: SelectionCount | undefined): string[] {
+  return (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`)
+}
+
+/** A secret as reports name it: its tag, or `key → tag` when the tag was made from an input key. */
+export function secretLabel(result: Pick<SecretResult, 'tag' | 'key'>): string {
+  return result.key === undefined ? result.tag : `${result.key} → ${result.tag}`
+}
+
+/** `✔ tag: created (name)`, `• key → tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
 export function resultLine(result: SecretResult, dryRun: boolean): string {
-  if (result.outcome === 'failed') return `✖ ${result.tag}: failed: ${result.error?.message}`
-  return `${dryRun ? '•' : '✔'} ${result.tag}: ${outcomeWord(result.outcome, dryRun)} (${result.name})`
+  if (result.outcome === 'failed') return `✖ ${secretLabel(result)}: failed: ${result.error?.message}`
+  return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${result.name})`
 }
 
 /** How many retries one secret's requests took, when there were any. */

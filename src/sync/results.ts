@@ -6,6 +6,8 @@ export const OUTCOMES = ['created', 'updated', 'deleted', 'failed'] as const sat
 
 export interface SecretResult {
   tag: string
+  /** The input key the tag was made from, when `select`, `strip-prefix` or `tag-case` made it: shown `key → tag`. */
+  key?: string
   /** The name the secret has in Cortex, as far as the run knows. */
   name: string
   outcome: Outcome

@@ -1,0 +1,149 @@
+import { InputError } from './input-error.ts'
+import { nameKey, whatIsWrong } from './key-text.ts'
+import { describePatternList, exactKeys, matcherFor } from './pattern-list.ts'
+import { TAG_PATTERN, type DesiredSecret, type SecretEntry, type SecretSpec } from './secret-spec.ts'
+import { makesTags, tagFor, type Selection } from './selection.ts'
+
+/** A key `select` matched that is not pushed, and why. It may be named: `select` matched it. */
+export interface LeftOutKey {
+  key: string
+  reason: string
+}
+
+/** What `select` made of the input's keys, for the log and the summary; never a key it did not match. */
+export interface SelectionCount {
+  /** Keys in `secrets` and `secrets-file` together. */
+  keys: number
+  leftOut: LeftOutKey[]
+}
+
+/** The entries a run pushes, as specs with their tags, and the keys `select` matched but left out. */
+export interface ChosenEntries {
+  specs: SecretSpec[]
+  leftOut: LeftOutKey[]
+}
+
+/**
+ * The job's GITHUB_TOKEN: `toJSON(secrets)` always holds it, as `github_token`. It
+ * expires when the job ends, so a copy in Cortex is never what anyone wants.
+ */
+const GITHUB_TOKEN_KEY = 'github_token'
+const GITHUB_TOKEN_REASON =
+  "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly"
+const API_KEY_REASON = 'its value is the api-key input; pushed only when select names it exactly'
+
+/**
+ * Picks the entries the run pushes and makes each one's tag (selection.ts). With
+ * `select`, a key no pattern matches is skipped unread and unnamed; `github_token`
+ * is left out unless a pattern names it exactly. Without `select`, every key is
+ * pushed, and `github_token` is refused: it means `secrets` is toJSON(secrets) and
+ * would push every secret of the job. Refused before any request: a tag that is not
+ * a tag, two keys whose tags are equal or equal ignoring case (Cortex does not say
+ * whether its tags are case-sensitive), and a key `select` names exactly that the
+ * input does not have (with prune, its secret would be deleted).
+ */
+export function chooseEntries(entries: readonly SecretEntry[], selection: Selection): ChosenEntries {
+  const { patterns } = selection
+  const selected = patterns ? matcherFor(patterns) : () => true
+  const exact = patterns ? exactKeys(patterns) : new Set<string>()
+  const byFoldedTag = new Map<string, { tag: string; key: string; origin: string }>()
+  const specs: SecretSpec[] = []
+  const leftOut: LeftOutKey[] = []
+
+  for (const entry of entries) {
+    const { key, keyOrigin } = entry
+    if (!selected(key)) continue
+    if (key.toLowerCase() === GITHUB_TOKEN_KEY && !exact.has(key)) {
+      if (patterns) {
+        leftOut.push({ key, reason: GITHUB_TOKEN_REASON })
+        continue
+      }
+      throw new InputError(
+        `${keyOrigin}: the key "${key}" is the job's GITHUB_TOKEN, so "secrets" looks like toJSON(secrets), ` +
+          'which would push every secret of the job. Set "select" to the keys to push (such as CORTEX_*); ' +
+          'a key "select" names exactly is pushed, this one included.'
+      )
+    }
+    const tag = tagFor(key, selection)
+    if (!TAG_PATTERN.test(tag)) throw new InputError(notATag(key, tag, keyOrigin))
+    const origin = makesTags(selection) ? `${entry.origin}, key ${nameKey(key)}` : entry.origin
+
+    const folded = tag.toLowerCase()
+    const earlier = byFoldedTag.get(folded)
+    if (earlier) throw new InputError(collision(earlier, { tag, key, origin: entry.origin }))
+    byFoldedTag.set(folded, { tag, key, origin: entry.origin })
+
+    specs.push({ tag, origin, ...(makesTags(selection) ? { key } : {}), ...entry.read(tag, origin) })
+  }
+
+  const keys = new Set(entries.map((entry) => entry.key))
+  for (const name of exact) {
+    if (!keys.has(name)) {
+      throw new InputError(
+        `Input "select" names "${name}" exactly, and neither "secrets" nor "secrets-file" has that key ` +
+          '(keys are matched case-sensitively). A GitHub secret that does not exist, or that this job cannot see ' +
+          '(an environment secret without its environment), is not in toJSON(secrets).'
+      )
+    }
+  }
+  return { specs, leftOut }
+}
+
+/**
+ * Leaves out a secret whose value is the `api-key` input, unless `select` names
+ * its key exactly: `CORTEX_*` should not copy the key that writes to Cortex into
+ * Cortex. Only with `select`: a secret written out by hand is meant.
+ */
+export function leaveOutApiKey(
+  secrets: readonly DesiredSecret[],
+  apiKey: string,
+  selection: Selection
+): { secrets: DesiredSecret[]; leftOut: LeftOutKey[] } {
+  const exact = selection.patterns ? exactKeys(selection.patterns) : undefined
+  if (exact === undefined) return { secrets: [...secrets], leftOut: [] }
+  const leftOut: LeftOutKey[] = []
+  const kept = secrets.filter((secret) => {
+    const key = secret.key ?? secret.tag
+    if (secret.value.trim() !== apiKey || exact.has(key)) return true
+    leftOut.push({ key, reason: API_KEY_REASON })
+    return false
+  })
+  return { secrets: kept, leftOut }
+}
+
+/** Why a run with `select` has nothing to push: the patterns, and the keys they matched but left out. */
+export function nothingSelectedMessage(
+  selection: Required<Pick<Selection, 'patterns'>>,
+  leftOut: readonly LeftOutKey[]
+) {
+  const matchedOnly =
+    leftOut.length > 0 ? ` It matched only ${leftOut.map((l) => `"${l.key}" (${l.reason})`).join(', ')}.` : ''
+  return (
+    `Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches ` +
+    `${describePatternList(selection.patterns)}.${matchedOnly} Keys are matched whole and case-sensitively: ` +
+    'CORTEX_* selects CORTEX_TOKEN, not MY_CORTEX_TOKEN nor cortex_token.'
+  )
+}
+
+function notATag(key: string, tag: string, keyOrigin: string): string {
+  const rule = 'a valid Cortex tag (letters, digits, "_" and "-" only)'
+  if (tag === key) return `${keyOrigin}: the key is not ${rule}: ${whatIsWrong(key)}.`
+  return `${keyOrigin}: the key ${nameKey(key)} becomes a tag that is not ${rule}: ${whatIsWrong(tag)}.`
+}
+
+function collision(
+  a: { tag: string; key: string; origin: string },
+  b: { tag: string; key: string; origin: string }
+): string {
+  if (a.tag === b.tag && a.key === b.key) return `Tag "${a.tag}" is defined twice: ${a.origin} and ${b.origin}.`
+  const keys = `Keys "${a.key}" (${a.origin}) and "${b.key}" (${b.origin})`
+  if (a.tag === b.tag) return `${keys} both become the tag "${a.tag}"; a tag is pushed once. Leave one of them out.`
+  const what =
+    a.key === a.tag && b.key === b.tag
+      ? `Tags "${a.tag}" (${a.origin}) and "${b.tag}" (${b.origin})`
+      : `${keys} become tags "${a.tag}" and "${b.tag}", which`
+  return (
+    `${what} differ only in case; Cortex does not document whether tags are case-sensitive, ` +
+    'so one secret could overwrite the other. Leave one of them out.'
+  )
+}
