@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml'
 import { ActionManifestError, entryPoint, loadActionManifest } from '../../harness/action-manifest.ts'
 import { ROOT } from '../../harness/run-action.ts'
 import { tagsByOutcome } from '../../src/report/outcomes.ts'
+import { DEFAULT_TAG_CASE, TAG_CASES } from '../../src/inputs/selection.ts'
 import { DEFAULTS, readSettings } from '../../src/settings.ts'
 
 interface ActionInput {
@@ -139,6 +140,11 @@ describe('action.yml', () => {
     expect(action.inputs['rate-limit']?.default).toBe(String(DEFAULTS.rateLimitPerMinute))
     expect(action.inputs.prune?.default).toBe('false')
     expect(action.inputs['dry-run']?.default).toBe('false')
+    // select, strip-prefix and tag-case are a contract workflows are written against (issue 12).
+    expect(action.inputs.select?.default).toBe('')
+    expect(action.inputs['strip-prefix']?.default).toBe('')
+    expect(action.inputs['tag-case']?.default).toBe(DEFAULT_TAG_CASE)
+    expect(TAG_CASES).toEqual(['as-is', 'lower'])
     expect(
       Object.entries(action.inputs)
         .filter(([, i]) => i.required)

@@ -5,6 +5,8 @@ import { parsePatternList, type PatternList } from './pattern-list.ts'
 /** `tag-case`: how the case of a key carries into its tag. */
 export const TAG_CASES = ['as-is', 'lower'] as const
 export type TagCase = (typeof TAG_CASES)[number]
+/** What an unset `tag-case` means, as action.yml states it. */
+export const DEFAULT_TAG_CASE: TagCase = 'as-is'
 
 /** Which input keys are pushed, and how each becomes a tag: the inputs `select`, `strip-prefix` and `tag-case`. */
 export interface Selection {
@@ -61,7 +63,7 @@ function readSelect(text: string): PatternList {
 }
 
 function readTagCase(text: string): TagCase {
-  if (text === '') return 'as-is'
+  if (text === '') return DEFAULT_TAG_CASE
   const known = TAG_CASES.find((c) => c === text)
   if (known === undefined)
     throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`)
