@@ -48766,6 +48766,8 @@ function showCharacter(c) {
 
 /** `tag-case`: how the case of a key carries into its tag. */
 const TAG_CASES = ['as-is', 'lower'];
+/** What an unset `tag-case` means, as action.yml states it. */
+const DEFAULT_TAG_CASE = 'as-is';
 const PREFIX = /^[A-Za-z0-9_-]+$/;
 /** Reads the three inputs, untrimmed as the runner gives them. */
 function readSelection(select, stripPrefix, tagCase) {
@@ -48805,7 +48807,7 @@ function readSelect(text) {
 }
 function readTagCase(text) {
     if (text === '')
-        return 'as-is';
+        return DEFAULT_TAG_CASE;
     const known = TAG_CASES.find((c) => c === text);
     if (known === undefined)
         throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`);
@@ -48896,10 +48898,10 @@ function leaveOutApiKey(secrets, apiKey, selection) {
     return { secrets: kept, leftOut };
 }
 /** Why a run with `select` has nothing to push: the patterns, and the keys they matched but left out. */
-function nothingSelectedMessage(selection, leftOut) {
+function nothingSelectedMessage(patterns, leftOut) {
     const matchedOnly = leftOut.length > 0 ? ` It matched only ${leftOut.map((l) => `"${l.key}" (${l.reason})`).join(', ')}.` : '';
     return (`Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches ` +
-        `${describePatternList(selection.patterns)}.${matchedOnly} Keys are matched whole and case-sensitively: ` +
+        `${describePatternList(patterns)}.${matchedOnly} Keys are matched whole and case-sensitively: ` +
         'CORTEX_* selects CORTEX_TOKEN, not MY_CORTEX_TOKEN nor cortex_token.');
 }
 function notATag(key, tag, keyOrigin) {
@@ -49325,18 +49327,18 @@ function readSettings(source) {
     const chosen = chooseEntries(entries, selection);
     const resolved = resolveSecrets(chosen.specs, source.env, source.maskValue);
     checkDisplayNames(chosen.specs, [apiKey, ...resolved.map((secret) => secret.value)]);
-    const { secrets, leftOut } = leaveOutApiKey(resolved, apiKey, selection);
+    const kept = leaveOutApiKey(resolved, apiKey, selection);
+    const { secrets } = kept;
+    const leftOut = [...chosen.leftOut, ...kept.leftOut];
     if (secrets.length === 0) {
         throw new InputError(selection.patterns
-            ? nothingSelectedMessage({ patterns: selection.patterns }, [...chosen.leftOut, ...leftOut])
+            ? nothingSelectedMessage(selection.patterns, leftOut)
             : prune
                 ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +
                     'A typo or a missing secret file looks exactly like this.'
                 : 'No secrets to push: "secrets" and "secrets-file" are both empty.');
     }
-    const counted = selection.patterns
-        ? { selection: { keys: entries.length, leftOut: [...chosen.leftOut, ...leftOut] } }
-        : {};
+    const counted = selection.patterns ? { selection: { keys: entries.length, leftOut } } : {};
     return {
         apiKey,
         apiUrl,

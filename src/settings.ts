@@ -94,20 +94,20 @@ export function readSettings(source: SettingsSource): Settings {
   const chosen = chooseEntries(entries, selection)
   const resolved = resolveSecrets(chosen.specs, source.env, source.maskValue)
   checkDisplayNames(chosen.specs, [apiKey, ...resolved.map((secret) => secret.value)])
-  const { secrets, leftOut } = leaveOutApiKey(resolved, apiKey, selection)
+  const kept = leaveOutApiKey(resolved, apiKey, selection)
+  const { secrets } = kept
+  const leftOut = [...chosen.leftOut, ...kept.leftOut]
   if (secrets.length === 0) {
     throw new InputError(
       selection.patterns
-        ? nothingSelectedMessage({ patterns: selection.patterns }, [...chosen.leftOut, ...leftOut])
+        ? nothingSelectedMessage(selection.patterns, leftOut)
         : prune
           ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +
             'A typo or a missing secret file looks exactly like this.'
           : 'No secrets to push: "secrets" and "secrets-file" are both empty.'
     )
   }
-  const counted = selection.patterns
-    ? { selection: { keys: entries.length, leftOut: [...chosen.leftOut, ...leftOut] } }
-    : {}
+  const counted = selection.patterns ? { selection: { keys: entries.length, leftOut } } : {}
   return {
     apiKey,
     apiUrl,

@@ -1,6 +1,6 @@
 import { InputError } from './input-error.ts'
 import { nameKey, whatIsWrong } from './key-text.ts'
-import { describePatternList, exactKeys, matcherFor } from './pattern-list.ts'
+import { describePatternList, exactKeys, matcherFor, type PatternList } from './pattern-list.ts'
 import { TAG_PATTERN, type DesiredSecret, type SecretEntry, type SecretSpec } from './secret-spec.ts'
 import { makesTags, tagFor, type Selection } from './selection.ts'
 
@@ -112,15 +112,12 @@ export function leaveOutApiKey(
 }
 
 /** Why a run with `select` has nothing to push: the patterns, and the keys they matched but left out. */
-export function nothingSelectedMessage(
-  selection: Required<Pick<Selection, 'patterns'>>,
-  leftOut: readonly LeftOutKey[]
-) {
+export function nothingSelectedMessage(patterns: PatternList, leftOut: readonly LeftOutKey[]): string {
   const matchedOnly =
     leftOut.length > 0 ? ` It matched only ${leftOut.map((l) => `"${l.key}" (${l.reason})`).join(', ')}.` : ''
   return (
     `Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches ` +
-    `${describePatternList(selection.patterns)}.${matchedOnly} Keys are matched whole and case-sensitively: ` +
+    `${describePatternList(patterns)}.${matchedOnly} Keys are matched whole and case-sensitively: ` +
     'CORTEX_* selects CORTEX_TOKEN, not MY_CORTEX_TOKEN nor cortex_token.'
   )
 }
