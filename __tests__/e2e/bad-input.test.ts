@@ -46,7 +46,7 @@ const cases: Array<[string, Record<string, string>, Record<string, string>, RegE
     'env: naming an unset variable',
     { secrets: `a:\n  env: NOT_SET` },
     {},
-    /Tag "a" \(secrets line 1\): environment variable "NOT_SET" is unset or empty/
+    /Tag "a" \(secrets line 1\): environment variable "NOT_SET" is unset, empty or only whitespace/
   ],
   [
     'an unknown key in the object form',

@@ -76,6 +76,24 @@ describe('matcherFor', () => {
     expect(['ci_keep_x', 'ci_manual_y', 'ci_old'].filter(selected)).toEqual(['ci_old'])
   })
 
+  it('answers at once for a long key against patterns whose stars a regular expression would backtrack over', () => {
+    // A backtracking matcher takes about (key length)^(stars) steps here: this test would not end.
+    const selected = matcherFor(parse('ci_*_*_*_*_*_*_*_old, ci_*a*a*a*a*a*a*a*b'))
+    expect(selected(`ci_${'_'.repeat(100_000)}`)).toBe(false)
+    expect(selected(`ci_${'a'.repeat(100_000)}`)).toBe(false)
+    expect(selected(`ci_${'_'.repeat(100_000)}old`)).toBe(true)
+  })
+
+  it('reads * as any characters, / and . included, and ? as one character, even astral', () => {
+    const selected = matcherFor(parse('CORTEX_*, X?Y'))
+    expect(['CORTEX_A/B', 'CORTEX_.env', 'X\u{1F600}Y', 'X/Y', 'XY', 'X\u{1F600}\u{1F600}Y'].filter(selected)).toEqual([
+      'CORTEX_A/B',
+      'CORTEX_.env',
+      'X\u{1F600}Y',
+      'X/Y'
+    ])
+  })
+
   it('selects nothing from an empty list or one with only exclusions', () => {
     expect(matcherFor(parse(''))('a')).toBe(false)
     expect(matcherFor(parse('!b'))('a')).toBe(false)
@@ -90,11 +108,13 @@ interface Generated {
 
 const KEY_CHARACTERS = ['a', 'b', 'A', 'B', '0', '1', '_', '-']
 const keyCharacter = fc.constantFrom(...KEY_CHARACTERS)
-const key = fc.string({ unit: keyCharacter, minLength: 1, maxLength: 6 })
+/** Keys may hold what no pattern can write: `*` and `?` still match any character, one code point at a time. */
+const keyOnly = fc.constantFrom('/', '.', ' ', '\n', 'é', 'K', '\u{1F600}')
+const key = fc.string({ unit: fc.oneof({ weight: 4, arbitrary: keyCharacter }, keyOnly), minLength: 1, maxLength: 6 })
 
 const literal = keyCharacter.map((c): Generated => ({ text: c, regex: c }))
-const anyRun = fc.constant<Generated>({ text: '*', regex: '.*' })
-const oneCharacter = fc.constant<Generated>({ text: '?', regex: '.' })
+const anyRun = fc.constant<Generated>({ text: '*', regex: '[^]*' })
+const oneCharacter = fc.constant<Generated>({ text: '?', regex: '[^]' })
 const setMember = fc.oneof(fc.constantFrom('a', 'B', '1', '_', ','), fc.constantFrom('a-b', 'A-B', '0-1', 'b-b'))
 const set = fc
   .tuple(fc.boolean(), fc.array(setMember, { minLength: 1, maxLength: 3 }), fc.boolean())
@@ -126,7 +146,7 @@ function joined(nodes: Generated[]): Generated {
   return { text: nodes.map((n) => n.text).join(''), regex: nodes.map((n) => n.regex).join('') }
 }
 
-const meaning = (generated: Generated) => new RegExp(`^(?:${generated.regex})$`)
+const meaning = (generated: Generated) => new RegExp(`^(?:${generated.regex})$`, 'u')
 const patternList = fc.array(fc.tuple(fc.boolean(), pattern), { maxLength: 5 })
 const separator = fc.constantFrom(',', ', ', ' ,', '\n', ' \n ', '\r\n', ',\n')
 

@@ -79,12 +79,26 @@ describe('readSettings', () => {
     expect(errorOf(source({ 'api-key': 'k', secrets: 'missing:\n' }))).toMatch(/Tag "missing" .*empty value/)
   })
 
+  it('refuses a value of whitespace only, which no mask can hold, as empty', () => {
+    for (const blank of ['\\n', '\\r\\n', ' \\n \\n', '\\t\\t', '        ', '\\u00a0']) {
+      const s = source({ 'api-key': 'k', secrets: `{"a": "ok", "blank": "${blank}"}` })
+      expect([blank, errorOf(s)]).toEqual([
+        blank,
+        expect.stringMatching(/^Tag "blank" \(secrets line 1\) has an empty value \(only whitespace\)\./)
+      ])
+      expect(s.masked).toEqual(['k', 'ok'])
+    }
+    expect(errorOf(source({ 'api-key': 'k', secrets: 'a:\n  env: SPACES\n' }, { env: { SPACES: ' \n ' } }))).toMatch(
+      /"SPACES" is unset, empty or only whitespace/
+    )
+  })
+
   it('refuses env: naming an unset or empty variable, naming the variable', () => {
     expect(errorOf(source({ 'api-key': 'k', secrets: 'a:\n  env: NOPE\n' }))).toMatch(
-      /environment variable "NOPE" is unset or empty/
+      /environment variable "NOPE" is unset, empty or only whitespace/
     )
     expect(errorOf(source({ 'api-key': 'k', secrets: 'a:\n  env: EMPTY\n' }, { env: { EMPTY: '' } }))).toMatch(
-      /"EMPTY" is unset or empty/
+      /"EMPTY" is unset, empty or only whitespace/
     )
   })
 

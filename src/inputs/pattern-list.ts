@@ -1,4 +1,3 @@
-import picomatch from 'picomatch'
 import { InputError } from './input-error.ts'
 
 /**
@@ -27,8 +26,8 @@ const RANGES = [/[0-9]/, /[a-z]/, /[A-Z]/]
  * inside `[ ]` and `{ }` belong to the pattern), `!pattern` excludes, a line
  * whose first non-blank character is `#` is a comment. Every pattern must be
  * in the language GRAMMAR states, so that a pattern never means something
- * other than what its reader sees (picomatch would otherwise read `!(…)`,
- * `@(…)`, `{a..c}` or `[!a]` in its own ways).
+ * other than what its reader sees: `!(…)`, `@(…)`, `{a..c}` and `[!a]`, which
+ * glob libraries read in their own ways, are refused.
  */
 export function parsePatternList(text: string, inputName: string): PatternList {
   const list: PatternList = { include: [], exclude: [] }
@@ -39,10 +38,10 @@ export function parsePatternList(text: string, inputName: string): PatternList {
       if (pattern === '') continue
       const excluded = pattern.startsWith('!')
       const body = excluded ? pattern.slice(1) : pattern
-      const problem = body === '' ? 'nothing follows "!"' : problemWith(body)
-      if (problem !== undefined) {
+      const parsed = body === '' ? 'nothing follows "!"' : parseGlob(body)
+      if (typeof parsed === 'string') {
         throw new InputError(
-          `Input "${inputName}": ${describePattern(pattern)} is not a valid pattern: ${problem}. ${GRAMMAR}`
+          `Input "${inputName}": ${describePattern(pattern)} is not a valid pattern: ${parsed}. ${GRAMMAR}`
         )
       }
       if (excluded) list.exclude.push(body)
@@ -54,10 +53,8 @@ export function parsePatternList(text: string, inputName: string): PatternList {
 
 /** Whether a key is selected: an include matches it and no exclude does. Case-sensitive, whole key. */
 export function matcherFor(list: PatternList): (key: string) => boolean {
-  // The parser admits no extglob and no negation; the options make sure picomatch agrees.
-  const options = { nocase: false, noextglob: true, nonegate: true, strictBrackets: true }
-  const included = list.include.length > 0 ? picomatch(list.include, options) : () => false
-  const excluded = list.exclude.length > 0 ? picomatch(list.exclude, options) : () => false
+  const included = globMatcher(list.include)
+  const excluded = globMatcher(list.exclude)
   return (key) => included(key) && !excluded(key)
 }
 
@@ -69,12 +66,142 @@ export function exactKeys(list: PatternList): Set<string> {
   return new Set(list.include.filter((pattern) => [...pattern].every((c) => KEY_CHARACTER.test(c))))
 }
 
+/**
+ * The keys the include patterns name outright: a pattern with no `*`, `?` or
+ * `[ ]` matches a list of keys written out in full, `{a,b}_x` the keys `a_x`
+ * and `b_x` (up to NAMED_KEYS_CEILING of them; past it, a pattern is not read
+ * as a list).
+ */
+export function keysNamedOutright(list: PatternList): Set<string> {
+  const named = new Set<string>()
+  for (const pattern of list.include) for (const key of expansion(globItems(pattern)) ?? []) named.add(key)
+  return named
+}
+
+const NAMED_KEYS_CEILING = 1000
+
 /** The list as messages quote it: every pattern is printable ASCII once parsed. */
 export function describePatternList(list: PatternList): string {
   return [...list.include, ...list.exclude.map((p) => `!${p}`)].map((p) => JSON.stringify(p)).join(', ')
 }
 
-/** Splits a line at the commas that are outside `[ ]` and `{ }`; unbalanced text is left for problemWith. */
+/** One element of a parsed pattern. */
+type GlobItem =
+  | { kind: 'character'; character: string }
+  | { kind: 'one' }
+  | { kind: 'any' }
+  | { kind: 'set'; has: (character: string) => boolean }
+  | { kind: 'alternatives'; options: GlobItem[][] }
+
+/** A pattern parseGlob accepted, as items; a pattern it refuses is a programming error here. */
+function globItems(pattern: string): GlobItem[] {
+  const parsed = parseGlob(pattern)
+  if (typeof parsed === 'string') throw new Error(`pattern not checked before matching: ${parsed}`)
+  return parsed
+}
+
+/** The keys a pattern without `*`, `?` and `[ ]` matches; undefined for any other, or past the ceiling. */
+function expansion(items: readonly GlobItem[]): string[] | undefined {
+  let keys = ['']
+  for (const item of items) {
+    let tails: string[] | undefined
+    if (item.kind === 'character') tails = [item.character]
+    else if (item.kind === 'alternatives') {
+      tails = []
+      for (const option of item.options) {
+        const expanded = expansion(option)
+        if (expanded === undefined) return undefined
+        tails.push(...expanded)
+      }
+    } else return undefined
+    if (keys.length * tails.length > NAMED_KEYS_CEILING) return undefined
+    keys = keys.flatMap((head) => (tails ?? []).map((tail) => head + tail))
+  }
+  return keys
+}
+
+/**
+ * A state of the automaton a list of patterns compiles to: it either reads one
+ * character (`reads`) or moves on without reading one.
+ */
+interface State {
+  reads?: (character: string) => boolean
+  next: number[]
+}
+
+/** The state every pattern of the list ends in: reached after the last character, the key matches. */
+const MATCHED = 0
+
+/**
+ * Whether any of `patterns` (already checked by parseGlob) matches a whole
+ * key. The patterns compile to one nondeterministic automaton, run over the
+ * key's characters with the set of states it can be in: the time is at most
+ * the key's length times the patterns' size. A regular expression would
+ * backtrack instead, and `a*_*_*_*_b` against a 3,000-character tag (which a
+ * workspace may hold, and prune matches) would take hours.
+ */
+function globMatcher(patterns: readonly string[]): (key: string) => boolean {
+  if (patterns.length === 0) return () => false
+  const states: State[] = [{ next: [] }]
+  const add = (state: State) => states.push(state) - 1
+  const compile = (items: readonly GlobItem[], next: number): number => {
+    for (let i = items.length - 1; i >= 0; i--) next = compileItem(items[i] as GlobItem, next)
+    return next
+  }
+  const compileItem = (item: GlobItem, next: number): number => {
+    switch (item.kind) {
+      case 'character':
+        return add({ reads: (c) => c === item.character, next: [next] })
+      case 'one':
+        return add({ reads: () => true, next: [next] })
+      case 'set':
+        return add({ reads: item.has, next: [next] })
+      case 'alternatives':
+        return add({ next: item.options.map((option) => compile(option, next)) })
+      case 'any': {
+        // Either move on, or read any character and come back.
+        const loop = add({ next: [next] })
+        ;(states[loop] as State).next.push(add({ reads: () => true, next: [loop] }))
+        return loop
+      }
+    }
+  }
+  const start = add({ next: patterns.map((pattern) => compile(globItems(pattern), MATCHED)) })
+
+  // `seen[i] === round` marks a state as already in the set being built, without clearing an array each time.
+  const seen = new Uint32Array(states.length)
+  let round = 0
+  /** The states reachable from `from` without reading: those that read, and MATCHED. */
+  const settle = (from: readonly number[]): number[] => {
+    round++
+    const settled: number[] = []
+    const stack = [...from]
+    while (stack.length > 0) {
+      const index = stack.pop() as number
+      if (seen[index] === round) continue
+      seen[index] = round
+      const state = states[index] as State
+      if (state.reads !== undefined || index === MATCHED) settled.push(index)
+      else stack.push(...state.next)
+    }
+    return settled
+  }
+  return (key) => {
+    let current = settle([start])
+    for (const character of key) {
+      if (current.length === 0) return false
+      const next: number[] = []
+      for (const index of current) {
+        const state = states[index] as State
+        if (state.reads?.(character)) next.push(...state.next)
+      }
+      current = settle(next)
+    }
+    return current.includes(MATCHED)
+  }
+}
+
+/** Splits a line at the commas that are outside `[ ]` and `{ }`; unbalanced text is left for parseGlob. */
 function splitOutsideBrackets(line: string): string[] {
   const pieces: string[] = []
   let depth = 0
@@ -95,49 +222,63 @@ function splitOutsideBrackets(line: string): string[] {
   return pieces
 }
 
-/** Why a pattern (without its leading `!`) is not in the language; undefined when it is. */
-function problemWith(body: string): string | undefined {
+/**
+ * Reads a pattern (without its leading `!`) into items, or says why it is not
+ * in the language GRAMMAR states.
+ */
+function parseGlob(body: string): GlobItem[] | string {
   let at = 0
-  /** Reads items until the end, or until `,` / `}` inside braces; returns a problem or undefined. */
-  const sequence = (inBraces: boolean): string | undefined => {
+  /** Reads items until the end, or until `,` / `}` inside braces; returns them, or a problem. */
+  const sequence = (inBraces: boolean): GlobItem[] | string => {
+    const items: GlobItem[] = []
     while (at < body.length) {
       const c = body[at] as string
-      if (KEY_CHARACTER.test(c) || c === '*' || c === '?') at++
+      if (KEY_CHARACTER.test(c)) items.push({ kind: 'character', character: c })
+      else if (c === '*') items.push({ kind: 'any' })
+      else if (c === '?') items.push({ kind: 'one' })
       else if (c === '[') {
         const end = body.indexOf(']', at + 1)
         if (end < 0) return '"[" is not closed'
-        const problem = setProblem(body.slice(at + 1, end))
-        if (problem !== undefined) return problem
-        at = end + 1
+        const set = parseSet(body.slice(at + 1, end))
+        if (typeof set === 'string') return set
+        items.push({ kind: 'set', has: set })
+        at = end
       } else if (c === '{') {
         at++
-        let alternatives = 1
+        const options: GlobItem[][] = []
         for (;;) {
-          const problem = sequence(true)
-          if (problem !== undefined) return problem
+          const option = sequence(true)
+          if (typeof option === 'string') return option
+          options.push(option)
           if (at >= body.length) return '"{" is not closed'
+          if (body[at] === '}') break
           at++
-          if (body[at - 1] === '}') break
-          alternatives++
         }
-        if (alternatives < 2) return '{ } needs two or more alternatives separated by ","'
-      } else if (inBraces && (c === ',' || c === '}')) return undefined
+        if (options.length < 2) return '{ } needs two or more alternatives separated by ","'
+        items.push({ kind: 'alternatives', options })
+      } else if (inBraces && (c === ',' || c === '}')) return items
       else if (c === ']' || c === '}') return `"${c}" has no opening "${c === ']' ? '[' : '{'}"`
       else if (c === '!') return '"!" may only be the first character, once'
       else return `${describeCharacter(String.fromCodePoint(body.codePointAt(at) ?? 0))} is not allowed`
+      at++
     }
-    return undefined
+    return items
   }
   return sequence(false)
 }
 
-/** Why the inside of `[ ]` is not a set; `-` forms a range of digits or same-case letters, or stands first or last. */
-function setProblem(members: string): string | undefined {
+/**
+ * Reads the inside of `[ ]` into a test of one character, or says why it is not
+ * a set; `-` forms a range of digits or same-case letters, or stands first or last.
+ */
+function parseSet(members: string): ((character: string) => boolean) | string {
   if (members === '') return '"[]" is empty'
   if (members[0] === '!' || members[0] === '^') {
     return `"[${members[0]}" (a negated set) is not supported; exclude with a leading ! instead`
   }
   for (const c of members) if (!SET_MEMBER.test(c)) return `${describeCharacter(c)} is not allowed inside [ ]`
+  const single = new Set<string>()
+  const ranges: [string, string][] = []
   for (let i = 0; i < members.length;) {
     const hyphenFollows = members[i + 1] === '-' && i + 2 < members.length
     if (hyphenFollows) {
@@ -147,14 +288,16 @@ function setProblem(members: string): string | undefined {
       if (!sameRange || low > high) {
         return `"${low}-${high}" inside [ ] is not a range (use 0-9, a-z or A-Z, low to high)`
       }
+      ranges.push([low, high])
       i += 3
     } else {
       if (members[i] === '-' && i > 0 && i < members.length - 1)
         return 'a "-" inside [ ] must form a range or stand first or last'
+      single.add(members[i] as string)
       i++
     }
   }
-  return undefined
+  return (c) => single.has(c) || ranges.some(([low, high]) => c.length === 1 && c >= low && c <= high)
 }
 
 /** A pattern as an error shows it: quoted when printable ASCII (a pattern is not a secret), else described. */

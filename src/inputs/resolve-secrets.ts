@@ -27,15 +27,15 @@ export function resolveSecrets(
     let value = spec.value ?? ''
     if (spec.env !== undefined) {
       value = env[spec.env] ?? ''
-      if (value === '') {
+      if (isBlank(value)) {
         throw new InputError(
-          `Tag "${spec.tag}" (${spec.origin}): environment variable "${spec.env}" is unset or empty.`
+          `Tag "${spec.tag}" (${spec.origin}): environment variable "${spec.env}" is unset, empty or only whitespace.`
         )
       }
     }
-    if (value === '') {
+    if (isBlank(value)) {
       throw new InputError(
-        `Tag "${spec.tag}" (${spec.origin}) has an empty value. ` +
+        `Tag "${spec.tag}" (${spec.origin}) has an empty value${value === '' ? '' : ' (only whitespace)'}. ` +
           'A GitHub secret that does not exist (or is not passed to this job) expands to an empty string.'
       )
     }
@@ -53,4 +53,12 @@ export function resolveSecrets(
     }
     return secret
   })
+}
+
+/**
+ * A value that is empty or only whitespace: never a secret anyone meant to push, and one the
+ * log masker cannot hold (the runner trims a mask, and refuses an empty one).
+ */
+function isBlank(value: string): boolean {
+  return value.trim() === ''
 }

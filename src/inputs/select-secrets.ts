@@ -1,6 +1,6 @@
 import { InputError } from './input-error.ts'
 import { nameKey, whatIsWrong } from './key-text.ts'
-import { describePatternList, exactKeys, matcherFor, type PatternList } from './pattern-list.ts'
+import { describePatternList, exactKeys, keysNamedOutright, matcherFor, type PatternList } from './pattern-list.ts'
 import { TAG_PATTERN, type DesiredSecret, type SecretEntry, type SecretSpec } from './secret-spec.ts'
 import { makesTags, tagFor, type Selection } from './selection.ts'
 
@@ -39,8 +39,9 @@ const API_KEY_REASON = 'its value is the api-key input; pushed only when select 
  * pushed, and `github_token` is refused: it means `secrets` is toJSON(secrets) and
  * would push every secret of the job. Refused before any request: a tag that is not
  * a tag, two keys whose tags are equal or equal ignoring case (Cortex does not say
- * whether its tags are case-sensitive), and a key `select` names exactly that the
- * input does not have (with prune, its secret would be deleted).
+ * whether its tags are case-sensitive), and a key `select` names outright (a
+ * pattern with no wildcard or set, braces allowed) that the input does not have:
+ * a typo, or a secret the job cannot see, whose secret prune would delete.
  */
 export function chooseEntries(entries: readonly SecretEntry[], selection: Selection): ChosenEntries {
   const { patterns } = selection
@@ -77,12 +78,12 @@ export function chooseEntries(entries: readonly SecretEntry[], selection: Select
   }
 
   const keys = new Set(entries.map((entry) => entry.key))
-  for (const name of exact) {
+  for (const name of patterns ? keysNamedOutright(patterns) : []) {
     if (!keys.has(name)) {
       throw new InputError(
-        `Input "select" names "${name}" exactly, and neither "secrets" nor "secrets-file" has that key ` +
-          '(keys are matched case-sensitively). A GitHub secret that does not exist, or that this job cannot see ' +
-          '(an environment secret without its environment), is not in toJSON(secrets).'
+        `Input "select" names the key "${name}" (with no *, ? or [ ]), and neither "secrets" nor "secrets-file" ` +
+          'has it (keys are matched case-sensitively). A GitHub secret that does not exist, or that this job cannot ' +
+          'see (an environment secret without its environment), is not in toJSON(secrets).'
       )
     }
   }
