@@ -317,6 +317,21 @@ describe('prune guards', () => {
     )
     expectNoLeak(run, Object.values(INPUT))
   })
+  it('matches prune-match against a 3,000-character workspace tag with many stars, and deletes only what matches', async () => {
+    // A regular-expression glob backtracks here for hours: the step never ended (red team, issue 12).
+    const long = `ci_${'_'.repeat(3000)}`
+    standIn.seed([
+      { tag: long, secret: 'old-long-1' },
+      { tag: `${long}old`, secret: 'old-long-2' }
+    ])
+    const run = await runWith(
+      { prune: 'true', 'prune-match': 'ci_*_*_*_*_*_old, ci_*a*a*a*a*a*b' },
+      { ci_a_b_c_new: 'new-value-d00d' }
+    )
+    expect(run.exitCode).toBe(0)
+    expect(json(run.outputs.deleted)).toEqual([`${long}old`])
+    expect(standIn.values()).toEqual({ [long]: 'old-long-1', ci_a_b_c_new: 'new-value-d00d' })
+  })
 })
 
 describe('dry run', () => {
