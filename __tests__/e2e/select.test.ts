@@ -321,8 +321,15 @@ const refusals: Array<
     'an exact name the input lacks, with prune',
     { select: 'CORTEX_*\nCORTEX_MISSING_KEY', ...SELECT_INPUTS, prune: 'true', 'prune-match': '*' },
     SECRETS,
-    /Input "select" names "CORTEX_MISSING_KEY" exactly, and neither "secrets" nor "secrets-file" has that key/,
+    /Input "select" names the key "CORTEX_MISSING_KEY" \(with no \*, \? or \[ \]\), and neither "secrets" nor "secrets-file" has it/,
     ['CORTEX_MISSING_KEY']
+  ],
+  [
+    'a key named in braces the input lacks, with prune (a typo prune would act on)',
+    { select: '{CORTEX_PAGERDUTY_TOKEN,CORTEX_GONE}', ...SELECT_INPUTS, prune: 'true', 'prune-match': '*' },
+    SECRETS,
+    /Input "select" names the key "CORTEX_GONE" \(with no \*, \? or \[ \]\), and neither "secrets" nor "secrets-file" has it/,
+    ['CORTEX_GONE']
   ]
 ]
 
