@@ -38,6 +38,24 @@ describe('CoreReporter', () => {
     expect(lines()).toEqual(['::warning::Request budget reached (rate-limit: 60 a minute): waiting 1.5 s.'])
   })
 
+  it('writes the start line, then a line per key select left out; a result as `key → tag`', () => {
+    const reporter = new CoreReporter()
+    const leftOut = [{ key: 'github_token', reason: 'why it is left out' }]
+    reporter.start({ secrets: 1, host: 'h', dryRun: false, prune: false, selection: { keys: 3, leftOut } })
+    reporter.result(
+      { tag: 'pagerduty_token', key: 'CORTEX_PAGERDUTY_TOKEN', name: 'PD', outcome: 'created' },
+      { dryRun: false, retries: 1 }
+    )
+    reporter.start({ secrets: 1, host: 'h', dryRun: true, prune: false })
+    expect(lines()).toEqual([
+      'Pushing 1 secret (selected from 3 keys) to h',
+      'Left out github_token: why it is left out.',
+      '✔ CORTEX_PAGERDUTY_TOKEN → pagerduty_token: created (PD)',
+      '::debug::pagerduty_token: 1 retry',
+      'Dry run: planning 1 secret to h'
+    ])
+  })
+
   it('writes a result, then its retries as a debug line; request lines and a skipped prune', () => {
     const reporter = new CoreReporter()
     reporter.request('POST /api/v1/secrets 503 12 ms')

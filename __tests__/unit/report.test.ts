@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { ApiKeyRefusedError, CortexApiError } from '../../src/cortex/cortex-api-error.ts'
 import { CoreReporter } from '../../src/action/core-reporter.ts'
 import { renderJobSummary, SUMMARY_BUDGET_BYTES, summaryText } from '../../src/report/job-summary.ts'
+import { leftOutLines, resultLine, secretLabel, startLine } from '../../src/report/log-lines.ts'
 import { failureMessage, tagsByOutcome } from '../../src/report/outcomes.ts'
 import { RetryTally } from '../../src/report/retry-tally.ts'
 import { describeRun } from '../../src/report/run-context.ts'
@@ -361,5 +362,96 @@ describe('prune and dry run in the summary and the failure message', () => {
     expect(failureMessage(report, INPUT_TAGS)).toMatch(
       /\nPrune skipped: 1 create or update failed, so nothing was deleted \(2 planned\)\.$/
     )
+  })
+})
+
+describe('a selection in the log and the summary', () => {
+  const GITHUB_TOKEN_REASON =
+    "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly"
+  const selection = {
+    keys: 6,
+    leftOut: [
+      { key: 'github_token', reason: GITHUB_TOKEN_REASON },
+      { key: 'CORTEX_API_KEY', reason: 'its value is the api-key input; pushed only when select names it exactly' }
+    ]
+  }
+  const keyed: SecretResult[] = [
+    { tag: 'pagerduty_token', key: 'CORTEX_PAGERDUTY_TOKEN', name: 'pagerduty_token', outcome: 'created' },
+    { tag: 'dd_key', key: 'CORTEX_DD_KEY', name: 'Datadog', outcome: 'updated' },
+    { tag: 'stale', name: 'stale', outcome: 'deleted' }
+  ]
+  const refused = new CortexApiError({ operation: 'create', tag: 'x', status: 400, detail: 'Refused' })
+
+  it('labels a secret `key → tag` when its tag was made from a key, else by its tag', () => {
+    expect(secretLabel({ tag: 'pagerduty_token', key: 'CORTEX_PAGERDUTY_TOKEN' })).toBe(
+      'CORTEX_PAGERDUTY_TOKEN → pagerduty_token'
+    )
+    expect(secretLabel({ tag: 'a' })).toBe('a')
+  })
+
+  it('writes `key → tag` in each result line, dry run, real run and failure; a deletion by its tag', () => {
+    const [created, updated, deleted] = keyed as [SecretResult, SecretResult, SecretResult]
+    expect(resultLine(created, false)).toBe('✔ CORTEX_PAGERDUTY_TOKEN → pagerduty_token: created (pagerduty_token)')
+    expect(resultLine(created, true)).toBe('• CORTEX_PAGERDUTY_TOKEN → pagerduty_token: would create (pagerduty_token)')
+    expect(resultLine(updated, false)).toBe('✔ CORTEX_DD_KEY → dd_key: updated (Datadog)')
+    expect(resultLine(deleted, true)).toBe('• stale: would delete (stale)')
+    expect(resultLine({ ...created, outcome: 'failed', error: refused }, false)).toBe(
+      `✖ CORTEX_PAGERDUTY_TOKEN → pagerduty_token: failed: ${refused.message}`
+    )
+    expect(resultLine({ tag: 'a', name: 'A', outcome: 'failed', error: refused }, false)).toBe(
+      `✖ a: failed: ${refused.message}`
+    )
+  })
+
+  it('writes one line per key select left out, and none without select', () => {
+    expect(leftOutLines(selection)).toEqual([
+      `Left out github_token: ${GITHUB_TOKEN_REASON}.`,
+      'Left out CORTEX_API_KEY: its value is the api-key input; pushed only when select names it exactly.'
+    ])
+    expect(leftOutLines({ keys: 3, leftOut: [] })).toEqual([])
+    expect(leftOutLines(undefined)).toEqual([])
+  })
+
+  it('says in the start line how many keys the secrets were selected from, only with select', () => {
+    const run = { secrets: 2, host: 'api.example.com', dryRun: false, prune: false }
+    expect(startLine({ ...run, selection })).toBe('Pushing 2 secrets (selected from 6 keys) to api.example.com')
+    expect(startLine({ ...run, secrets: 1, dryRun: true, prune: true, selection: { keys: 1, leftOut: [] } })).toBe(
+      'Dry run: planning 1 secret (selected from 1 key) to api.example.com, pruning owned tags'
+    )
+    expect(startLine(run)).toBe('Pushing 2 secrets to api.example.com')
+  })
+
+  const render = (results: SecretResult[], withSelection?: typeof selection) =>
+    renderJobSummary({
+      run: { trigger: 't', repository: 'r', runUrl: 'u' },
+      cortexHost: 'h',
+      report: { results, dryRun: false },
+      ...(withSelection ? { selection: withSelection } : {})
+    })
+
+  it('shows `key → tag` in the tag cell of the summary, HTML-escaped, and a deletion by its tag', () => {
+    const html = render([...keyed, { tag: 'odd', key: `K<b>&"'`, name: 'odd', outcome: 'failed', error: refused }])
+    expect(html).toContain(
+      '<tr><td><code>CORTEX_PAGERDUTY_TOKEN</code> → <code>pagerduty_token</code></td><td>pagerduty_token</td><td>created</td></tr>'
+    )
+    expect(html).toContain('<tr><td><code>CORTEX_DD_KEY</code> → <code>dd_key</code></td><td>Datadog</td>')
+    expect(html).toContain('<tr><td><code>stale</code></td><td>stale</td><td>deleted</td></tr>')
+    expect(html).toContain('<tr><td><code>K&lt;b&gt;&amp;&quot;&#39;</code> → <code>odd</code></td>')
+    expect(html).not.toContain('<b>')
+  })
+
+  it('says in the summary how many keys select pushed of how many, and which it left out and why', () => {
+    expect(render(keyed, selection)).toContain(
+      '<li>Selected by <code>select</code>: 2 of 6 keys; left out: <code>github_token</code> ' +
+        '(the job&#39;s GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly), ' +
+        '<code>CORTEX_API_KEY</code> (its value is the api-key input; pushed only when select names it exactly)</li>'
+    )
+    expect(render(keyed.slice(0, 1), { keys: 1, leftOut: [] })).toContain(
+      '<li>Selected by <code>select</code>: 1 of 1 key</li>'
+    )
+    expect(render(keyed, { keys: 4, leftOut: [{ key: '<i>', reason: 'a & b' }] })).toContain(
+      '; left out: <code>&lt;i&gt;</code> (a &amp; b)</li>'
+    )
+    expect(render(keyed)).not.toContain('Selected by')
   })
 })

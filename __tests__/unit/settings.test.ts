@@ -191,6 +191,136 @@ describe('readSettings', () => {
     )
   })
 
+  describe('select, strip-prefix and tag-case', () => {
+    const apiKey = 'cortex-key-0123456789'
+    const pem = '-----BEGIN PRIVATE KEY-----\r\nMIIEvQIBADANBgkq\r\n-----END PRIVATE KEY-----\r\n'
+    /** What `${{ toJSON(secrets) }}` gives: pretty-printed JSON of every secret the job can see. */
+    const toJson = (secrets: Record<string, string>) =>
+      `{\n${Object.entries(secrets)
+        .map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+        .join(',\n')}\n}`
+    const jobSecrets = {
+      github_token: 'ghs_job-token-value',
+      CORTEX_PAGERDUTY_TOKEN: 'pd-value-1b2c',
+      CORTEX_API_KEY: apiKey,
+      CORTEX_TLS_KEY: pem,
+      MY_CORTEX_X: 'unselected-value-3d4e',
+      cortex_lower: 'unselected-value-5f6a',
+      CORTEX_PADDED: '  padded value \n'
+    }
+    const withSelect = (inputs: Record<string, string>, extra: Partial<SettingsSource> = {}) =>
+      source({ 'api-key': apiKey, secrets: toJson(jobSecrets), ...inputs }, extra)
+
+    it('pushes the selected keys as their tags, values byte-exact, and masks only their values', () => {
+      const s = withSelect({ select: 'CORTEX_*\n', 'strip-prefix': 'CORTEX_', 'tag-case': 'lower' })
+      const settings = readSettings(s)
+      expect(settings.secrets).toEqual([
+        { tag: 'pagerduty_token', key: 'CORTEX_PAGERDUTY_TOKEN', value: 'pd-value-1b2c' },
+        { tag: 'tls_key', key: 'CORTEX_TLS_KEY', value: pem },
+        { tag: 'padded', key: 'CORTEX_PADDED', value: '  padded value \n' }
+      ])
+      // The api key first; then each value resolveSecrets read (the api-key copy is read to be compared).
+      expect(s.masked).toEqual([apiKey, 'pd-value-1b2c', apiKey, pem, '  padded value \n'])
+      for (const unselected of ['ghs_job-token-value', 'unselected-value-3d4e', 'unselected-value-5f6a']) {
+        expect(s.masked.some((mask) => mask.includes(unselected))).toBe(false)
+      }
+    })
+
+    it('counts the keys, and lists those select matched but left out', () => {
+      const s = withSelect(
+        { select: '*, !MY_*, !cortex_*', 'secrets-file': 'prod.env' },
+        { readFile: () => 'CORTEX_FROM_FILE=file-value-7a8b\nOTHER=x\n' }
+      )
+      const settings = readSettings(s)
+      expect(settings.secrets.map((secret) => secret.key)).toEqual([
+        'CORTEX_PAGERDUTY_TOKEN',
+        'CORTEX_TLS_KEY',
+        'CORTEX_PADDED',
+        'CORTEX_FROM_FILE',
+        'OTHER'
+      ])
+      expect(settings.selection).toEqual({
+        keys: 9,
+        leftOut: [
+          {
+            key: 'github_token',
+            reason:
+              "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly"
+          },
+          { key: 'CORTEX_API_KEY', reason: 'its value is the api-key input; pushed only when select names it exactly' }
+        ]
+      })
+    })
+
+    it('pushes github_token and the api-key copy when select names them exactly', () => {
+      const settings = readSettings(withSelect({ select: 'github_token, CORTEX_API_KEY' }))
+      expect(settings.secrets).toEqual([
+        { tag: 'github_token', key: 'github_token', value: 'ghs_job-token-value' },
+        { tag: 'CORTEX_API_KEY', key: 'CORTEX_API_KEY', value: apiKey }
+      ])
+      expect(settings.selection).toEqual({ keys: 7, leftOut: [] })
+    })
+
+    it('has no selection count without select, even when it renames', () => {
+      const s = source({
+        'api-key': apiKey,
+        secrets: 'CORTEX_A: one\n',
+        'strip-prefix': 'CORTEX_',
+        'tag-case': 'lower'
+      })
+      const settings = readSettings(s)
+      expect(settings.secrets).toEqual([{ tag: 'a', key: 'CORTEX_A', value: 'one' }])
+      expect('selection' in settings).toBe(false)
+      expect(readSettings(source({ 'api-key': 'k', secrets: 'a: 1' })).secrets).toEqual([{ tag: 'a', value: '1' }])
+    })
+
+    it('refuses toJSON(secrets) without select, before reading any value', () => {
+      expect(errorOf(withSelect({}))).toMatch(
+        /^Input "secrets", line 2, column 3: the key "github_token" is the job's GITHUB_TOKEN/
+      )
+    })
+
+    it('refuses a selection that pushes nothing, naming the patterns, with or without prune', () => {
+      const tail =
+        ' Keys are matched whole and case-sensitively: CORTEX_* selects CORTEX_TOKEN, not MY_CORTEX_TOKEN nor cortex_token.'
+      for (const prune of [{}, { prune: 'true', 'prune-match': '*' }] as Record<string, string>[]) {
+        const s = withSelect({ select: 'NOPE_*\n!X', ...prune })
+        expect(errorOf(s)).toBe(
+          `Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches "NOPE_*", "!X".${tail}`
+        )
+        expect(s.masked).toEqual([apiKey])
+      }
+      expect(errorOf(withSelect({ select: 'github_*, *_API_KEY' }))).toBe(
+        'Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches "github_*", "*_API_KEY". ' +
+          'It matched only "github_token" (the job\'s GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when ' +
+          'select names it exactly), "CORTEX_API_KEY" (its value is the api-key input; pushed only when select names it exactly).' +
+          tail
+      )
+    })
+
+    it('feeds prune the renamed tags', () => {
+      const settings = readSettings(
+        withSelect({
+          select: 'CORTEX_P*',
+          'strip-prefix': 'CORTEX_',
+          'tag-case': 'lower',
+          prune: 'true',
+          'prune-match': '*'
+        })
+      )
+      expect(settings.prune).toEqual({ include: ['*'], exclude: [] })
+      expect(settings.secrets.map((secret) => secret.tag)).toEqual(['pagerduty_token', 'padded'])
+    })
+
+    it('names the input when select, strip-prefix or tag-case is malformed', () => {
+      expect(errorOf(withSelect({ select: '!CORTEX_API_KEY' }))).toMatch(/^Input "select" has no pattern that selects/)
+      expect(errorOf(withSelect({ select: 'CORTEX_*', 'strip-prefix': 'CORTEX*' }))).toMatch(/^Input "strip-prefix"/)
+      expect(errorOf(withSelect({ select: 'CORTEX_*', 'tag-case': 'upper' }))).toBe(
+        'Input "tag-case" must be "as-is" or "lower".'
+      )
+    })
+  })
+
   describe('a display name', () => {
     const value = "pa'ss&word<x>"
     const withName = (name: string, extra: Record<string, string> = {}) =>
