@@ -45563,9 +45563,12 @@ function exactKeys(list) {
  */
 function keysNamedOutright(list) {
     const named = new Set();
-    for (const pattern of list.include)
+    for (const pattern of list.include) {
+        // `{,}` names only the empty key, which is no key.
         for (const key of expansion(globItems(pattern)) ?? [])
-            named.add(key);
+            if (key !== '')
+                named.add(key);
+    }
     return named;
 }
 const NAMED_KEYS_CEILING = 1000;
@@ -46431,7 +46434,11 @@ function makesTags(selection) {
  */
 function tagFor(key, { stripPrefix, tagCase }) {
     const stripped = stripPrefix !== undefined && key.startsWith(stripPrefix) ? key.slice(stripPrefix.length) : key;
-    return tagCase === 'lower' ? stripped.replace(/[A-Z]/g, (c) => c.toLowerCase()) : stripped;
+    return tagCase === 'lower' ? lowerAscii(stripped) : stripped;
+}
+/** `text` with A to Z lowered, and nothing else: no other character can become ASCII. */
+function lowerAscii(text) {
+    return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 function readSelect(text) {
     const patterns = parsePatternList(text, 'select');
@@ -46485,7 +46492,7 @@ function chooseEntries(entries, selection) {
         const { key, keyOrigin } = entry;
         if (!selected(key))
             continue;
-        if (key.toLowerCase() === GITHUB_TOKEN_KEY && !exact.has(key)) {
+        if (lowerAscii(key) === GITHUB_TOKEN_KEY && !exact.has(key)) {
             if (patterns) {
                 leftOut.push({ key, reason: GITHUB_TOKEN_REASON });
                 continue;
@@ -46498,7 +46505,7 @@ function chooseEntries(entries, selection) {
         if (!TAG_PATTERN.test(tag))
             throw new InputError(notATag(key, tag, keyOrigin));
         const origin = makesTags(selection) ? `${entry.origin}, key ${nameKey(key)}` : entry.origin;
-        const folded = tag.toLowerCase();
+        const folded = lowerAscii(tag);
         const earlier = byFoldedTag.get(folded);
         if (earlier)
             throw new InputError(collision(earlier, { tag, key, origin: entry.origin }));
@@ -46975,7 +46982,9 @@ function readSettings(source) {
                     'A typo or a missing secret file looks exactly like this.'
                 : 'No secrets to push: "secrets" and "secrets-file" are both empty.');
     }
-    const counted = selection.patterns ? { selection: { keys: entries.length, leftOut } } : {};
+    // Keys, not entries: a key written in both `secrets` and `secrets-file` is one key.
+    const keys = new Set(entries.map((entry) => entry.key)).size;
+    const counted = selection.patterns ? { selection: { keys, leftOut } } : {};
     return {
         apiKey,
         apiUrl,

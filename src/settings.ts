@@ -107,7 +107,9 @@ export function readSettings(source: SettingsSource): Settings {
           : 'No secrets to push: "secrets" and "secrets-file" are both empty.'
     )
   }
-  const counted = selection.patterns ? { selection: { keys: entries.length, leftOut } } : {}
+  // Keys, not entries: a key written in both `secrets` and `secrets-file` is one key.
+  const keys = new Set(entries.map((entry) => entry.key)).size
+  const counted = selection.patterns ? { selection: { keys, leftOut } } : {}
   return {
     apiKey,
     apiUrl,

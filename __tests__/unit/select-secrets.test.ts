@@ -236,6 +236,14 @@ describe('chooseEntries: github_token', () => {
     )
   })
 
+  it('knows it by A-Z in any case only: a look-alike key (Kelvin sign for k) is no token, and not a tag', () => {
+    const lookalike = 'github_to\u212Aen'
+    expect(errorOf(() => chooseEntries(mapping({ A: '1', [lookalike]: '2' }), selection('')))).toBe(
+      'Input "secrets", line 3, column 3: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ' +
+        'it has characters a tag cannot have: "\u212A".'
+    )
+  })
+
   it('leaves it out, unread, when a glob selects it', () => {
     // Its value is a list: reading it would be an error.
     const entries = mapping({ github_token: ['never', 'read'], CORTEX_A: '1', GITHUB_TOKEN: { bad: 'shape' } })
@@ -277,11 +285,11 @@ describe('chooseEntries: github_token', () => {
   })
 })
 
-describe('chooseEntries: a key select names exactly that the input lacks', () => {
+describe('chooseEntries: a key select names outright that the input lacks', () => {
   const missing = (name: string) =>
-    `Input "select" names "${name}" exactly, and neither "secrets" nor "secrets-file" has that key ` +
-    '(keys are matched case-sensitively). A GitHub secret that does not exist, or that this job cannot see ' +
-    '(an environment secret without its environment), is not in toJSON(secrets).'
+    `Input "select" names the key "${name}" (with no *, ? or [ ]), and neither "secrets" nor "secrets-file" ` +
+    'has it (keys are matched case-sensitively). A GitHub secret that does not exist, or that this job cannot ' +
+    'see (an environment secret without its environment), is not in toJSON(secrets).'
 
   it('is refused, naming the pattern: with prune, its secret would be deleted', () => {
     const entries = mapping(TO_JSON)
@@ -291,9 +299,16 @@ describe('chooseEntries: a key select names exactly that the input lacks', () =>
     expect(errorOf(() => choose([], 'CORTEX_A'))).toBe(missing('CORTEX_A'))
   })
 
-  it('is not refused for a glob, an exclusion, or a key secrets-file has', () => {
+  it('reads braces without wildcards as keys written out, each of which must be there', () => {
+    const entries = mapping({ A_X: '1', B_X: '2' })
+    expect(keysOf(choose(entries, '{A,B}_X'))).toEqual(['A_X', 'B_X'])
+    expect(errorOf(() => choose(entries, '{A,B,C}_X'))).toBe(missing('C_X'))
+    expect(errorOf(() => choose(entries, 'A_X, {B_X,{C,D}_Y}'))).toBe(missing('C_Y'))
+  })
+
+  it('is not refused for a glob, a set, an exclusion, or a key secrets-file has', () => {
     const entries = [...mapping({ A: '1' }), ...parseDotenvSecrets('CORTEX_B=2\n', 'secrets-file')]
-    expect(keysOf(choose(entries, 'A, DD_?, DD_*, {X,Y}, [Q], !NOPE'))).toEqual(['A'])
+    expect(keysOf(choose(entries, 'A, DD_?, DD_*, {X,Y}*, [Q], !NOPE'))).toEqual(['A'])
     expect(keysOf(choose(entries, 'CORTEX_B'))).toEqual(['CORTEX_B'])
   })
 })
@@ -341,7 +356,7 @@ describe('chooseEntries: keys select skips are never read and never named', () =
       errorOf(() => choose(entries, 'CORTEX_*, cortex_*', '', 'lower')),
       errorOf(() => choose(entries, 'CORTEX_*', 'CORTEX_')),
       errorOf(() => choose(entries, 'CORTEX_OK, MISSING_KEY')),
-      nothingSelectedMessage({ patterns: selection('NOPE_*, !SKIPPED_*').patterns! }, [])
+      nothingSelectedMessage(selection('NOPE_*, !SKIPPED_*').patterns!, [])
     ]
     expect(messages).toHaveLength(4)
     for (const message of messages) {
@@ -402,7 +417,7 @@ describe('nothingSelectedMessage', () => {
     ' Keys are matched whole and case-sensitively: CORTEX_* selects CORTEX_TOKEN, not MY_CORTEX_TOKEN nor cortex_token.'
 
   it('names every pattern, exclusions included', () => {
-    expect(nothingSelectedMessage({ patterns }, [])).toBe(
+    expect(nothingSelectedMessage(patterns, [])).toBe(
       'Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches ' +
         `"NOPE_*", "CORTEX_[a-z]*", "!X".${tail}`
     )
@@ -410,7 +425,7 @@ describe('nothingSelectedMessage', () => {
 
   it('names the keys it matched but left out, with why', () => {
     expect(
-      nothingSelectedMessage({ patterns }, [
+      nothingSelectedMessage(patterns, [
         { key: 'github_token', reason: GITHUB_TOKEN_REASON },
         { key: 'CORTEX_API_KEY', reason: API_KEY_REASON }
       ])
@@ -512,6 +527,25 @@ function referenceTag(key: string, stripPrefix: string | undefined, tagCase: 'as
   return [...tag].map((c) => (c >= 'A' && c <= 'Z' ? String.fromCharCode(c.charCodeAt(0) + 32) : c)).join('')
 }
 
+/**
+ * The keys patterns with no `*`, `?` or `[ ]` name outright: each brace group written
+ * out, innermost first. The empty key is no key.
+ */
+function namedOutright(patterns: string[]): Set<string> {
+  const expand = (text: string): string[] => {
+    const group = /\{([^{}]*)\}/.exec(text)
+    if (!group) return [text]
+    const [before, after] = [text.slice(0, group.index), text.slice(group.index + group[0].length)]
+    return (group[1] as string).split(',').flatMap((alternative) => expand(before + alternative + after))
+  }
+  return new Set(
+    patterns
+      .filter((p) => !/[*?[]/.test(p))
+      .flatMap(expand)
+      .filter((key) => key !== '')
+  )
+}
+
 /** A key as a whole word of a message: not part of a longer run of key characters. */
 const asWord = (key: string) =>
   new RegExp(`(?<![A-Za-z0-9_-])${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`)
@@ -531,7 +565,7 @@ describe('chooseEntries and leaveOutApiKey, for random keys and patterns', () =>
         const refused =
           tags.some((t) => !KEY_CHARACTERS_ONLY.test(t)) ||
           new Set(folded).size !== folded.length ||
-          [...exact].some((name) => !s.keys.includes(name))
+          [...namedOutright(s.include.map((p) => p.text))].some((name) => !s.keys.includes(name))
 
         const apiKeyHolder = s.keys[s.apiKeyAt]
         // A key the reference skips has a value that is an error to read.
@@ -584,7 +618,7 @@ describe('chooseEntries and leaveOutApiKey, for random keys and patterns', () =>
         expect(secrets.map((secret) => secret.key)).toEqual(candidates.filter((k) => !apiKeyLeftOut.includes(k)))
         expect(leftOut.map((l) => l.key)).toEqual(apiKeyLeftOut)
         if (secrets.length === 0) {
-          const message = nothingSelectedMessage({ patterns: select.patterns! }, [...chosen.leftOut, ...leftOut])
+          const message = nothingSelectedMessage(select.patterns!, [...chosen.leftOut, ...leftOut])
           expect(message).toContain(describePatternList(select.patterns!))
           expectNoSkippedKey(message)
         }

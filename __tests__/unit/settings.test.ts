@@ -261,6 +261,14 @@ describe('readSettings', () => {
       expect(settings.selection).toEqual({ keys: 7, leftOut: [] })
     })
 
+    it('counts a key written in both secrets and secrets-file once', () => {
+      const s = source(
+        { 'api-key': apiKey, secrets: 'A: 1\nB: 2\n', 'secrets-file': 'more.env', select: 'B' },
+        { readFile: () => 'A=3\n' }
+      )
+      expect(readSettings(s).selection).toEqual({ keys: 2, leftOut: [] })
+    })
+
     it('has no selection count without select, even when it renames', () => {
       const s = source({
         'api-key': apiKey,

@@ -74,7 +74,10 @@ export function exactKeys(list: PatternList): Set<string> {
  */
 export function keysNamedOutright(list: PatternList): Set<string> {
   const named = new Set<string>()
-  for (const pattern of list.include) for (const key of expansion(globItems(pattern)) ?? []) named.add(key)
+  for (const pattern of list.include) {
+    // `{,}` names only the empty key, which is no key.
+    for (const key of expansion(globItems(pattern)) ?? []) if (key !== '') named.add(key)
+  }
   return named
 }
 

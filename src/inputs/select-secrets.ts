@@ -2,7 +2,7 @@ import { InputError } from './input-error.ts'
 import { nameKey, whatIsWrong } from './key-text.ts'
 import { describePatternList, exactKeys, keysNamedOutright, matcherFor, type PatternList } from './pattern-list.ts'
 import { TAG_PATTERN, type DesiredSecret, type SecretEntry, type SecretSpec } from './secret-spec.ts'
-import { makesTags, tagFor, type Selection } from './selection.ts'
+import { lowerAscii, makesTags, tagFor, type Selection } from './selection.ts'
 
 /** A key `select` matched that is not pushed, and why. It may be named: `select` matched it. */
 export interface LeftOutKey {
@@ -54,7 +54,7 @@ export function chooseEntries(entries: readonly SecretEntry[], selection: Select
   for (const entry of entries) {
     const { key, keyOrigin } = entry
     if (!selected(key)) continue
-    if (key.toLowerCase() === GITHUB_TOKEN_KEY && !exact.has(key)) {
+    if (lowerAscii(key) === GITHUB_TOKEN_KEY && !exact.has(key)) {
       if (patterns) {
         leftOut.push({ key, reason: GITHUB_TOKEN_REASON })
         continue
@@ -69,7 +69,7 @@ export function chooseEntries(entries: readonly SecretEntry[], selection: Select
     if (!TAG_PATTERN.test(tag)) throw new InputError(notATag(key, tag, keyOrigin))
     const origin = makesTags(selection) ? `${entry.origin}, key ${nameKey(key)}` : entry.origin
 
-    const folded = tag.toLowerCase()
+    const folded = lowerAscii(tag)
     const earlier = byFoldedTag.get(folded)
     if (earlier) throw new InputError(collision(earlier, { tag, key, origin: entry.origin }))
     byFoldedTag.set(folded, { tag, key, origin: entry.origin })

@@ -48,7 +48,12 @@ export function makesTags(selection: Selection): boolean {
  */
 export function tagFor(key: string, { stripPrefix, tagCase }: Selection): string {
   const stripped = stripPrefix !== undefined && key.startsWith(stripPrefix) ? key.slice(stripPrefix.length) : key
-  return tagCase === 'lower' ? stripped.replace(/[A-Z]/g, (c) => c.toLowerCase()) : stripped
+  return tagCase === 'lower' ? lowerAscii(stripped) : stripped
+}
+
+/** `text` with A to Z lowered, and nothing else: no other character can become ASCII. */
+export function lowerAscii(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase())
 }
 
 function readSelect(text: string): PatternList {
