@@ -17,6 +17,8 @@
  *   U+0085, U+2028, U+2029; \uXXXX in lower-case hex).
  */
 
+import { newtonsoftEscape } from './to-json.ts'
+
 export type ValueEncoder = (value: string) => string
 
 function base64(bytes: Uint8Array): string {
@@ -27,26 +29,6 @@ function base64(bytes: Uint8Array): string {
 function base64Shifted(value: string, shift: number): string {
   const bytes = Buffer.from(value, 'utf8')
   return base64(bytes.length > shift ? bytes.subarray(shift) : bytes)
-}
-
-/** Newtonsoft.Json's escaping of a string between double quotes. */
-function jsonStringEscape(value: string): string {
-  const named: Record<string, string> = {
-    '\t': '\\t',
-    '\n': '\\n',
-    '\r': '\\r',
-    '\f': '\\f',
-    '\b': '\\b',
-    '\\': '\\\\',
-    '"': '\\"'
-  }
-  const escaped = (code: number) => code < 0x20 || code === 0x85 || code === 0x2028 || code === 0x2029
-  let out = ''
-  for (const c of value) {
-    const code = c.charCodeAt(0)
-    out += named[c] ?? (escaped(code) ? `\\u${code.toString(16).padStart(4, '0')}` : c)
-  }
-  return out
 }
 
 /** .NET Uri.EscapeDataString: every UTF-8 byte but RFC 3986's unreserved characters as %XX, upper-case. */
@@ -99,7 +81,7 @@ export const RUNNER_VALUE_ENCODERS: ReadonlyArray<readonly [string, ValueEncoder
   ['Base64StringEscapeShift2', (v) => base64Shifted(v, 2)],
   ['CommandLineArgumentEscape', (v) => v.replace(/"/g, '\\"')],
   ['ExpressionStringEscape', (v) => v.replace(/'/g, "''")],
-  ['JsonStringEscape', jsonStringEscape],
+  ['JsonStringEscape', newtonsoftEscape],
   ['UriDataEscape', uriDataEscape],
   ['XmlDataEscape', xmlDataEscape],
   ['TrimDoubleQuotes', trimDoubleQuotes],

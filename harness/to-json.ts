@@ -37,9 +37,12 @@ const SHORT_ESCAPES: Record<string, string> = {
   '"': '\\"'
 }
 
-/** A string as JsonUtility.ToString writes it: quoted, escaped as Newtonsoft.Json's Default does. */
-export function newtonsoftJsonString(text: string): string {
-  let out = '"'
+/**
+ * The inside of a JSON string as Newtonsoft.Json's Default escaping writes it (see above).
+ * The runner's masker uses the same escaping for its JsonStringEscape encoder.
+ */
+export function newtonsoftEscape(text: string): string {
+  let out = ''
   for (const unit of text.split('')) {
     const code = unit.charCodeAt(0)
     const short = SHORT_ESCAPES[unit]
@@ -48,7 +51,12 @@ export function newtonsoftJsonString(text: string): string {
       out += `\\u${code.toString(16).padStart(4, '0')}`
     else out += unit
   }
-  return `${out}"`
+  return out
+}
+
+/** A string as JsonUtility.ToString writes it: quoted, escaped as Newtonsoft.Json's Default does. */
+export function newtonsoftJsonString(text: string): string {
+  return `"${newtonsoftEscape(text)}"`
 }
 
 /**
