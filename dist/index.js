@@ -45531,14 +45531,25 @@ function parsePatternList(text, inputName) {
             const excluded = pattern.startsWith('!');
             const body = excluded ? pattern.slice(1) : pattern;
             const parsed = body === '' ? 'nothing follows "!"' : parseGlob(body);
-            if (typeof parsed === 'string') {
-                throw new InputError(`Input "${inputName}": ${describePattern(pattern)} is not a valid pattern: ${parsed}. ${GRAMMAR}`);
+            const problem = typeof parsed === 'string'
+                ? parsed
+                : expansion(parsed) === TOO_MANY
+                    ? `it names more than ${LIMITS.namedKeys} keys (with no *, ? or [ ], a pattern names each key it matches)`
+                    : undefined;
+            if (problem !== undefined) {
+                throw new InputError(`Input "${inputName}": ${describePattern(pattern)} is not a valid pattern: ${problem}. ${GRAMMAR}`);
             }
             if (excluded)
                 list.exclude.push(body);
             else
                 list.include.push(body);
         }
+    }
+    // Every * of a parsed pattern is a wildcard: none can stand in a set.
+    const stars = [...list.include, ...list.exclude].reduce((sum, p) => sum + p.split('*').length - 1, 0);
+    if (stars > LIMITS.stars) {
+        throw new InputError(`Input "${inputName}" has ${stars} "*" in all, and may have ${LIMITS.stars}: each one makes every key ` +
+            'slower to match. Fewer, broader patterns say the same.');
     }
     return list;
 }
@@ -45558,20 +45569,27 @@ function exactKeys(list) {
 /**
  * The keys the include patterns name outright: a pattern with no `*`, `?` or
  * `[ ]` matches a list of keys written out in full, `{a,b}_x` the keys `a_x`
- * and `b_x` (up to NAMED_KEYS_CEILING of them; past it, a pattern is not read
- * as a list).
+ * and `b_x` (parsePatternList refuses one that names more than
+ * LIMITS.namedKeys, so none is left unread).
  */
 function keysNamedOutright(list) {
     const named = new Set();
     for (const pattern of list.include) {
         // `{,}` names only the empty key, which is no key.
-        for (const key of expansion(globItems(pattern)) ?? [])
-            if (key !== '')
-                named.add(key);
+        const keys = expansion(globItems(pattern));
+        if (Array.isArray(keys))
+            for (const key of keys)
+                if (key !== '')
+                    named.add(key);
     }
     return named;
 }
-const NAMED_KEYS_CEILING = 1000;
+/**
+ * How large a list may be. Matching costs, for each key, its length times the
+ * stars still in play, so the stars of a list are bounded; braces nest a few
+ * deep at most; a pattern without wildcards names a bounded list of keys.
+ */
+const LIMITS = { stars: 256, braceDepth: 10, namedKeys: 1000 };
 /** The list as messages quote it: every pattern is printable ASCII once parsed. */
 function describePatternList(list) {
     return [...list.include, ...list.exclude.map((p) => `!${p}`)].map((p) => JSON.stringify(p)).join(', ');
@@ -45583,27 +45601,42 @@ function globItems(pattern) {
         throw new Error(`pattern not checked before matching: ${parsed}`);
     return parsed;
 }
-/** The keys a pattern without `*`, `?` and `[ ]` matches; undefined for any other, or past the ceiling. */
+/** Whether a pattern has only characters and alternatives of them: no `*`, `?` or `[ ]` anywhere. */
+function writtenOut(items) {
+    return items.every((item) => item.kind === 'character' || (item.kind === 'alternatives' && item.options.every(writtenOut)));
+}
+/** What `expansion` says of a pattern that names more than LIMITS.namedKeys keys. */
+const TOO_MANY = 'too many';
+/**
+ * The keys a pattern without `*`, `?` and `[ ]` matches, each once; undefined
+ * for any other pattern; TOO_MANY past LIMITS.namedKeys.
+ */
 function expansion(items) {
+    if (!writtenOut(items))
+        return undefined;
     let keys = [''];
     for (const item of items) {
-        let tails;
+        const tails = new Set();
         if (item.kind === 'character')
-            tails = [item.character];
+            tails.add(item.character);
         else if (item.kind === 'alternatives') {
-            tails = [];
             for (const option of item.options) {
                 const expanded = expansion(option);
-                if (expanded === undefined)
-                    return undefined;
-                tails.push(...expanded);
+                if (!Array.isArray(expanded))
+                    return expanded;
+                for (const tail of expanded)
+                    tails.add(tail);
             }
         }
-        else
-            return undefined;
-        if (keys.length * tails.length > NAMED_KEYS_CEILING)
-            return undefined;
-        keys = keys.flatMap((head) => (tails ?? []).map((tail) => head + tail));
+        const next = new Set();
+        for (const head of keys) {
+            for (const tail of tails) {
+                next.add(head + tail);
+                if (next.size > LIMITS.namedKeys)
+                    return TOO_MANY;
+            }
+        }
+        keys = [...next];
     }
     return keys;
 }
@@ -45714,6 +45747,7 @@ function splitOutsideBrackets(line) {
 function parseGlob(body) {
     let at = 0;
     /** Reads items until the end, or until `,` / `}` inside braces; returns them, or a problem. */
+    let depth = 0;
     const sequence = (inBraces) => {
         const items = [];
         while (at < body.length) {
@@ -45735,6 +45769,8 @@ function parseGlob(body) {
                 at = end;
             }
             else if (c === '{') {
+                if (++depth > LIMITS.braceDepth)
+                    return `{ } may nest ${LIMITS.braceDepth} deep at most`;
                 at++;
                 const options = [];
                 for (;;) {
@@ -45751,6 +45787,7 @@ function parseGlob(body) {
                 if (options.length < 2)
                     return '{ } needs two or more alternatives separated by ","';
                 items.push({ kind: 'alternatives', options });
+                depth--;
             }
             else if (inBraces && (c === ',' || c === '}'))
                 return items;
@@ -45802,10 +45839,17 @@ function parseSet(members) {
     }
     return (c) => single.has(c) || ranges.some(([low, high]) => c.length === 1 && c >= low && c <= high);
 }
-/** A pattern as an error shows it: quoted when printable ASCII (a pattern is not a secret), else described. */
+const SHOWN_PATTERN_CHARS = 100;
+/**
+ * A pattern as an error shows it: quoted when printable ASCII (a pattern is not a secret), its
+ * start only when long; else described.
+ */
 function describePattern(pattern) {
-    if (/^[\x20-\x7e]+$/.test(pattern))
-        return JSON.stringify(pattern);
+    if (/^[\x20-\x7e]+$/.test(pattern)) {
+        return pattern.length <= SHOWN_PATTERN_CHARS
+            ? JSON.stringify(pattern)
+            : `a pattern of ${pattern.length} characters starting ${JSON.stringify(pattern.slice(0, SHOWN_PATTERN_CHARS))}`;
+    }
     return `a pattern of ${[...pattern].length} characters (not shown: it has characters outside printable ASCII)`;
 }
 function describeCharacter(c) {
@@ -46353,11 +46397,12 @@ function resolveSecrets(specs, env, onValue) {
     });
 }
 /**
- * A value that is empty or only whitespace: never a secret anyone meant to push, and one the
- * log masker cannot hold (the runner trims a mask, and refuses an empty one).
+ * A value that is empty or only whitespace (or invisible format characters, such as a
+ * zero-width space): never a secret anyone meant to push, and one no log mask can hold
+ * usefully (the runner trims a mask, and refuses an empty one).
  */
 function isBlank(value) {
-    return value.trim() === '';
+    return /^[\s\p{Cf}]*$/u.test(value);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/key-text.ts

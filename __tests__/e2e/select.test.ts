@@ -43,7 +43,7 @@ const SELECTED: Array<[key: string, tag: string, value: string]> = [
     'ssh_key',
     'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl sel10\nsecond-line-of-key-sel10'
   ],
-  ['CORTEX_YAML_LOOKING', 'yaml_looking', 'key: value # not a comment\n- item-sel11\n&anchor *alias !tag-sel11'],
+  ['CORTEX_YAML_LOOKING', 'yaml_looking', 'key: value # not a remark\n- item-sel11\n&anchor *alias !tag-sel11'],
   ['CORTEX_EXPRESSION', 'expression', '${{ vars.OTHER_SEL12 }}-%0A-%25-sel12'],
   ['CORTEX_HTML', 'html', '<script>alert("sel13")</script>&amp;'],
   ['CORTEX_BACKSLASH_U', 'backslash_u', 'literal \\u0041 and \\\\ stay-sel14'],
@@ -330,6 +330,13 @@ const refusals: Array<
     SECRETS,
     /Input "select" names the key "CORTEX_GONE" \(with no \*, \? or \[ \]\), and neither "secrets" nor "secrets-file" has it/,
     ['CORTEX_GONE']
+  ],
+  [
+    'braces that write out more keys than a pattern may name, with prune (none may be left unchecked)',
+    { select: `CORTEX_${'{A,B,C,D,E,F}'.repeat(4)}`, ...SELECT_INPUTS, prune: 'true', 'prune-match': '*' },
+    SECRETS,
+    /Input "select": "CORTEX_\{A,B,C,D,E,F\}\{A,B,C,D,E,F\}\{A,B,C,D,E,F\}\{A,B,C,D,E,F\}" is not a valid pattern: it names more than 1000 keys/,
+    []
   ]
 ]
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { matcherFor, parsePatternList, type PatternList } from '../../src/inputs/pattern-list.ts'
+import {
+  keysNamedOutright,
+  LIMITS,
+  matcherFor,
+  parsePatternList,
+  type PatternList
+} from '../../src/inputs/pattern-list.ts'
 
 const parse = (text: string) => parsePatternList(text, 'select')
 
@@ -53,6 +59,33 @@ describe('parsePatternList', () => {
       'A pattern is made of letters, digits, _ and -, with * (any characters), ? (one character), ' +
         '[ ] (one character of a set, such as [a-z0-9_]) and { } (alternatives, such as {keep,manual}); ' +
         'a single leading ! excludes.'
+    )
+  })
+
+  it('bounds what a list may cost: stars in all, brace depth, keys named outright', () => {
+    const stars = (n: number) => Array.from({ length: n }, (_, i) => `K${i}_*`).join('\n')
+    expect(parse(stars(LIMITS.stars)).include).toHaveLength(LIMITS.stars)
+    expect(() => parse(`${stars(LIMITS.stars)}\n!X*`)).toThrow(
+      `Input "select" has ${LIMITS.stars + 1} "*" in all, and may have ${LIMITS.stars}: `
+    )
+    const nested = (depth: number) => `${'{a,'.repeat(depth)}b${'}'.repeat(depth)}`
+    expect(parse(nested(LIMITS.braceDepth)).include).toEqual([nested(LIMITS.braceDepth)])
+    expect(() => parse(nested(LIMITS.braceDepth + 1))).toThrow(`{ } may nest ${LIMITS.braceDepth} deep at most. `)
+    expect(() => parse(nested(2000))).toThrow(`{ } may nest ${LIMITS.braceDepth} deep at most. `)
+    // 6^4 = 1,296 keys written out: more than a pattern may name; with a star, it names none.
+    const hex = `K_${'{A,B,C,D,E,F}'.repeat(4)}`
+    expect(() => parse(hex)).toThrow(
+      `Input "select": ${JSON.stringify(hex)} is not a valid pattern: it names more than ${LIMITS.namedKeys} keys`
+    )
+    expect(parse(`${hex}*`).include).toEqual([`${hex}*`])
+    // Keys are counted once: {a,a,a} names one key.
+    expect(keysNamedOutright(parse('{a,a,a}'.repeat(10)))).toEqual(new Set(['a'.repeat(10)]))
+  })
+
+  it('quotes only the start of a long pattern', () => {
+    const long = `${'A'.repeat(200)}.`
+    expect(() => parse(long)).toThrow(
+      `Input "select": a pattern of 201 characters starting ${JSON.stringify('A'.repeat(100))} is not a valid pattern`
     )
   })
 

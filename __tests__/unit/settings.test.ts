@@ -80,7 +80,7 @@ describe('readSettings', () => {
   })
 
   it('refuses a value of whitespace only, which no mask can hold, as empty', () => {
-    for (const blank of ['\\n', '\\r\\n', ' \\n \\n', '\\t\\t', '        ', '\\u00a0']) {
+    for (const blank of ['\\n', '\\r\\n', ' \\n \\n', '\\t\\t', '        ', '\\u00a0', '\\u200b', '\\ufeff\\u200b ']) {
       const s = source({ 'api-key': 'k', secrets: `{"a": "ok", "blank": "${blank}"}` })
       expect([blank, errorOf(s)]).toEqual([
         blank,

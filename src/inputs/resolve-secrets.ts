@@ -56,9 +56,10 @@ export function resolveSecrets(
 }
 
 /**
- * A value that is empty or only whitespace: never a secret anyone meant to push, and one the
- * log masker cannot hold (the runner trims a mask, and refuses an empty one).
+ * A value that is empty or only whitespace (or invisible format characters, such as a
+ * zero-width space): never a secret anyone meant to push, and one no log mask can hold
+ * usefully (the runner trims a mask, and refuses an empty one).
  */
 function isBlank(value: string): boolean {
-  return value.trim() === ''
+  return /^[\s\p{Cf}]*$/u.test(value)
 }
