@@ -45589,7 +45589,7 @@ function keysNamedOutright(list) {
  * stars still in play, so the stars of a list are bounded; braces nest a few
  * deep at most; a pattern without wildcards names a bounded list of keys.
  */
-const LIMITS = { stars: 256, braceDepth: 10, namedKeys: 1000 };
+const LIMITS = { stars: 64, braceDepth: 10, namedKeys: 1000 };
 /** The list as messages quote it: every pattern is printable ASCII once parsed. */
 function describePatternList(list) {
     return [...list.include, ...list.exclude.map((p) => `!${p}`)].map((p) => JSON.stringify(p)).join(', ');

@@ -101,7 +101,7 @@ export function keysNamedOutright(list: PatternList): Set<string> {
  * stars still in play, so the stars of a list are bounded; braces nest a few
  * deep at most; a pattern without wildcards names a bounded list of keys.
  */
-export const LIMITS = { stars: 256, braceDepth: 10, namedKeys: 1000 } as const
+export const LIMITS = { stars: 64, braceDepth: 10, namedKeys: 1000 } as const
 
 /** The list as messages quote it: every pattern is printable ASCII once parsed. */
 export function describePatternList(list: PatternList): string {
