@@ -45590,10 +45590,13 @@ function keysNamedOutright(list) {
  * deep at most; a pattern without wildcards names a bounded list of keys.
  */
 const LIMITS = { stars: 64, braceDepth: 10, namedKeys: 1000 };
-/** The list as messages quote it: every pattern is printable ASCII once parsed. */
+/** The list as messages quote it: the first SHOWN_PATTERNS patterns, each as describePattern shows it. */
 function describePatternList(list) {
-    return [...list.include, ...list.exclude.map((p) => `!${p}`)].map((p) => JSON.stringify(p)).join(', ');
+    const all = [...list.include, ...list.exclude.map((p) => `!${p}`)];
+    const more = all.length > SHOWN_PATTERNS ? ` and ${all.length - SHOWN_PATTERNS} more` : '';
+    return `${all.slice(0, SHOWN_PATTERNS).map(describePattern).join(', ')}${more}`;
 }
+const SHOWN_PATTERNS = 20;
 /** A pattern parseGlob accepted, as items; a pattern it refuses is a programming error here. */
 function globItems(pattern) {
     const parsed = parseGlob(pattern);

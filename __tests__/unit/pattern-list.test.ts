@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import {
+  describePatternList,
   keysNamedOutright,
   LIMITS,
   matcherFor,
@@ -80,6 +81,15 @@ describe('parsePatternList', () => {
     expect(parse(`${hex}*`).include).toEqual([`${hex}*`])
     // Keys are counted once: {a,a,a} names one key.
     expect(keysNamedOutright(parse('{a,a,a}'.repeat(10)))).toEqual(new Set(['a'.repeat(10)]))
+  })
+
+  it('describes a long list by its first 20 patterns, each cut as an error cuts it', () => {
+    const list = parse([...Array.from({ length: 24 }, (_, i) => `K${i}`), `${'B'.repeat(150)}*`, '!X'].join('\n'))
+    const shown = describePatternList(list)
+    expect(shown).toBe(`${Array.from({ length: 20 }, (_, i) => `"K${i}"`).join(', ')} and 6 more`)
+    expect(describePatternList(parse(`${'B'.repeat(150)}*, !X`))).toBe(
+      `a pattern of 151 characters starting ${JSON.stringify('B'.repeat(100))}, "!X"`
+    )
   })
 
   it('quotes only the start of a long pattern', () => {

@@ -103,10 +103,14 @@ export function keysNamedOutright(list: PatternList): Set<string> {
  */
 export const LIMITS = { stars: 64, braceDepth: 10, namedKeys: 1000 } as const
 
-/** The list as messages quote it: every pattern is printable ASCII once parsed. */
+/** The list as messages quote it: the first SHOWN_PATTERNS patterns, each as describePattern shows it. */
 export function describePatternList(list: PatternList): string {
-  return [...list.include, ...list.exclude.map((p) => `!${p}`)].map((p) => JSON.stringify(p)).join(', ')
+  const all = [...list.include, ...list.exclude.map((p) => `!${p}`)]
+  const more = all.length > SHOWN_PATTERNS ? ` and ${all.length - SHOWN_PATTERNS} more` : ''
+  return `${all.slice(0, SHOWN_PATTERNS).map(describePattern).join(', ')}${more}`
 }
+
+const SHOWN_PATTERNS = 20
 
 /** One element of a parsed pattern. */
 type GlobItem =
