@@ -44690,6 +44690,16 @@ function readErrorBody(text, serverText) {
 /** Cortex accepts letters, digits, `_` and `-` in a tag (see shared API notes). */
 const TAG_PATTERN = /^[A-Za-z0-9_-]+$/;
 /**
+ * A tag in the one form every spelling a case-insensitive comparison could take as
+ * equal shares: upper then lower case, so `ſ` (S) and the Kelvin sign (K), which lower
+ * case alone keeps apart, fold too. Cortex does not document whether tags are
+ * case-sensitive: when in doubt, two tags count as the same (never both pushed, and
+ * neither deleted for the other).
+ */
+function foldCase(tag) {
+    return tag.toUpperCase().toLowerCase();
+}
+/**
  * The name a secret has in Cortex when none is given: its tag. A create sends
  * it (Cortex requires a name), and a secret Cortex lists without one shows it.
  */
@@ -45615,8 +45625,10 @@ const TOO_MANY = 'too many';
  * for any other pattern; TOO_MANY past LIMITS.namedKeys.
  */
 function expansion(items) {
-    if (!writtenOut(items))
-        return undefined;
+    return writtenOut(items) ? expand(items) : undefined;
+}
+/** The keys a written-out pattern (writtenOut) matches, each once, or TOO_MANY. */
+function expand(items) {
     let keys = [''];
     for (const item of items) {
         const tails = new Set();
@@ -45624,9 +45636,9 @@ function expansion(items) {
             tails.add(item.character);
         else if (item.kind === 'alternatives') {
             for (const option of item.options) {
-                const expanded = expansion(option);
-                if (!Array.isArray(expanded))
-                    return expanded;
+                const expanded = expand(option);
+                if (expanded === TOO_MANY)
+                    return TOO_MANY;
                 for (const tail of expanded)
                     tails.add(tail);
             }
@@ -46063,14 +46075,6 @@ function idOfAnotherSecret(existing) {
         byId.set(id, [...(byId.get(id) ?? []), secret]);
     }
     return (tag) => byId.get(foldCase(tag))?.find((s) => foldCase(s.tag) !== foldCase(tag));
-}
-/**
- * Upper then lower case: one form for every spelling a case-insensitive comparison
- * could take as equal, including `ſ` (S) and the Kelvin sign (K), which lower case
- * alone keeps apart. When in doubt, two tags count as the same and nothing is deleted.
- */
-function foldCase(tag) {
-    return tag.toUpperCase().toLowerCase();
 }
 
 ;// CONCATENATED MODULE: ./src/sync/apply.ts
@@ -46531,6 +46535,7 @@ const API_KEY_REASON = 'its value is the api-key input; pushed only when select 
  */
 function chooseEntries(entries, selection) {
     const { patterns } = selection;
+    const renames = makesTags(selection);
     const selected = patterns ? matcherFor(patterns) : () => true;
     const exact = patterns ? exactKeys(patterns) : new Set();
     const byFoldedTag = new Map();
@@ -46552,13 +46557,13 @@ function chooseEntries(entries, selection) {
         const tag = tagFor(key, selection);
         if (!TAG_PATTERN.test(tag))
             throw new InputError(notATag(key, tag, keyOrigin));
-        const origin = makesTags(selection) ? `${entry.origin}, key ${nameKey(key)}` : entry.origin;
-        const folded = lowerAscii(tag);
+        const origin = renames ? `${entry.origin}, key ${nameKey(key)}` : entry.origin;
+        const folded = foldCase(tag);
         const earlier = byFoldedTag.get(folded);
         if (earlier)
             throw new InputError(collision(earlier, { tag, key, origin: entry.origin }));
         byFoldedTag.set(folded, { tag, key, origin: entry.origin });
-        specs.push({ tag, origin, ...(makesTags(selection) ? { key } : {}), ...entry.read(tag, origin) });
+        specs.push({ tag, origin, ...(renames ? { key } : {}), ...entry.read(tag, origin) });
     }
     const keys = new Set(entries.map((entry) => entry.key));
     for (const name of patterns ? keysNamedOutright(patterns) : []) {

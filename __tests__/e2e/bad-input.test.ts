@@ -17,6 +17,20 @@ afterAll(async () => {
 
 const SECRET = 'hunter2-s3cr3t-value'
 
+/** Runs the action with `text` as a dotenv secrets-file, which must be refused before any request with `message`. */
+async function refusedDotenv(text: string, message: RegExp) {
+  const file = join(mkdtempSync(join(tmpdir(), 'dotenv-')), 'x.env')
+  writeFileSync(file, text)
+  standIn.requests.length = 0
+  const run = await runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, 'secrets-file': file } })
+  expect(run.exitCode).toBe(1)
+  expect(standIn.requests).toHaveLength(0)
+  expect(standIn.secrets.size).toBe(0)
+  expect(run.stdout).toMatch(message)
+  expect(run.outputs).toEqual({})
+  return run
+}
+
 const cases: Array<[string, Record<string, string>, Record<string, string>, RegExp]> = [
   [
     'a YAML syntax error',
@@ -144,37 +158,19 @@ describe('bad input', () => {
   })
 
   it('refuses a dotenv value that dotenv would cut at "#", naming the line and saying quoting fixes it', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'dotenv-')), 'x.env')
-    writeFileSync(file, `APP_TOKEN=${SECRET}\nDB_PASSWORD=abc#def\n`)
-    standIn.requests.length = 0
-    const run = await runAction({
-      inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, 'secrets-file': file }
-    })
-    expect(run.exitCode).toBe(1)
-    expect(standIn.requests).toHaveLength(0)
-    expect(standIn.secrets.size).toBe(0)
-    expect(run.stdout).toMatch(
+    const run = await refusedDotenv(
+      `APP_TOKEN=${SECRET}\nDB_PASSWORD=abc#def\n`,
       /^::error::secrets-file line 2: dotenv would cut this value at "#", where an unquoted "#" starts a comment; put the value in quotes/m
     )
-    expect(run.outputs).toEqual({})
     expectNoLeak(run, [SECRET, 'abc#def', 'abc'])
   })
 
   it('refuses a dotenv "#" after a no-break space, U+2028 or a byte-order mark, which dotenv takes for a space and a shell does not', async () => {
     for (const space of ['\u00a0', '\u2028', '\ufeff']) {
-      const file = join(mkdtempSync(join(tmpdir(), 'dotenv-')), 'x.env')
-      writeFileSync(file, `APP_TOKEN=${SECRET}\nDB_PASSWORD=Tr0ub4dor${space}#3xyz\n`)
-      standIn.requests.length = 0
-      const run = await runAction({
-        inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, 'secrets-file': file }
-      })
-      expect(run.exitCode).toBe(1)
-      expect(standIn.requests).toHaveLength(0)
-      expect(standIn.secrets.size).toBe(0)
-      expect(run.stdout).toMatch(
+      const run = await refusedDotenv(
+        `APP_TOKEN=${SECRET}\nDB_PASSWORD=Tr0ub4dor${space}#3xyz\n`,
         /^::error::secrets-file line 2: dotenv would cut this value at "#", where an unquoted "#" starts a comment \(the character before it is whitespace that dotenv takes for a space and a shell does not: a comment starts after a space or a tab only\); put the value in quotes/m
       )
-      expect(run.outputs).toEqual({})
       expectNoLeak(run, [SECRET, `Tr0ub4dor${space}#3xyz`, 'Tr0ub4dor', '3xyz'])
     }
   })

@@ -23,6 +23,18 @@ afterEach(async () => {
 const json = (text: string | undefined): string[] => JSON.parse(text ?? 'null') as string[]
 const tempDir = () => mkdtempSync(join(tmpdir(), 'reporting-'))
 
+/** Pushes `values`, of which Cortex refuses `svc_bad` with a 400 carrying `requestId`. */
+function pushWithOneRejected(values: Record<string, string>, requestId: string, env: Record<string, string>) {
+  standIn.options.intercept = (r) =>
+    r.method === 'POST' && r.rawBody.includes('"svc_bad"')
+      ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Rejected', requestId } }
+      : undefined
+  const secrets = Object.entries(values)
+    .map(([tag, value]) => `${tag}: ${value}`)
+    .join('\n')
+  return runAction({ inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets }, env })
+}
+
 /** Text that, on lines of its own after a blank line, markdown would render as a heading and a link. */
 const BREAKOUT = '\n\n# Heading [link](http://x)\n\n<b>bold</b>\n'
 
@@ -124,21 +136,8 @@ describe('a summary that cannot be written', () => {
   ])(
     'when GITHUB_STEP_SUMMARY is %s, the step still fails with the failed secrets, and warns',
     async (_, summaryPath) => {
-      standIn.options.intercept = (r) =>
-        r.method === 'POST' && r.rawBody.includes('"svc_bad"')
-          ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Rejected', requestId: 'req-b' } }
-          : undefined
       const values = { svc_bad: 'bad-value-5eed', svc_ok: 'ok-value-5eed' }
-      const run = await runAction({
-        inputs: {
-          'api-key': STAND_IN_API_KEY,
-          'api-url': standIn.url,
-          secrets: Object.entries(values)
-            .map(([tag, value]) => `${tag}: ${value}`)
-            .join('\n')
-        },
-        env: { GITHUB_STEP_SUMMARY: summaryPath(tempDir()) }
-      })
+      const run = await pushWithOneRejected(values, 'req-b', { GITHUB_STEP_SUMMARY: summaryPath(tempDir()) })
       expect(run.exitCode).toBe(1)
       expect(run.stdout).toMatch(
         /^::error::1 of 2 secrets failed:%0A- svc_bad: create "svc_bad": HTTP 400 BAD_REQUEST: Rejected \(requestId req-b, 1 attempt\)$/m
@@ -168,21 +167,8 @@ describe('a summary that cannot be written', () => {
 
 describe('outputs that cannot be written', () => {
   it("keep the failed secrets as the step's message, with the reason the outputs are missing added", async () => {
-    standIn.options.intercept = (r) =>
-      r.method === 'POST' && r.rawBody.includes('"svc_bad"')
-        ? { status: 400, body: { type: 'BAD_REQUEST', message: 'Rejected', requestId: 'req-o' } }
-        : undefined
     const values = { svc_bad: 'bad-value-7a7a', svc_ok: 'ok-value-7a7a' }
-    const run = await runAction({
-      inputs: {
-        'api-key': STAND_IN_API_KEY,
-        'api-url': standIn.url,
-        secrets: Object.entries(values)
-          .map(([tag, value]) => `${tag}: ${value}`)
-          .join('\n')
-      },
-      env: { GITHUB_OUTPUT: join(tempDir(), 'missing', 'output') }
-    })
+    const run = await pushWithOneRejected(values, 'req-o', { GITHUB_OUTPUT: join(tempDir(), 'missing', 'output') })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(
       /^::error::1 of 2 secrets failed:%0A- svc_bad: create "svc_bad": HTTP 400 BAD_REQUEST: Rejected \(requestId req-o, 1 attempt\)%0AOutputs not written: .+$/m

@@ -142,15 +142,19 @@ const TOO_MANY = 'too many'
  * for any other pattern; TOO_MANY past LIMITS.namedKeys.
  */
 function expansion(items: readonly GlobItem[]): string[] | undefined | typeof TOO_MANY {
-  if (!writtenOut(items)) return undefined
+  return writtenOut(items) ? expand(items) : undefined
+}
+
+/** The keys a written-out pattern (writtenOut) matches, each once, or TOO_MANY. */
+function expand(items: readonly GlobItem[]): string[] | typeof TOO_MANY {
   let keys = ['']
   for (const item of items) {
     const tails = new Set<string>()
     if (item.kind === 'character') tails.add(item.character)
     else if (item.kind === 'alternatives') {
       for (const option of item.options) {
-        const expanded = expansion(option)
-        if (!Array.isArray(expanded)) return expanded
+        const expanded = expand(option)
+        if (expanded === TOO_MANY) return TOO_MANY
         for (const tail of expanded) tails.add(tail)
       }
     }

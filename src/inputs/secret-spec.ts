@@ -1,6 +1,17 @@
 /** Cortex accepts letters, digits, `_` and `-` in a tag (see shared API notes). */
 export const TAG_PATTERN = /^[A-Za-z0-9_-]+$/
 
+/**
+ * A tag in the one form every spelling a case-insensitive comparison could take as
+ * equal shares: upper then lower case, so `ſ` (S) and the Kelvin sign (K), which lower
+ * case alone keeps apart, fold too. Cortex does not document whether tags are
+ * case-sensitive: when in doubt, two tags count as the same (never both pushed, and
+ * neither deleted for the other).
+ */
+export function foldCase(tag: string): string {
+  return tag.toUpperCase().toLowerCase()
+}
+
 /** What an input says of one secret besides its key: exactly one of `value` and `env`, and maybe a name. */
 export interface SecretFields {
   /** Display name in Cortex; absent when the input gives none. */

@@ -1,7 +1,7 @@
 import { InputError } from './input-error.ts'
 import { nameKey, whatIsWrong } from './key-text.ts'
 import { describePatternList, exactKeys, keysNamedOutright, matcherFor, type PatternList } from './pattern-list.ts'
-import { TAG_PATTERN, type DesiredSecret, type SecretEntry, type SecretSpec } from './secret-spec.ts'
+import { foldCase, TAG_PATTERN, type DesiredSecret, type SecretEntry, type SecretSpec } from './secret-spec.ts'
 import { lowerAscii, makesTags, tagFor, type Selection } from './selection.ts'
 
 /** A key `select` matched that is not pushed, and why. It may be named: `select` matched it. */
@@ -45,6 +45,7 @@ const API_KEY_REASON = 'its value is the api-key input; pushed only when select 
  */
 export function chooseEntries(entries: readonly SecretEntry[], selection: Selection): ChosenEntries {
   const { patterns } = selection
+  const renames = makesTags(selection)
   const selected = patterns ? matcherFor(patterns) : () => true
   const exact = patterns ? exactKeys(patterns) : new Set<string>()
   const byFoldedTag = new Map<string, { tag: string; key: string; origin: string }>()
@@ -67,14 +68,14 @@ export function chooseEntries(entries: readonly SecretEntry[], selection: Select
     }
     const tag = tagFor(key, selection)
     if (!TAG_PATTERN.test(tag)) throw new InputError(notATag(key, tag, keyOrigin))
-    const origin = makesTags(selection) ? `${entry.origin}, key ${nameKey(key)}` : entry.origin
+    const origin = renames ? `${entry.origin}, key ${nameKey(key)}` : entry.origin
 
-    const folded = lowerAscii(tag)
+    const folded = foldCase(tag)
     const earlier = byFoldedTag.get(folded)
     if (earlier) throw new InputError(collision(earlier, { tag, key, origin: entry.origin }))
     byFoldedTag.set(folded, { tag, key, origin: entry.origin })
 
-    specs.push({ tag, origin, ...(makesTags(selection) ? { key } : {}), ...entry.read(tag, origin) })
+    specs.push({ tag, origin, ...(renames ? { key } : {}), ...entry.read(tag, origin) })
   }
 
   const keys = new Set(entries.map((entry) => entry.key))

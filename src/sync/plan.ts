@@ -1,5 +1,5 @@
 import type { SecretSummary } from '../cortex/cortex-client.ts'
-import { nameOrTag, type DesiredSecret } from '../inputs/secret-spec.ts'
+import { foldCase, nameOrTag, type DesiredSecret } from '../inputs/secret-spec.ts'
 
 export interface PlannedWrite {
   action: 'create' | 'update'
@@ -119,13 +119,4 @@ function idOfAnotherSecret(existing: readonly SecretSummary[]): (tag: string) =>
     byId.set(id, [...(byId.get(id) ?? []), secret])
   }
   return (tag) => byId.get(foldCase(tag))?.find((s) => foldCase(s.tag) !== foldCase(tag))
-}
-
-/**
- * Upper then lower case: one form for every spelling a case-insensitive comparison
- * could take as equal, including `ſ` (S) and the Kelvin sign (K), which lower case
- * alone keeps apart. When in doubt, two tags count as the same and nothing is deleted.
- */
-function foldCase(tag: string): string {
-  return tag.toUpperCase().toLowerCase()
 }
