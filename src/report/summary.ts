@@ -1,10 +1,35 @@
-import { byTag, OUTCOMES, type Outcome, type SecretResult, type SyncReport } from '../sync/results.ts'
-import { outcomeWord } from './outcome-words.ts'
-import type { RetryTally } from './retry-tally.ts'
-import type { RunContext } from './run-context.ts'
-import type { SelectionCount } from '../inputs/select-secrets.ts'
-import { count } from '../text/count.ts'
-import { oneLine } from '../text/one-line.ts'
+import { byTag, OUTCOMES, type Outcome, type SecretResult, type SyncReport } from '../domain/secret.ts'
+import { count, cut, showControls } from '../domain/text.ts'
+import type { SelectionCount } from '../inputs/select.ts'
+import { outcomeWord, type RetryTally } from './log.ts'
+
+/** The parts of `@actions/github`'s context the report uses. */
+export interface RunContextSource {
+  eventName: string
+  actor: string
+  payload: { release?: { tag_name?: string }; [key: string]: unknown }
+  serverUrl: string
+  runId: number
+  repo: { owner: string; repo: string }
+}
+
+export interface RunContext {
+  /** What started the run: `release v1.2.0`, `workflow_dispatch by octocat`. */
+  trigger: string
+  repository: string
+  runUrl: string
+}
+
+export function describeRun(source: RunContextSource): RunContext {
+  const repository = source.repo.owner && source.repo.repo ? `${source.repo.owner}/${source.repo.repo}` : ''
+  let trigger = source.eventName || 'unknown event'
+  if (source.eventName === 'release' && source.payload.release?.tag_name) {
+    trigger = `release ${source.payload.release.tag_name}`
+  } else if (source.eventName === 'workflow_dispatch' && source.actor) {
+    trigger = `workflow_dispatch by ${source.actor}`
+  }
+  return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` }
+}
 
 export interface SummaryInput {
   run: RunContext
@@ -40,15 +65,7 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
  * string goes through here, whoever cleaned it before.
  */
 export function summaryText(text: string): string {
-  let line = oneLine(text)
-  if (line.length > SUMMARY_TEXT_CHARS) {
-    // Cut between two characters, not inside a surrogate pair.
-    const end = /[\uD800-\uDBFF]/.test(line.charAt(SUMMARY_TEXT_CHARS - 1))
-      ? SUMMARY_TEXT_CHARS - 1
-      : SUMMARY_TEXT_CHARS
-    line = `${line.slice(0, end)}…`
-  }
-  return line.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
+  return cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 }
 
 function resultCell(result: SecretResult, dryRun: boolean, tally?: RetryTally): string {

@@ -1,4 +1,4 @@
-import { InputError } from './input-error.ts'
+import { InputError, TAG_CHARACTERS } from '../domain/secret.ts'
 
 /**
  * A list of glob patterns over keys (tags): a key is selected when an
@@ -16,9 +16,9 @@ const GRAMMAR =
   'a single leading ! excludes. Patterns are separated by new lines, or by commas outside [ ] and { }; ' +
   'a line starting with # is a comment.'
 
-const KEY_CHARACTER = /[A-Za-z0-9_-]/
+const KEY_CHARACTER = new RegExp(`[${TAG_CHARACTERS}]`)
 /** What a set may hold: key characters, ranges of them, and `,` (so `[k,m]` reads as k or m). */
-const SET_MEMBER = /[A-Za-z0-9_,-]/
+const SET_MEMBER = new RegExp(`[,${TAG_CHARACTERS}]`)
 const RANGES = [/[0-9]/, /[a-z]/, /[A-Z]/]
 
 /**
@@ -368,8 +368,27 @@ function describePattern(pattern: string): string {
   return `a pattern of ${[...pattern].length} characters (not shown: it has characters outside printable ASCII)`
 }
 
-function describeCharacter(c: string): string {
+/** How a message names one character of an input: never the character itself when it is invisible. */
+export function describeCharacter(c: string): string {
   if (c === ' ') return 'a space'
   if (/^[\x21-\x7e]$/.test(c)) return JSON.stringify(c)
   return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+}
+
+/**
+ * How a message names a key the input wrote. One that could plausibly be a key (1 to 64 tag
+ * characters) is quoted: `unknown key "vaule"` is the fastest fix for a typo. Anything else may
+ * be a value pasted in the wrong place, so it is never quoted: the message says what is wrong.
+ */
+export function nameKey(key: string): string {
+  return new RegExp(`^[${TAG_CHARACTERS}]{1,64}$`).test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`
+}
+
+/** Why `key` is not a tag: `it is empty`, or `it has characters a tag cannot have: a space, "."`. */
+export function whatIsWrong(key: string): string {
+  if (key === '') return 'it is empty'
+  const bad = [...new Set([...key].filter((c) => !KEY_CHARACTER.test(c)))]
+  if (bad.length === 0) return `it is ${[...key].length} characters long`
+  const more = bad.length > 5 ? ` and ${bad.length - 5} more` : ''
+  return `it has characters a tag cannot have: ${bad.slice(0, 5).map(describeCharacter).join(', ')}${more}`
 }

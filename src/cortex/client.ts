@@ -1,0 +1,499 @@
+import { performance } from 'node:perf_hooks'
+import { request, type Dispatcher } from 'undici'
+import {
+  ApiKeyRefusedError,
+  CortexApiError,
+  StoppedInFlightError,
+  TAG_PATTERN,
+  UnusableAnswerError,
+  mapConcurrently,
+  type CortexApiErrorDetails,
+  type CortexOperation
+} from '../domain/secret.ts'
+import { Redactor } from '../domain/text.ts'
+import {
+  DEFAULT_BACKOFF,
+  RequestGate,
+  TIMEOUT_CODE,
+  sendWithRetries,
+  systemClock,
+  type AttemptResult,
+  type Clock,
+  type RetryEvent,
+  type RetryPolicy,
+  type WaitReason
+} from './retry.ts'
+
+/** A secret as Cortex describes it (`SecretResponse`): never with its value. */
+export interface SecretSummary {
+  id: string
+  tag: string
+  name?: string
+}
+
+/** One page of the list (`AllSecretsResponse`). */
+export interface SecretPage {
+  page: number
+  secrets: SecretSummary[]
+  total: number
+  totalPages: number
+}
+
+/** What a create came to. */
+export type CreateResult =
+  | { outcome: 'created' }
+  /**
+   * The tag exists: Cortex refused the create, and reading the tag back found it.
+   * `earlierAttemptMayHaveLanded`: an attempt before the last got no complete answer, or a
+   * server error, so the secret found may be the one this create stored.
+   */
+  | { outcome: 'exists'; earlierAttemptMayHaveLanded: boolean }
+
+/** A request that failed and is sent again: which one, and why. */
+export type RequestRetry = RetryEvent & { operation: CortexOperation; tag?: string }
+
+export interface CortexClientOptions {
+  /** Base URL ending in `/`; API paths are resolved against it so that a path prefix is kept. */
+  baseUrl: URL
+  apiKey: string
+  userAgent: string
+  /** How requests travel: an Agent, a proxy agent, or a mock in tests. */
+  dispatcher: Dispatcher
+  /** Per attempt: a response that has not fully arrived by then is abandoned. */
+  timeoutMs: number
+  maxRetries: number
+  /** Requests the run may start in any 60 seconds. */
+  requestsPerMinute: number
+  /** The values the run sends: Cortex's text never shows them (the API key is added). */
+  secrets?: Iterable<string>
+  clock?: Clock
+  random?: () => number
+  /** Ends every wait and aborts every request in flight when it aborts (the run is stopped). */
+  signal?: AbortSignal
+  /** One line per attempt: method, path, status, milliseconds. */
+  debug?: (line: string) => void
+  onRetry?: (retry: RequestRetry) => void
+  onWait?: (ms: number, reason: WaitReason) => void
+}
+
+/** The largest response body read: a full list page is well under 1 MiB. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+/** The most the list endpoint returns per page. */
+export const MAX_PAGE_SIZE = 1000
+/** The most pages read: a million secrets, far past any workspace; a count past it is not to be trusted. */
+export const MAX_LIST_PAGES = 1000
+/** Characters shown of a secret's name, and of each field of Cortex's errors. */
+const SHOWN = { name: 200, type: 64, detail: 300, requestId: 100 } as const
+const MAX_VIOLATIONS = 10
+const RESPONSE_TOO_LARGE_CODE = 'RESPONSE_TOO_LARGE'
+/** An attempt abandoned because the run stopped: never retried, and reported with the stop's reason. */
+const RUN_STOPPED_CODE = 'RUN_STOPPED'
+
+interface Call {
+  operation: CortexOperation
+  method: Dispatcher.HttpMethod
+  path: string
+  tag?: string
+  body?: unknown
+  page?: number
+}
+
+/** What a request came to after its retries. */
+interface Reply {
+  /** The last answer's status; absent when no complete response arrived. */
+  status?: number
+  /** A 2xx answer's body text. */
+  text?: string
+  /** Set unless the answer was 2xx. */
+  error?: CortexApiError
+  attempts: number
+  /** An attempt before the last got no complete answer or a 5xx: Cortex may have carried it out. */
+  earlierAttemptMayHaveLanded: boolean
+}
+
+/**
+ * The five operations of the Cortex Secrets API, with retries, pacing and timeouts. Cortex's
+ * rules live here: every body is checked against the shape the API gives before it is used,
+ * statuses become typed results, and Cortex's text is cleaned (Redactor) before it leaves.
+ */
+export class CortexClient {
+  readonly #options: CortexClientOptions
+  readonly #policy: RetryPolicy
+  readonly #gate: RequestGate
+  readonly #redactor: Redactor
+
+  constructor(options: CortexClientOptions) {
+    this.#options = options
+    const clock = options.clock ?? systemClock
+    this.#policy = { ...DEFAULT_BACKOFF, maxRetries: options.maxRetries, clock, random: options.random ?? Math.random }
+    this.#gate = new RequestGate({ requestsPerMinute: options.requestsPerMinute, clock, onWait: options.onWait })
+    options.signal?.addEventListener('abort', () => this.#gate.stop(options.signal?.reason as Error), { once: true })
+    this.#redactor = new Redactor([options.apiKey, ...(options.secrets ?? [])])
+  }
+
+  /** Stops the run: no request starts, every wait ends, every request in flight is aborted. */
+  stop(reason: Error): void {
+    this.#gate.stop(reason)
+  }
+
+  async listPage(page: number, pageSize = MAX_PAGE_SIZE): Promise<SecretPage> {
+    return (await this.#listPage(page, pageSize)).read
+  }
+
+  /**
+   * Every secret in the workspace, each once, names cleaned. The first page's counts are claims:
+   * the pages read are the fewer of `totalPages` and what `total` fills, at most MAX_LIST_PAGES,
+   * stopping at the first empty page. A secret on two pages (an insertion moved it) is kept
+   * once; one tag under two ids, or one id under two tags, is a list that cannot be trusted.
+   */
+  async listAll(concurrency = 1): Promise<SecretSummary[]> {
+    const { read: first, call, reply } = await this.#listPage(0, MAX_PAGE_SIZE)
+    const claimed = Math.min(first.totalPages, Math.ceil(first.total / MAX_PAGE_SIZE))
+    if (claimed > MAX_LIST_PAGES) {
+      const detail = `${first.total} secrets in ${first.totalPages} pages: more than the ${MAX_LIST_PAGES} pages of ${MAX_PAGE_SIZE} this action reads`
+      throw this.#unusable(call, reply, detail)
+    }
+    const rest = Array.from({ length: first.secrets.length === 0 ? 0 : Math.max(0, claimed - 1) }, (_, i) => i + 1)
+    // Past an empty page a server only repeats its count: later pages are neither read nor kept.
+    let end = rest.length + 1
+    const pages = await mapConcurrently(rest, concurrency, async (page) => {
+      if (page >= end) return []
+      // A failed page ends the list: no other page is asked for.
+      const { secrets } = await this.listPage(page).catch((error: unknown) => {
+        end = 0
+        throw error
+      })
+      if (secrets.length === 0) end = Math.min(end, page)
+      return secrets
+    })
+    const listed = [first.secrets, ...pages].slice(0, end).flat()
+    const unique = uniqueSecrets(listed)
+    if (typeof unique === 'string')
+      throw this.#unusable({ operation: 'list' }, undefined, `${unique}: the list cannot be trusted`)
+    // Names are Cortex's text, shown in the log and the summary: cleaned here, all in one look.
+    const names = this.#redactor.cleanAll(
+      unique.map((secret) => secret.name ?? ''),
+      SHOWN.name
+    )
+    return unique.map((secret, i) => (secret.name === undefined ? secret : { ...secret, name: names[i] as string }))
+  }
+
+  /** Whether the tag exists: Cortex answers 404, or its lookup (by tag or id) finds another tag. */
+  async exists(tag: string): Promise<boolean> {
+    const call: Call = { operation: 'get', method: 'GET', path: secretPath(tag), tag }
+    const reply = await this.#exchange(call)
+    if (reply.status === 404) return false
+    if (reply.error) throw reply.error
+    return this.#read(call, reply, (body) => readSummary(body, 'the body')).tag === tag
+  }
+
+  /**
+   * Creates the secret, or finds that its tag exists. Cortex answers an existing tag with 400 or
+   * 409 (it documents neither), and 400 is also its answer to a bad body: only reading the tag
+   * back, and finding that very tag, makes it "exists". Otherwise the create's own error is thrown.
+   */
+  async create(secret: { tag: string; name: string; value: string }): Promise<CreateResult> {
+    const { tag } = secret
+    const body = { name: secret.name, secret: secret.value, tag }
+    const call: Call = { operation: 'create', method: 'POST', path: 'api/v1/secrets', tag, body }
+    const reply = await this.#exchange(call)
+    if (reply.error && (reply.status === 400 || reply.status === 409)) {
+      const found = await this.exists(tag).catch((error: unknown) => {
+        if (error instanceof ApiKeyRefusedError) throw error
+        return false
+      })
+      if (!found) throw reply.error
+      return { outcome: 'exists', earlierAttemptMayHaveLanded: reply.earlierAttemptMayHaveLanded }
+    }
+    if (reply.error) throw reply.error
+    this.#read(call, reply, (b) => readSummaryOf(b, tag))
+    return { outcome: 'created' }
+  }
+
+  /** Sends `name` only when given, so that an update never renames a secret by accident. `absent`: 404. */
+  async update(tag: string, change: { name?: string; value: string }): Promise<'updated' | 'absent'> {
+    const body = { ...(change.name === undefined ? {} : { name: change.name }), secret: change.value }
+    const call: Call = { operation: 'update', method: 'PUT', path: secretPath(tag), tag, body }
+    const reply = await this.#exchange(call)
+    if (reply.status === 404) return 'absent'
+    if (reply.error) throw reply.error
+    this.#read(call, reply, (b) => readSummaryOf(b, tag))
+    return 'updated'
+  }
+
+  /** `absent`: 404, already gone. Any 2xx is `deleted`, whatever its body: the API gives DELETE's 200 none. */
+  async delete(tag: string): Promise<'deleted' | 'absent'> {
+    const reply = await this.#exchange({ operation: 'delete', method: 'DELETE', path: secretPath(tag), tag })
+    if (reply.status === 404) return 'absent'
+    if (reply.error) throw reply.error
+    return 'deleted'
+  }
+
+  async #listPage(page: number, pageSize: number): Promise<{ read: SecretPage; call: Call; reply: Reply }> {
+    // Both parameters are always sent: the spec marks them required.
+    const call: Call = {
+      operation: 'list',
+      method: 'GET',
+      path: `api/v1/secrets?page=${page}&pageSize=${pageSize}`,
+      page
+    }
+    const reply = await this.#exchange(call)
+    if (reply.error) throw reply.error
+    return { read: this.#read(call, reply, (body) => readPage(body, page, pageSize)), call, reply }
+  }
+
+  /** Reads a 2xx body with `read`; a body that is not JSON or does not match is the request's failure. */
+  #read<T>(call: Call, reply: Reply, read: (body: unknown) => T): T {
+    let body: unknown
+    try {
+      body = reply.text ? JSON.parse(reply.text) : undefined
+    } catch {
+      throw this.#unusable(call, reply, `a ${reply.text?.length ?? 0}-character success body that is not JSON`)
+    }
+    try {
+      return read(body)
+    } catch (error) {
+      if (!(error instanceof ShapeMismatch)) throw error
+      throw this.#unusable(call, reply, `a body that does not match the API: ${error.message}`)
+    }
+  }
+
+  /**
+   * Sends with retries and says what it came to. Throws only when the run stops (a refused key,
+   * or a stop while this request waited or was in flight): every other failure is returned, so
+   * that callers turn the statuses they expect into results.
+   */
+  async #exchange(call: Call): Promise<Reply> {
+    const url = new URL(call.path, this.#options.baseUrl)
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body)
+    const uncertain: boolean[] = []
+    const { result, verdict, attempts } = await sendWithRetries(
+      async () => {
+        // The stop may have come since the gate let this request through: then it is not sent.
+        this.#gate.stopped.throwIfAborted()
+        const attempt = await this.#attempt(call.method, url, body)
+        uncertain.push(!('status' in attempt) || attempt.status >= 500)
+        return attempt
+      },
+      this.#policy,
+      this.#gate,
+      (event) => this.#options.onRetry?.({ ...event, operation: call.operation, tag: call.tag })
+    )
+    const reply = { attempts, earlierAttemptMayHaveLanded: uncertain.slice(0, -1).includes(true) }
+    const error = (said: Omit<CortexApiErrorDetails, 'operation' | 'tag' | 'attempts'>, cause?: unknown) =>
+      new CortexApiError({ operation: call.operation, tag: call.tag, attempts, ...said }, { cause })
+
+    if ('error' in result) {
+      if (result.code === RUN_STOPPED_CODE) throw this.#stoppedInFlight(call)
+      const detail =
+        result.code === TIMEOUT_CODE
+          ? `no response within ${this.#options.timeoutMs / 1000} s`
+          : result.code === RESPONSE_TOO_LARGE_CODE
+            ? `the response was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, so it was not read`
+            : 'the connection failed before the response was complete'
+      return { ...reply, error: error({ type: result.code, detail }, result.error) }
+    }
+    const { status, text } = result
+    if (verdict.kind === 'success') return { ...reply, status, text }
+    // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
+    const said = this.#errorBody(text)
+    const failure = error({ status, ...said, detail: (verdict.kind === 'fail' && verdict.reason) || said.detail })
+    if (verdict.kind === 'stop-run') {
+      const refused = new ApiKeyRefusedError(failure)
+      this.#gate.stop(refused)
+      throw refused
+    }
+    return { ...reply, status, error: failure }
+  }
+
+  /**
+   * What Cortex says in an error body: its ErrorResponse, the `violations` shape, or problem+json.
+   * Anything else is summarised by its length, never echoed; every field is cleaned, in one look.
+   */
+  #errorBody(text: string): Pick<CortexApiErrorDetails, 'type' | 'detail' | 'requestId'> {
+    let body: Record<string, unknown> | undefined
+    try {
+      const parsed: unknown = JSON.parse(text)
+      if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>
+    } catch {
+      body = undefined
+    }
+    const string = (value: unknown) => (typeof value === 'string' ? value : undefined)
+    let detail = string(body?.message) ?? string(body?.title)
+    let type = string(body?.type)
+    if (detail === undefined && Array.isArray(body?.violations)) {
+      const violations = body.violations as Record<string, unknown>[]
+      const parts = violations
+        .slice(0, MAX_VIOLATIONS)
+        .map((v) => [v?.pointer, v?.title].filter((s) => typeof s === 'string').join(' '))
+      if (violations.length > MAX_VIOLATIONS) parts.push(`and ${violations.length - MAX_VIOLATIONS} more`)
+      ;[type, detail] = ['VIOLATIONS', parts.join('; ')]
+    }
+    if (detail === undefined) return { detail: `a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` }
+    const requestId = string(body?.requestId)
+    const fields = { type, detail, requestId }
+    const keys = (['type', 'detail', 'requestId'] as const).filter((key) => fields[key] !== undefined)
+    const cleaned = keys.map((key) => this.#redactor.clean(fields[key] as string, SHOWN[key]))
+    const out = Object.fromEntries(keys.map((key, i) => [key, cleaned[i]])) as typeof fields
+    return { ...out, detail: out.detail || 'validation failed' }
+  }
+
+  /**
+   * A request abandoned in flight when the run stopped. A read changed nothing, so it fails with
+   * the stop's reason; a write may have reached Cortex and been carried out, and says so.
+   */
+  #stoppedInFlight(call: Call): Error {
+    const stop = this.#gate.stopped.reason as Error
+    return call.operation === 'list' || call.operation === 'get'
+      ? stop
+      : new StoppedInFlightError(call.operation, call.tag, stop)
+  }
+
+  /** A 2xx answer the action cannot act on: `detail` says why, never quoting the body. */
+  #unusable(
+    call: Pick<Call, 'operation' | 'tag' | 'page'>,
+    reply: Reply | undefined,
+    detail: string
+  ): UnusableAnswerError {
+    const { operation, tag, page } = call
+    return new UnusableAnswerError({ operation, tag, page, status: reply?.status, attempts: reply?.attempts, detail })
+  }
+
+  async #attempt(method: Dispatcher.HttpMethod, url: URL, body: string | undefined): Promise<AttemptResult> {
+    const { apiKey, userAgent, dispatcher, debug, timeoutMs } = this.#options
+    const started = performance.now()
+    const target = `${method} ${url.pathname}${url.search}`
+    const elapsed = () => Math.round(performance.now() - started)
+    try {
+      const response = await request(url, {
+        method,
+        dispatcher,
+        body,
+        // A stopped run waits for no answer: the stop aborts what is in flight, as it ends every wait.
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.#gate.stopped]),
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          accept: 'application/json',
+          'content-type': 'application/json',
+          'user-agent': userAgent
+        }
+      })
+      const text = await readCapped(response.body, MAX_RESPONSE_BYTES)
+      debug?.(`${target} ${response.statusCode} ${elapsed()} ms`)
+      return { status: response.statusCode, headers: response.headers, text }
+    } catch (error) {
+      const err = error as Error & { code?: string }
+      // Once the run has stopped, whatever ended this attempt, the stop is why it is not retried.
+      const code = this.#gate.stopped.aborted
+        ? RUN_STOPPED_CODE
+        : err.name === 'TimeoutError'
+          ? TIMEOUT_CODE
+          : (err.code ?? 'NETWORK_ERROR')
+      debug?.(`${target} failed (${code}) after ${elapsed()} ms`)
+      return { error: err, code }
+    }
+  }
+}
+
+/**
+ * The list with each secret once, or the first conflict: a tag under two ids, or an id under two
+ * tags. Either way two entries claim what only one secret can be, and a prune driven by them
+ * could delete the wrong one. The conflict names tags only (they are checked, ids are not).
+ */
+function uniqueSecrets(secrets: readonly SecretSummary[]): SecretSummary[] | string {
+  const byTag = new Map<string, SecretSummary>()
+  const byId = new Map<string, SecretSummary>()
+  for (const secret of secrets) {
+    const sameTag = byTag.get(secret.tag)
+    if (sameTag !== undefined && sameTag.id !== secret.id) return `the tag "${secret.tag}" under two different ids`
+    const sameId = byId.get(secret.id)
+    if (sameId !== undefined && sameId.tag !== secret.tag)
+      return `the tags "${sameId.tag}" and "${secret.tag}" under one id`
+    byTag.set(secret.tag, secret)
+    byId.set(secret.id, secret)
+  }
+  return [...byTag.values()]
+}
+
+function secretPath(tag: string): string {
+  return `api/v1/secrets/${encodeURIComponent(tag)}`
+}
+
+/** The body as text, read only up to `maxBytes`: a server cannot make the run hold an endless body. */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    size += chunk.length
+    if (size > maxBytes) {
+      body.destroy()
+      throw Object.assign(new Error('response body too large'), { code: RESPONSE_TOO_LARGE_CODE })
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+// The bodies Cortex answers with, as the OpenAPI text describes them, checked by hand (a schema
+// validator would cost start-up time for three small shapes). A mismatch names the field and
+// what was there by kind (a number itself at most), never the body's text.
+
+class ShapeMismatch extends Error {}
+
+/** A list page: safe whole numbers, `page` the one asked, at most the page size; one bad item fails it all. */
+function readPage(body: unknown, page: number, pageSize: number): SecretPage {
+  const fields = objectAt(body, 'the body')
+  const [read, total, totalPages] = (['page', 'total', 'totalPages'] as const).map((key) => countAt(fields[key], key))
+  if (read !== page) throw new ShapeMismatch(`page is ${read}, not the page asked (${page})`)
+  const items = fields.secrets
+  if (!Array.isArray(items)) throw new ShapeMismatch(`secrets is ${kindOf(items)}, not an array`)
+  if (items.length > pageSize)
+    throw new ShapeMismatch(`secrets holds ${items.length} items, more than the ${pageSize} asked`)
+  const secrets = items.map((item: unknown, i) => readSummary(item, `secrets[${i}]`))
+  return { page, secrets, total: total as number, totalPages: totalPages as number }
+}
+
+/** A single secret (create, update): it must carry the tag asked for. */
+function readSummaryOf(body: unknown, tag: string): SecretSummary {
+  const summary = readSummary(body, 'the body')
+  if (summary.tag !== tag) throw new ShapeMismatch('tag is not the tag asked')
+  return summary
+}
+
+function readSummary(value: unknown, where: string): SecretSummary {
+  const fields = objectAt(value, where)
+  const at = (field: string) => (where === 'the body' ? field : `${where}.${field}`)
+  const id = stringAt(fields.id, at('id'))
+  if (id === '') throw new ShapeMismatch(`${at('id')} is empty`)
+  const tag = stringAt(fields.tag, at('tag'))
+  if (!TAG_PATTERN.test(tag)) throw new ShapeMismatch(`${at('tag')} is not a tag (letters, digits, _ and - only)`)
+  // `name` is optional; a null is read as absent, as a serialiser writes an unset field.
+  const name = fields.name === null || fields.name === undefined ? undefined : stringAt(fields.name, at('name'))
+  return { id, tag, ...(name === undefined ? {} : { name }) }
+}
+
+function objectAt(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ShapeMismatch(`${where} is ${kindOf(value)}, not an object`)
+  }
+  return value as Record<string, unknown>
+}
+
+function stringAt(value: unknown, where: string): string {
+  if (typeof value !== 'string') throw new ShapeMismatch(`${where} is ${kindOf(value)}, not a string`)
+  return value
+}
+
+function countAt(value: unknown, where: string): number {
+  if (typeof value !== 'number') throw new ShapeMismatch(`${where} is ${kindOf(value)}, not a number`)
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new ShapeMismatch(`${where} is ${value}, not a whole number of 0 or more`)
+  return value
+}
+
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'missing'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}

@@ -1,0 +1,179 @@
+// The action's vocabulary: what a tag is, the secrets it pushes, what became of each, and
+// the failures that say why. Every layer imports these; none of them imports a layer.
+import { count } from './text.ts'
+
+/** The characters Cortex accepts in a tag (see the API notes): letters, digits, `_` and `-`. */
+export const TAG_CHARACTERS = 'A-Za-z0-9_-'
+export const TAG_PATTERN = new RegExp(`^[${TAG_CHARACTERS}]+$`)
+/** How messages state the rule. */
+export const TAG_RULE = 'letters, digits, "_" and "-" only'
+
+/**
+ * A tag in the one form every spelling a case-insensitive comparison could take as equal
+ * shares: upper then lower case, so `ſ` (S) and the Kelvin sign (K) fold too. Cortex does not
+ * document whether tags are case-sensitive: when in doubt, two tags count as the same.
+ */
+export function foldCase(tag: string): string {
+  return tag.toUpperCase().toLowerCase()
+}
+
+/** The one order of tags wherever they are listed: by UTF-16 code unit, as `sort` orders strings. */
+export function compareTags(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+export function byTag(a: { tag: string }, b: { tag: string }): number {
+  return compareTags(a.tag, b.tag)
+}
+
+/** A secret ready to send: its value is known and valid. */
+export interface DesiredSecret {
+  tag: string
+  /** Display name in Cortex; absent when the input gives none. */
+  name?: string
+  value: string
+  /** The input key the tag was made from, when `select`, `strip-prefix` or `tag-case` made it: shown `key → tag`. */
+  key?: string
+}
+
+/** The name a secret has in Cortex when none is given: its tag (a create must send one). */
+export function nameOrTag(secret: { tag: string; name?: string }): string {
+  return secret.name ?? secret.tag
+}
+
+/** What became of one secret; in a dry run, what would become of it. */
+export type Outcome = 'created' | 'updated' | 'deleted' | 'failed'
+/** The outcomes in the order every report lists them. */
+export const OUTCOMES = ['created', 'updated', 'deleted', 'failed'] as const satisfies readonly Outcome[]
+
+export interface SecretResult {
+  tag: string
+  key?: string
+  /** The name the secret has in Cortex, as far as the run knows. */
+  name: string
+  outcome: Outcome
+  /** Why it failed; never holds a value. */
+  error?: Error
+}
+
+/** Deletions a prune planned but did not make, and why. */
+export interface PruneSkipped {
+  reason: string
+  /** Sorted by tag. */
+  tags: string[]
+}
+
+/** What a sync came to: one result per secret it wrote or deleted. */
+export interface SyncReport {
+  results: SecretResult[]
+  dryRun: boolean
+  pruneSkipped?: PruneSkipped
+}
+
+/** A problem with the inputs, found before any request; it names the input, tag or line, never a value. */
+export class InputError extends Error {
+  override name = 'InputError'
+}
+
+/** What the action was doing when Cortex (or the network) said no. */
+export type CortexOperation = 'list' | 'get' | 'create' | 'update' | 'delete'
+
+/** How every message names a request: `list`, `create "tag"`. */
+export function subjectOf(operation: CortexOperation, tag?: string): string {
+  return tag === undefined ? operation : `${operation} "${tag}"`
+}
+
+export interface CortexApiErrorDetails {
+  operation: CortexOperation
+  tag?: string
+  /** Absent when no complete response arrived (refused, reset, timed out, too large). */
+  status?: number
+  /** Cortex's error `type` (`BAD_REQUEST`, …) or the network error code. */
+  type?: string
+  /** Cortex's `message` (cleaned), or what the action makes of the answer. */
+  detail: string
+  requestId?: string
+  /** How many times the request was sent. */
+  attempts?: number
+  /** The list page the answer was to, for an answer the action cannot use. */
+  page?: number
+}
+
+/** A failed Cortex API call, described without anything from the request body. */
+export class CortexApiError extends Error {
+  override name = 'CortexApiError'
+  readonly details: CortexApiErrorDetails
+
+  constructor(details: CortexApiErrorDetails, options?: { cause?: unknown }) {
+    const { operation, tag, status, type, detail, requestId, attempts = 1 } = details
+    const context = [...(requestId ? [`requestId ${requestId}`] : []), count(attempts, 'attempt')]
+    super(
+      `${subjectOf(operation, tag)}: ${status === undefined ? 'no response' : `HTTP ${status}`}${type ? ` ${type}` : ''}: ` +
+        `${detail} (${context.join(', ')})`,
+      options
+    )
+    this.details = details
+  }
+
+  get status(): number | undefined {
+    return this.details.status
+  }
+}
+
+/** Cortex answered with success, but with a body the action cannot act on; `detail` says why. */
+export class UnusableAnswerError extends CortexApiError {
+  override name = 'UnusableAnswerError'
+
+  constructor(details: CortexApiErrorDetails) {
+    super(details)
+    const { operation, tag, page, status, attempts = 1, detail } = details
+    const subject =
+      operation !== 'list' ? subjectOf(operation, tag) : page === undefined ? 'the list' : `the list (page ${page})`
+    const context = status === undefined ? '' : ` (HTTP ${status}, ${count(attempts, 'attempt')})`
+    this.message = `Cortex answered ${subject} with ${detail}${context}`
+  }
+}
+
+/** Cortex refused the key itself (401, 403): no request can succeed, so the run stops and says it once. */
+export class ApiKeyRefusedError extends Error {
+  override name = 'ApiKeyRefusedError'
+
+  constructor(cause: CortexApiError) {
+    const why =
+      cause.status === 401
+        ? 'the key is invalid or expired'
+        : 'the key lacks the "Create secrets" permission (list and get need it too)'
+    const requestId = cause.details.requestId ? ` (requestId ${cause.details.requestId})` : ''
+    super(`Cortex refused the API key with HTTP ${cause.status}: ${why}${requestId}. The run stopped.`, { cause })
+  }
+}
+
+/** A write abandoned in flight when the run stopped: Cortex may have carried it out. */
+export class StoppedInFlightError extends Error {
+  override name = 'StoppedInFlightError'
+
+  constructor(operation: CortexOperation, tag: string | undefined, stop: Error) {
+    super(
+      `${subjectOf(operation, tag)}: the run stopped while this request was in flight; it may have been applied. ${stop.message}`,
+      { cause: stop }
+    )
+  }
+}
+
+/** Runs `work` over `items`, at most `limit` at once; results keep the input order. */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>
+): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await work(items[index] as T, index)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker))
+  return results
+}

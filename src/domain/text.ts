@@ -1,0 +1,412 @@
+// How text is made safe to show, in one place: the log, annotations, the job summary and
+// the outputs all go through these rules, whatever the text's source.
+
+/**
+ * What is never shown as it is: a line break (CR LF, CR, LF, NEL, U+2028, U+2029), a control
+ * character (C0, DEL, C1), a format character (bidi controls, zero-width characters, the BOM)
+ * or a lone surrogate. Each could break a line, hide or reorder what follows.
+ */
+const NOT_SHOWN = /\r\n|[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu
+const LINE_BREAK = /^(?:\r\n|[\n\r\u0085\u2028\u2029])$/
+
+/** Line breaks become `⏎`, a tab a space, other C0 characters their control picture (`␛`), DEL `␡`, the rest `�`. */
+export function showControls(text: string): string {
+  return text.replace(NOT_SHOWN, (c) => {
+    if (LINE_BREAK.test(c)) return '⏎'
+    const code = c.codePointAt(0) as number
+    if (code === 0x09) return ' '
+    if (code < 0x20) return String.fromCharCode(0x2400 + code)
+    return code === 0x7f ? '␡' : '\uFFFD'
+  })
+}
+
+/** Whether showControls would leave the text as it is. */
+export function isOneLine(text: string): boolean {
+  return text.search(NOT_SHOWN) < 0
+}
+
+/**
+ * The runner takes a line as a workflow command when it starts with `::` (after white space)
+ * or holds `##[` anywhere (actions/runner ActionCommand.TryParse): both are broken with a
+ * look-alike character, one for one.
+ */
+export function defuseCommands(text: string): string {
+  return text.replace(/##\[/g, '##［').replace(/^(\s*):(?=:)/, '$1：')
+}
+
+/** A line as it may be logged: one line, no workflow command. */
+export function logLine(text: string): string {
+  return defuseCommands(showControls(text))
+}
+
+/** The first `length` code units, one fewer when the last would be half a surrogate pair. */
+export function headOf(text: string, length: number): string {
+  if (text.length <= length) return text
+  return text.slice(0, Math.max(0, (text.charCodeAt(length - 1) & 0xfc00) === 0xd800 ? length - 1 : length))
+}
+
+/** At most `length` characters, ending in `…` when cut. */
+export function cut(text: string, length: number): string {
+  return text.length <= length ? text : `${headOf(text, length - 1)}…`
+}
+
+/** `1 secret`, `2 secrets`: the one place a count meets its noun. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`
+}
+
+/** A duration as every message says it: `2.5 s`; past any exact number, `more than 9007199254740991 s`. */
+export function seconds(ms: number): string {
+  return ms / 1000 <= Number.MAX_SAFE_INTEGER ? `${(ms / 1000).toFixed(1)} s` : `more than ${Number.MAX_SAFE_INTEGER} s`
+}
+
+/** 5242880 → `5,242,880`, without the runtime's locale data. */
+export function groupDigits(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
+/** A multi-line value's lines under this length, or of punctuation only, are not masked on their own. */
+const MIN_LINE_MASK_LENGTH = 4
+const PUNCTUATION_ONLY = /^[\p{P}\p{S}\s]*$/u
+
+/**
+ * The strings to register with the runner's masker for one value. The runner registers each
+ * line of a multi-line mask, trimmed (ActionCommandManager, AddMaskCommandExtension): a JSON
+ * value would mask every `{` of the job's log. So a multi-line value is registered line by line,
+ * leaving out lines under 4 characters or of punctuation only (all the runner would have masked
+ * of them); a value of one line, or with no line worth a mask, is registered whole.
+ */
+export function masksFor(value: string): string[] {
+  const lines = value.split(/\r\n|\r|\n/)
+  if (lines.length === 1) return [value]
+  const worth = lines
+    .map((line) => line.trim())
+    .filter((line) => [...line].length >= MIN_LINE_MASK_LENGTH && !PUNCTUATION_ONLY.test(line))
+  return worth.length > 0 ? [...new Set(worth)] : [value]
+}
+
+/** A run of this many characters of a secret is treated as the secret: shorter runs are too common to tell. */
+export const SECRET_RUN = 8
+/** Stands where a text quoted a secret. */
+export const REDACTED = '[redacted]'
+/** The whole text, when it quoted a secret in an encoding, or when redacting it would still show one. */
+export const WITHHELD = '[withheld: it quoted a secret]'
+/** How much of a server text is shown unless the caller says otherwise. */
+export const DEFAULT_MAX_CHARS = 300
+/** Only this many times the shown length is looked at: a 5 MB message costs what a short one does. */
+const LOOKED_AT = 4
+
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+
+/**
+ * The escapings in which a server could quote a value back: as is; inside a JSON string
+ * (`\"`, `\\`, `\n`); that JSON with every non-ASCII character as `\uXXXX` (Jackson's
+ * ESCAPE_NON_ASCII, Python's ensure_ascii); and with `<>&='` as `\uXXXX` (Gson). Encodings
+ * over these (percent, HTML references, base64) are undone on the server's text instead.
+ */
+export function quotedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1)
+  return [
+    ...new Set([
+      value,
+      json,
+      json.replace(/[^\x20-\x7e]/g, unicodeEscape),
+      json.replace(/[<>&='\u2028\u2029]/g, unicodeEscape)
+    ])
+  ]
+}
+
+/** How text is compared: as it will be shown, and `\uXXXX` in lower case (servers differ). Length is kept. */
+function comparable(text: string): string {
+  return showControls(text).replace(/\\u[0-9A-Fa-f]{4}/g, (escape) => escape.toLowerCase())
+}
+
+/** The named references an escaper writes: XML's five, and HTML 4's Latin-1 set (U+00A0 to U+00FF in order). */
+const LATIN_1 =
+  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute ' +
+  'micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig ' +
+  'Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash ' +
+  'Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ' +
+  'ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc ' +
+  'uuml yacute thorn yuml'
+const NAMED_REFERENCES = new Map<string, number>([
+  ['amp', 0x26],
+  ['lt', 0x3c],
+  ['gt', 0x3e],
+  ['quot', 0x22],
+  ['apos', 0x27],
+  ...LATIN_1.split(' ').map((name, i): [string, number] => [name, 0xa0 + i])
+])
+/** Numeric references with or without the `;` (browsers accept both); named ones with it. */
+const REFERENCE = /&#[xX]([0-9A-Fa-f]+);?|&#([0-9]+);?|&([A-Za-z][A-Za-z0-9]*);/g
+
+function htmlDecoded(text: string): string {
+  return text.replace(REFERENCE, (whole, hex?: string, decimal?: string, name?: string) => {
+    const cp =
+      name === undefined ? parseInt(hex ?? decimal ?? '', hex === undefined ? 10 : 16) : NAMED_REFERENCES.get(name)
+    if (cp === undefined) return whole
+    // A code point no reference may name (0, a surrogate, past U+10FFFF) reads as U+FFFD, as in HTML.
+    return cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : '\uFFFD'
+  })
+}
+
+function percentDecoded(text: string): string {
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'))
+}
+
+/**
+ * The text read as each encoding a server could have applied to what it quotes: percent-decoded
+ * (and again with `+` as a space, as form encoding writes it), HTML references decoded, and each
+ * run of base64 (either alphabet) decoded from each of the four characters it can start at, so
+ * that a value at any offset of an encoded body reads as itself in one of them. A run shorter than
+ * a match could be encoded in is not read.
+ */
+function decodedViews(text: string, shortest: number): string[] {
+  const views: string[] = []
+  if (/%[0-9A-Fa-f]{2}/.test(text)) views.push(percentDecoded(text))
+  if (text.includes('+')) views.push(percentDecoded(text.replace(/\+/g, ' ')))
+  if (/&(?:#|[A-Za-z])/.test(text)) views.push(htmlDecoded(text))
+  const runs = new RegExp(`[A-Za-z0-9+/_-]{${Math.ceil((shortest * 4) / 3)},}`, 'g')
+  for (const [run] of text.matchAll(runs)) {
+    for (let offset = 0; offset < 4; offset++) views.push(Buffer.from(run.slice(offset), 'base64').toString('utf8'))
+  }
+  return views
+}
+
+const HASH_A = 0x01000193
+const HASH_B = 0x5bd1e995
+const power = (base: number) => Array.from({ length: SECRET_RUN }).reduce<number>((p) => Math.imul(p, base), 1)
+const HASH_A_OUT = power(HASH_A)
+const HASH_B_OUT = power(HASH_B)
+
+/**
+ * A set of windows of SECRET_RUN code units, by two 32-bit rolling hashes: one picks the slot
+ * (open addressing), the other is stored (4 bytes a slot). Two windows that share both count as
+ * one (about once in 2^31 looks): a false yes redacts a little too much, never too little.
+ */
+class WindowTable {
+  readonly #slots: Uint32Array
+  readonly #mask: number
+
+  constructor(windows: number) {
+    let size = 16
+    while (size < windows * 2) size *= 2
+    this.#slots = new Uint32Array(size)
+    this.#mask = size - 1
+  }
+
+  /**
+   * Rolls over the windows of `text` in one pass: with `add`, each is added and `visit` gets its
+   * slot and start; without, `visit` gets those of the windows already in the table.
+   */
+  roll(text: string, add: boolean, visit?: (slot: number, start: number) => void): void {
+    const slots = this.#slots
+    const mask = this.#mask
+    let a = 0
+    let b = 0
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i) + 1
+      a = (Math.imul(a, HASH_A) + c) | 0
+      b = (Math.imul(b, HASH_B) + c) | 0
+      if (i >= SECRET_RUN) {
+        const out = text.charCodeAt(i - SECRET_RUN) + 1
+        a = (a - Math.imul(out, HASH_A_OUT)) | 0
+        b = (b - Math.imul(out, HASH_B_OUT)) | 0
+      }
+      if (i < SECRET_RUN - 1) continue
+      // MurmurHash3's finaliser: a polynomial hash's low bits depend on the characters' low bits only.
+      let h = Math.imul(a ^ (a >>> 16), 0x85ebca6b)
+      h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
+      let slot = (h ^ (h >>> 16)) & mask
+      // 0 marks an empty slot, so a stored hash is never 0.
+      const tag = (b | 1) >>> 0
+      while (slots[slot] !== 0 && slots[slot] !== tag) slot = (slot + 1) & mask
+      if (add) {
+        slots[slot] = tag
+        visit?.(slot, i - SECRET_RUN + 1)
+      } else if (slots[slot] !== 0) visit?.(slot, i - SECRET_RUN + 1)
+    }
+  }
+}
+
+/** The most characters of values indexed (64 MiB of table): past it, every look is a pass over them. */
+const MAX_INDEXED = 8_000_000
+
+/** `[start, end)` in UTF-16 code units. */
+type Range = [start: number, end: number]
+
+/**
+ * Finds where texts quote a secret: any run of SECRET_RUN characters of a value in any of its
+ * quotedForms, or a whole value shorter than that. Nothing is built until a text is looked at.
+ * A look compares the texts' windows with one pass over the values (texts are short, values may
+ * be megabytes): its cost is the values' length, whatever the number of texts in the batch. Once
+ * looks have cost several passes, the values' windows are indexed instead, once, in memory
+ * proportional to them, and each look costs only its texts.
+ */
+export class Redactor {
+  readonly #values: string[]
+  #forms: string[] | undefined
+  #short: string[] = []
+  #index: WindowTable | undefined
+  #scanned = 0
+
+  /** `secrets`: every value the run sends, and the API key. */
+  constructor(secrets: Iterable<string> = []) {
+    // A value of white space only would match every gap between words.
+    this.#values = [...new Set(secrets)].filter((value) => value.trim() !== '')
+  }
+
+  /** Each text made safe to show (see clean), all for the cost of one look. */
+  cleanAll(texts: readonly string[], maxChars = DEFAULT_MAX_CHARS): string[] {
+    const limit = Math.max(64, Math.floor(maxChars))
+    const heads = texts.map((text) => headOf(text, limit * LOOKED_AT))
+    const shown = heads.map(showControls)
+    const cutNote = (i: number) => `… [cut: ${groupDigits((texts[i] as string).length)} characters in all]`
+    // The markers this adds are looked at in the same pass: a window inside one shows nothing new.
+    const quoted = this.#quotes([...shown, REDACTED, ...texts.map((_, i) => cutNote(i))])
+    const safe = shown.map((text, i) => {
+      const found = quoted[i] as Range[] | 'encoded'
+      if (found === 'encoded') return WITHHELD
+      const total = (texts[i] as string).length
+      const pieces = redacted(text, found)
+      return defuseCommands(capped(pieces, limit, cutNote(i), (heads[i] as string).length < total))
+    })
+    // A window across a marker's edge holds one of these characters: only a secret that has one
+    // (or a marker that quotes a secret) can still show in what redacting, cutting and defusing left.
+    const markersQuote = quoted.slice(shown.length).some((found) => found === 'encoded' || found.length > 0)
+    if (markersQuote || this.#allForms().some((form) => /[[\]…［：]/.test(form))) {
+      const changed = safe.flatMap((text, i) => (text !== shown[i] && text !== WITHHELD ? [i] : []))
+      const again = this.#quotes(changed.map((i) => safe[i] as string))
+      changed.forEach((i, n) => {
+        if (again[n] !== 'encoded' && again[n]?.length === 0) return
+        safe[i] = WITHHELD
+      })
+    }
+    return safe
+  }
+
+  /**
+   * Text from a server, made safe to show anywhere: cut to 4 × `maxChars` first; control
+   * characters made visible; every run of 8 or more characters it shares with a secret, and every
+   * whole shorter value, replaced by `[redacted]`, or the whole text withheld when it quotes one
+   * percent-encoded, HTML-escaped or in base64; cut to `maxChars`, saying how long it was;
+   * workflow commands broken; and withheld if what is left still shows a run of a secret.
+   */
+  clean(text: string, maxChars = DEFAULT_MAX_CHARS): string {
+    return this.cleanAll([text], maxChars)[0] as string
+  }
+
+  /** For each text, whether it shows a secret, as is or decoded (see clean). */
+  quotesAny(texts: readonly string[]): boolean[] {
+    return this.#quotes(texts.map(showControls)).map((found) => found === 'encoded' || found.length > 0)
+  }
+
+  /** Per shown text: the ranges that quote a secret, or `encoded` when a decoded view of it does. */
+  #quotes(shown: readonly string[]): (Range[] | 'encoded')[] {
+    if (shown.length === 0 || this.#values.length === 0) return shown.map(() => [])
+    const forms = this.#allForms()
+    const shortest = Math.min(SECRET_RUN, ...this.#short.map((form) => form.length))
+    const views = shown.map((text) => [comparable(text), ...decodedViews(text, shortest).map(comparable)])
+    const flat = views.flat()
+    const hits = this.#windowHits(flat, forms)
+    let at = 0
+    return views.map((own) => {
+      const ranges = own.map((view) => {
+        const starts = hits[at++] as number[]
+        const found: Range[] = starts.map((start) => [start, start + SECRET_RUN])
+        for (const form of this.#short) {
+          for (let i = view.indexOf(form); i >= 0; i = view.indexOf(form, i + 1)) found.push([i, i + form.length])
+        }
+        return found
+      })
+      // A decoded view that only repeats what the text shows as it is (decoding left it alone) is redacted in place.
+      const plain = own[0] as string
+      const shownRuns = new Set((ranges[0] as Range[]).map(([start, end]) => plain.slice(start, end)))
+      const decodedOnly = ranges
+        .slice(1)
+        .some((found, v) => found.some(([start, end]) => !shownRuns.has((own[v + 1] as string).slice(start, end))))
+      return decodedOnly ? 'encoded' : merged(ranges[0] as Range[], plain)
+    })
+  }
+
+  /** For each text, the starts of its windows that are windows of a form. */
+  #windowHits(texts: readonly string[], forms: readonly string[]): number[][] {
+    const hits = texts.map((): number[] => [])
+    const size = forms.reduce((n, form) => n + form.length, 0)
+    if (this.#index === undefined && this.#scanned >= 8 * size && size <= MAX_INDEXED) {
+      const index = new WindowTable(size)
+      for (const form of forms) index.roll(form, true)
+      this.#index = index
+    }
+    if (this.#index !== undefined) {
+      const index = this.#index
+      texts.forEach((text, t) => index.roll(text, false, (_, start) => hits[t]?.push(start)))
+      return hits
+    }
+    // The texts' windows in a small table; one pass over the forms marks those a form has.
+    const table = new WindowTable(texts.reduce((n, text) => n + text.length, 0))
+    const at = new Map<number, [text: number, start: number][]>()
+    texts.forEach((text, t) =>
+      table.roll(text, true, (slot, start) => at.set(slot, [...(at.get(slot) ?? []), [t, start]]))
+    )
+    const seen = new Set<number>()
+    for (const form of forms) table.roll(form, false, (slot) => seen.add(slot))
+    this.#scanned += size
+    for (const slot of seen) for (const [t, start] of at.get(slot) ?? []) hits[t]?.push(start)
+    return hits
+  }
+
+  #allForms(): string[] {
+    if (this.#forms === undefined) {
+      const forms = [...new Set(this.#values.flatMap((value) => quotedForms(value).map(comparable)))]
+      this.#short = forms.filter((form) => form.length < SECRET_RUN)
+      this.#forms = forms.filter((form) => form.length >= SECRET_RUN)
+    }
+    return this.#forms
+  }
+}
+
+/** Overlapping ranges joined, widened so that none splits a surrogate pair. */
+function merged(ranges: Range[], text: string): Range[] {
+  const isLow = (i: number) => i > 0 && i < text.length && (text.charCodeAt(i) & 0xfc00) === 0xdc00
+  const out: Range[] = []
+  for (const [start, end] of ranges.sort((x, y) => x[0] - y[0])) {
+    const last = out[out.length - 1]
+    if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end)
+    else out.push([start, end])
+  }
+  return out.map(([start, end]) => [isLow(start) ? start - 1 : start, isLow(end) ? end + 1 : end])
+}
+
+interface Piece {
+  text: string
+  redacted: boolean
+}
+
+function redacted(text: string, ranges: readonly Range[]): Piece[] {
+  const pieces: Piece[] = []
+  let at = 0
+  for (const [start, end] of ranges) {
+    if (start > at) pieces.push({ text: text.slice(at, start), redacted: false })
+    pieces.push({ text: REDACTED, redacted: true })
+    at = end
+  }
+  if (at < text.length) pieces.push({ text: text.slice(at), redacted: false })
+  return pieces
+}
+
+/** The pieces joined, at most `limit` characters; when anything is left out, the end says how long the text was. */
+function capped(pieces: readonly Piece[], limit: number, suffix: string, cutBefore: boolean): string {
+  const whole = pieces.map((piece) => piece.text).join('')
+  if (!cutBefore && whole.length <= limit) return whole
+  let kept = ''
+  for (const piece of pieces) {
+    const room = limit - suffix.length - kept.length
+    if (piece.text.length > room) {
+      if (!piece.redacted) kept += headOf(piece.text, room)
+      break
+    }
+    kept += piece.text
+  }
+  return kept + suffix
+}

@@ -1,0 +1,162 @@
+// The run's text, whatever the front door: log lines, the outputs and the failure message. Tags,
+// names, statuses and Cortex's cleaned text only: never a value. Where each line goes (info,
+// warning, debug) is main.ts's choice.
+import type { RequestRetry } from '../cortex/client.ts'
+import type { WaitReason } from '../cortex/retry.ts'
+import {
+  ApiKeyRefusedError,
+  byTag,
+  compareTags,
+  subjectOf,
+  type Outcome,
+  type PruneSkipped,
+  type SecretResult,
+  type SyncReport
+} from '../domain/secret.ts'
+import { count, seconds, showControls } from '../domain/text.ts'
+import type { SelectionCount } from '../inputs/select.ts'
+
+/** What the run is about to do. */
+export interface RunStart {
+  secrets: number
+  /** The Cortex API host. */
+  host: string
+  dryRun: boolean
+  prune: boolean
+  /** With `select`: how many keys the input has, and those it matched but left out. */
+  selection?: SelectionCount
+}
+
+/** An outcome as the log and the summary say it: `created`, or in a dry run `would create`. */
+export function outcomeWord(outcome: Outcome, dryRun: boolean): string {
+  if (!dryRun || outcome === 'failed') return outcome
+  return `would ${outcome.slice(0, -1)}`
+}
+
+export function startLine({ secrets, host, dryRun, prune, selection }: RunStart): string {
+  const mode = dryRun ? 'Dry run: planning' : 'Pushing'
+  const selected = selection ? ` (selected from ${count(selection.keys, 'key')})` : ''
+  return `${mode} ${count(secrets, 'secret')}${selected} to ${host}${prune ? ', pruning owned tags' : ''}`
+}
+
+/** One line per key `select` matched and left out: `Left out github_token: why.` */
+export function leftOutLines(selection: SelectionCount | undefined): string[] {
+  return (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`)
+}
+
+/** A secret as reports name it: its tag, or `key → tag` when the tag was made from an input key. */
+export function secretLabel(result: Pick<SecretResult, 'tag' | 'key'>): string {
+  return result.key === undefined ? result.tag : `${result.key} → ${result.tag}`
+}
+
+/** `✔ tag: created (name)`, `• key → tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
+export function resultLine(result: SecretResult, dryRun: boolean): string {
+  if (result.outcome === 'failed') return `✖ ${secretLabel(result)}: failed: ${result.error?.message}`
+  return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${result.name})`
+}
+
+export function retryLine(retry: RequestRetry): string {
+  return `retry ${retry.attempt} of ${subjectOf(retry.operation, retry.tag)} in ${retry.delayMs} ms after ${retry.reason}`
+}
+
+/** Said once per pause of the whole run: the 429 that started it. */
+export function rateLimitWarning(retry: RequestRetry): string | undefined {
+  if (retry.pause !== 'new') return undefined
+  return `Cortex rate limit reached (HTTP 429): all requests wait ${seconds(retry.delayMs)}.`
+}
+
+/** Our own pacing: only the long waits, when the run has used its budget for the minute. */
+export function budgetWarning(ms: number, reason: WaitReason, perMinute: number): string | undefined {
+  if (reason !== 'paced' || ms < 1000) return undefined
+  return `Request budget reached (rate-limit: ${perMinute} a minute): waiting ${seconds(ms)}.`
+}
+
+export function doneLine(tags: TagsByOutcome, dryRun: boolean): string {
+  const counts = (['created', 'updated', 'deleted'] as const).map(
+    (o) => `${tags[o].length} ${dryRun ? 'would be ' : ''}${o}`
+  )
+  return `Done: ${counts.join(', ')}.`
+}
+
+/** What the run spent on retries and waits, for the log and the summary. */
+export class RetryTally {
+  readonly #byTag = new Map<string, number>()
+  retries = 0
+  rateLimitPauses = 0
+  /** Time requests were held back: by Cortex's 429s, and by our own pacing. */
+  rateLimitedMs = 0
+  pacedMs = 0
+
+  recordRetry(event: Pick<RequestRetry, 'tag' | 'pause'>): void {
+    this.retries++
+    if (event.tag !== undefined) this.#byTag.set(event.tag, this.retriesFor(event.tag) + 1)
+    if (event.pause === 'new') this.rateLimitPauses++
+  }
+
+  recordWait(ms: number, reason: WaitReason): void {
+    if (reason === 'rate-limited') this.rateLimitedMs += ms
+    else this.pacedMs += ms
+  }
+
+  retriesFor(tag: string): number {
+    return this.#byTag.get(tag) ?? 0
+  }
+
+  /** One sentence for the summary, or undefined when nothing was retried or waited for. */
+  describe(): string | undefined {
+    if (this.retries === 0 && this.rateLimitedMs === 0 && this.pacedMs < 50) return undefined
+    const parts = [`${count(this.retries, 'request')} retried`]
+    if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0) {
+      parts.push(`waited ${seconds(this.rateLimitedMs)} on Cortex's rate limit (${this.rateLimitPauses} × HTTP 429)`)
+    }
+    if (this.pacedMs >= 50) parts.push(`paced ${seconds(this.pacedMs)} to stay within rate-limit`)
+    return `${parts.join('; ')}.`
+  }
+}
+
+export type TagsByOutcome = Record<Outcome, string[]>
+
+/**
+ * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the
+ * step's message. `inputTags`: the tags the input names; a failed tag outside them was being
+ * deleted by prune, not pushed.
+ */
+export function verdict(
+  report: Pick<SyncReport, 'results' | 'pruneSkipped'>,
+  inputTags: ReadonlySet<string>
+): { tags: TagsByOutcome; failure?: string } {
+  const tags: TagsByOutcome = { created: [], updated: [], deleted: [], failed: [] }
+  for (const result of report.results) tags[result.outcome].push(result.tag)
+  for (const list of Object.values(tags)) list.sort(compareTags)
+  const failure = failureMessage(report, inputTags)
+  return failure === undefined ? { tags } : { tags, failure }
+}
+
+/**
+ * Every failed secret with its reason, one a line, and a skipped prune. A refused key fails every
+ * secret left for one reason: it is said once, then what it left undone.
+ */
+function failureMessage(
+  { results, pruneSkipped }: Pick<SyncReport, 'results' | 'pruneSkipped'>,
+  inputTags: ReadonlySet<string>
+): string | undefined {
+  const failed = results.filter((r) => r.outcome === 'failed').sort(byTag)
+  if (failed.length === 0) return undefined
+  const refused = failed.find((r) => r.error instanceof ApiKeyRefusedError)?.error
+  if (refused) {
+    const notPushed = failed.filter((r) => inputTags.has(r.tag)).map((r) => showControls(r.tag))
+    const notDeleted = failed.filter((r) => !inputTags.has(r.tag)).map((r) => showControls(r.tag))
+    return [
+      showControls(refused.message),
+      ...(notPushed.length > 0 ? [`Not pushed (${notPushed.length}): ${notPushed.join(', ')}`] : []),
+      ...(notDeleted.length > 0 ? [`Not deleted (${notDeleted.length}): ${notDeleted.join(', ')}`] : [])
+    ].join('\n')
+  }
+  const lines = failed.map((r) => `- ${showControls(r.tag)}: ${showControls(r.error?.message ?? 'failed')}`)
+  if (pruneSkipped) lines.push(`Prune skipped: ${pruneSkipped.reason} (${pruneSkipped.tags.length} planned).`)
+  return [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n')
+}
+
+export function pruneSkippedWarning(skip: PruneSkipped): string {
+  return `Prune skipped: ${skip.reason}.`
+}
