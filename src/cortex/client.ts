@@ -5,6 +5,7 @@ import {
   CortexApiError,
   StoppedInFlightError,
   TAG_PATTERN,
+  TAG_RULE,
   UnusableAnswerError,
   mapConcurrently,
   type CortexApiErrorDetails,
@@ -68,8 +69,6 @@ export interface CortexClientOptions {
   secrets?: Iterable<string>
   clock?: Clock
   random?: () => number
-  /** Ends every wait and aborts every request in flight when it aborts (the run is stopped). */
-  signal?: AbortSignal
   /** One line per attempt: method, path, status, milliseconds. */
   debug?: (line: string) => void
   onRetry?: (retry: RequestRetry) => void
@@ -98,13 +97,10 @@ interface Call {
   page?: number
 }
 
-/** What a request came to after its retries. */
+/** What a request came to after its retries: the last status (none without a complete answer), its body or error. */
 interface Reply {
-  /** The last answer's status; absent when no complete response arrived. */
   status?: number
-  /** A 2xx answer's body text. */
   text?: string
-  /** Set unless the answer was 2xx. */
   error?: CortexApiError
   attempts: number
   /** An attempt before the last got no complete answer or a 5xx: Cortex may have carried it out. */
@@ -127,7 +123,6 @@ export class CortexClient {
     const clock = options.clock ?? systemClock
     this.#policy = { ...DEFAULT_BACKOFF, maxRetries: options.maxRetries, clock, random: options.random ?? Math.random }
     this.#gate = new RequestGate({ requestsPerMinute: options.requestsPerMinute, clock, onWait: options.onWait })
-    options.signal?.addEventListener('abort', () => this.#gate.stop(options.signal?.reason as Error), { once: true })
     this.#redactor = new Redactor([options.apiKey, ...(options.secrets ?? [])])
   }
 
@@ -166,10 +161,8 @@ export class CortexClient {
       if (secrets.length === 0) end = Math.min(end, page)
       return secrets
     })
-    const listed = [first.secrets, ...pages].slice(0, end).flat()
-    const unique = uniqueSecrets(listed)
-    if (typeof unique === 'string')
-      throw this.#unusable({ operation: 'list' }, undefined, `${unique}: the list cannot be trusted`)
+    const unique = uniqueSecrets([first.secrets, ...pages].slice(0, end).flat())
+    if (typeof unique === 'string') throw this.#unusable(call, undefined, `${unique}: the list cannot be trusted`)
     // Names are Cortex's text, shown in the log and the summary: cleaned here, all in one look.
     const names = this.#redactor.cleanAll(
       unique.map((secret) => secret.name ?? ''),
@@ -206,7 +199,7 @@ export class CortexClient {
       return { outcome: 'exists', earlierAttemptMayHaveLanded: reply.earlierAttemptMayHaveLanded }
     }
     if (reply.error) throw reply.error
-    this.#read(call, reply, (b) => readSummaryOf(b, tag))
+    this.#read(call, reply, (b) => readSummary(b, 'the body', tag))
     return { outcome: 'created' }
   }
 
@@ -217,7 +210,7 @@ export class CortexClient {
     const reply = await this.#exchange(call)
     if (reply.status === 404) return 'absent'
     if (reply.error) throw reply.error
-    this.#read(call, reply, (b) => readSummaryOf(b, tag))
+    this.#read(call, reply, (b) => readSummary(b, 'the body', tag))
     return 'updated'
   }
 
@@ -231,12 +224,8 @@ export class CortexClient {
 
   async #listPage(page: number, pageSize: number): Promise<{ read: SecretPage; call: Call; reply: Reply }> {
     // Both parameters are always sent: the spec marks them required.
-    const call: Call = {
-      operation: 'list',
-      method: 'GET',
-      path: `api/v1/secrets?page=${page}&pageSize=${pageSize}`,
-      page
-    }
+    const path = `api/v1/secrets?page=${page}&pageSize=${pageSize}`
+    const call: Call = { operation: 'list', method: 'GET', path, page }
     const reply = await this.#exchange(call)
     if (reply.error) throw reply.error
     return { read: this.#read(call, reply, (body) => readPage(body, page, pageSize)), call, reply }
@@ -308,20 +297,18 @@ export class CortexClient {
 
   /**
    * What Cortex says in an error body: its ErrorResponse, the `violations` shape, or problem+json.
-   * Anything else is summarised by its length, never echoed; every field is cleaned, in one look.
+   * Anything else is summarised by its length, never echoed. Each field is cleaned.
    */
   #errorBody(text: string): Pick<CortexApiErrorDetails, 'type' | 'detail' | 'requestId'> {
-    let body: Record<string, unknown> | undefined
+    let body: Record<string, unknown> = {}
     try {
-      const parsed: unknown = JSON.parse(text)
-      if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>
+      body = { ...JSON.parse(text) }
     } catch {
-      body = undefined
+      // not JSON: summarised below
     }
     const string = (value: unknown) => (typeof value === 'string' ? value : undefined)
-    let detail = string(body?.message) ?? string(body?.title)
-    let type = string(body?.type)
-    if (detail === undefined && Array.isArray(body?.violations)) {
+    let [type, detail] = [string(body.type), string(body.message)]
+    if (detail === undefined && Array.isArray(body.violations)) {
       const violations = body.violations as Record<string, unknown>[]
       const parts = violations
         .slice(0, MAX_VIOLATIONS)
@@ -329,13 +316,16 @@ export class CortexClient {
       if (violations.length > MAX_VIOLATIONS) parts.push(`and ${violations.length - MAX_VIOLATIONS} more`)
       ;[type, detail] = ['VIOLATIONS', parts.join('; ')]
     }
+    detail ??= string(body.title)
     if (detail === undefined) return { detail: `a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` }
-    const requestId = string(body?.requestId)
-    const fields = { type, detail, requestId }
+    const fields = { type, detail, requestId: string(body.requestId) }
     const keys = (['type', 'detail', 'requestId'] as const).filter((key) => fields[key] !== undefined)
-    const cleaned = keys.map((key) => this.#redactor.clean(fields[key] as string, SHOWN[key]))
-    const out = Object.fromEntries(keys.map((key, i) => [key, cleaned[i]])) as typeof fields
-    return { ...out, detail: out.detail || 'validation failed' }
+    const cleaned = this.#redactor.cleanAll(
+      keys.map((key) => fields[key] as string),
+      keys.map((key) => SHOWN[key])
+    )
+    keys.forEach((key, i) => (fields[key] = cleaned[i] as string))
+    return { ...fields, detail: fields.detail || 'validation failed' }
   }
 
   /**
@@ -453,20 +443,15 @@ function readPage(body: unknown, page: number, pageSize: number): SecretPage {
   return { page, secrets, total: total as number, totalPages: totalPages as number }
 }
 
-/** A single secret (create, update): it must carry the tag asked for. */
-function readSummaryOf(body: unknown, tag: string): SecretSummary {
-  const summary = readSummary(body, 'the body')
-  if (summary.tag !== tag) throw new ShapeMismatch('tag is not the tag asked')
-  return summary
-}
-
-function readSummary(value: unknown, where: string): SecretSummary {
+/** A secret; the answer to a create or an update must carry the tag asked for (`tag`). */
+function readSummary(value: unknown, where: string, asked?: string): SecretSummary {
   const fields = objectAt(value, where)
   const at = (field: string) => (where === 'the body' ? field : `${where}.${field}`)
   const id = stringAt(fields.id, at('id'))
   if (id === '') throw new ShapeMismatch(`${at('id')} is empty`)
   const tag = stringAt(fields.tag, at('tag'))
-  if (!TAG_PATTERN.test(tag)) throw new ShapeMismatch(`${at('tag')} is not a tag (letters, digits, _ and - only)`)
+  if (!TAG_PATTERN.test(tag)) throw new ShapeMismatch(`${at('tag')} is not a tag (${TAG_RULE})`)
+  if (asked !== undefined && tag !== asked) throw new ShapeMismatch('tag is not the tag asked')
   // `name` is optional; a null is read as absent, as a serialiser writes an unset field.
   const name = fields.name === null || fields.name === undefined ? undefined : stringAt(fields.name, at('name'))
   return { id, tag, ...(name === undefined ? {} : { name }) }

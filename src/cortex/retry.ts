@@ -25,20 +25,20 @@ export type AttemptResult =
   | { status: number; headers: Record<string, string | string[] | undefined>; text: string }
   | { error: Error; code: string }
 
+/**
+ * `maxRetries` after the first attempt; backoff with full jitter below `baseDelayMs` × 2^retry, at
+ * most `maxDelayMs`; a Retry-After over `maxRetryAfterMs` fails the request instead of waiting.
+ * `random` in [0, 1) is injectable so that jitter is deterministic in tests.
+ */
 export interface RetryPolicy {
-  /** Retries after the first attempt: `max-retries`. */
   maxRetries: number
-  /** First backoff ceiling; doubles on each retry up to `maxDelayMs` (full jitter below it). */
   baseDelayMs: number
   maxDelayMs: number
-  /** A Retry-After longer than this is not waited for: the request fails instead. */
   maxRetryAfterMs: number
   clock: Clock
-  /** In [0, 1); injectable so that jitter is deterministic in tests. */
   random: () => number
 }
 
-/** Backoff: full jitter below 0.5 s × 2^retry, at most 30 s; a Retry-After over 5 minutes is not waited for. */
 export const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 } as const
 
 export type Verdict =
@@ -168,7 +168,7 @@ export interface RetryEvent {
 export type WaitReason = 'rate-limited' | 'paced'
 
 export interface RequestGateOptions {
-  /** Requests allowed in any 60-second window: Cortex documents 1000 per minute per client. */
+  /** Requests allowed in any 60 seconds: Cortex documents 1000 a minute per client. */
   requestsPerMinute: number
   clock: Clock
   onWait?: (ms: number, reason: WaitReason) => void

@@ -1,17 +1,16 @@
-// The action's vocabulary: what a tag is, the secrets it pushes, what became of each, and
-// the failures that say why. Every layer imports these; none of them imports a layer.
+// The action's vocabulary: tags, the secrets it pushes, what became of each, and the failures
+// that say why. Every layer imports these; this imports no layer.
 import { count } from './text.ts'
 
-/** The characters Cortex accepts in a tag (see the API notes): letters, digits, `_` and `-`. */
+/** The characters Cortex accepts in a tag (see the API notes), and how messages state the rule. */
 export const TAG_CHARACTERS = 'A-Za-z0-9_-'
 export const TAG_PATTERN = new RegExp(`^[${TAG_CHARACTERS}]+$`)
-/** How messages state the rule. */
 export const TAG_RULE = 'letters, digits, "_" and "-" only'
 
 /**
- * A tag in the one form every spelling a case-insensitive comparison could take as equal
- * shares: upper then lower case, so `ſ` (S) and the Kelvin sign (K) fold too. Cortex does not
- * document whether tags are case-sensitive: when in doubt, two tags count as the same.
+ * A tag as a case-insensitive comparison sees it: upper then lower case, so that `ſ` and the
+ * Kelvin sign fold too. Cortex does not document whether tags are case-sensitive: when in
+ * doubt, two tags count as the same.
  */
 export function foldCase(tag: string): string {
   return tag.toUpperCase().toLowerCase()
@@ -26,13 +25,11 @@ export function byTag(a: { tag: string }, b: { tag: string }): number {
   return compareTags(a.tag, b.tag)
 }
 
-/** A secret ready to send: its value is known and valid. */
+/** A secret ready to send. `key`: the input key its tag was made from (`select`, `strip-prefix`, `tag-case`). */
 export interface DesiredSecret {
   tag: string
-  /** Display name in Cortex; absent when the input gives none. */
   name?: string
   value: string
-  /** The input key the tag was made from, when `select`, `strip-prefix` or `tag-case` made it: shown `key → tag`. */
   key?: string
 }
 
@@ -41,9 +38,9 @@ export function nameOrTag(secret: { tag: string; name?: string }): string {
   return secret.name ?? secret.tag
 }
 
-/** What became of one secret; in a dry run, what would become of it. */
+/** What became of one secret; in a dry run, what would. */
 export type Outcome = 'created' | 'updated' | 'deleted' | 'failed'
-/** The outcomes in the order every report lists them. */
+/** The order every report lists them in. */
 export const OUTCOMES = ['created', 'updated', 'deleted', 'failed'] as const satisfies readonly Outcome[]
 
 export interface SecretResult {
@@ -56,14 +53,12 @@ export interface SecretResult {
   error?: Error
 }
 
-/** Deletions a prune planned but did not make, and why. */
+/** Deletions a prune planned and did not make, and why; tags sorted. */
 export interface PruneSkipped {
   reason: string
-  /** Sorted by tag. */
   tags: string[]
 }
 
-/** What a sync came to: one result per secret it wrote or deleted. */
 export interface SyncReport {
   results: SecretResult[]
   dryRun: boolean
@@ -75,7 +70,6 @@ export class InputError extends Error {
   override name = 'InputError'
 }
 
-/** What the action was doing when Cortex (or the network) said no. */
 export type CortexOperation = 'list' | 'get' | 'create' | 'update' | 'delete'
 
 /** How every message names a request: `list`, `create "tag"`. */
@@ -90,12 +84,11 @@ export interface CortexApiErrorDetails {
   status?: number
   /** Cortex's error `type` (`BAD_REQUEST`, …) or the network error code. */
   type?: string
-  /** Cortex's `message` (cleaned), or what the action makes of the answer. */
+  /** Cortex's cleaned `message`, or what the action makes of the answer. */
   detail: string
   requestId?: string
-  /** How many times the request was sent. */
   attempts?: number
-  /** The list page the answer was to, for an answer the action cannot use. */
+  /** The list page an unusable answer was to. */
   page?: number
 }
 
@@ -106,12 +99,9 @@ export class CortexApiError extends Error {
 
   constructor(details: CortexApiErrorDetails, options?: { cause?: unknown }) {
     const { operation, tag, status, type, detail, requestId, attempts = 1 } = details
-    const context = [...(requestId ? [`requestId ${requestId}`] : []), count(attempts, 'attempt')]
-    super(
-      `${subjectOf(operation, tag)}: ${status === undefined ? 'no response' : `HTTP ${status}`}${type ? ` ${type}` : ''}: ` +
-        `${detail} (${context.join(', ')})`,
-      options
-    )
+    const context = [...(requestId ? [`requestId ${requestId}`] : []), count(attempts, 'attempt')].join(', ')
+    const answer = `${status === undefined ? 'no response' : `HTTP ${status}`}${type ? ` ${type}` : ''}`
+    super(`${subjectOf(operation, tag)}: ${answer}: ${detail} (${context})`, options)
     this.details = details
   }
 
@@ -127,14 +117,13 @@ export class UnusableAnswerError extends CortexApiError {
   constructor(details: CortexApiErrorDetails) {
     super(details)
     const { operation, tag, page, status, attempts = 1, detail } = details
-    const subject =
-      operation !== 'list' ? subjectOf(operation, tag) : page === undefined ? 'the list' : `the list (page ${page})`
+    const list = page === undefined ? 'the list' : `the list (page ${page})`
     const context = status === undefined ? '' : ` (HTTP ${status}, ${count(attempts, 'attempt')})`
-    this.message = `Cortex answered ${subject} with ${detail}${context}`
+    this.message = `Cortex answered ${operation === 'list' ? list : subjectOf(operation, tag)} with ${detail}${context}`
   }
 }
 
-/** Cortex refused the key itself (401, 403): no request can succeed, so the run stops and says it once. */
+/** Cortex refused the key itself (401, 403): no request can succeed, so the run stops and says so once. */
 export class ApiKeyRefusedError extends Error {
   override name = 'ApiKeyRefusedError'
 
@@ -153,10 +142,10 @@ export class StoppedInFlightError extends Error {
   override name = 'StoppedInFlightError'
 
   constructor(operation: CortexOperation, tag: string | undefined, stop: Error) {
-    super(
-      `${subjectOf(operation, tag)}: the run stopped while this request was in flight; it may have been applied. ${stop.message}`,
-      { cause: stop }
-    )
+    const subject = subjectOf(operation, tag)
+    super(`${subject}: the run stopped while this request was in flight; it may have been applied. ${stop.message}`, {
+      cause: stop
+    })
   }
 }
 
@@ -164,14 +153,14 @@ export class StoppedInFlightError extends Error {
 export async function mapConcurrently<T, R>(
   items: readonly T[],
   limit: number,
-  work: (item: T, index: number) => Promise<R>
+  work: (item: T) => Promise<R>
 ): Promise<R[]> {
   const results = new Array<R>(items.length)
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const index = next++
-      results[index] = await work(items[index] as T, index)
+      results[index] = await work(items[index] as T)
     }
   }
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker))

@@ -249,6 +249,7 @@ export class Redactor {
   #short: string[] = []
   #index: WindowTable | undefined
   #scanned = 0
+  #edgeRisk: boolean | undefined
 
   /** `secrets`: every value the run sends, and the API key. */
   constructor(secrets: Iterable<string> = []) {
@@ -257,9 +258,10 @@ export class Redactor {
   }
 
   /** Each text made safe to show (see clean), all for the cost of one look. */
-  cleanAll(texts: readonly string[], maxChars = DEFAULT_MAX_CHARS): string[] {
-    const limit = Math.max(64, Math.floor(maxChars))
-    const heads = texts.map((text) => headOf(text, limit * LOOKED_AT))
+  cleanAll(texts: readonly string[], maxChars: number | readonly number[] = DEFAULT_MAX_CHARS): string[] {
+    const limitOf = (i: number) =>
+      Math.max(64, Math.floor(typeof maxChars === 'number' ? maxChars : (maxChars[i] ?? 0)))
+    const heads = texts.map((text, i) => headOf(text, limitOf(i) * LOOKED_AT))
     const shown = heads.map(showControls)
     const cutNote = (i: number) => `… [cut: ${groupDigits((texts[i] as string).length)} characters in all]`
     // The markers this adds are looked at in the same pass: a window inside one shows nothing new.
@@ -269,12 +271,12 @@ export class Redactor {
       if (found === 'encoded') return WITHHELD
       const total = (texts[i] as string).length
       const pieces = redacted(text, found)
-      return defuseCommands(capped(pieces, limit, cutNote(i), (heads[i] as string).length < total))
+      return defuseCommands(capped(pieces, limitOf(i), cutNote(i), (heads[i] as string).length < total))
     })
     // A window across a marker's edge holds one of these characters: only a secret that has one
     // (or a marker that quotes a secret) can still show in what redacting, cutting and defusing left.
     const markersQuote = quoted.slice(shown.length).some((found) => found === 'encoded' || found.length > 0)
-    if (markersQuote || this.#allForms().some((form) => /[[\]…［：]/.test(form))) {
+    if (markersQuote || (this.#edgeRisk ??= this.#allForms().some((form) => /[[\]…［：]/.test(form)))) {
       const changed = safe.flatMap((text, i) => (text !== shown[i] && text !== WITHHELD ? [i] : []))
       const again = this.#quotes(changed.map((i) => safe[i] as string))
       changed.forEach((i, n) => {

@@ -16,14 +16,12 @@ import {
 import { count, seconds, showControls } from '../domain/text.ts'
 import type { SelectionCount } from '../inputs/select.ts'
 
-/** What the run is about to do. */
+/** What the run is about to do: how many secrets, to which Cortex host. */
 export interface RunStart {
   secrets: number
-  /** The Cortex API host. */
   host: string
   dryRun: boolean
   prune: boolean
-  /** With `select`: how many keys the input has, and those it matched but left out. */
   selection?: SelectionCount
 }
 
@@ -78,12 +76,11 @@ export function doneLine(tags: TagsByOutcome, dryRun: boolean): string {
   return `Done: ${counts.join(', ')}.`
 }
 
-/** What the run spent on retries and waits, for the log and the summary. */
+/** What the run spent on retries, and on waits: Cortex's 429s, and its own pacing. */
 export class RetryTally {
   readonly #byTag = new Map<string, number>()
   retries = 0
   rateLimitPauses = 0
-  /** Time requests were held back: by Cortex's 429s, and by our own pacing. */
   rateLimitedMs = 0
   pacedMs = 0
 

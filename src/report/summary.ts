@@ -36,138 +36,109 @@ export interface SummaryInput {
   cortexHost: string
   report: SyncReport
   tally?: RetryTally
-  /** When `select` is set: how many keys the input has, and those it matched but left out. */
   selection?: SelectionCount
 }
 
-/**
- * The most the summary may weigh, in UTF-8 bytes. GitHub drops a step summary
- * over 1 MiB (1,048,576 bytes) whole; rows past this budget are left out and
- * counted instead, so the summary is always published.
- */
+/** GitHub drops a step summary over 1 MiB whole: rows past this budget are left out and counted instead. */
 export const SUMMARY_BUDGET_BYTES = 1_000_000
-
 /** The longest string shown in one place; longer ones are cut and end in `…`. */
 export const SUMMARY_TEXT_CHARS = 500
-
 /** What the planned deletions of a skipped prune may take of the budget. */
 const PLANNED_LIST_BYTES = 64 * 1024
-
 /** Room kept for the line that says how many rows were left out. */
 const LEFT_OUT_LINE_BYTES = 1024
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
 /**
- * Any string written into the summary, made safe for it: one line (a blank line
- * would end the summary's HTML block, and whatever follows would be read as
- * markdown), at most SUMMARY_TEXT_CHARS long, HTML-escaped. Every interpolated
- * string goes through here, whoever cleaned it before.
+ * Any string written into the summary: one line (a blank line would end the HTML block and
+ * turn what follows into markdown), at most SUMMARY_TEXT_CHARS, HTML-escaped, whoever cleaned it.
  */
 export function summaryText(text: string): string {
   return cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 }
 
-function resultCell(result: SecretResult, dryRun: boolean, tally?: RetryTally): string {
-  const retries = tally?.retriesFor(result.tag) ?? 0
-  const note = retries > 0 ? ` (${count(retries, 'retry', 'retries')})` : ''
-  if (result.outcome !== 'failed') return `${outcomeWord(result.outcome, dryRun)}${note}`
-  return `failed${note}: ${result.error?.message ?? 'unknown error'}`
+const code = (text: string) => `<code>${summaryText(text)}</code>`
+
+/** The first of `items` that fit in `budget` bytes, each costing its bytes and `extra`. */
+function fitting(items: readonly string[], budget: number, extra: number): string[] {
+  let used = 0
+  const index = items.findIndex((item) => (used += Buffer.byteLength(item) + extra) > budget)
+  return index < 0 ? [...items] : items.slice(0, index)
 }
 
 function row(result: SecretResult, dryRun: boolean, tally?: RetryTally): string {
-  const tag = `<code>${summaryText(result.tag)}</code>`
+  const retries = tally?.retriesFor(result.tag) ?? 0
+  const note = retries > 0 ? ` (${count(retries, 'retry', 'retries')})` : ''
+  const outcome =
+    result.outcome === 'failed'
+      ? `failed${note}: ${result.error?.message ?? 'unknown error'}`
+      : `${outcomeWord(result.outcome, dryRun)}${note}`
   const cells = [
-    result.key === undefined ? tag : `<code>${summaryText(result.key)}</code> → ${tag}`,
+    result.key === undefined ? code(result.tag) : `${code(result.key)} → ${code(result.tag)}`,
     summaryText(result.name),
-    summaryText(resultCell(result, dryRun, tally))
+    summaryText(outcome)
   ]
   return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`
 }
 
-/** Failed rows first (they are what a reader looks for), then the rest, each by tag. */
-function rowOrder(results: readonly SecretResult[]): SecretResult[] {
-  const failed = results.filter((r) => r.outcome === 'failed').sort(byTag)
-  return [...failed, ...results.filter((r) => r.outcome !== 'failed').sort(byTag)]
-}
-
-/** `Selected by select: 12 of 31 keys; left out: github_token (why)`. Left-out keys are few: select matched each. */
-function selectionItem({ keys, leftOut }: SelectionCount, results: readonly SecretResult[]): string {
-  const pushed = results.filter((r) => r.key !== undefined).length
-  const left = leftOut.map(({ key, reason }) => `<code>${summaryText(key)}</code> (${summaryText(reason)})`)
-  return `<li>Selected by <code>select</code>: ${pushed} of ${count(keys, 'key')}${left.length > 0 ? `; left out: ${left.join(', ')}` : ''}</li>`
-}
-
-const bytes = (text: string) => Buffer.byteLength(text, 'utf8')
-
-/** The tags of a skipped prune as `<code>` items, as many as fit in PLANNED_LIST_BYTES. */
-function plannedList(tags: readonly string[]): string {
-  const items: string[] = []
-  let used = 0
-  for (const tag of tags) {
-    const item = `<code>${summaryText(tag)}</code>`
-    used += bytes(item) + 2
-    if (used > PLANNED_LIST_BYTES) break
-    items.push(item)
-  }
-  const more = tags.length - items.length
-  return `${items.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
-}
-
 /**
- * The job summary as HTML: the run, the Cortex host, and one row per secret
- * (failed ones first). Never a value. The counts cover every secret; when the
- * rows would not fit in SUMMARY_BUDGET_BYTES, the last ones are left out and
- * counted, and the outputs still list every tag.
+ * The job summary as HTML: the run, the Cortex host, and one row per secret, failed ones first
+ * (what a reader looks for), never a value. The counts cover every secret; rows that would not
+ * fit in SUMMARY_BUDGET_BYTES are left out and counted, and the outputs still list every tag.
  */
 export function renderJobSummary({ run, cortexHost, report, tally, selection }: SummaryInput): string {
   const { results, dryRun, pruneSkipped } = report
   const counts: Record<Outcome, number> = { created: 0, updated: 0, deleted: 0, failed: 0 }
   for (const r of results) counts[r.outcome]++
   const shown = OUTCOMES.filter((o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped)
-  const tallyLine = shown.map((o) => `${counts[o]} ${outcomeWord(o, dryRun)}`).join(', ')
   const retries = tally?.describe()
-  const notes = [
-    ...(dryRun
-      ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>']
-      : []),
-    ...(pruneSkipped
-      ? [
-          `<p><strong>Prune skipped</strong>: ${summaryText(pruneSkipped.reason)}. Planned deletions: ${plannedList(pruneSkipped.tags)}.</p>`
-        ]
-      : [])
-  ]
   const head = [
-    `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${tallyLine}</h2>`,
-    ...notes,
+    `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${shown.map((o) => `${counts[o]} ${outcomeWord(o, dryRun)}`).join(', ')}</h2>`,
+    ...(dryRun ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>'] : [])
+  ]
+  if (pruneSkipped) {
+    const planned = pruneSkipped.tags.map(code)
+    const listed = fitting(planned, PLANNED_LIST_BYTES, 2)
+    const more = planned.length > listed.length ? ` and ${planned.length - listed.length} more` : ''
+    head.push(
+      `<p><strong>Prune skipped</strong>: ${summaryText(pruneSkipped.reason)}. Planned deletions: ${listed.join(', ')}${more}.</p>`
+    )
+  }
+  head.push(
     '<ul>',
     `<li>Trigger: ${summaryText(run.trigger)}</li>`,
     `<li>Repository: ${summaryText(run.repository)}, <a href="${summaryText(run.runUrl)}">run</a></li>`,
-    `<li>Cortex host: <code>${summaryText(cortexHost)}</code></li>`,
-    ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : []),
-    ...(selection ? [selectionItem(selection, results)] : []),
-    '</ul>'
-  ]
-  const tableStart = '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>'
-  const tableEnd = '</table>'
-
-  // Each line costs its bytes and a line feed; the trailing '' adds none.
-  let used = [...head, tableStart, tableEnd].reduce((sum, line) => sum + bytes(line) + 1, 0) + LEFT_OUT_LINE_BYTES
-  const rows: string[] = []
-  for (const result of rowOrder(results)) {
-    const html = row(result, dryRun, tally)
-    used += bytes(html) + 1
-    if (used > SUMMARY_BUDGET_BYTES) break
-    rows.push(html)
+    `<li>Cortex host: ${code(cortexHost)}</li>`,
+    ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : [])
+  )
+  if (selection) {
+    // Left-out keys are few, and may be named: select matched each.
+    const pushed = results.filter((r) => r.key !== undefined).length
+    const left = selection.leftOut.map(({ key, reason }) => `${code(key)} (${summaryText(reason)})`)
+    head.push(
+      `<li>Selected by <code>select</code>: ${pushed} of ${count(selection.keys, 'key')}${left.length > 0 ? `; left out: ${left.join(', ')}` : ''}</li>`
+    )
   }
+  head.push('</ul>')
+  const table = ['<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>', '</table>']
+  const byOutcome = [...results].sort(
+    (a, b) => Number(b.outcome === 'failed') - Number(a.outcome === 'failed') || byTag(a, b)
+  )
+  // Each line costs its bytes and a line feed.
+  const fixed = [...head, ...table].reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) + LEFT_OUT_LINE_BYTES
+  const rows = fitting(
+    byOutcome.map((result) => row(result, dryRun, tally)),
+    SUMMARY_BUDGET_BYTES - fixed,
+    1
+  )
   const leftOut = results.length - rows.length
-  const leftOutLine =
-    leftOut > 0
-      ? [
-          `<p><strong>${count(leftOut, 'row', 'rows')} left out</strong>: the table shows the first ${rows.length} of ` +
-            `${count(results.length, 'secret')} (failed ones first) to keep this summary within GitHub's 1 MiB limit; ` +
-            'the outputs <code>created</code>, <code>updated</code>, <code>deleted</code> and <code>failed</code> list every tag.</p>'
-        ]
-      : []
-  return [...head, ...leftOutLine, tableStart, ...rows, tableEnd, ''].join('\n')
+  if (leftOut > 0) {
+    head.push(
+      `<p><strong>${count(leftOut, 'row', 'rows')} left out</strong>: the table shows the first ${rows.length} of ` +
+        `${count(results.length, 'secret')} (failed ones first) to keep this summary within GitHub's 1 MiB limit; ` +
+        'the outputs <code>created</code>, <code>updated</code>, <code>deleted</code> and <code>failed</code> list every tag.</p>'
+    )
+  }
+  return [...head, table[0], ...rows, table[1], ''].join('\n')
 }
