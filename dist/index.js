@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9659:
+/***/ 2827:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -54,9 +54,9 @@ exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
 const http = __importStar(__nccwpck_require__(8611));
 const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(3335));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(6752);
+const pm = __importStar(__nccwpck_require__(8503));
+const tunnel = __importStar(__nccwpck_require__(8258));
+const undici_1 = __nccwpck_require__(576);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -744,7 +744,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 3335:
+/***/ 8503:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -844,7 +844,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 8889:
+/***/ 5257:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const fs = __nccwpck_require__(9896)
@@ -1274,15 +1274,15 @@ module.exports = DotenvModule
 
 /***/ }),
 
-/***/ 770:
+/***/ 8258:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(5258);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 5258:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1553,37 +1553,37 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 576:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
-const RoundRobinPool = __nccwpck_require__(5520)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const Socks5ProxyAgent = __nccwpck_require__(7223)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const H2CClient = __nccwpck_require__(6815)
-const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(5061)
+const Dispatcher = __nccwpck_require__(2243)
+const Pool = __nccwpck_require__(20)
+const BalancedPool = __nccwpck_require__(9989)
+const RoundRobinPool = __nccwpck_require__(5296)
+const Agent = __nccwpck_require__(3389)
+const ProxyAgent = __nccwpck_require__(7408)
+const Socks5ProxyAgent = __nccwpck_require__(1687)
+const EnvHttpProxyAgent = __nccwpck_require__(2785)
+const RetryAgent = __nccwpck_require__(8610)
+const H2CClient = __nccwpck_require__(4847)
+const errors = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(431)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const SnapshotAgent = __nccwpck_require__(5095)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
-const RedirectHandler = __nccwpck_require__(8754)
+const api = __nccwpck_require__(6135)
+const buildConnector = __nccwpck_require__(1952)
+const MockClient = __nccwpck_require__(6197)
+const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(7791)
+const MockAgent = __nccwpck_require__(2781)
+const MockPool = __nccwpck_require__(9396)
+const SnapshotAgent = __nccwpck_require__(9415)
+const mockErrors = __nccwpck_require__(9037)
+const RetryHandler = __nccwpck_require__(1131)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8085)
+const DecoratorHandler = __nccwpck_require__(5579)
+const RedirectHandler = __nccwpck_require__(9714)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -1603,21 +1603,21 @@ module.exports.RetryHandler = RetryHandler
 module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1514),
-  responseError: __nccwpck_require__(8918),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379),
-  cache: __nccwpck_require__(5542),
-  decompress: __nccwpck_require__(557),
-  deduplicate: __nccwpck_require__(7240)
+  redirect: __nccwpck_require__(1530),
+  responseError: __nccwpck_require__(9062),
+  retry: __nccwpck_require__(7114),
+  dump: __nccwpck_require__(5596),
+  dns: __nccwpck_require__(1643),
+  cache: __nccwpck_require__(8982),
+  decompress: __nccwpck_require__(3837),
+  deduplicate: __nccwpck_require__(8840)
 }
 
 module.exports.cacheStores = {
-  MemoryCacheStore: __nccwpck_require__(4889)
+  MemoryCacheStore: __nccwpck_require__(3593)
 }
 
-const SqliteCacheStore = __nccwpck_require__(1522)
+const SqliteCacheStore = __nccwpck_require__(2434)
 module.exports.cacheStores.SqliteCacheStore = SqliteCacheStore
 
 module.exports.buildConnector = buildConnector
@@ -1679,7 +1679,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(3345).fetch)
 
 // Capture __filename at module load time for stack trace augmentation.
 // This may be undefined when bundled in environments like Node.js internals.
@@ -1719,22 +1719,22 @@ module.exports.fetch = function fetch (init, options = undefined) {
     throw err
   })
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.Headers = __nccwpck_require__(548).Headers
+module.exports.Response = __nccwpck_require__(1627).Response
+module.exports.Request = __nccwpck_require__(268).Request
+module.exports.FormData = __nccwpck_require__(2134).FormData
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5779)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(6443)
+const { CacheStorage } = __nccwpck_require__(4045)
+const { kConstruct } = __nccwpck_require__(1003)
 
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(6693)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
@@ -1742,21 +1742,21 @@ module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 module.exports.parseCookie = parseCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(428)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-const { WebSocket, ping } = __nccwpck_require__(3726)
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5924)
+const { WebSocket, ping } = __nccwpck_require__(5358)
 module.exports.WebSocket = WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
 module.exports.ping = ping
 
-module.exports.WebSocketStream = __nccwpck_require__(2873).WebSocketStream
-module.exports.WebSocketError = __nccwpck_require__(6919).WebSocketError
+module.exports.WebSocketStream = __nccwpck_require__(3158).WebSocketStream
+module.exports.WebSocketError = __nccwpck_require__(6375).WebSocketError
 
 module.exports.request = makeDispatcher(api.request)
 module.exports.stream = makeDispatcher(api.stream)
@@ -1772,7 +1772,7 @@ module.exports.MockAgent = MockAgent
 module.exports.SnapshotAgent = SnapshotAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(8742)
 
 module.exports.EventSource = EventSource
 
@@ -1794,13 +1794,13 @@ module.exports.install = install
 
 /***/ }),
 
-/***/ 158:
+/***/ 3134:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(2272)
+const { RequestAbortedError } = __nccwpck_require__(1059)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -1860,16 +1860,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 6900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
+const { addSignal, removeSignal } = __nccwpck_require__(3134)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -1977,7 +1977,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 9294:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -1993,9 +1993,9 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+} = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
+const { addSignal, removeSignal } = __nccwpck_require__(3134)
 
 function noop () {}
 
@@ -2236,16 +2236,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 5259:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const { Readable } = __nccwpck_require__(2519)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
 
 function noop () {}
 
@@ -2457,7 +2457,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 792:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2465,9 +2465,9 @@ module.exports.RequestHandler = RequestHandler
 const assert = __nccwpck_require__(4589)
 const { finished } = __nccwpck_require__(7075)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
+const { addSignal, removeSignal } = __nccwpck_require__(3134)
 
 function noop () {}
 
@@ -2673,17 +2673,17 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 1098:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
 const { AsyncResource } = __nccwpck_require__(6698)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { kHTTP2Stream } = __nccwpck_require__(6443)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(2272)
+const { kHTTP2Stream } = __nccwpck_require__(1003)
+const { addSignal, removeSignal } = __nccwpck_require__(3134)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -2791,30 +2791,30 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 6135:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.request = __nccwpck_require__(5259)
+module.exports.stream = __nccwpck_require__(792)
+module.exports.pipeline = __nccwpck_require__(9294)
+module.exports.upgrade = __nccwpck_require__(1098)
+module.exports.connect = __nccwpck_require__(6900)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 2519:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
+const { ReadableStreamFrom } = __nccwpck_require__(2272)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -3392,14 +3392,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4889:
+/***/ 3593:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const { EventEmitter } = __nccwpck_require__(8474)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(5179)
 
 /**
  * @typedef {import('../../types/cache-interceptor.d.ts').default.CacheKey} CacheKey
@@ -3678,13 +3678,13 @@ module.exports = MemoryCacheStore
 
 /***/ }),
 
-/***/ 1522:
+/***/ 2434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(5179)
 
 let DatabaseSync
 
@@ -4154,15 +4154,15 @@ function headerValueEquals (lhs, rhs) {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 1952:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(2272)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 
 let tls // include tls conditionally since it is not always available
 
@@ -4320,7 +4320,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 7887:
 /***/ ((module) => {
 
 
@@ -4470,7 +4470,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 5726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4704,7 +4704,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -5188,7 +5188,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 2543:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -5196,7 +5196,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(1059)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -5213,9 +5213,9 @@ const {
   getServerName,
   normalizedMethodRecords,
   getProtocolFromUrlString
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+} = __nccwpck_require__(2272)
+const { channels } = __nccwpck_require__(5726)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -5680,16 +5680,16 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 8082:
+/***/ 3442:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { EventEmitter } = __nccwpck_require__(8474)
 const { Buffer } = __nccwpck_require__(4573)
-const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(1059)
 const { debuglog } = __nccwpck_require__(7975)
-const { parseAddress } = __nccwpck_require__(1732)
+const { parseAddress } = __nccwpck_require__(3684)
 
 const debug = debuglog('undici:socks5')
 const EMPTY_BUFFER = Buffer.alloc(0)
@@ -6109,14 +6109,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1732:
+/***/ 3684:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Buffer } = __nccwpck_require__(4573)
 const net = __nccwpck_require__(7030)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 
 /**
  * Parse an address and determine its type
@@ -6328,7 +6328,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6443:
+/***/ 1003:
 /***/ ((module) => {
 
 
@@ -6411,7 +6411,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 9112:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6419,7 +6419,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(7887)
 
 class TstNode {
   /** @type {any} */
@@ -6578,22 +6578,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 2272:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(1003)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const timers = __nccwpck_require__(6603)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const timers = __nccwpck_require__(7787)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(1059)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
+const { tree } = __nccwpck_require__(9112)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.', 2).map(v => Number(v))
 
@@ -7598,17 +7598,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 3389:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(1059)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(1003)
+const DispatcherBase = __nccwpck_require__(8641)
+const Pool = __nccwpck_require__(20)
+const Client = __nccwpck_require__(5061)
+const util = __nccwpck_require__(2272)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -7767,7 +7767,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 9989:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7775,7 +7775,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(1059)
 const {
   PoolBase,
   kClients,
@@ -7783,10 +7783,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl } = __nccwpck_require__(6443)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(7632)
+const Pool = __nccwpck_require__(20)
+const { kUrl } = __nccwpck_require__(1003)
+const util = __nccwpck_require__(2272)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -7995,7 +7995,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 1021:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8003,9 +8003,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(2272)
+const { channels } = __nccwpck_require__(5726)
+const timers = __nccwpck_require__(7787)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -8018,7 +8018,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(1059)
 const {
   kUrl,
   kReset,
@@ -8052,9 +8052,9 @@ const {
   kResume,
   kHTTPContext,
   kClosed
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(1003)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(3512)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const removeAllListeners = util.removeAllListeners
@@ -8066,7 +8066,7 @@ const kTypeOfService = Symbol('kTypeOfService')
 let extractBody
 
 function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(1630) : undefined
 
   let mod
 
@@ -8087,7 +8087,7 @@ function lazyllhttp () {
 
   if (useWasmSIMD) {
     try {
-      mod = new WebAssembly.Module(__nccwpck_require__(3434))
+      mod = new WebAssembly.Module(__nccwpck_require__(4826))
     } catch {
     }
   }
@@ -8097,7 +8097,7 @@ function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(3870))
+    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(1630))
   }
 
   return new WebAssembly.Instance(mod, {
@@ -9166,7 +9166,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(9852).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -9771,14 +9771,14 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 2820:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(2272)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
@@ -9787,7 +9787,7 @@ const {
   InvalidArgumentError,
   HeadersTimeoutError,
   BodyTimeoutError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(1059)
 const {
   kUrl,
   kReset,
@@ -9816,8 +9816,8 @@ const {
   kRemoteSettings,
   kHTTP2Stream,
   kHTTP2SessionState
-} = __nccwpck_require__(6443)
-const { channels } = __nccwpck_require__(2414)
+} = __nccwpck_require__(1003)
+const { channels } = __nccwpck_require__(5726)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -10436,7 +10436,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(9852).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -10834,7 +10834,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 5061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10842,17 +10842,17 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3440)
-const { ClientStats } = __nccwpck_require__(6854)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const util = __nccwpck_require__(2272)
+const { ClientStats } = __nccwpck_require__(7254)
+const { channels } = __nccwpck_require__(5726)
+const Request = __nccwpck_require__(2543)
+const DispatcherBase = __nccwpck_require__(8641)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(1059)
+const buildConnector = __nccwpck_require__(1952)
 const {
   kUrl,
   kServerName,
@@ -10895,9 +10895,9 @@ const {
   kHTTP2ConnectionWindowSize,
   kResume,
   kPingInterval
-} = __nccwpck_require__(6443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+} = __nccwpck_require__(1003)
+const connectH1 = __nccwpck_require__(1021)
+const connectH2 = __nccwpck_require__(2820)
 
 const kClosedResolve = Symbol('kClosedResolve')
 
@@ -11510,20 +11510,20 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 8641:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
-const UnwrapHandler = __nccwpck_require__(2365)
+const Dispatcher = __nccwpck_require__(2243)
+const UnwrapHandler = __nccwpck_require__(4845)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(6443)
+} = __nccwpck_require__(1059)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(1003)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -11713,12 +11713,12 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 2243:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const EventEmitter = __nccwpck_require__(8474)
-const WrapHandler = __nccwpck_require__(9510)
+const WrapHandler = __nccwpck_require__(4918)
 
 const wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler))
 
@@ -11768,15 +11768,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 2785:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(8641)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(1003)
+const ProxyAgent = __nccwpck_require__(7408)
+const Agent = __nccwpck_require__(3389)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -11921,7 +11921,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 9220:
 /***/ ((module) => {
 
 
@@ -12063,13 +12063,13 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 6815:
+/***/ 4847:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Client = __nccwpck_require__(3701)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
+const Client = __nccwpck_require__(5061)
 
 class H2CClient extends Client {
   constructor (origin, clientOpts) {
@@ -12121,15 +12121,15 @@ module.exports = H2CClient
 
 /***/ }),
 
-/***/ 2128:
+/***/ 7632:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { PoolStats } = __nccwpck_require__(6854)
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const { PoolStats } = __nccwpck_require__(7254)
+const DispatcherBase = __nccwpck_require__(8641)
+const FixedQueue = __nccwpck_require__(9220)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(1003)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -12342,7 +12342,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 628:
+/***/ 20:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12354,14 +12354,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(7632)
+const Client = __nccwpck_require__(5061)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
+const { kUrl } = __nccwpck_require__(1003)
+const buildConnector = __nccwpck_require__(1952)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -12467,20 +12467,20 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 7408:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
-const { channels } = __nccwpck_require__(2414)
-const Socks5ProxyAgent = __nccwpck_require__(7223)
+const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(1003)
+const Agent = __nccwpck_require__(3389)
+const Pool = __nccwpck_require__(20)
+const DispatcherBase = __nccwpck_require__(8641)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(1059)
+const buildConnector = __nccwpck_require__(1952)
+const Client = __nccwpck_require__(5061)
+const { channels } = __nccwpck_require__(5726)
+const Socks5ProxyAgent = __nccwpck_require__(1687)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -12793,13 +12793,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 8610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(2243)
+const RetryHandler = __nccwpck_require__(1131)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -12835,7 +12835,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 5520:
+/***/ 5296:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12847,14 +12847,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(7632)
+const Client = __nccwpck_require__(5061)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
+const { kUrl } = __nccwpck_require__(1003)
+const buildConnector = __nccwpck_require__(1952)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -12979,7 +12979,7 @@ module.exports = RoundRobinPool
 
 /***/ }),
 
-/***/ 7223:
+/***/ 1687:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12987,12 +12987,12 @@ module.exports = RoundRobinPool
 const { URL } = __nccwpck_require__(3136)
 
 let tls // include tls conditionally since it is not always available
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { Socks5Client, STATES } = __nccwpck_require__(8082)
-const { kDispatch, kClose, kDestroy } = __nccwpck_require__(6443)
-const Pool = __nccwpck_require__(628)
-const buildConnector = __nccwpck_require__(9136)
+const DispatcherBase = __nccwpck_require__(8641)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { Socks5Client, STATES } = __nccwpck_require__(3442)
+const { kDispatch, kClose, kDestroy } = __nccwpck_require__(1003)
+const Pool = __nccwpck_require__(20)
+const buildConnector = __nccwpck_require__(1952)
 const { debuglog } = __nccwpck_require__(7975)
 
 const debug = debuglog('undici:socks5-proxy')
@@ -13246,7 +13246,7 @@ module.exports = Socks5ProxyAgent
 
 /***/ }),
 
-/***/ 276:
+/***/ 7636:
 /***/ ((module) => {
 
 
@@ -13286,7 +13286,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2581:
+/***/ 8085:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13295,8 +13295,8 @@ module.exports = {
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.2')
 const legacyGlobalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
+const Agent = __nccwpck_require__(3389)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -13352,13 +13352,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9976:
+/***/ 40:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kRedirectCacheControl } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(2272)
+const { kRedirectCacheControl } = __nccwpck_require__(1003)
 const {
   parseCacheControlHeader,
   hasInvalidCacheControlDirective,
@@ -13366,7 +13366,7 @@ const {
   hasVaryStar,
   isInvalidOrWildcardVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(7659)
+} = __nccwpck_require__(5179)
 
 /**
  * A suppressed redirect hop recorded by the redirect handler. Carried on
@@ -13378,7 +13378,7 @@ const {
  * @property {import('../../types/header.d.ts').IncomingHttpHeaders} headers The hop's response headers.
  * @property {number} receivedAt The time the hop's response headers were received.
  */
-const { parseHttpDate } = __nccwpck_require__(5453)
+const { parseHttpDate } = __nccwpck_require__(2333)
 
 function noop () {}
 
@@ -14540,7 +14540,7 @@ module.exports = CacheHandler
 
 /***/ }),
 
-/***/ 7133:
+/***/ 8589:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -14671,13 +14671,13 @@ module.exports = CacheRevalidationHandler
 
 /***/ }),
 
-/***/ 8155:
+/***/ 5579:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const WrapHandler = __nccwpck_require__(9510)
+const WrapHandler = __nccwpck_require__(4918)
 
 /**
  * @deprecated
@@ -14745,12 +14745,12 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 3599:
+/***/ 2095:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { RequestAbortedError } = __nccwpck_require__(1059)
 
 /**
  * @typedef {import('../../types/dispatcher.d.ts').default.DispatchHandler} DispatchHandler
@@ -15256,15 +15256,15 @@ module.exports = DeduplicationHandler
 
 /***/ }),
 
-/***/ 8754:
+/***/ 9714:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(2272)
+const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(1003)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -15536,20 +15536,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 1131:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
-const WrapHandler = __nccwpck_require__(9510)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(1003)
+const { RequestRetryError } = __nccwpck_require__(1059)
+const WrapHandler = __nccwpck_require__(4918)
 const {
   isDisturbed,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(2272)
 
 function calculateRetryAfterHeader (retryAfter) {
   const retryTime = new Date(retryAfter).getTime()
@@ -16047,13 +16047,13 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 2365:
+/***/ 4845:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseHeaders } = __nccwpck_require__(3440)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { parseHeaders } = __nccwpck_require__(2272)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 
 const kResume = Symbol('resume')
 
@@ -16160,12 +16160,12 @@ module.exports = class UnwrapHandler {
 
 /***/ }),
 
-/***/ 9510:
+/***/ 4918:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 
 module.exports = class WrapHandler {
   #handler
@@ -16272,17 +16272,17 @@ function toRawHeaderValue (value) {
 
 /***/ }),
 
-/***/ 5542:
+/***/ 8982:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
-const CacheHandler = __nccwpck_require__(9976)
-const MemoryCacheStore = __nccwpck_require__(4889)
-const CacheRevalidationHandler = __nccwpck_require__(7133)
+const util = __nccwpck_require__(2272)
+const CacheHandler = __nccwpck_require__(40)
+const MemoryCacheStore = __nccwpck_require__(3593)
+const CacheRevalidationHandler = __nccwpck_require__(8589)
 const {
   assertCacheStore,
   assertCacheMethods,
@@ -16292,9 +16292,9 @@ const {
   isInvalidOrWildcardVaryHeader,
   parseVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(7659)
-const { AbortError } = __nccwpck_require__(8707)
-const { parseHttpDate } = __nccwpck_require__(5453)
+} = __nccwpck_require__(5179)
+const { AbortError } = __nccwpck_require__(1059)
+const { parseHttpDate } = __nccwpck_require__(2333)
 
 /**
  * @param {(string | RegExp)[] | undefined} origins
@@ -17025,16 +17025,16 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 557:
+/***/ 3837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __nccwpck_require__(8522)
 const { pipeline, Transform: TransformStream } = __nccwpck_require__(7075)
-const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(1059)
+const DecoratorHandler = __nccwpck_require__(5579)
+const { runtimeFeatures } = __nccwpck_require__(777)
 
 /** @typedef {import('node:stream').Transform} Transform */
 /** @typedef {import('node:stream').Transform} Controller */
@@ -17599,15 +17599,15 @@ module.exports = createDecompressInterceptor
 
 /***/ }),
 
-/***/ 7240:
+/***/ 8840:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(3440)
-const DeduplicationHandler = __nccwpck_require__(3599)
-const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(7659)
+const util = __nccwpck_require__(2272)
+const DeduplicationHandler = __nccwpck_require__(2095)
+const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(5179)
 
 const pendingRequestsChannel = diagnosticsChannel.channel('undici:request:pending-requests')
 
@@ -17723,14 +17723,14 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 379:
+/***/ 1643:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(5579)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(1059)
 const maxInt = Math.pow(2, 31) - 1
 
 function hasSafeIterator (headers) {
@@ -18301,13 +18301,13 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 5596:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
+const DecoratorHandler = __nccwpck_require__(5579)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -18407,12 +18407,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 1530:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(9714)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections } = {}) {
   return (dispatch) => {
@@ -18435,14 +18435,14 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 8918:
+/***/ 9062:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 // const { parseHeaders } = require('../core/util')
-const DecoratorHandler = __nccwpck_require__(8155)
-const { ResponseError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(5579)
+const { ResponseError } = __nccwpck_require__(1059)
 
 class ResponseErrorHandler extends DecoratorHandler {
   #statusCode
@@ -18537,11 +18537,11 @@ module.exports = () => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 7114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(1131)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -18563,13 +18563,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 3512:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.MINOR = exports.MAJOR = exports.HTAB_SP_VCHAR_OBS_TEXT = exports.QUOTED_STRING = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.HEX = exports.URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.STATUSES_HTTP = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.HEADER_STATE = exports.FINISH = exports.STATUSES = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(6972);
 // Emums
 exports.ERROR = {
     OK: 0,
@@ -19101,7 +19101,7 @@ exports["default"] = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 1630:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -19124,7 +19124,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 3434:
+/***/ 4826:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -19147,7 +19147,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 172:
+/***/ 6972:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -19166,13 +19166,13 @@ function enumToMap(obj, filter = [], exceptions = []) {
 
 /***/ }),
 
-/***/ 7501:
+/***/ 2781:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(1003)
+const Agent = __nccwpck_require__(3389)
 const {
   kAgent,
   kMockAgentSet,
@@ -19190,14 +19190,14 @@ const {
   kMockAgentAcceptsNonStandardSearchParameters,
   kMockCallHistoryAddLog,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
-const { MockCallHistory } = __nccwpck_require__(431)
+} = __nccwpck_require__(1501)
+const MockClient = __nccwpck_require__(6197)
+const MockPool = __nccwpck_require__(9396)
+const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(1205)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
+const Dispatcher = __nccwpck_require__(2243)
+const PendingInterceptorsFormatter = __nccwpck_require__(6110)
+const { MockCallHistory } = __nccwpck_require__(7791)
 
 class MockAgent extends Dispatcher {
   constructor (opts = {}) {
@@ -19405,13 +19405,13 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 431:
+/***/ 7791:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kMockCallHistoryAddLog } = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kMockCallHistoryAddLog } = __nccwpck_require__(1501)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 
 function handleFilterCallsWithOptions (criteria, options, handler, store, allLogs) {
   switch (options.operator) {
@@ -19660,14 +19660,14 @@ module.exports.MockCallHistoryLog = MockCallHistoryLog
 
 /***/ }),
 
-/***/ 7365:
+/***/ 6197:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(5061)
+const { buildMockDispatch } = __nccwpck_require__(1205)
 const {
   kDispatches,
   kMockAgent,
@@ -19677,10 +19677,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(1501)
+const { MockInterceptor } = __nccwpck_require__(3319)
+const Symbols = __nccwpck_require__(1003)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -19735,12 +19735,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 9037:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(1059)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -19771,12 +19771,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 3319:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1205)
 const {
   kDispatches,
   kDispatchKey,
@@ -19785,9 +19785,9 @@ const {
   kContentLength,
   kMockDispatch,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+} = __nccwpck_require__(1501)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { serializePathWithQuery } = __nccwpck_require__(2272)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -19987,14 +19987,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 9396:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(20)
+const { buildMockDispatch } = __nccwpck_require__(1205)
 const {
   kDispatches,
   kMockAgent,
@@ -20004,10 +20004,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(1501)
+const { MockInterceptor } = __nccwpck_require__(3319)
+const Symbols = __nccwpck_require__(1003)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -20062,7 +20062,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 1501:
 /***/ ((module) => {
 
 
@@ -20101,12 +20101,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 1205:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(9037)
 const {
   kDispatches,
   kMockAgent,
@@ -20114,15 +20114,15 @@ const {
   kOrigin,
   kGetNetConnect,
   kTotalDispatchCount
-} = __nccwpck_require__(1117)
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+} = __nccwpck_require__(1501)
+const { serializePathWithQuery } = __nccwpck_require__(2272)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
     isPromise
   }
 } = __nccwpck_require__(7975)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -20594,7 +20594,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 6110:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -20644,17 +20644,17 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 5095:
+/***/ 9415:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Agent = __nccwpck_require__(7405)
-const MockAgent = __nccwpck_require__(7501)
-const { SnapshotRecorder } = __nccwpck_require__(3766)
-const WrapHandler = __nccwpck_require__(9510)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const { validateSnapshotMode } = __nccwpck_require__(9683)
+const Agent = __nccwpck_require__(3389)
+const MockAgent = __nccwpck_require__(2781)
+const { SnapshotRecorder } = __nccwpck_require__(7558)
+const WrapHandler = __nccwpck_require__(4918)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
+const { validateSnapshotMode } = __nccwpck_require__(8403)
 
 const kSnapshotRecorder = Symbol('kSnapshotRecorder')
 const kSnapshotMode = Symbol('kSnapshotMode')
@@ -21004,7 +21004,7 @@ module.exports = SnapshotAgent
 
 /***/ }),
 
-/***/ 3766:
+/***/ 7558:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -21012,8 +21012,8 @@ module.exports = SnapshotAgent
 const { writeFile, readFile, mkdir } = __nccwpck_require__(1455)
 const { dirname, resolve } = __nccwpck_require__(6760)
 const { setTimeout, clearTimeout } = __nccwpck_require__(7997)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(9683)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
+const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(8403)
 
 /**
  * @typedef {Object} SnapshotRequestOptions
@@ -21599,13 +21599,13 @@ module.exports = { SnapshotRecorder, formatRequestKey, createRequestHash, filter
 
 /***/ }),
 
-/***/ 9683:
+/***/ 8403:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { runtimeFeatures } = __nccwpck_require__(777)
 
 /**
  * @typedef {Object} HeaderFilters
@@ -21764,7 +21764,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7659:
+/***/ 5179:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -21774,9 +21774,9 @@ const {
   pathHasQueryOrFragment,
   hasSafeIterator,
   isValidHTTPToken
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(2272)
 
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+const { serializePathWithQuery } = __nccwpck_require__(2272)
 
 const MAX_DELTA_SECONDS = 2147483647
 const RESTRICTIVE_DIRECTIVE_NAMES = ['no-store', 'private', 'no-cache']
@@ -22480,7 +22480,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5453:
+/***/ 2333:
 /***/ ((module) => {
 
 
@@ -23157,7 +23157,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6436:
+/***/ 9444:
 /***/ ((module) => {
 
 
@@ -23192,7 +23192,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 313:
+/***/ 777:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -23323,7 +23323,7 @@ module.exports["default"] = instance
 
 /***/ }),
 
-/***/ 6854:
+/***/ 7254:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -23335,7 +23335,7 @@ const {
   kSize,
   kFree,
   kQueued
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(1003)
 
 class ClientStats {
   constructor (client) {
@@ -23362,7 +23362,7 @@ module.exports = { ClientStats, PoolStats }
 
 /***/ }),
 
-/***/ 6603:
+/***/ 7787:
 /***/ ((module) => {
 
 
@@ -23794,22 +23794,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 3186:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(7879)
-const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(9051)
-const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(3168)
-const { createDeferredPromise } = __nccwpck_require__(6436)
+const { kConstruct } = __nccwpck_require__(1003)
+const { urlEquals, getFieldValues } = __nccwpck_require__(7406)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(2272)
+const { webidl } = __nccwpck_require__(7223)
+const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(1627)
+const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(268)
+const { fetching } = __nccwpck_require__(3345)
+const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(1168)
+const { createDeferredPromise } = __nccwpck_require__(9444)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -24665,15 +24665,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 4045:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(7879)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { Cache } = __nccwpck_require__(3186)
+const { webidl } = __nccwpck_require__(7223)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { kConstruct } = __nccwpck_require__(1003)
 
 class CacheStorage {
   /**
@@ -24824,14 +24824,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6798:
+/***/ 7406:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const { URLSerializer } = __nccwpck_require__(428)
+const { isValidHeaderName } = __nccwpck_require__(1168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -24876,7 +24876,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 2044:
 /***/ ((module) => {
 
 
@@ -24895,15 +24895,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 6693:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(7879)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(7818)
+const { stringify } = __nccwpck_require__(1061)
+const { webidl } = __nccwpck_require__(7223)
+const { Headers } = __nccwpck_require__(548)
 
 const brandChecks = webidl.brandCheckMultiple([Headers, globalThis.Headers].filter(Boolean))
 
@@ -25103,14 +25103,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 7818:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1204)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(2044)
+const { isCTLExcludingHtab } = __nccwpck_require__(1061)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -25425,7 +25425,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 1061:
 /***/ ((module) => {
 
 
@@ -25803,13 +25803,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 3535:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(9003)
 
 /**
  * @type {number[]} BOM
@@ -26385,22 +26385,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 8742:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
-const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(7879)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { fetching } = __nccwpck_require__(3345)
+const { makeRequest } = __nccwpck_require__(268)
+const { webidl } = __nccwpck_require__(7223)
+const { EventSourceStream } = __nccwpck_require__(3535)
+const { parseMIMEType } = __nccwpck_require__(428)
+const { createFastMessageEvent } = __nccwpck_require__(5924)
+const { isNetworkError } = __nccwpck_require__(1627)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { environmentSettingsObject } = __nccwpck_require__(1168)
+const { getGlobalDispatcher } = __nccwpck_require__(8085)
 
 let experimentalWarned = false
 
@@ -26896,7 +26896,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 9003:
 /***/ ((module) => {
 
 
@@ -26932,29 +26932,29 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 9852:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(2272)
 const {
   ReadableStreamFrom,
   readableStreamClose,
   fullyReadBody,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { FormData, setFormDataState } = __nccwpck_require__(5910)
-const { webidl } = __nccwpck_require__(7879)
+} = __nccwpck_require__(1168)
+const { FormData, setFormDataState } = __nccwpck_require__(2134)
+const { webidl } = __nccwpck_require__(7223)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
-const { createDeferredPromise } = __nccwpck_require__(6436)
-const { parseJSONFromBytes } = __nccwpck_require__(8116)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { serializeAMimeType } = __nccwpck_require__(428)
+const { multipartFormDataParser } = __nccwpck_require__(948)
+const { createDeferredPromise } = __nccwpck_require__(9444)
+const { parseJSONFromBytes } = __nccwpck_require__(1204)
+const { utf8DecodeBytes } = __nccwpck_require__(7636)
+const { runtimeFeatures } = __nccwpck_require__(777)
 
 const random = runtimeFeatures.has('crypto')
   ? (__nccwpck_require__(7598).randomInt)
@@ -27457,7 +27457,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 5055:
 /***/ ((module) => {
 
 
@@ -27595,13 +27595,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 428:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(8116)
+const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(1204)
 
 const encoder = new TextEncoder()
 
@@ -28198,17 +28198,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 116:
+/***/ 948:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(1900)
-const { makeEntry } = __nccwpck_require__(5910)
-const { webidl } = __nccwpck_require__(7879)
+const { bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
+const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(428)
+const { makeEntry } = __nccwpck_require__(2134)
+const { webidl } = __nccwpck_require__(7223)
 const assert = __nccwpck_require__(4589)
-const { isomorphicDecode } = __nccwpck_require__(8116)
+const { isomorphicDecode } = __nccwpck_require__(1204)
 
 const dd = Buffer.from('--')
 const decoder = new TextDecoder()
@@ -28791,14 +28791,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 2134:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { iteratorMixin } = __nccwpck_require__(3168)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(7879)
+const { iteratorMixin } = __nccwpck_require__(1168)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { webidl } = __nccwpck_require__(7223)
 const nodeUtil = __nccwpck_require__(7975)
 
 // https://xhr.spec.whatwg.org/#formdata
@@ -29057,7 +29057,7 @@ module.exports = { FormData, makeEntry, setFormDataState }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 5779:
 /***/ ((module) => {
 
 
@@ -29104,21 +29104,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(1003)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(7879)
+} = __nccwpck_require__(1168)
+const { webidl } = __nccwpck_require__(7223)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -29830,7 +29830,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 3345:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -29844,9 +29844,9 @@ const {
   makeResponse,
   fromInnerResponse,
   getResponseState
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
-const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(9967)
+} = __nccwpck_require__(1627)
+const { HeadersList } = __nccwpck_require__(548)
+const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(268)
 const zlib = __nccwpck_require__(8522)
 const {
   makePolicyContainer,
@@ -29881,27 +29881,27 @@ const {
   hasAuthenticationEntry,
   includesCredentials,
   isTraversableNavigable
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1168)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(9852)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(5055)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished, isErrored, isReadable } = __nccwpck_require__(7075)
-const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(7879)
+const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(428)
+const { getGlobalDispatcher } = __nccwpck_require__(8085)
+const { webidl } = __nccwpck_require__(7223)
 const { STATUS_CODES } = __nccwpck_require__(7067)
-const { bytesMatch } = __nccwpck_require__(5082)
-const { createDeferredPromise } = __nccwpck_require__(6436)
-const { isomorphicEncode } = __nccwpck_require__(8116)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { bytesMatch } = __nccwpck_require__(378)
+const { createDeferredPromise } = __nccwpck_require__(9444)
+const { isomorphicEncode } = __nccwpck_require__(1204)
+const { runtimeFeatures } = __nccwpck_require__(777)
 
 // Node.js v23.8.0+ and v22.15.0+ supports Zstandard
 const hasZstd = runtimeFeatures.has('zstd')
@@ -32250,22 +32250,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 268:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(9852)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(548)
+const util = __nccwpck_require__(2272)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -32275,11 +32275,11 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(5055)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(7223)
+const { URLSerializer } = __nccwpck_require__(428)
+const { kConstruct } = __nccwpck_require__(1003)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -33372,14 +33372,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9051:
+/***/ 1627:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(548)
+const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(9852)
+const util = __nccwpck_require__(2272)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -33388,16 +33388,16 @@ const {
   isAborted,
   isErrorLike,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(5055)
+const { webidl } = __nccwpck_require__(7223)
+const { URLSerializer } = __nccwpck_require__(428)
+const { kConstruct } = __nccwpck_require__(1003)
 const assert = __nccwpck_require__(4589)
-const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(8116)
+const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(1204)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -34020,22 +34020,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 1168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(1900)
+const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(5055)
+const { getGlobalOrigin } = __nccwpck_require__(5779)
+const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(428)
 const { performance } = __nccwpck_require__(643)
-const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(2272)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7879)
-const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(8116)
+const { webidl } = __nccwpck_require__(7223)
+const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(1204)
 
 function responseURL (response) {
   // https://fetch.spec.whatwg.org/#responses
@@ -35549,13 +35549,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8116:
+/***/ 1204:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { utf8DecodeBytes } = __nccwpck_require__(7636)
 
 /**
  * @param {(char: string) => boolean} condition
@@ -35799,14 +35799,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5082:
+/***/ 378:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(313)
-const { asciiLowercase } = __nccwpck_require__(8116)
+const { runtimeFeatures } = __nccwpck_require__(777)
+const { asciiLowercase } = __nccwpck_require__(1204)
 
 /**
  * @typedef {object} Metadata
@@ -36113,14 +36113,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7879:
+/***/ 7223:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { types, inspect } = __nccwpck_require__(7975)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { runtimeFeatures } = __nccwpck_require__(777)
 
 const UNDEFINED = 1
 const BOOLEAN = 2
@@ -37126,20 +37126,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 3969:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
-const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(8625)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6976)
+const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(3105)
+const { makeRequest } = __nccwpck_require__(268)
+const { fetching } = __nccwpck_require__(3345)
+const { Headers, getHeadersList } = __nccwpck_require__(548)
+const { getDecodeSplit } = __nccwpck_require__(1168)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { runtimeFeatures } = __nccwpck_require__(777)
 
 const crypto = runtimeFeatures.has('crypto')
   ? __nccwpck_require__(7598)
@@ -37472,7 +37472,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 6976:
 /***/ ((module) => {
 
 
@@ -37605,14 +37605,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 5924:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7879)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(7223)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { kConstruct } = __nccwpck_require__(1003)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -37943,13 +37943,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 9104:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { runtimeFeatures } = __nccwpck_require__(313)
-const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(736)
+const { runtimeFeatures } = __nccwpck_require__(777)
+const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(6976)
 
 const BUFFER_SIZE = 8 * 1024
 
@@ -38083,14 +38083,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 8029:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { isValidClientWindowBits } = __nccwpck_require__(3105)
+const { MessageSizeExceededError } = __nccwpck_require__(1059)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -38195,14 +38195,14 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 276:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6976)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -38211,11 +38211,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
-const { failWebsocketConnection } = __nccwpck_require__(6897)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(3105)
+const { failWebsocketConnection } = __nccwpck_require__(3969)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { PerMessageDeflate } = __nccwpck_require__(8029)
+const { MessageSizeExceededError } = __nccwpck_require__(1059)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -38722,14 +38722,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 5388:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { opcodes, sendHints } = __nccwpck_require__(6976)
+const FixedQueue = __nccwpck_require__(9220)
 
 /**
  * @typedef {object} SendQueueNode
@@ -38838,15 +38838,15 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 6919:
+/***/ 6375:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7879)
-const { validateCloseCodeAndReason } = __nccwpck_require__(8625)
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(7223)
+const { validateCloseCodeAndReason } = __nccwpck_require__(3105)
+const { kConstruct } = __nccwpck_require__(1003)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
 
 function createInheritableDOMException () {
   // https://github.com/nodejs/node/issues/59677
@@ -38949,23 +38949,23 @@ module.exports = { WebSocketError, createUnvalidatedWebSocketError }
 
 /***/ }),
 
-/***/ 2873:
+/***/ 3158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createDeferredPromise } = __nccwpck_require__(6436)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(736)
-const { webidl } = __nccwpck_require__(7879)
-const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(8625)
-const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { channels } = __nccwpck_require__(2414)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { ByteParser } = __nccwpck_require__(1652)
-const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(6919)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { createDeferredPromise } = __nccwpck_require__(9444)
+const { environmentSettingsObject } = __nccwpck_require__(1168)
+const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(6976)
+const { webidl } = __nccwpck_require__(7223)
+const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(3105)
+const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(3969)
+const { channels } = __nccwpck_require__(5726)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { ByteParser } = __nccwpck_require__(276)
+const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(6375)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { utf8DecodeBytes } = __nccwpck_require__(7636)
 
 let emittedExperimentalWarning = false
 
@@ -39452,15 +39452,15 @@ module.exports = { WebSocketStream }
 
 /***/ }),
 
-/***/ 8625:
+/***/ 3105:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { states, opcodes } = __nccwpck_require__(736)
+const { states, opcodes } = __nccwpck_require__(6976)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { removeHTTPWhitespace } = __nccwpck_require__(1900)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
+const { removeHTTPWhitespace } = __nccwpck_require__(428)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1204)
 
 /**
  * @param {number} readyState
@@ -39806,16 +39806,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 5358:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(7223)
+const { URLSerializer } = __nccwpck_require__(428)
+const { environmentSettingsObject } = __nccwpck_require__(1168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(6976)
 const {
   isConnecting,
   isEstablished,
@@ -39826,15 +39826,15 @@ const {
   utf8Decode,
   toArrayBuffer,
   getURLRecord
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { channels } = __nccwpck_require__(2414)
+} = __nccwpck_require__(3105)
+const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(3969)
+const { ByteParser } = __nccwpck_require__(276)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { getGlobalDispatcher } = __nccwpck_require__(8085)
+const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(5924)
+const { SendQueue } = __nccwpck_require__(5388)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { channels } = __nccwpck_require__(5726)
 
 function getSocketAddress (socket) {
   if (typeof socket?.address === 'function') {
@@ -40571,11 +40571,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9407:
+/***/ 7890:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7524);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3256);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -40584,7 +40584,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7524:
+/***/ 3256:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40593,11 +40593,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: dispatcherFor
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -40633,7 +40635,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -40729,7 +40731,7 @@ function escapeProperty(s) {
 var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -40770,7 +40772,7 @@ var external_path_ = __nccwpck_require__(6928);
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -40861,11 +40863,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../../work/main/node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(8258);
+// EXTERNAL MODULE: ../../work/main/node_modules/undici/index.js
+var undici = __nccwpck_require__(576);
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -41562,7 +41564,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41638,7 +41640,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41712,7 +41714,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41993,7 +41995,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -42035,7 +42037,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42215,7 +42217,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42489,7 +42491,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -43077,7 +43079,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -43157,7 +43159,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -43222,7 +43224,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -43540,830 +43542,104 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/sync/results.ts
-/** The outcomes in the order every report lists them. */
-const OUTCOMES = ['created', 'updated', 'deleted', 'failed'];
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
+;// CONCATENATED MODULE: ./src/domain/text.ts
+// How text is made safe to show, in one place: the log, annotations, the job summary and
+// the outputs all go through these rules, whatever the text's source.
 /**
- * The one order of tags, wherever tags are listed (outputs, messages, the summary):
- * by UTF-16 code unit, as `Array.prototype.sort` orders strings.
- */
-function compareTags(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-/** Results in tag order. */
-function byTag(a, b) {
-    return compareTags(a.tag, b.tag);
-}
-
-;// CONCATENATED MODULE: ./src/report/outcome-words.ts
-/** A dry run's outcomes are a plan: what a real run would do. */
-const PLANNED = {
-    created: 'would create',
-    updated: 'would update',
-    deleted: 'would delete',
-    failed: 'failed'
-};
-/** An outcome as the log and the summary say it: `created`, or in a dry run `would create`. */
-function outcomeWord(outcome, dryRun) {
-    return dryRun ? PLANNED[outcome] : outcome;
-}
-/** An outcome after a count: `2 created`, or in a dry run `2 would be created`. */
-function countedOutcome(n, outcome, dryRun) {
-    return `${n} ${dryRun && outcome !== 'failed' ? 'would be ' : ''}${outcome}`;
-}
-
-;// CONCATENATED MODULE: ./src/text/count.ts
-/** `1 secret`, `2 secrets`, `0 secrets`: the one place a count meets its noun. */
-function count(n, singular, plural = `${singular}s`) {
-    return `${n} ${n === 1 ? singular : plural}`;
-}
-
-;// CONCATENATED MODULE: ./src/text/one-line.ts
-/**
- * Control characters (C0, DEL, C1), the Unicode line and paragraph separators,
- * and the bidirectional formatting controls, which make a line read otherwise
- * than it is written.
- */
-const CONTROL = /[\p{Cc}\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/gu;
-const NAMED = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
-/**
- * The text as one line: each control character shown as an escape (`\n`,
- * `\u001b`). Whatever a server sends, a log line built from it cannot start a
- * line of its own (where the runner would run a workflow command), and a
- * summary cell cannot hold a blank line (which ends an HTML block in markdown).
- */
-function oneLine(text) {
-    return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`);
-}
-/** Whether the text is one line as it is: oneLine would leave it unchanged. */
-function isOneLine(text) {
-    return text.search(CONTROL) < 0;
-}
-
-;// CONCATENATED MODULE: ./src/report/job-summary.ts
-
-
-
-
-/**
- * The most the summary may weigh, in UTF-8 bytes. GitHub drops a step summary
- * over 1 MiB (1,048,576 bytes) whole; rows past this budget are left out and
- * counted instead, so the summary is always published.
- */
-const SUMMARY_BUDGET_BYTES = 1_000_000;
-/** The longest string shown in one place; longer ones are cut and end in `…`. */
-const SUMMARY_TEXT_CHARS = 500;
-/** What the planned deletions of a skipped prune may take of the budget. */
-const PLANNED_LIST_BYTES = 64 * 1024;
-/** Room kept for the line that says how many rows were left out. */
-const LEFT_OUT_LINE_BYTES = 1024;
-const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/**
- * Any string written into the summary, made safe for it: one line (a blank line
- * would end the summary's HTML block, and whatever follows would be read as
- * markdown), at most SUMMARY_TEXT_CHARS long, HTML-escaped. Every interpolated
- * string goes through here, whoever cleaned it before.
- */
-function summaryText(text) {
-    let line = oneLine(text);
-    if (line.length > SUMMARY_TEXT_CHARS) {
-        // Cut between two characters, not inside a surrogate pair.
-        const end = /[\uD800-\uDBFF]/.test(line.charAt(SUMMARY_TEXT_CHARS - 1))
-            ? SUMMARY_TEXT_CHARS - 1
-            : SUMMARY_TEXT_CHARS;
-        line = `${line.slice(0, end)}…`;
-    }
-    return line.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
-function resultCell(result, dryRun, tally) {
-    const retries = tally?.retriesFor(result.tag) ?? 0;
-    const note = retries > 0 ? ` (${count(retries, 'retry', 'retries')})` : '';
-    if (result.outcome !== 'failed')
-        return `${outcomeWord(result.outcome, dryRun)}${note}`;
-    return `failed${note}: ${result.error?.message ?? 'unknown error'}`;
-}
-function row(result, dryRun, tally) {
-    const tag = `<code>${summaryText(result.tag)}</code>`;
-    const cells = [
-        result.key === undefined ? tag : `<code>${summaryText(result.key)}</code> → ${tag}`,
-        summaryText(result.name),
-        summaryText(resultCell(result, dryRun, tally))
-    ];
-    return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
-}
-/** Failed rows first (they are what a reader looks for), then the rest, each by tag. */
-function rowOrder(results) {
-    const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
-    return [...failed, ...results.filter((r) => r.outcome !== 'failed').sort(byTag)];
-}
-/** `Selected by select: 12 of 31 keys; left out: github_token (why)`. Left-out keys are few: select matched each. */
-function selectionItem({ keys, leftOut }, results) {
-    const pushed = results.filter((r) => r.key !== undefined).length;
-    const left = leftOut.map(({ key, reason }) => `<code>${summaryText(key)}</code> (${summaryText(reason)})`);
-    return `<li>Selected by <code>select</code>: ${pushed} of ${count(keys, 'key')}${left.length > 0 ? `; left out: ${left.join(', ')}` : ''}</li>`;
-}
-const bytes = (text) => Buffer.byteLength(text, 'utf8');
-/** The tags of a skipped prune as `<code>` items, as many as fit in PLANNED_LIST_BYTES. */
-function plannedList(tags) {
-    const items = [];
-    let used = 0;
-    for (const tag of tags) {
-        const item = `<code>${summaryText(tag)}</code>`;
-        used += bytes(item) + 2;
-        if (used > PLANNED_LIST_BYTES)
-            break;
-        items.push(item);
-    }
-    const more = tags.length - items.length;
-    return `${items.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-}
-/**
- * The job summary as HTML: the run, the Cortex host, and one row per secret
- * (failed ones first). Never a value. The counts cover every secret; when the
- * rows would not fit in SUMMARY_BUDGET_BYTES, the last ones are left out and
- * counted, and the outputs still list every tag.
- */
-function renderJobSummary({ run, cortexHost, report, tally, selection }) {
-    const { results, dryRun, pruneSkipped } = report;
-    const counts = { created: 0, updated: 0, deleted: 0, failed: 0 };
-    for (const r of results)
-        counts[r.outcome]++;
-    const shown = OUTCOMES.filter((o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped);
-    const tallyLine = shown.map((o) => `${counts[o]} ${outcomeWord(o, dryRun)}`).join(', ');
-    const retries = tally?.describe();
-    const notes = [
-        ...(dryRun
-            ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>']
-            : []),
-        ...(pruneSkipped
-            ? [
-                `<p><strong>Prune skipped</strong>: ${summaryText(pruneSkipped.reason)}. Planned deletions: ${plannedList(pruneSkipped.tags)}.</p>`
-            ]
-            : [])
-    ];
-    const head = [
-        `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${tallyLine}</h2>`,
-        ...notes,
-        '<ul>',
-        `<li>Trigger: ${summaryText(run.trigger)}</li>`,
-        `<li>Repository: ${summaryText(run.repository)}, <a href="${summaryText(run.runUrl)}">run</a></li>`,
-        `<li>Cortex host: <code>${summaryText(cortexHost)}</code></li>`,
-        ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : []),
-        ...(selection ? [selectionItem(selection, results)] : []),
-        '</ul>'
-    ];
-    const tableStart = '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>';
-    const tableEnd = '</table>';
-    // Each line costs its bytes and a line feed; the trailing '' adds none.
-    let used = [...head, tableStart, tableEnd].reduce((sum, line) => sum + bytes(line) + 1, 0) + LEFT_OUT_LINE_BYTES;
-    const rows = [];
-    for (const result of rowOrder(results)) {
-        const html = row(result, dryRun, tally);
-        used += bytes(html) + 1;
-        if (used > SUMMARY_BUDGET_BYTES)
-            break;
-        rows.push(html);
-    }
-    const leftOut = results.length - rows.length;
-    const leftOutLine = leftOut > 0
-        ? [
-            `<p><strong>${count(leftOut, 'row', 'rows')} left out</strong>: the table shows the first ${rows.length} of ` +
-                `${count(results.length, 'secret')} (failed ones first) to keep this summary within GitHub's 1 MiB limit; ` +
-                'the outputs <code>created</code>, <code>updated</code>, <code>deleted</code> and <code>failed</code> list every tag.</p>'
-        ]
-        : [];
-    return [...head, ...leftOutLine, tableStart, ...rows, tableEnd, ''].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/report/log-lines.ts
-
-
-function startLine({ secrets, host, dryRun, prune, selection }) {
-    const mode = dryRun ? 'Dry run: planning' : 'Pushing';
-    const selected = selection ? ` (selected from ${count(selection.keys, 'key')})` : '';
-    return `${mode} ${count(secrets, 'secret')}${selected} to ${host}${prune ? ', pruning owned tags' : ''}`;
-}
-/** One line per key `select` matched and left out: `Left out github_token: why`. */
-function leftOutLines(selection) {
-    return (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`);
-}
-/** A secret as reports name it: its tag, or `key → tag` when the tag was made from an input key. */
-function secretLabel(result) {
-    return result.key === undefined ? result.tag : `${result.key} → ${result.tag}`;
-}
-/** `✔ tag: created (name)`, `• key → tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
-function resultLine(result, dryRun) {
-    if (result.outcome === 'failed')
-        return `✖ ${secretLabel(result)}: failed: ${result.error?.message}`;
-    return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${result.name})`;
-}
-/** How many retries one secret's requests took, when there were any. */
-function retriesLine(tag, retries) {
-    return retries > 0 ? `${tag}: ${count(retries, 'retry', 'retries')}` : undefined;
-}
-function retryLine(retry) {
-    const subject = retry.tag === undefined ? retry.operation : `${retry.operation} "${retry.tag}"`;
-    return `retry ${retry.attempt} of ${subject} in ${retry.delayMs} ms after ${retry.reason}`;
-}
-/** Said once per pause of the whole run: the 429 that started it. */
-function rateLimitWarning(retry) {
-    if (retry.pause !== 'new')
-        return undefined;
-    return `Cortex rate limit reached (HTTP 429): all requests wait ${(retry.delayMs / 1000).toFixed(1)} s.`;
-}
-/** Our own pacing: only the long waits, when the run has used its budget for the minute. */
-function budgetWarning(ms, reason, perMinute) {
-    if (reason !== 'paced' || ms < 1000)
-        return undefined;
-    return `Request budget reached (rate-limit: ${perMinute} a minute): waiting ${(ms / 1000).toFixed(1)} s.`;
-}
-function pruneSkippedWarning(skip) {
-    return `Prune skipped: ${skip.reason}.`;
-}
-function doneLine(tags, dryRun) {
-    const counts = ['created', 'updated', 'deleted'].map((o) => countedOutcome(tags[o].length, o, dryRun));
-    return `Done: ${counts.join(', ')}.`;
-}
-
-;// CONCATENATED MODULE: ./src/report/run-context.ts
-function describeRun(source) {
-    const repository = source.repo.owner && source.repo.repo ? `${source.repo.owner}/${source.repo.repo}` : '';
-    let trigger = source.eventName || 'unknown event';
-    if (source.eventName === 'release' && source.payload.release?.tag_name) {
-        trigger = `release ${source.payload.release.tag_name}`;
-    }
-    else if (source.eventName === 'workflow_dispatch' && source.actor) {
-        trigger = `workflow_dispatch by ${source.actor}`;
-    }
-    return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` };
-}
-
-;// CONCATENATED MODULE: ./src/text/visible-text.ts
-/**
- * Making text from elsewhere safe to write on one line of a log: nothing in it can break
- * the line, hide or reorder what follows, or be read by the runner as a workflow command.
- */
-/**
- * What showControls changes: a line break (CR LF, CR, LF, NEL and the Unicode line and
- * paragraph separators), a control character (C0, DEL, C1), a format character (bidi
- * embeddings, overrides and isolates, zero-width characters, the BOM) or a lone surrogate.
+ * What is never shown as it is: a line break (CR LF, CR, LF, NEL, U+2028, U+2029), a control
+ * character (C0, DEL, C1), a format character (bidi controls, zero-width characters, the BOM)
+ * or a lone surrogate. Each could break a line, hide or reorder what follows.
  */
 const NOT_SHOWN = /\r\n|[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu;
 const LINE_BREAK = /^(?:\r\n|[\n\r\u0085\u2028\u2029])$/;
-const TAB = 0x09;
-const DEL = 0x7f;
-/** The Unicode "control pictures" block shows C0 character n as U+2400 + n (␛ for ESC). */
-const CONTROL_PICTURES = 0x2400;
-/** How showControls shows one match of NOT_SHOWN. */
-function shownAs(match) {
-    if (LINE_BREAK.test(match))
-        return '⏎';
-    const code = match.codePointAt(0) ?? 0;
-    if (code === TAB)
-        return ' ';
-    if (code < 0x20)
-        return String.fromCharCode(CONTROL_PICTURES + code);
-    if (code === DEL)
-        return '␡';
-    return '\uFFFD';
-}
-/**
- * Line breaks become `⏎`, a tab a space, other C0 characters their control picture
- * (`␛`), DEL `␡`, and every other control or format character `�`. What is left
- * holds no character that moves the cursor, breaks the line or changes its direction.
- */
+/** Line breaks become `⏎`, a tab a space, other C0 characters their control picture (`␛`), DEL `␡`, the rest `�`. */
 function showControls(text) {
-    return text.replace(NOT_SHOWN, shownAs);
+    return text.replace(NOT_SHOWN, (c) => {
+        if (LINE_BREAK.test(c))
+            return '⏎';
+        const code = c.codePointAt(0);
+        if (code === 0x09)
+            return ' ';
+        if (code < 0x20)
+            return String.fromCharCode(0x2400 + code);
+        return code === 0x7f ? '␡' : '\uFFFD';
+    });
+}
+/** Whether showControls would leave the text as it is. */
+function isOneLine(text) {
+    return text.search(NOT_SHOWN) < 0;
 }
 /**
- * The runner takes a line as a workflow command when it starts with `::` (after white
- * space) or holds `##[` anywhere (the older form, still parsed: actions/runner
- * ActionCommand.TryParse). Both are broken with a look-alike character: `##［` and
- * `：:`. One character for one, so the length does not change.
+ * The runner takes a line as a workflow command when it starts with `::` (after white space)
+ * or holds `##[` anywhere (actions/runner ActionCommand.TryParse): both are broken with a
+ * look-alike character, one for one.
  */
 function defuseCommands(text) {
     return text.replace(/##\[/g, '##［').replace(/^(\s*):(?=:)/, '$1：');
 }
-
-;// CONCATENATED MODULE: ./src/action/core-reporter.ts
-
-
-
-
-
-
+/** A line as it may be logged: one line, no workflow command. */
+function logLine(text) {
+    return defuseCommands(showControls(text));
+}
+/** The first `length` code units, one fewer when the last would be half a surrogate pair. */
+function headOf(text, length) {
+    if (text.length <= length)
+        return text;
+    return text.slice(0, Math.max(0, (text.charCodeAt(length - 1) & 0xfc00) === 0xd800 ? length - 1 : length));
+}
+/** At most `length` characters, ending in `…` when cut. */
+function cut(text, length) {
+    return text.length <= length ? text : `${headOf(text, length - 1)}…`;
+}
+/** `1 secret`, `2 secrets`: the one place a count meets its noun. */
+function count(n, singular, plural = `${singular}s`) {
+    return `${n} ${n === 1 ? singular : plural}`;
+}
+/** A duration as every message says it: `2.5 s`; past any exact number, `more than 9007199254740991 s`. */
+function seconds(ms) {
+    return ms / 1000 <= Number.MAX_SAFE_INTEGER ? `${(ms / 1000).toFixed(1)} s` : `more than ${Number.MAX_SAFE_INTEGER} s`;
+}
+/** 5242880 → `5,242,880`, without the runtime's locale data. */
+function groupDigits(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** A multi-line value's lines under this length, or of punctuation only, are not masked on their own. */
+const MIN_LINE_MASK_LENGTH = 4;
+const PUNCTUATION_ONLY = /^[\p{P}\p{S}\s]*$/u;
 /**
- * The run as the GitHub runner shows it: the step's log through `@actions/core`
- * (lines, warnings, debug lines) and its job summary. The text comes from
- * report/; this class only says where each piece goes.
+ * The strings to register with the runner's masker for one value. The runner registers each
+ * line of a multi-line mask, trimmed (ActionCommandManager, AddMaskCommandExtension): a JSON
+ * value would mask every `{` of the job's log. So a multi-line value is registered line by line,
+ * leaving out lines under 4 characters or of punctuation only (all the runner would have masked
+ * of them); a value of one line, or with no line worth a mask, is registered whole.
  */
-class CoreReporter {
-    start(run) {
-        core_reporter_info(startLine(run));
-        leftOutLines(run.selection).forEach(core_reporter_info);
-    }
-    request(line) {
-        core_debug(line);
-    }
-    retry(retry) {
-        core_debug(retryLine(retry));
-        warn(rateLimitWarning(retry));
-    }
-    wait({ ms, reason, perMinute }) {
-        warn(budgetWarning(ms, reason, perMinute));
-    }
-    result(result, { dryRun, retries }) {
-        core_reporter_info(resultLine(result, dryRun));
-        const line = retriesLine(result.tag, retries);
-        if (line !== undefined)
-            core_debug(line);
-    }
-    pruneSkipped(skip) {
-        warning(pruneSkippedWarning(skip));
-    }
-    /** The last line of a run where nothing failed. */
-    done(tags, dryRun) {
-        core_reporter_info(doneLine(tags, dryRun));
-    }
-    /**
-     * Writes the job summary, if the runner asked for one. A summary that cannot be
-     * written (GITHUB_STEP_SUMMARY is a directory, or not writable) is a warning: the
-     * secrets were pushed or not regardless, and the step's own message, which lists
-     * any that failed, must still be the one the step fails with.
-     */
-    async jobSummary(cortexHost, result, selection) {
-        if (!process.env.GITHUB_STEP_SUMMARY)
-            return;
-        try {
-            // Evaluated here, not at start-up: only the summary needs the run's context, and
-            // @actions/github (Octokit included) would delay the first request. "eager" keeps it in
-            // dist/index.js, not a chunk of its own: ncc writes dist/licenses.txt for one chunk only.
-            const { context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-            const html = renderJobSummary({
-                run: describeRun(context),
-                cortexHost,
-                report: result,
-                tally: result.tally,
-                ...(selection ? { selection } : {})
-            });
-            await summary.addRaw(html).write();
-        }
-        catch (error) {
-            warning(`Job summary not written: ${error instanceof Error ? error.message : String(error)}`);
-        }
-    }
+function masksFor(value) {
+    const lines = value.split(/\r\n|\r|\n/);
+    if (lines.length === 1)
+        return [value];
+    const worth = lines
+        .map((line) => line.trim())
+        .filter((line) => [...line].length >= MIN_LINE_MASK_LENGTH && !PUNCTUATION_ONLY.test(line));
+    return worth.length > 0 ? [...new Set(worth)] : [value];
 }
-/**
- * Every plain log line goes out here. core.info writes its text raw, and the runner
- * reads each line of the action's output as a possible workflow command
- * (`::set-output`, `::stop-commands`): a line break inside a tag, a name or an
- * error from Cortex would start a line of the server's choosing. As one line, the
- * text always follows this action's own prefix. The runner also runs the older
- * `##[command]` form found anywhere in a line, so that is broken too, with the one
- * mechanism server text goes through (defuseCommands). (core.debug, core.warning and
- * core.error escape line breaks themselves.)
- */
-function core_reporter_info(line) {
-    info(defuseCommands(oneLine(line)));
-}
-function warn(line) {
-    if (line !== undefined)
-        warning(line);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/input-error.ts
-/**
- * A problem with the step's inputs, found before any request is sent.
- * Messages name the input, the tag or the line, and never quote input text:
- * the inputs hold secret values.
- */
-class InputError extends Error {
-    name = 'InputError';
-}
-
-;// CONCATENATED MODULE: ./src/inputs/api-url.ts
-
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-/** A URL hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
-function isLoopback(hostname) {
-    return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-/**
- * Reads `api-url` into the base URL every API path is resolved against.
- * A path prefix is kept (self-managed installs behind a path), and the key
- * never travels over plain http except to this machine.
- */
-function parseApiUrl(text) {
-    let url;
-    try {
-        url = new URL(text.trim());
-    }
-    catch {
-        throw new InputError('Input "api-url" is not a valid URL; expected for example https://api.getcortexapp.com.');
-    }
-    if (url.username || url.password) {
-        throw new InputError('Input "api-url" must not contain credentials; the API key goes in "api-key".');
-    }
-    if (url.search || url.hash) {
-        throw new InputError('Input "api-url" must not have a query string or fragment.');
-    }
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        throw new InputError(`Input "api-url" uses plain http:// for ${url.host}; the API key is only sent over https:// ` +
-            '(plain http is allowed for 127.0.0.0/8, localhost and [::1] only).');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`Input "api-url" must be an https:// URL, not ${url.protocol}//.`);
-    }
-    if (!url.pathname.endsWith('/'))
-        url.pathname += '/';
-    return url;
-}
-
-;// CONCATENATED MODULE: ./src/text/html-entities.ts
-/**
- * The named character references an HTML or XML escaper writes: XML's five, and HTML 4's
- * Latin-1 set (U+00A0 to U+00FF, in code point order), which escapers such as Apache
- * Commons Text's escapeHtml4 and Spring's HtmlUtils use for accented letters.
- */
-const LATIN_1 = 'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr ' +
-    'deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest ' +
-    'Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ' +
-    'ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig ' +
-    'agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml ' +
-    'eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml';
-/** Each name and the code point it stands for. */
-const NAMED_ENTITIES = new Map([
-    ['amp', 0x26],
-    ['lt', 0x3c],
-    ['gt', 0x3e],
-    ['quot', 0x22],
-    ['apos', 0x27],
-    ...LATIN_1.split(' ').map((name, i) => [name, 0xa0 + i])
-]);
-
-;// CONCATENATED MODULE: ./src/text/mapped-text.ts
-
-/** NOT_SHOWN without the global flag, whose test() would keep state. */
-const SOME_NOT_SHOWN = new RegExp(NOT_SHOWN.source, 'u');
-/**
- * A text decoded from another, that knows where each of its code units came from: code
- * unit i was decoded from `source[from[i], to[i])`. So a stretch found in the decoded text
- * names the stretch of the source to redact.
- */
-class MappedText {
-    text;
-    /** Absent: the text is its own source. */
-    #from;
-    #to;
-    constructor(text, from, to) {
-        this.text = text;
-        this.#from = from;
-        this.#to = to;
-    }
-    /** The stretch of the source that `text[start, end)` was decoded from (`end > start`). */
-    sourceOf(start, end) {
-        if (!this.#from || !this.#to)
-            return [start, end];
-        return [this.#from[start], this.#to[end - 1]];
-    }
-}
-/**
- * Builds a MappedText left to right from decoded code points, showing each as showControls
- * shows text (CR LF as one `⏎`), so that it reads as the secrets are indexed.
- */
-class MappedTextBuilder {
-    #units = [];
-    #from = [];
-    #to = [];
-    #afterCr = false;
-    /** Appends a code point decoded from `source[from, to)`; a surrogate reads as U+FFFD. */
-    pushCodePoint(cp, from, to) {
-        if (cp === 0x0a && this.#afterCr) {
-            this.#to[this.#to.length - 1] = to;
-            this.#afterCr = false;
-            return;
-        }
-        this.#afterCr = cp === 0x0d;
-        if (cp >= 0xd800 && cp <= 0xdfff)
-            cp = 0xfffd;
-        const plain = (cp >= 0x20 && cp < 0x7f) || cp === 0xfffd;
-        const char = String.fromCodePoint(cp);
-        const shown = plain || !SOME_NOT_SHOWN.test(char) ? char : shownAs(char);
-        for (let i = 0; i < shown.length; i++) {
-            this.#units.push(shown.charCodeAt(i));
-            this.#from.push(from);
-            this.#to.push(to);
-        }
-    }
-    /**
-     * Appends `bytes` decoded as UTF-8, byte i taken from `source[from[i], to[i])`. A byte that
-     * does not start a well-formed sequence becomes U+FFFD on its own, so the next byte is read
-     * afresh: a valid sequence (the start of a value) is never swallowed by a broken one before it.
-     */
-    pushUtf8(bytes, from, to) {
-        for (let i = 0; i < bytes.length;) {
-            const length = sequenceLength(bytes, i);
-            const last = i + Math.max(1, length) - 1;
-            this.pushCodePoint(length === 0 ? 0xfffd : codePoint(bytes, i, length), from[i], to[last]);
-            i = last + 1;
-        }
-    }
-    build() {
-        let text = '';
-        // In slices: a call with more than some 100,000 arguments overflows the stack.
-        for (let i = 0; i < this.#units.length; i += 8192) {
-            text += String.fromCharCode.apply(null, this.#units.slice(i, i + 8192));
-        }
-        return new MappedText(text, this.#from, this.#to);
-    }
-}
-/** The length of the well-formed UTF-8 sequence at `at` (RFC 3629; Unicode's table 3-7), or 0. */
-function sequenceLength(bytes, at) {
-    const lead = bytes[at];
-    if (lead < 0x80)
-        return 1;
-    let length;
-    let low = 0x80;
-    let high = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf)
-        length = 2;
-    else if (lead >= 0xe0 && lead <= 0xef) {
-        length = 3;
-        if (lead === 0xe0)
-            low = 0xa0; // no overlong forms
-        if (lead === 0xed)
-            high = 0x9f; // no surrogates
-    }
-    else if (lead >= 0xf0 && lead <= 0xf4) {
-        length = 4;
-        if (lead === 0xf0)
-            low = 0x90;
-        if (lead === 0xf4)
-            high = 0x8f; // nothing past U+10FFFF
-    }
-    else
-        return 0;
-    if (at + length > bytes.length)
-        return 0;
-    const second = bytes[at + 1];
-    if (second < low || second > high)
-        return 0;
-    for (let i = at + 2; i < at + length; i++)
-        if ((bytes[i] & 0xc0) !== 0x80)
-            return 0;
-    return length;
-}
-function codePoint(bytes, at, length) {
-    if (length === 1)
-        return bytes[at];
-    let cp = bytes[at] & (0xff >> (length + 1));
-    for (let i = at + 1; i < at + length; i++)
-        cp = (cp << 6) | (bytes[i] & 0x3f);
-    return cp;
-}
-
-;// CONCATENATED MODULE: ./src/text/decoded-views.ts
-
-
-/**
- * A text (already shown by showControls) as it is, and read as each encoding a server
- * could have applied to what it quotes: percent-decoded (`%XX` in either case; a second
- * reading takes `+` as a space, as form encoding writes it); with HTML character
- * references decoded (`&#x27;`, `&#39;`, `&apos;`, `&eacute;`); and base64-decoded
- * (standard or URL-safe alphabet) from each of the four characters a run of base64 can
- * start at, so a value at any offset of an encoded body reads as itself in one of them.
- * Every view is shown as showControls shows text, and maps back to the text it was read from.
- *
- * `shortest`: the fewest code units a match can have. A decoded code unit takes at least
- * one byte, and n bytes take 4n/3 characters of base64, so shorter runs of base64 are not
- * read. Decoding costs a few passes over the text, which is short, and nothing per secret:
- * the secrets are indexed in one form per escaping, not once more per encoding.
- */
-function decodedViews(text, shortest) {
-    const views = [new MappedText(text)];
-    if (PERCENT.test(text))
-        views.push(percentDecoded(text, false));
-    if (text.includes('+'))
-        views.push(percentDecoded(text, true));
-    if (REFERENCE_START.test(text))
-        views.push(htmlDecoded(text));
-    const runs = base64Runs(Math.ceil((shortest * 4) / 3));
-    if (text.search(runs) >= 0) {
-        for (let offset = 0; offset < 4; offset++)
-            views.push(base64Decoded(text, offset, runs));
-    }
-    return views;
-}
-const PERCENT = /%[0-9A-Fa-f]{2}/;
-const REFERENCE_START = /&(?:#|[A-Za-z])/;
-/** Bytes, each read from a stretch of the source, to be decoded as UTF-8. */
-class Bytes {
-    #bytes = [];
-    #from = [];
-    #to = [];
-    add(byte, from, to) {
-        this.#bytes.push(byte);
-        this.#from.push(from);
-        this.#to.push(to);
-    }
-    /** Adds the UTF-8 bytes of the code point at `at` of `text`; returns where the next one starts. */
-    addUtf8Of(text, at) {
-        const cp = text.codePointAt(at);
-        const end = at + (cp > 0xffff ? 2 : 1);
-        for (const byte of utf8(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp))
-            this.add(byte, at, end);
-        return end;
-    }
-    decoded() {
-        const out = new MappedTextBuilder();
-        out.pushUtf8(this.#bytes, this.#from, this.#to);
-        return out.build();
-    }
-}
-function utf8(cp) {
-    if (cp < 0x80)
-        return [cp];
-    if (cp < 0x800)
-        return [0xc0 | (cp >> 6), 0x80 | (cp & 0x3f)];
-    if (cp < 0x10000)
-        return [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
-    return [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
-}
-function hexDigit(c) {
-    if (c >= 48 && c <= 57)
-        return c - 48;
-    if (c >= 65 && c <= 70)
-        return c - 55;
-    if (c >= 97 && c <= 102)
-        return c - 87;
-    return -1;
-}
-function percentDecoded(text, plusIsSpace) {
-    const out = new Bytes();
-    for (let i = 0; i < text.length;) {
-        const c = text.charCodeAt(i);
-        const high = c === 0x25 ? hexDigit(text.charCodeAt(i + 1)) : -1;
-        const low = high >= 0 ? hexDigit(text.charCodeAt(i + 2)) : -1;
-        if (low >= 0) {
-            out.add(high * 16 + low, i, i + 3);
-            i += 3;
-        }
-        else if (plusIsSpace && c === 0x2b) {
-            out.add(0x20, i, i + 1);
-            i += 1;
-        }
-        else {
-            i = out.addUtf8Of(text, i);
-        }
-    }
-    return out.decoded();
-}
-/** Numeric references with or without the `;` (browsers accept both); named ones with it. */
-const REFERENCE = /&#[xX]([0-9A-Fa-f]+);?|&#([0-9]+);?|&([A-Za-z][A-Za-z0-9]*);/g;
-function htmlDecoded(text) {
-    const out = new MappedTextBuilder();
-    let at = 0;
-    const copy = (end) => {
-        while (at < end) {
-            const cp = text.codePointAt(at);
-            const next = at + (cp > 0xffff ? 2 : 1);
-            out.pushCodePoint(cp, at, next);
-            at = next;
-        }
-    };
-    for (const match of text.matchAll(REFERENCE)) {
-        const [whole, hex, decimal, name] = match;
-        const cp = name === undefined ? parseInt(hex ?? decimal ?? '', hex === undefined ? 10 : 16) : NAMED_ENTITIES.get(name);
-        if (cp === undefined)
-            continue;
-        copy(match.index);
-        // A code point no reference may name (0, a surrogate, past U+10FFFF) reads as U+FFFD, as in HTML.
-        out.pushCodePoint(cp > 0 && cp <= 0x10ffff ? cp : 0xfffd, match.index, match.index + whole.length);
-        at = match.index + whole.length;
-    }
-    copy(text.length);
-    return out.build();
-}
-const BASE64_RUNS = new Map();
-/** Runs of `length` or more characters of the standard and the URL-safe base64 alphabets, both at once. */
-function base64Runs(length) {
-    let runs = BASE64_RUNS.get(length);
-    if (!runs)
-        BASE64_RUNS.set(length, (runs = new RegExp(`[A-Za-z0-9+/_-]{${length},}`, 'g')));
-    return runs;
-}
-/** The value of a character of the standard or the URL-safe base64 alphabet (both at once). */
-function sextet(c) {
-    if (c >= 65 && c <= 90)
-        return c - 65; // A-Z
-    if (c >= 97 && c <= 122)
-        return c - 71; // a-z
-    if (c >= 48 && c <= 57)
-        return c + 4; // 0-9
-    return c === 43 || c === 45 ? 62 : 63; // + or -; / or _
-}
-/** Never a byte of UTF-8: it ends a run, and reads as U+FFFD, so no match spans two runs. */
-const RUN_END = 0xff;
-/**
- * Every run of base64 characters that `runs` finds, decoded from `offset` characters past
- * its start, four characters to three bytes; a byte is read from the two characters that
- * hold its bits.
- */
-function base64Decoded(text, offset, runs) {
-    const out = new Bytes();
-    for (const match of text.matchAll(runs)) {
-        const end = match.index + match[0].length;
-        let bits = 0;
-        let held = 0;
-        for (let i = match.index + offset; i < end; i++) {
-            bits = ((bits << 6) | sextet(text.charCodeAt(i))) & 0xffff;
-            held += 6;
-            if (held >= 8) {
-                held -= 8;
-                out.add((bits >> held) & 0xff, i - 1, i + 1);
-            }
-        }
-        out.add(RUN_END, end, end);
-    }
-    return out.decoded();
-}
-
-;// CONCATENATED MODULE: ./src/text/window-set.ts
-/** The length, in UTF-16 code units, of the windows a WindowSet holds. */
-const WINDOW = 8;
-/**
- * A set of 8-code-unit windows of text, kept as fingerprints in an open-addressing
- * table of 32-bit words (4 bytes a slot, two slots a window at most), so that megabytes
- * of secrets cost megabytes, not a string object per window. One hash picks the slot,
- * another is stored: two windows with the same fingerprint count as one, so `has` may
- * say yes for a window never added (about once in 2^31 lookups), never no for one that was.
- */
-class WindowSet {
-    #slots;
-    #mask;
-    /** The fingerprint of the window last located (set by #locate). */
-    #tag = 0;
-    /** `windows`: how many will be added, at most. */
-    constructor(windows) {
-        let size = 16;
-        while (size < windows * 2)
-            size *= 2;
-        this.#slots = new Uint32Array(size);
-        this.#mask = size - 1;
-    }
-    /** Adds the window of `text` starting at `at`. */
-    add(text, at) {
-        const slot = this.#locate(text, at);
-        this.#slots[slot] = this.#tag;
-    }
-    /** Whether the window of `text` starting at `at` was added (or shares its fingerprint). */
-    has(text, at) {
-        return this.#slots[this.#locate(text, at)] !== 0;
-    }
-    /** The slot holding the window's fingerprint, or the empty slot where it would go (linear probing). */
-    #locate(text, at) {
-        let a = 0x811c9dc5;
-        let b = 0x27d4eb2f;
-        for (let i = at; i < at + WINDOW; i++) {
-            const c = text.charCodeAt(i);
-            a = Math.imul(a ^ c, 0x01000193);
-            b = Math.imul(b ^ c, 0x85ebca6b);
-            b ^= b >>> 13;
-        }
-        // 0 marks an empty slot, so a stored fingerprint is never 0.
-        this.#tag = (mix(b) | 1) >>> 0;
-        let slot = mix(a) & this.#mask;
-        while (this.#slots[slot] !== 0 && this.#slots[slot] !== this.#tag)
-            slot = (slot + 1) & this.#mask;
-        return slot;
-    }
-}
-/** MurmurHash3's finaliser: spreads every input bit over the whole word. */
-function mix(h) {
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
-}
-
-;// CONCATENATED MODULE: ./src/text/secret-runs.ts
-
-
-
 /** A run of this many characters of a secret is treated as the secret: shorter runs are too common to tell. */
-const SECRET_RUN = WINDOW;
+const SECRET_RUN = 8;
+/** Stands where a text quoted a secret. */
+const REDACTED = '[redacted]';
+/** The whole text, when it quoted a secret in an encoding, or when redacting it would still show one. */
+const WITHHELD = '[withheld: it quoted a secret]';
+/** How much of a server text is shown unless the caller says otherwise. */
+const DEFAULT_MAX_CHARS = 300;
+/** Only this many times the shown length is looked at: a 5 MB message costs what a short one does. */
+const LOOKED_AT = 4;
 const unicodeEscape = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 /**
- * The escapings in which a server could quote a value back: as is; inside a JSON string,
- * as a parser echoing the request body shows it (`\"`, `\\`, `\n`); that JSON with every
- * non-ASCII character as `\uXXXX` (Jackson's ESCAPE_NON_ASCII, Python's ensure_ascii); and
- * that JSON with `<>&='` as `\uXXXX` (Gson's default). Encodings over these (HTML
- * character references, percent-encoding, base64) are undone on the server's text
- * instead (decoded-views.ts). Not covered: case changes, Unicode normalisation, an
- * encoding over another, and an echo mixing several escapings, whose runs between two
- * differently-escaped characters are shorter than 8.
+ * The escapings in which a server could quote a value back: as is; inside a JSON string
+ * (`\"`, `\\`, `\n`); that JSON with every non-ASCII character as `\uXXXX` (Jackson's
+ * ESCAPE_NON_ASCII, Python's ensure_ascii); and with `<>&='` as `\uXXXX` (Gson). Encodings
+ * over these (percent, HTML references, base64) are undone on the server's text instead.
  */
 function quotedForms(value) {
     const json = JSON.stringify(value).slice(1, -1);
@@ -44376,473 +43652,413 @@ function quotedForms(value) {
         ])
     ];
 }
-/**
- * How a text is compared with the secrets. Control characters are shown as showControls
- * shows them (the text is compared as it will be shown), and the hex digits of `\uXXXX`
- * in lower case (servers differ): one code unit for one, so positions in the compared
- * text are positions in the text it was made from.
- */
-function comparable(shown) {
-    return shown.replace(/\\u[0-9A-Fa-f]{4}/g, (escape) => escape.toLowerCase());
+/** How text is compared: as it will be shown, and `\uXXXX` in lower case (servers differ). Length is kept. */
+function comparable(text) {
+    return showControls(text).replace(/\\u[0-9A-Fa-f]{4}/g, (escape) => escape.toLowerCase());
+}
+/** The named references an escaper writes: XML's five, and HTML 4's Latin-1 set (U+00A0 to U+00FF in order). */
+const LATIN_1 = 'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute ' +
+    'micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig ' +
+    'Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash ' +
+    'Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ' +
+    'ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc ' +
+    'uuml yacute thorn yuml';
+const NAMED_REFERENCES = new Map([
+    ['amp', 0x26],
+    ['lt', 0x3c],
+    ['gt', 0x3e],
+    ['quot', 0x22],
+    ['apos', 0x27],
+    ...LATIN_1.split(' ').map((name, i) => [name, 0xa0 + i])
+]);
+/** Numeric references with or without the `;` (browsers accept both); named ones with it. */
+const REFERENCE = /&#[xX]([0-9A-Fa-f]+);?|&#([0-9]+);?|&([A-Za-z][A-Za-z0-9]*);/g;
+function htmlDecoded(text) {
+    return text.replace(REFERENCE, (whole, hex, decimal, name) => {
+        const cp = name === undefined ? parseInt(hex ?? decimal ?? '', hex === undefined ? 10 : 16) : NAMED_REFERENCES.get(name);
+        if (cp === undefined)
+            return whole;
+        // A code point no reference may name (0, a surrogate, past U+10FFFF) reads as U+FFFD, as in HTML.
+        return cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : '\uFFFD';
+    });
+}
+function percentDecoded(text) {
+    return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
 }
 /**
- * Finds where a text quotes a secret: any run of SECRET_RUN characters of a value in any
- * of its quotedForms, and a whole value shorter than that in any form, in the text as it
- * is or in any of its decodedViews. The index is built on first use, once, in time and
- * memory linear in the total length of the values; each look costs a few passes over the
- * text, whatever the number of secrets.
+ * The text read as each encoding a server could have applied to what it quotes: percent-decoded
+ * (and again with `+` as a space, as form encoding writes it), HTML references decoded, and each
+ * run of base64 (either alphabet) decoded from each of the four characters it can start at, so
+ * that a value at any offset of an encoded body reads as itself in one of them. A run shorter than
+ * a match could be encoded in is not read.
  */
-class SecretRuns {
+function decodedViews(text, shortest) {
+    const views = [];
+    if (/%[0-9A-Fa-f]{2}/.test(text))
+        views.push(percentDecoded(text));
+    if (text.includes('+'))
+        views.push(percentDecoded(text.replace(/\+/g, ' ')));
+    if (/&(?:#|[A-Za-z])/.test(text))
+        views.push(htmlDecoded(text));
+    const runs = new RegExp(`[A-Za-z0-9+/_-]{${Math.ceil((shortest * 4) / 3)},}`, 'g');
+    for (const [run] of text.matchAll(runs)) {
+        for (let offset = 0; offset < 4; offset++)
+            views.push(Buffer.from(run.slice(offset), 'base64').toString('utf8'));
+    }
+    return views;
+}
+/** Two 32-bit rolling hashes of each window of SECRET_RUN code units of `text`, in order. */
+function eachWindow(text, visit) {
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i) + 1;
+        a = (Math.imul(a, HASH_A) + c) | 0;
+        b = (Math.imul(b, HASH_B) + c) | 0;
+        if (i >= SECRET_RUN) {
+            const out = text.charCodeAt(i - SECRET_RUN) + 1;
+            a = (a - Math.imul(out, HASH_A_OUT)) | 0;
+            b = (b - Math.imul(out, HASH_B_OUT)) | 0;
+        }
+        if (i >= SECRET_RUN - 1)
+            visit(i - SECRET_RUN + 1, a, b);
+    }
+}
+const HASH_A = 0x01000193;
+const HASH_B = 0x5bd1e995;
+const power = (base) => Array.from({ length: SECRET_RUN }).reduce((p) => Math.imul(p, base), 1);
+const HASH_A_OUT = power(HASH_A);
+const HASH_B_OUT = power(HASH_B);
+/**
+ * A set of windows by their two hashes: open addressing over 32-bit words, one hash picks the
+ * slot and the other is stored. Two windows with the same pair count as one (about once in 2^32
+ * looks): a false yes redacts a little too much, never too little.
+ */
+class WindowTable {
+    #slots;
+    #mask;
+    constructor(windows) {
+        let size = 16;
+        while (size < windows * 2)
+            size *= 2;
+        this.#slots = new Uint32Array(size);
+        this.#mask = size - 1;
+    }
+    /** Adds the window; returns its slot. */
+    add(a, b) {
+        const slot = this.#locate(a, b);
+        this.#slots[slot] = (b | 1) >>> 0;
+        return slot;
+    }
+    /** The slot of the window, or -1. */
+    find(a, b) {
+        const slot = this.#locate(a, b);
+        return this.#slots[slot] === 0 ? -1 : slot;
+    }
+    #locate(a, b) {
+        const tag = (b | 1) >>> 0;
+        let h = a ^ (a >>> 15);
+        h = Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
+        let slot = h & this.#mask;
+        while (this.#slots[slot] !== 0 && this.#slots[slot] !== tag)
+            slot = (slot + 1) & this.#mask;
+        return slot;
+    }
+}
+/**
+ * Finds where texts quote a secret: any run of SECRET_RUN characters of a value in any of its
+ * quotedForms, or a whole value shorter than that. Nothing is built until a text is looked at.
+ * A look compares the texts' windows with one pass over the values (texts are short, values may
+ * be megabytes): its cost is the values' length, whatever the number of texts in the batch. Once
+ * looks have cost several passes, the values' windows are indexed instead, once, in memory
+ * proportional to them, and each look costs only its texts.
+ */
+class Redactor {
     #values;
+    #forms;
+    #short = [];
     #index;
-    constructor(values) {
-        // A value of white space only would match every gap between words.
-        this.#values = [...new Set(values)].filter((value) => value.trim() !== '');
-    }
-    /** Where `shown` (text already passed through showControls) quotes a secret: sorted, disjoint, whole code points. */
-    find(shown) {
-        const { runs, short, shortest } = this.#built();
-        // +1 where a match starts, -1 where it ends: one pass finds the covered stretches.
-        const depth = new Int32Array(shown.length + 1);
-        const cover = (view, start, end) => {
-            const [from, to] = view.sourceOf(start, end);
-            depth[from]++;
-            depth[to]--;
-        };
-        for (const view of decodedViews(shown, shortest)) {
-            const text = comparable(view.text);
-            for (let i = 0; i + SECRET_RUN <= text.length; i++)
-                if (runs.has(text, i))
-                    cover(view, i, i + SECRET_RUN);
-            for (const [length, forms] of short) {
-                for (let i = 0; i + length <= text.length; i++) {
-                    if (forms.has(text.slice(i, i + length)))
-                        cover(view, i, i + length);
-                }
-            }
-        }
-        const ranges = [];
-        let open = 0;
-        let start = 0;
-        for (let i = 0; i <= shown.length; i++) {
-            const before = open;
-            open += depth[i];
-            if (before === 0 && open > 0)
-                start = i;
-            if (before > 0 && open === 0)
-                ranges.push(wholeCodePoints(shown, start, i));
-        }
-        return ranges;
-    }
-    /** Whether any run of SECRET_RUN characters of `shown`, or of one of its decodedViews, is a run of a secret. */
-    occursIn(shown) {
-        const { runs } = this.#built();
-        return decodedViews(shown, SECRET_RUN).some((view) => {
-            const text = comparable(view.text);
-            for (let i = 0; i + SECRET_RUN <= text.length; i++)
-                if (runs.has(text, i))
-                    return true;
-            return false;
-        });
-    }
-    #built() {
-        if (this.#index)
-            return this.#index;
-        const forms = this.#values.flatMap((value) => quotedForms(value).map((form) => comparable(showControls(form))));
-        const runs = new WindowSet(forms.reduce((n, form) => n + Math.max(0, form.length - SECRET_RUN + 1), 0));
-        const short = new Map();
-        for (const form of forms) {
-            if (form.length < SECRET_RUN) {
-                if (!short.has(form.length))
-                    short.set(form.length, new Set());
-                short.get(form.length)?.add(form);
-            }
-            for (let i = 0; i + SECRET_RUN <= form.length; i++)
-                runs.add(form, i);
-        }
-        this.#index = { runs, short, shortest: Math.min(SECRET_RUN, ...short.keys()) };
-        return this.#index;
-    }
-}
-/** Widens `[start, end)` so that it does not split a surrogate pair. */
-function wholeCodePoints(text, start, end) {
-    const isLow = (i) => i > 0 && i < text.length && (text.charCodeAt(i) & 0xfc00) === 0xdc00;
-    const isHigh = (i) => (text.charCodeAt(i) & 0xfc00) === 0xd800;
-    return [isLow(start) && isHigh(start - 1) ? start - 1 : start, isLow(end) && isHigh(end - 1) ? end + 1 : end];
-}
-
-;// CONCATENATED MODULE: ./src/text/untrusted-text.ts
-
-
-/** Stands where a text quoted a secret. */
-const REDACTED = '[redacted]';
-/** The whole text, when what is left would still show a run of a secret (only a secret holding these markers). */
-const WITHHELD = '[withheld: it quoted a secret]';
-/** How much of a server text is shown unless the caller says otherwise. */
-const DEFAULT_MAX_CHARS = 300;
-/** Room for the cut marker and some text. */
-const MIN_MAX_CHARS = 64;
-/** Only this many times the shown length is looked at: a 5 MB message costs no more than a short one. */
-const LOOKED_AT = 4;
-/**
- * Text from a server, made safe to show anywhere: in the log, in an annotation, in the job
- * summary. In order:
- * 1. cut to LOOKED_AT times the shown length before any other work;
- * 2. control characters made visible (showControls): it stays on one line and reads left to right;
- * 3. every run of 8 or more characters it shares with a secret value or the API key, in any
- *    form a server would quote them (secret-runs.ts), also where the text is percent-encoded,
- *    HTML-escaped or base64 (decoded-views.ts), and every whole value shorter than that,
- *    replaced by `[redacted]`;
- * 4. cut to `maxChars`, saying how long the text was;
- * 5. workflow commands broken (defuseCommands);
- * 6. checked once more: if a run of a secret is still there (a secret that contains the
- *    markers above), the whole text is withheld.
- */
-class UntrustedText {
-    #secrets;
+    #scanned = 0;
     /** `secrets`: every value the run sends, and the API key. */
     constructor(secrets = []) {
-        this.#secrets = new SecretRuns(secrets);
+        // A value of white space only would match every gap between words.
+        this.#values = [...new Set(secrets)].filter((value) => value.trim() !== '');
     }
+    /** Each text made safe to show (see clean), all for the cost of one look. */
+    cleanAll(texts, maxChars = DEFAULT_MAX_CHARS) {
+        const limit = Math.max(64, Math.floor(maxChars));
+        const heads = texts.map((text) => headOf(text, limit * LOOKED_AT));
+        const shown = heads.map(showControls);
+        const quoted = this.#quotes(shown);
+        const safe = shown.map((text, i) => {
+            const found = quoted[i];
+            if (found === 'encoded')
+                return WITHHELD;
+            const total = texts[i].length;
+            return defuseCommands(capped(redacted(text, found), limit, total, heads[i].length < total));
+        });
+        // What redacting, cutting and defusing left could still show a run of a secret holding those markers.
+        const changed = safe.flatMap((text, i) => (text !== shown[i] && text !== WITHHELD ? [i] : []));
+        const again = this.#quotes(changed.map((i) => safe[i]));
+        changed.forEach((i, n) => {
+            if (again[n] !== undefined && again[n].length !== 0)
+                safe[i] = WITHHELD;
+        });
+        return safe;
+    }
+    /**
+     * Text from a server, made safe to show anywhere: cut to 4 × `maxChars` first; control
+     * characters made visible; every run of 8 or more characters it shares with a secret, and every
+     * whole shorter value, replaced by `[redacted]`, or the whole text withheld when it quotes one
+     * percent-encoded, HTML-escaped or in base64; cut to `maxChars`, saying how long it was;
+     * workflow commands broken; and withheld if what is left still shows a run of a secret.
+     */
     clean(text, maxChars = DEFAULT_MAX_CHARS) {
-        const limit = Math.max(MIN_MAX_CHARS, Math.floor(maxChars));
-        const head = headOf(text, limit * LOOKED_AT);
-        const shown = showControls(head);
-        const capped = cap(this.#redact(shown), limit, text.length, head.length < text.length);
-        const safe = defuseCommands(capped);
-        // Unchanged, it is the text `find` just looked through and found nothing in.
-        return safe !== shown && this.#secrets.occursIn(safe) ? WITHHELD : safe;
+        return this.cleanAll([text], maxChars)[0];
     }
-    #redact(shown) {
-        const pieces = [];
+    /** For each text, whether it shows a secret, as is or decoded (see clean). */
+    quotesAny(texts) {
+        return this.#quotes(texts.map(showControls)).map((found) => found === 'encoded' || found.length > 0);
+    }
+    /** Per shown text: the ranges that quote a secret, or `encoded` when a decoded view of it does. */
+    #quotes(shown) {
+        if (shown.length === 0 || this.#values.length === 0)
+            return shown.map(() => []);
+        const forms = this.#allForms();
+        const shortest = Math.min(SECRET_RUN, ...this.#short.map((form) => form.length));
+        const views = shown.map((text) => [comparable(text), ...decodedViews(text, shortest).map(comparable)]);
+        const flat = views.flat();
+        const hits = this.#windowHits(flat, forms);
         let at = 0;
-        for (const [start, end] of this.#secrets.find(shown)) {
-            if (start > at)
-                pieces.push({ text: shown.slice(at, start), redacted: false });
-            pieces.push({ text: REDACTED, redacted: true });
-            at = end;
+        return views.map((own) => {
+            const ranges = own.map((view) => {
+                const starts = hits[at++];
+                const found = starts.map((start) => [start, start + SECRET_RUN]);
+                for (const form of this.#short) {
+                    for (let i = view.indexOf(form); i >= 0; i = view.indexOf(form, i + 1))
+                        found.push([i, i + form.length]);
+                }
+                return found;
+            });
+            // A decoded view that only repeats what the text shows as it is (decoding left it alone) is redacted in place.
+            const plain = own[0];
+            const shownRuns = new Set(ranges[0].map(([start, end]) => plain.slice(start, end)));
+            const decodedOnly = ranges
+                .slice(1)
+                .some((found, v) => found.some(([start, end]) => !shownRuns.has(own[v + 1].slice(start, end))));
+            return decodedOnly ? 'encoded' : merged(ranges[0], plain);
+        });
+    }
+    /** For each text, the starts of its windows that are windows of a form. */
+    #windowHits(texts, forms) {
+        const hits = texts.map(() => []);
+        const size = forms.reduce((n, form) => n + form.length, 0);
+        if (this.#index === undefined && this.#scanned >= 8 * size) {
+            this.#index = new WindowTable(size);
+            for (const form of forms)
+                eachWindow(form, (_, a, b) => this.#index?.add(a, b));
         }
-        if (at < shown.length)
-            pieces.push({ text: shown.slice(at), redacted: false });
-        return pieces;
+        if (this.#index !== undefined) {
+            const index = this.#index;
+            texts.forEach((text, t) => eachWindow(text, (start, a, b) => index.find(a, b) >= 0 && hits[t]?.push(start)));
+            return hits;
+        }
+        // The texts' windows in a small table; one pass over the forms marks those a form has.
+        const table = new WindowTable(texts.reduce((n, text) => n + text.length, 0));
+        const at = new Map();
+        texts.forEach((text, t) => eachWindow(text, (start, a, b) => {
+            const slot = table.add(a, b);
+            at.set(slot, [...(at.get(slot) ?? []), [t, start]]);
+        }));
+        const seen = new Set();
+        for (const form of forms) {
+            eachWindow(form, (_, a, b) => {
+                const slot = table.find(a, b);
+                if (slot >= 0)
+                    seen.add(slot);
+            });
+        }
+        this.#scanned += size;
+        for (const slot of seen)
+            for (const [t, start] of at.get(slot) ?? [])
+                hits[t]?.push(start);
+        return hits;
+    }
+    #allForms() {
+        if (this.#forms === undefined) {
+            const forms = [...new Set(this.#values.flatMap((value) => quotedForms(value).map(comparable)))];
+            this.#short = forms.filter((form) => form.length < SECRET_RUN);
+            this.#forms = forms.filter((form) => form.length >= SECRET_RUN);
+        }
+        return this.#forms;
     }
 }
-/**
- * The pieces joined, at most `limit` characters in all. When anything is left out, the
- * end says how long the text was; a `[redacted]` marker is kept whole or left out.
- */
-function cap(pieces, limit, total, cutBefore) {
+/** Overlapping ranges joined, widened so that none splits a surrogate pair. */
+function merged(ranges, text) {
+    const isLow = (i) => i > 0 && i < text.length && (text.charCodeAt(i) & 0xfc00) === 0xdc00;
+    const out = [];
+    for (const [start, end] of ranges.sort((x, y) => x[0] - y[0])) {
+        const last = out[out.length - 1];
+        if (last !== undefined && start <= last[1])
+            last[1] = Math.max(last[1], end);
+        else
+            out.push([start, end]);
+    }
+    return out.map(([start, end]) => [isLow(start) ? start - 1 : start, isLow(end) ? end + 1 : end]);
+}
+function redacted(text, ranges) {
+    const pieces = [];
+    let at = 0;
+    for (const [start, end] of ranges) {
+        if (start > at)
+            pieces.push({ text: text.slice(at, start), redacted: false });
+        pieces.push({ text: REDACTED, redacted: true });
+        at = end;
+    }
+    if (at < text.length)
+        pieces.push({ text: text.slice(at), redacted: false });
+    return pieces;
+}
+/** The pieces joined, at most `limit` characters; when anything is left out, the end says how long the text was. */
+function capped(pieces, limit, total, cutBefore) {
     const whole = pieces.map((piece) => piece.text).join('');
     if (!cutBefore && whole.length <= limit)
         return whole;
     const suffix = `… [cut: ${groupDigits(total)} characters in all]`;
-    const budget = limit - suffix.length;
     let kept = '';
     for (const piece of pieces) {
-        const room = budget - kept.length;
-        if (piece.text.length <= room) {
-            kept += piece.text;
-            continue;
+        const room = limit - suffix.length - kept.length;
+        if (piece.text.length > room) {
+            if (!piece.redacted)
+                kept += headOf(piece.text, room);
+            break;
         }
-        if (!piece.redacted)
-            kept += headOf(piece.text, room);
-        break;
+        kept += piece.text;
     }
     return kept + suffix;
 }
-/** The first `length` code units, one fewer if the last would be half a surrogate pair. */
-function headOf(text, length) {
-    if (text.length <= length)
-        return text;
-    const end = (text.charCodeAt(length - 1) & 0xfc00) === 0xd800 ? length - 1 : length;
-    return text.slice(0, Math.max(0, end));
-}
-/** 5242880 → `5,242,880`, without depending on the runtime's locale data. */
-function groupDigits(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
 
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
-;// CONCATENATED MODULE: ./src/version.ts
-// The version has one source, package.json: ncc inlines the field at build time, so
-// dist/ carries it without reading package.json at run time. Sent in the User-Agent header.
+;// CONCATENATED MODULE: ./src/domain/secret.ts
+// The action's vocabulary: what a tag is, the secrets it pushes, what became of each, and
+// the failures that say why. Every layer imports these; none of them imports a layer.
 
-const ACTION_NAME = 'cortex-secrets-action';
-const ACTION_VERSION = package_namespaceObject.rE;
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/cortex/clock.ts
-
-/** The longest delay a Node timer takes: a longer one fires at once (TimeoutOverflowWarning). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-const systemClock = {
-    now: () => Date.now(),
-    async sleep(ms, signal) {
-        // In steps no timer overflows, so that no length of wait turns into none.
-        for (let left = ms; left > 0; left -= MAX_TIMER_MS) {
-            try {
-                await (0,promises_namespaceObject.setTimeout)(Math.min(left, MAX_TIMER_MS), undefined, { signal });
-            }
-            catch (error) {
-                throw signal?.aborted ? signal.reason : error;
-            }
-        }
-    }
-};
-
-// EXTERNAL MODULE: external "node:perf_hooks"
-var external_node_perf_hooks_ = __nccwpck_require__(643);
-;// CONCATENATED MODULE: ./src/cortex/cortex-api-error.ts
-
-/** A failed Cortex API call, described without anything from the request body. */
-class CortexApiError extends Error {
-    name = 'CortexApiError';
-    operation;
-    tag;
-    status;
-    type;
-    detail;
-    requestId;
-    attempts;
-    constructor(details, options) {
-        super(describe(details), options);
-        this.operation = details.operation;
-        this.tag = details.tag;
-        this.status = details.status;
-        this.type = details.type;
-        this.detail = details.detail;
-        this.requestId = details.requestId;
-        this.attempts = details.attempts ?? 1;
-    }
-}
-function describe(d) {
-    const subject = d.tag === undefined ? d.operation : `${d.operation} "${d.tag}"`;
-    const status = d.status === undefined ? 'no response' : `HTTP ${d.status}`;
-    const type = d.type ? ` ${d.type}` : '';
-    const attempts = d.attempts ?? 1;
-    const context = [...(d.requestId ? [`requestId ${d.requestId}`] : []), count(attempts, 'attempt')];
-    return `${subject}: ${status}${type}: ${d.detail} (${context.join(', ')})`;
-}
+/** The characters Cortex accepts in a tag (see the API notes): letters, digits, `_` and `-`. */
+const TAG_CHARACTERS = 'A-Za-z0-9_-';
+const TAG_PATTERN = new RegExp(`^[${TAG_CHARACTERS}]+$`);
+/** How messages state the rule. */
+const TAG_RULE = 'letters, digits, "_" and "-" only';
 /**
- * Cortex refused the API key itself (401, 403): no request of the run can
- * succeed, so the run stops and reports this once instead of once per secret.
- */
-class ApiKeyRefusedError extends Error {
-    name = 'ApiKeyRefusedError';
-    status;
-    requestId;
-    constructor(cause) {
-        const why = cause.status === 401
-            ? 'the key is invalid or expired'
-            : 'the key lacks the "Create secrets" permission (list and get need it too)';
-        const requestId = cause.requestId ? ` (requestId ${cause.requestId})` : '';
-        super(`Cortex refused the API key with HTTP ${cause.status}: ${why}${requestId}. The run stopped.`, { cause });
-        this.status = cause.status ?? 0;
-        this.requestId = cause.requestId;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cortex/error-body.ts
-/** How many characters of each field of Cortex's error an error message shows. */
-const SHOWN_CHARS = { type: 64, detail: 300, requestId: 100 };
-/** Violations listed in a message; the rest are counted. */
-const MAX_VIOLATIONS = 10;
-/**
- * Reads what Cortex says in an error body: its `ErrorResponse`, the
- * `violations` shape some validation errors use, or problem+json for 429.
- * Anything else is summarised by length, never echoed. This is the one way
- * Cortex's text enters an error: each field is cleaned by `serverText`
- * (control characters, quoted secrets, length) before it is returned.
- */
-function readErrorBody(text, serverText) {
-    const shown = (field, value) => serverText.clean(value, SHOWN_CHARS[field]);
-    let body;
-    try {
-        body = JSON.parse(text);
-    }
-    catch {
-        body = undefined;
-    }
-    if (typeof body === 'object' && body !== null) {
-        const b = body;
-        const requestId = typeof b.requestId === 'string' ? shown('requestId', b.requestId) : undefined;
-        const type = typeof b.type === 'string' ? shown('type', b.type) : undefined;
-        if (typeof b.message === 'string')
-            return { type, detail: shown('detail', b.message), requestId };
-        if (Array.isArray(b.violations)) {
-            const parts = b.violations
-                .slice(0, MAX_VIOLATIONS)
-                .map((v) => [v?.pointer, v?.title].filter((s) => typeof s === 'string').join(' '));
-            const more = b.violations.length - MAX_VIOLATIONS;
-            if (more > 0)
-                parts.push(`and ${more} more`);
-            return { type: 'VIOLATIONS', detail: shown('detail', parts.join('; ')) || 'validation failed', requestId };
-        }
-        if (typeof b.title === 'string')
-            return { type, detail: shown('detail', b.title), requestId };
-    }
-    return { detail: `a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` };
-}
-
-;// CONCATENATED MODULE: ./src/inputs/secret-spec.ts
-/** Cortex accepts letters, digits, `_` and `-` in a tag (see shared API notes). */
-const TAG_PATTERN = /^[A-Za-z0-9_-]+$/;
-/**
- * A tag in the one form every spelling a case-insensitive comparison could take as
- * equal shares: upper then lower case, so `ſ` (S) and the Kelvin sign (K), which lower
- * case alone keeps apart, fold too. Cortex does not document whether tags are
- * case-sensitive: when in doubt, two tags count as the same (never both pushed, and
- * neither deleted for the other).
+ * A tag in the one form every spelling a case-insensitive comparison could take as equal
+ * shares: upper then lower case, so `ſ` (S) and the Kelvin sign (K) fold too. Cortex does not
+ * document whether tags are case-sensitive: when in doubt, two tags count as the same.
  */
 function foldCase(tag) {
     return tag.toUpperCase().toLowerCase();
 }
-/**
- * The name a secret has in Cortex when none is given: its tag. A create sends
- * it (Cortex requires a name), and a secret Cortex lists without one shows it.
- */
+/** The one order of tags wherever they are listed: by UTF-16 code unit, as `sort` orders strings. */
+function compareTags(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function byTag(a, b) {
+    return compareTags(a.tag, b.tag);
+}
+/** The name a secret has in Cortex when none is given: its tag (a create must send one). */
 function nameOrTag(secret) {
     return secret.name ?? secret.tag;
 }
-
-;// CONCATENATED MODULE: ./src/cortex/response-shapes.ts
-
-/** Why a body does not match its shape; the message never quotes the body. */
-class ShapeMismatch extends Error {
-    name = 'ShapeMismatch';
+/** The outcomes in the order every report lists them. */
+const OUTCOMES = ['created', 'updated', 'deleted', 'failed'];
+/** A problem with the inputs, found before any request; it names the input, tag or line, never a value. */
+class InputError extends Error {
+    name = 'InputError';
 }
-/**
- * A list page. Its numbers must be safe whole numbers of 0 or more, `page`
- * the page asked, and it may hold at most the page size asked. One bad item
- * makes the whole page bad: a list with holes must not drive a prune.
- */
-function readSecretPage(body, asked) {
-    const fields = objectAt(body, 'the body');
-    const page = countAt(fields.page, 'page');
-    const total = countAt(fields.total, 'total');
-    const totalPages = countAt(fields.totalPages, 'totalPages');
-    if (page !== asked.page)
-        throw new ShapeMismatch(`page is ${page}, not the page asked (${asked.page})`);
-    const items = fields.secrets;
-    if (!Array.isArray(items))
-        throw new ShapeMismatch(`secrets is ${kindOf(items)}, not an array`);
-    if (items.length > asked.pageSize) {
-        throw new ShapeMismatch(`secrets holds ${items.length} items, more than the ${asked.pageSize} asked`);
+/** How every message names a request: `list`, `create "tag"`. */
+function subjectOf(operation, tag) {
+    return tag === undefined ? operation : `${operation} "${tag}"`;
+}
+/** A failed Cortex API call, described without anything from the request body. */
+class CortexApiError extends Error {
+    name = 'CortexApiError';
+    details;
+    constructor(details, options) {
+        const { operation, tag, status, type, detail, requestId, attempts = 1 } = details;
+        const context = [...(requestId ? [`requestId ${requestId}`] : []), count(attempts, 'attempt')];
+        super(`${subjectOf(operation, tag)}: ${status === undefined ? 'no response' : `HTTP ${status}`}${type ? ` ${type}` : ''}: ` +
+            `${detail} (${context.join(', ')})`, options);
+        this.details = details;
     }
-    const secrets = items.map((item, i) => readSummaryAt(item, `secrets[${i}]`));
-    return { page, secrets, total, totalPages };
-}
-/** A single secret (create, get, update): it must carry the tag asked for. */
-function readSecretSummary(body, tag) {
-    const summary = readSummaryAt(body, 'the body');
-    if (summary.tag !== tag)
-        throw new ShapeMismatch('tag is not the tag asked');
-    return summary;
-}
-/**
- * A single secret that may be another one than asked (a lookup by tag or id):
- * the caller compares the tag.
- */
-function readAnySecretSummary(body) {
-    return readSummaryAt(body, 'the body');
-}
-function readSummaryAt(value, where) {
-    const fields = objectAt(value, where);
-    const at = (field) => (where === 'the body' ? field : `${where}.${field}`);
-    const id = stringAt(fields.id, at('id'));
-    if (id === '')
-        throw new ShapeMismatch(`${at('id')} is empty`);
-    const tag = stringAt(fields.tag, at('tag'));
-    if (!TAG_PATTERN.test(tag))
-        throw new ShapeMismatch(`${at('tag')} is not a tag (letters, digits, _ and - only)`);
-    // `name` is optional; a null is read as absent, as a JSON serialiser writes an unset field.
-    const name = fields.name === null || fields.name === undefined ? undefined : stringAt(fields.name, at('name'));
-    return { id, tag, ...(name === undefined ? {} : { name }) };
-}
-function objectAt(value, where) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new ShapeMismatch(`${where} is ${kindOf(value)}, not an object`);
+    get status() {
+        return this.details.status;
     }
-    return value;
 }
-function stringAt(value, where) {
-    if (typeof value !== 'string')
-        throw new ShapeMismatch(`${where} is ${kindOf(value)}, not a string`);
-    return value;
-}
-function countAt(value, where) {
-    if (typeof value !== 'number')
-        throw new ShapeMismatch(`${where} is ${kindOf(value)}, not a number`);
-    if (!Number.isSafeInteger(value) || value < 0)
-        throw new ShapeMismatch(`${where} is ${value}, not a whole number of 0 or more`);
-    return value;
-}
-/** What a JSON value is, by kind only. */
-function kindOf(value) {
-    if (value === undefined)
-        return 'missing';
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-;// CONCATENATED MODULE: ./src/cortex/http-date.ts
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const DAY_NAME = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
-const LONG_DAY_NAME = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
-const MONTH = `(?<month>${MONTHS.join('|')})`;
-const TIME = '(?<hour>\\d{2}):(?<minute>\\d{2}):(?<second>\\d{2})';
-/**
- * The three forms RFC 9110 (5.6.7) says a recipient must accept, and nothing
- * else: Date.parse would read "-5" as the year -5, and a date without a zone
- * as local time.
- */
-const HTTP_DATE_FORMATS = [
-    // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-    new RegExp(`^${DAY_NAME}, (?<day>\\d{2}) ${MONTH} (?<year>\\d{4}) ${TIME} GMT$`),
-    // rfc850-date: Sunday, 06-Nov-94 08:49:37 GMT
-    new RegExp(`^${LONG_DAY_NAME}, (?<day>\\d{2})-${MONTH}-(?<year>\\d{2}) ${TIME} GMT$`),
-    // asctime-date: Sun Nov  6 08:49:37 1994
-    new RegExp(`^${DAY_NAME} ${MONTH} (?<day>[ \\d]\\d) ${TIME} (?<year>\\d{4})$`)
-];
-/** An HTTP-date as epoch milliseconds; undefined when `text` is not one, or names no real instant. */
-function parseHttpDate(text, nowMs) {
-    const fields = HTTP_DATE_FORMATS.map((format) => format.exec(text)?.groups).find((groups) => groups);
-    if (!fields)
-        return undefined;
-    const [day, hour, minute, second] = [fields.day, fields.hour, fields.minute, fields.second].map(Number);
-    const month = MONTHS.indexOf(fields.month);
-    let year = Number(fields.year);
-    if (fields.year.length === 2) {
-        // A two-digit year more than 50 years ahead is the latest past year ending in those digits.
-        const thisYear = new Date(nowMs).getUTCFullYear();
-        year += thisYear - (thisYear % 100);
-        if (year > thisYear + 50)
-            year -= 100;
+/** Cortex answered with success, but with a body the action cannot act on; `detail` says why. */
+class UnusableAnswerError extends CortexApiError {
+    name = 'UnusableAnswerError';
+    constructor(details) {
+        super(details);
+        const { operation, tag, page, status, attempts = 1, detail } = details;
+        const subject = operation !== 'list' ? subjectOf(operation, tag) : page === undefined ? 'the list' : `the list (page ${page})`;
+        const context = status === undefined ? '' : ` (HTTP ${status}, ${count(attempts, 'attempt')})`;
+        this.message = `Cortex answered ${subject} with ${detail}${context}`;
     }
-    if (hour > 23 || minute > 59 || second > 60)
-        return undefined;
-    // A leap second counts as the second before it.
-    const ms = Date.UTC(year, month, day, hour, minute, Math.min(second, 59));
-    // Date.UTC rolls 31 Feb over into March: such a date names no real day.
-    return new Date(ms).getUTCDate() === day ? ms : undefined;
+}
+/** Cortex refused the key itself (401, 403): no request can succeed, so the run stops and says it once. */
+class ApiKeyRefusedError extends Error {
+    name = 'ApiKeyRefusedError';
+    constructor(cause) {
+        const why = cause.status === 401
+            ? 'the key is invalid or expired'
+            : 'the key lacks the "Create secrets" permission (list and get need it too)';
+        const requestId = cause.details.requestId ? ` (requestId ${cause.details.requestId})` : '';
+        super(`Cortex refused the API key with HTTP ${cause.status}: ${why}${requestId}. The run stopped.`, { cause });
+    }
+}
+/** A write abandoned in flight when the run stopped: Cortex may have carried it out. */
+class StoppedInFlightError extends Error {
+    name = 'StoppedInFlightError';
+    constructor(operation, tag, stop) {
+        super(`${subjectOf(operation, tag)}: the run stopped while this request was in flight; it may have been applied. ${stop.message}`, { cause: stop });
+    }
+}
+/** Runs `work` over `items`, at most `limit` at once; results keep the input order. */
+async function mapConcurrently(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
 }
 
-;// CONCATENATED MODULE: ./src/cortex/retry-policy.ts
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/cortex/retry.ts
 
+
+const systemClock = {
+    now: () => Date.now(),
+    async sleep(ms, signal) {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+        }
+        catch (error) {
+            throw signal?.aborted ? signal.reason : error;
+        }
+    }
+};
+/** Backoff: full jitter below 0.5 s × 2^retry, at most 30 s; a Retry-After over 5 minutes is not waited for. */
+const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 };
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const TIMEOUT_CODE = 'TIMEOUT';
 /**
- * Network failures worth another attempt. Some come before the request left this
- * machine (ECONNREFUSED, ENETUNREACH, EAI_AGAIN, UND_ERR_CONNECT_TIMEOUT): Cortex never
- * saw it. The others (a reset, a closed socket, a timeout) may come after Cortex
- * carried the request out. A retry is safe either way: an update or a delete sent
- * twice leaves what one leaves, and a create sent twice is answered "exists" (see
- * judgeAttempt).
+ * Network failures worth another attempt. Some come before Cortex saw the request (refused,
+ * unreachable); the others may come after it carried the request out. A retry is safe either
+ * way: an update or delete sent twice leaves what one leaves, and a create sent twice is
+ * answered "exists" (the client then reads the tag back).
  */
 const RETRYABLE_CODES = new Set([
     TIMEOUT_CODE,
@@ -44858,14 +44074,7 @@ const RETRYABLE_CODES = new Set([
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT'
 ]);
-/**
- * Decides what to do after an attempt. `retriesSoFar` counts the retries
- * already made. A create may be retried after any of these: a 429 was not
- * processed, and a create that did land before a 5xx, a reset or a timeout is
- * answered "exists" on the retry. The client then reads the tag back and says
- * that an earlier attempt may have landed; the upsert writes the value with an
- * update and reports the secret created, as this run created it.
- */
+/** Decides what follows an attempt; `retriesSoFar` counts the retries already made. */
 function judgeAttempt(result, retriesSoFar, policy) {
     if ('status' in result) {
         if (result.status >= 200 && result.status < 300)
@@ -44891,56 +44100,121 @@ function judgeAttempt(result, retriesSoFar, policy) {
 }
 /** Exponential backoff with full jitter: uniform in [0, min(max, base × 2^retry)). */
 function backoffMs(retriesSoFar, policy) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retriesSoFar);
-    return Math.floor(policy.random() * ceiling);
+    return Math.floor(policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retriesSoFar));
 }
 /**
- * How long the server asked us to wait, in milliseconds, when it asked for a
- * wait at all: the `Retry-After` header (seconds or an HTTP date) or else
- * problem+json `retryAfter` (seconds). A value that is not a wait to come (0,
- * negative, not a number or an HTTP date, a date gone by) is no answer, so
- * that the caller backs off instead of retrying at once. A huge value is
- * returned as it is (up to Infinity) for the caller to refuse.
+ * The wait the server asked for, in milliseconds: `Retry-After` (seconds, or an IMF-fixdate
+ * HTTP date) or else problem+json `retryAfter` (seconds). What is not a wait to come (0,
+ * negative, garbage, a date gone by) is no answer, so the caller backs off. Whole seconds, as
+ * RFC 9110 counts them: a fraction is rounded up. A huge value is returned for the caller to refuse.
  */
 function retryAfterMs(response, nowMs) {
     const raw = response.headers['retry-after'];
     const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
-    return positive(headerWaitMs(header, nowMs)) ?? positive(bodyWaitMs(response.text));
-}
-const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-function headerWaitMs(header, nowMs) {
-    if (DECIMAL_NUMBER.test(header))
-        return secondsToMs(Number(header));
-    const date = parseHttpDate(header, nowMs);
-    return date === undefined ? undefined : date - nowMs;
-}
-function bodyWaitMs(text) {
+    const date = httpDate(header);
+    const fromHeader = DECIMAL_NUMBER.test(header)
+        ? Math.ceil(Number(header)) * 1000
+        : date === undefined
+            ? undefined
+            : date - nowMs;
+    let fromBody;
     try {
-        const body = JSON.parse(text);
+        const body = JSON.parse(response.text);
         if (typeof body?.retryAfter === 'number')
-            return secondsToMs(body.retryAfter);
+            fromBody = Math.ceil(body.retryAfter) * 1000;
     }
     catch {
         // not JSON: no hint in the body
     }
-    return undefined;
+    return [fromHeader, fromBody].find((ms) => ms !== undefined && ms > 0);
 }
-/** Retry-After counts whole seconds (RFC 9110; Cortex's contract says integer): a fraction is rounded up. */
-function secondsToMs(seconds) {
-    return Math.ceil(seconds) * 1000;
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** IMF-fixdate, the form servers send (`Sun, 06 Nov 1994 08:49:37 GMT`); Date.parse would take "-5" as a year. */
+const IMF_FIXDATE = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\\d{2}) (${MONTHS.join('|')}) (\\d{4}) (\\d{2}):(\\d{2}):(\\d{2}) GMT$`);
+/** An IMF-fixdate as epoch milliseconds; undefined when `text` is not one or names no real instant. */
+function httpDate(text) {
+    const fields = IMF_FIXDATE.exec(text);
+    if (!fields)
+        return undefined;
+    const [day, year, hour, minute, second] = [1, 3, 4, 5, 6].map((i) => Number(fields[i]));
+    if (hour > 23 || minute > 59 || second > 60)
+        return undefined;
+    // A leap second counts as the second before it; Date.UTC rolls 31 Feb into March, which names no real day.
+    const ms = Date.UTC(year, MONTHS.indexOf(fields[2]), day, hour, minute, Math.min(second, 59));
+    return new Date(ms).getUTCDate() === day ? ms : undefined;
 }
-function positive(ms) {
-    return ms !== undefined && ms > 0 ? ms : undefined;
-}
-/** A wait as the log says it, in whole seconds without an exponent (1e308 s is "more than" the largest exact number). */
-function seconds(ms) {
-    const whole = Math.ceil(ms / 1000);
-    return Number.isSafeInteger(whole) ? `${whole} s` : `more than ${Number.MAX_SAFE_INTEGER} s`;
+const MINUTE_MS = 60_000;
+/**
+ * The one door every request of a run goes through. It keeps the run within its budget (no
+ * 60-second window holds more starts than `requestsPerMinute`), holds every request back while
+ * Cortex has asked the run to wait (429), and once the run is stopped lets none start: the stop
+ * also ends every wait and aborts every request in flight that listens to `stopped`.
+ *
+ * Until the first 429 the run may spend its budget in bursts. After one, requests are spread
+ * evenly at the budget's rate from the moment of the 429, with the pause's length as credit: a
+ * server that refills its bucket gradually has refilled that much, and bursts would draw
+ * another 429.
+ */
+class RequestGate {
+    #options;
+    #starts = [];
+    #pausedUntil = 0;
+    #spacingMs = 0;
+    #nextSlot = 0;
+    #maxCreditMs = 0;
+    #stop = new AbortController();
+    // Requests pass one at a time so that the window count is exact.
+    #queue = Promise.resolve();
+    constructor(options) {
+        this.#options = options;
+    }
+    /** Resolves when a request may start; rejects with the stop reason once the run is stopped. */
+    enter() {
+        const turn = this.#queue.then(() => this.#waitForTurn());
+        this.#queue = turn.catch(() => undefined);
+        return turn;
+    }
+    /** Holds every request back until `until` (epoch ms); true when this starts a new pause. */
+    pauseUntil(until) {
+        const now = this.#options.clock.now();
+        const fresh = this.#pausedUntil <= now;
+        this.#pausedUntil = Math.max(this.#pausedUntil, until);
+        this.#spacingMs = MINUTE_MS / this.#options.requestsPerMinute;
+        this.#nextSlot = now;
+        this.#maxCreditMs = Math.max(0, until - now);
+        return fresh;
+    }
+    /** No request starts after this, and no wait goes on; `reason` (the first given) is what they fail with. */
+    stop(reason) {
+        this.#stop.abort(reason);
+    }
+    get stopped() {
+        return this.#stop.signal;
+    }
+    async #waitForTurn() {
+        const { clock, requestsPerMinute, onWait } = this.#options;
+        for (;;) {
+            this.#stop.signal.throwIfAborted();
+            const now = clock.now();
+            while (this.#starts.length > 0 && this.#starts[0] <= now - MINUTE_MS)
+                this.#starts.shift();
+            const windowFull = this.#starts.length >= requestsPerMinute ? this.#starts[0] + MINUTE_MS : 0;
+            const until = Math.max(this.#pausedUntil, windowFull, this.#spacingMs > 0 ? this.#nextSlot : 0);
+            if (until <= now) {
+                this.#starts.push(now);
+                if (this.#spacingMs > 0)
+                    this.#nextSlot = Math.max(this.#nextSlot, now - this.#maxCreditMs) + this.#spacingMs;
+                return;
+            }
+            onWait?.(until - now, until === this.#pausedUntil ? 'rate-limited' : 'paced');
+            await clock.sleep(until - now, this.#stop.signal);
+        }
+    }
 }
 /**
- * Sends through the gate until the policy says stop. A 429 pauses the whole
- * run through the gate; other retries wait only for themselves, and stop
- * waiting (rejecting with the stop reason) as soon as the run is stopped.
+ * Sends through the gate until the policy says stop. A 429 pauses the whole run through the
+ * gate; other retries wait only for themselves, and stop waiting as soon as the run stops.
  */
 async function sendWithRetries(send, policy, gate, onRetry) {
     for (let retries = 0;; retries++) {
@@ -44961,122 +44235,54 @@ async function sendWithRetries(send, policy, gate, onRetry) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cortex/unusable-answer-error.ts
-
-
-/**
- * Cortex answered with success, but with something the action cannot act on:
- * a body that does not match the API, a list longer than the action reads, or
- * a list that contradicts itself. `detail` says which and why; nothing of the
- * body is quoted. A `CortexApiError`, so that it is reported like one.
- */
-class UnusableAnswerError extends CortexApiError {
-    name = 'UnusableAnswerError';
-    page;
-    constructor(details) {
-        super(details);
-        this.page = details.page;
-        this.message = unusable_answer_error_describe(details);
-    }
-}
-function unusable_answer_error_describe(d) {
-    const list = d.page === undefined ? 'the list' : `the list (page ${d.page})`;
-    const subject = d.operation === 'list' ? list : `${d.operation} "${d.tag}"`;
-    const context = d.status === undefined ? '' : ` (HTTP ${d.status}, ${count(d.attempts ?? 1, 'attempt')})`;
-    return `Cortex answered ${subject} with ${d.detail}${context}`;
-}
-
-;// CONCATENATED MODULE: ./src/cortex/secret-names.ts
-/** How many characters of a secret's name, as Cortex gives it, are shown. */
-const SHOWN_NAME_CHARS = 200;
-/**
- * A success body with every secret's `name` passed through `clean`: a secret
- * (`{id, tag, name}`) or a page of them (`{secrets: [...]}`). Anything else is
- * returned as it is, for the shape checks to judge.
- */
-function cleanSecretNames(body, clean) {
-    const cleanName = (secret) => {
-        if (typeof secret !== 'object' || secret === null || Array.isArray(secret))
-            return secret;
-        const { name } = secret;
-        return typeof name === 'string' ? { ...secret, name: clean(name) } : secret;
-    };
-    if (typeof body !== 'object' || body === null)
-        return body;
-    const { secrets } = body;
-    return Array.isArray(secrets) ? { ...body, secrets: secrets.map(cleanName) } : cleanName(body);
-}
-
-;// CONCATENATED MODULE: ./src/cortex/stopped-in-flight-error.ts
-/**
- * A write that was on its way when the run stopped (a refused key): it was
- * abandoned, but Cortex may have received it and carried it out. The stop's
- * own reason is part of the message, and its `cause`.
- */
-class StoppedInFlightError extends Error {
-    name = 'StoppedInFlightError';
-    operation;
-    tag;
-    constructor(operation, tag, stop) {
-        const subject = tag === undefined ? operation : `${operation} "${tag}"`;
-        super(`${subject}: the run stopped while this request was in flight; it may have been applied. ${stop.message}`, {
-            cause: stop
-        });
-        this.operation = operation;
-        this.tag = tag;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cortex/cortex-client.ts
+;// CONCATENATED MODULE: ./src/cortex/client.ts
 
 
 
 
 
-
-
-
-
-/**
- * The largest response body read. A full list page (1000 secrets with long
- * names) is well under 1 MiB; anything past this is not an answer to use.
- */
+/** The largest response body read: a full list page is well under 1 MiB. */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** The most the list endpoint returns per page. */
+const MAX_PAGE_SIZE = 1000;
+/** The most pages read: a million secrets, far past any workspace; a count past it is not to be trusted. */
+const MAX_LIST_PAGES = 1000;
+/** Characters shown of a secret's name, and of each field of Cortex's errors. */
+const SHOWN = { name: 200, type: 64, detail: 300, requestId: 100 };
+const MAX_VIOLATIONS = 10;
 const RESPONSE_TOO_LARGE_CODE = 'RESPONSE_TOO_LARGE';
 /** An attempt abandoned because the run stopped: never retried, and reported with the stop's reason. */
 const RUN_STOPPED_CODE = 'RUN_STOPPED';
-/** The most the list endpoint returns per page. */
-const MAX_PAGE_SIZE = 1000;
 /**
- * The most list pages a run reads: 1,000 pages of 1,000 is a million secrets,
- * far past any workspace this action is for, and already a minute of requests
- * at Cortex's documented 1,000 a minute. A count past it comes from a server
- * that cannot be trusted to list, not from a workspace to read.
- */
-const MAX_LIST_PAGES = 1000;
-/**
- * The five operations of the Cortex Secrets API, with retries, pacing and
- * timeouts. Cortex's rules live here: every body is checked against the shape
- * the API gives before it is used, and statuses become typed results (a create
- * that finds the tag, an update or delete of a tag that is gone), so that the
- * callers never look at an HTTP status.
+ * The five operations of the Cortex Secrets API, with retries, pacing and timeouts. Cortex's
+ * rules live here: every body is checked against the shape the API gives before it is used,
+ * statuses become typed results, and Cortex's text is cleaned (Redactor) before it leaves.
  */
 class CortexClient {
     #options;
+    #policy;
+    #gate;
+    #redactor;
     constructor(options) {
         this.#options = options;
+        const clock = options.clock ?? systemClock;
+        this.#policy = { ...DEFAULT_BACKOFF, maxRetries: options.maxRetries, clock, random: options.random ?? Math.random };
+        this.#gate = new RequestGate({ requestsPerMinute: options.requestsPerMinute, clock, onWait: options.onWait });
+        options.signal?.addEventListener('abort', () => this.#gate.stop(options.signal?.reason), { once: true });
+        this.#redactor = new Redactor([options.apiKey, ...(options.secrets ?? [])]);
+    }
+    /** Stops the run: no request starts, every wait ends, every request in flight is aborted. */
+    stop(reason) {
+        this.#gate.stop(reason);
     }
     async listPage(page, pageSize = MAX_PAGE_SIZE) {
         return (await this.#listPage(page, pageSize)).read;
     }
     /**
-     * Every secret in the workspace, each tag once. The first page's counts are
-     * claims, not orders: the pages read are the fewer of `totalPages` and what
-     * `total` fills, at most `MAX_LIST_PAGES`, stopping at the first empty page,
-     * `concurrency` at a time through the same gate as every request. A secret
-     * that two pages both hold (an insertion moved it while the list was read) is
-     * kept once; one tag under two ids, or one id under two tags, is a list that
-     * cannot be trusted.
+     * Every secret in the workspace, each once, names cleaned. The first page's counts are claims:
+     * the pages read are the fewer of `totalPages` and what `total` fills, at most MAX_LIST_PAGES,
+     * stopping at the first empty page. A secret on two pages (an insertion moved it) is kept
+     * once; one tag under two ids, or one id under two tags, is a list that cannot be trusted.
      */
     async listAll(concurrency = 1) {
         const { read: first, call, reply } = await this.#listPage(0, MAX_PAGE_SIZE);
@@ -45085,55 +44291,43 @@ class CortexClient {
             const detail = `${first.total} secrets in ${first.totalPages} pages: more than the ${MAX_LIST_PAGES} pages of ${MAX_PAGE_SIZE} this action reads`;
             throw this.#unusable(call, reply, detail);
         }
-        // Page 0 is always kept, whatever the counts say.
-        const count = first.secrets.length === 0 ? 1 : Math.max(1, claimed);
-        const pages = [first.secrets];
-        let end = count;
-        let next = 1;
-        let failure;
-        const reader = async () => {
-            while (next < end && failure === undefined) {
-                const index = next++;
-                try {
-                    const { secrets } = await this.listPage(index);
-                    pages[index] = secrets;
-                    // Past an empty page a server only repeats its count; pages after it are not read or kept.
-                    if (secrets.length === 0)
-                        end = Math.min(end, index);
-                }
-                catch (error) {
-                    failure ??= { error };
-                }
-            }
-        };
-        await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count - 1)) }, reader));
-        if (failure)
-            throw failure.error;
-        const { unique, conflict } = uniqueSecrets(pages.slice(0, end).flat());
-        if (conflict !== undefined) {
-            throw this.#unusable({ operation: 'list' }, undefined, `${conflict}: the list cannot be trusted`);
-        }
-        return unique;
+        const rest = Array.from({ length: first.secrets.length === 0 ? 0 : Math.max(0, claimed - 1) }, (_, i) => i + 1);
+        // Past an empty page a server only repeats its count: later pages are neither read nor kept.
+        let end = rest.length + 1;
+        const pages = await mapConcurrently(rest, concurrency, async (page) => {
+            if (page >= end)
+                return [];
+            // A failed page ends the list: no other page is asked for.
+            const { secrets } = await this.listPage(page).catch((error) => {
+                end = 0;
+                throw error;
+            });
+            if (secrets.length === 0)
+                end = Math.min(end, page);
+            return secrets;
+        });
+        const listed = [first.secrets, ...pages].slice(0, end).flat();
+        const unique = uniqueSecrets(listed);
+        if (typeof unique === 'string')
+            throw this.#unusable({ operation: 'list' }, undefined, `${unique}: the list cannot be trusted`);
+        // Names are Cortex's text, shown in the log and the summary: cleaned here, all in one look.
+        const names = this.#redactor.cleanAll(unique.map((secret) => secret.name ?? ''), SHOWN.name);
+        return unique.map((secret, i) => (secret.name === undefined ? secret : { ...secret, name: names[i] }));
     }
-    /**
-     * The secret with this tag, or `undefined`: Cortex answers 404, or its
-     * lookup (by tag or id) found a secret with another tag.
-     */
-    async getByTag(tag) {
+    /** Whether the tag exists: Cortex answers 404, or its lookup (by tag or id) finds another tag. */
+    async exists(tag) {
         const call = { operation: 'get', method: 'GET', path: secretPath(tag), tag };
         const reply = await this.#exchange(call);
         if (reply.status === 404)
-            return undefined;
+            return false;
         if (reply.error)
             throw reply.error;
-        const found = this.#read(call, reply, readAnySecretSummary);
-        return found.tag === tag ? found : undefined;
+        return this.#read(call, reply, (body) => readSummary(body, 'the body')).tag === tag;
     }
     /**
-     * Creates the secret, or finds that its tag exists. Cortex answers an
-     * existing tag with 400 or 409 (it documents neither for this), and 400 is
-     * also its answer to a bad body: only reading the tag back, and getting that
-     * very tag, makes it "exists". Otherwise the create's own error is thrown.
+     * Creates the secret, or finds that its tag exists. Cortex answers an existing tag with 400 or
+     * 409 (it documents neither), and 400 is also its answer to a bad body: only reading the tag
+     * back, and finding that very tag, makes it "exists". Otherwise the create's own error is thrown.
      */
     async create(secret) {
         const { tag } = secret;
@@ -45141,20 +44335,21 @@ class CortexClient {
         const call = { operation: 'create', method: 'POST', path: 'api/v1/secrets', tag, body };
         const reply = await this.#exchange(call);
         if (reply.error && (reply.status === 400 || reply.status === 409)) {
-            const found = await this.getByTag(tag).catch((error) => {
+            const found = await this.exists(tag).catch((error) => {
                 if (error instanceof ApiKeyRefusedError)
                     throw error;
-                return undefined;
+                return false;
             });
-            if (found === undefined)
+            if (!found)
                 throw reply.error;
             return { outcome: 'exists', earlierAttemptMayHaveLanded: reply.earlierAttemptMayHaveLanded };
         }
         if (reply.error)
             throw reply.error;
-        return { outcome: 'created', secret: this.#read(call, reply, (b) => readSecretSummary(b, tag)) };
+        this.#read(call, reply, (b) => readSummaryOf(b, tag));
+        return { outcome: 'created' };
     }
-    /** Sends `name` only when given, so an update never renames a secret by accident. `absent`: Cortex answered 404. */
+    /** Sends `name` only when given, so that an update never renames a secret by accident. `absent`: 404. */
     async update(tag, change) {
         const body = { ...(change.name === undefined ? {} : { name: change.name }), secret: change.value };
         const call = { operation: 'update', method: 'PUT', path: secretPath(tag), tag, body };
@@ -45163,22 +44358,12 @@ class CortexClient {
             return 'absent';
         if (reply.error)
             throw reply.error;
-        this.#read(call, reply, (b) => readSecretSummary(b, tag));
+        this.#read(call, reply, (b) => readSummaryOf(b, tag));
         return 'updated';
     }
-    /**
-     * `absent`: Cortex answered 404, the tag is already gone. Any 2xx is `deleted`,
-     * whatever its body: the API gives DELETE's 200 no body, so there is nothing in
-     * one to check, and a body that is not JSON does not undo the deletion.
-     */
+    /** `absent`: 404, already gone. Any 2xx is `deleted`, whatever its body: the API gives DELETE's 200 none. */
     async delete(tag) {
-        const reply = await this.#exchange({
-            operation: 'delete',
-            method: 'DELETE',
-            path: secretPath(tag),
-            tag,
-            bodyless: true
-        });
+        const reply = await this.#exchange({ operation: 'delete', method: 'DELETE', path: secretPath(tag), tag });
         if (reply.status === 404)
             return 'absent';
         if (reply.error)
@@ -45187,21 +44372,28 @@ class CortexClient {
     }
     async #listPage(page, pageSize) {
         // Both parameters are always sent: the spec marks them required.
-        const path = `api/v1/secrets?page=${page}&pageSize=${pageSize}`;
-        const call = { operation: 'list', method: 'GET', path, page };
-        const reply = await this.#send(call);
-        return { read: this.#read(call, reply, (body) => readSecretPage(body, { page, pageSize })), call, reply };
-    }
-    async #send(call) {
+        const call = {
+            operation: 'list',
+            method: 'GET',
+            path: `api/v1/secrets?page=${page}&pageSize=${pageSize}`,
+            page
+        };
         const reply = await this.#exchange(call);
         if (reply.error)
             throw reply.error;
-        return reply;
+        return { read: this.#read(call, reply, (body) => readPage(body, page, pageSize)), call, reply };
     }
-    /** Reads a 2xx body with `read`; a body that does not match is the request's failure. */
+    /** Reads a 2xx body with `read`; a body that is not JSON or does not match is the request's failure. */
     #read(call, reply, read) {
+        let body;
         try {
-            return read(reply.body);
+            body = reply.text ? JSON.parse(reply.text) : undefined;
+        }
+        catch {
+            throw this.#unusable(call, reply, `a ${reply.text?.length ?? 0}-character success body that is not JSON`);
+        }
+        try {
+            return read(body);
         }
         catch (error) {
             if (!(error instanceof ShapeMismatch))
@@ -45210,92 +44402,108 @@ class CortexClient {
         }
     }
     /**
-     * Sends with retries, and says what it came to. Throws only when the run
-     * stops (a refused key, or the gate already stopped, also while this request
-     * was in flight): every other failure is returned, so that callers can turn
-     * the statuses they expect into results.
+     * Sends with retries and says what it came to. Throws only when the run stops (a refused key,
+     * or a stop while this request waited or was in flight): every other failure is returned, so
+     * that callers turn the statuses they expect into results.
      */
     async #exchange(call) {
-        const { retryPolicy, gate, onRetry, serverText } = this.#options;
         const url = new URL(call.path, this.#options.baseUrl);
         const body = call.body === undefined ? undefined : JSON.stringify(call.body);
         const uncertain = [];
         const { result, verdict, attempts } = await sendWithRetries(async () => {
             // The stop may have come since the gate let this request through: then it is not sent.
-            gate.stopped.throwIfAborted();
+            this.#gate.stopped.throwIfAborted();
             const attempt = await this.#attempt(call.method, url, body);
             uncertain.push(!('status' in attempt) || attempt.status >= 500);
             return attempt;
-        }, retryPolicy, gate, (event) => onRetry?.({ ...event, operation: call.operation, tag: call.tag }));
+        }, this.#policy, this.#gate, (event) => this.#options.onRetry?.({ ...event, operation: call.operation, tag: call.tag }));
         const reply = { attempts, earlierAttemptMayHaveLanded: uncertain.slice(0, -1).includes(true) };
-        if ('error' in result && result.code === RUN_STOPPED_CODE)
-            throw this.#stoppedInFlight(call);
+        const error = (said, cause) => new CortexApiError({ operation: call.operation, tag: call.tag, attempts, ...said }, { cause });
         if ('error' in result) {
+            if (result.code === RUN_STOPPED_CODE)
+                throw this.#stoppedInFlight(call);
             const detail = result.code === TIMEOUT_CODE
                 ? `no response within ${this.#options.timeoutMs / 1000} s`
                 : result.code === RESPONSE_TOO_LARGE_CODE
                     ? `the response was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, so it was not read`
                     : 'the connection failed before the response was complete';
-            return { ...reply, error: this.#error(call, attempts, { type: result.code, detail }, result.error) };
+            return { ...reply, error: error({ type: result.code, detail }, result.error) };
         }
-        const { status } = result;
-        if (verdict.kind === 'success') {
-            if (result.text === '' || call.bodyless)
-                return { ...reply, status, body: undefined };
-            try {
-                const body = JSON.parse(result.text);
-                // Names are Cortex's text: cleaned here, before anything above the client sees them.
-                return { ...reply, status, body: cleanSecretNames(body, (name) => serverText.clean(name, SHOWN_NAME_CHARS)) };
-            }
-            catch {
-                const detail = `a ${result.text.length}-character success body that is not JSON`;
-                return { ...reply, status, error: this.#error(call, attempts, { status, detail }) };
-            }
-        }
+        const { status, text } = result;
+        if (verdict.kind === 'success')
+            return { ...reply, status, text };
         // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
-        const said = readErrorBody(result.text, serverText);
-        const reason = verdict.kind === 'fail' ? verdict.reason : undefined;
-        const error = this.#error(call, attempts, { status, ...said, detail: reason ?? said.detail });
+        const said = this.#errorBody(text);
+        const failure = error({ status, ...said, detail: (verdict.kind === 'fail' && verdict.reason) || said.detail });
         if (verdict.kind === 'stop-run') {
-            const refused = new ApiKeyRefusedError(error);
-            gate.stop(refused);
+            const refused = new ApiKeyRefusedError(failure);
+            this.#gate.stop(refused);
             throw refused;
         }
-        return { ...reply, status, error };
+        return { ...reply, status, error: failure };
     }
     /**
-     * The error of a request abandoned in flight when the run stopped. A read
-     * changed nothing, so it fails with the stop's reason like a request that
-     * never started; a write may have reached Cortex and been carried out, and
-     * its error says so.
+     * What Cortex says in an error body: its ErrorResponse, the `violations` shape, or problem+json.
+     * Anything else is summarised by its length, never echoed; every field is cleaned, in one look.
+     */
+    #errorBody(text) {
+        let body;
+        try {
+            const parsed = JSON.parse(text);
+            if (typeof parsed === 'object' && parsed !== null)
+                body = parsed;
+        }
+        catch {
+            body = undefined;
+        }
+        const string = (value) => (typeof value === 'string' ? value : undefined);
+        let detail = string(body?.message) ?? string(body?.title);
+        let type = string(body?.type);
+        if (detail === undefined && Array.isArray(body?.violations)) {
+            const violations = body.violations;
+            const parts = violations
+                .slice(0, MAX_VIOLATIONS)
+                .map((v) => [v?.pointer, v?.title].filter((s) => typeof s === 'string').join(' '));
+            if (violations.length > MAX_VIOLATIONS)
+                parts.push(`and ${violations.length - MAX_VIOLATIONS} more`);
+            [type, detail] = ['VIOLATIONS', parts.join('; ')];
+        }
+        if (detail === undefined)
+            return { detail: `a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` };
+        const requestId = string(body?.requestId);
+        const fields = { type, detail, requestId };
+        const keys = ['type', 'detail', 'requestId'].filter((key) => fields[key] !== undefined);
+        const cleaned = keys.map((key) => this.#redactor.clean(fields[key], SHOWN[key]));
+        const out = Object.fromEntries(keys.map((key, i) => [key, cleaned[i]]));
+        return { ...out, detail: out.detail || 'validation failed' };
+    }
+    /**
+     * A request abandoned in flight when the run stopped. A read changed nothing, so it fails with
+     * the stop's reason; a write may have reached Cortex and been carried out, and says so.
      */
     #stoppedInFlight(call) {
-        const stop = this.#options.gate.stopped.reason;
-        if (call.operation === 'list' || call.operation === 'get')
-            return stop;
-        return new StoppedInFlightError(call.operation, call.tag, stop);
+        const stop = this.#gate.stopped.reason;
+        return call.operation === 'list' || call.operation === 'get'
+            ? stop
+            : new StoppedInFlightError(call.operation, call.tag, stop);
     }
-    /** Every failed request's error is made here. */
-    #error(call, attempts, said, cause) {
-        const details = { operation: call.operation, tag: call.tag, attempts, ...said };
-        return new CortexApiError(details, cause === undefined ? undefined : { cause });
-    }
-    /** 2xx answers the action cannot act on: `detail` says why, never quoting a body. */
+    /** A 2xx answer the action cannot act on: `detail` says why, never quoting the body. */
     #unusable(call, reply, detail) {
         const { operation, tag, page } = call;
         return new UnusableAnswerError({ operation, tag, page, status: reply?.status, attempts: reply?.attempts, detail });
     }
     async #attempt(method, url, body) {
-        const { apiKey, userAgent, dispatcher, debug, timeoutMs, gate } = this.#options;
+        const { apiKey, userAgent, dispatcher, debug, timeoutMs } = this.#options;
         const started = external_node_perf_hooks_.performance.now();
         const target = `${method} ${url.pathname}${url.search}`;
+        const elapsed = () => Math.round(external_node_perf_hooks_.performance.now() - started);
         try {
             const response = await (0,undici.request)(url, {
                 method,
                 dispatcher,
                 body,
                 // A stopped run waits for no answer: the stop aborts what is in flight, as it ends every wait.
-                signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), gate.stopped]),
+                signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.#gate.stopped]),
                 headers: {
                     authorization: `Bearer ${apiKey}`,
                     accept: 'application/json',
@@ -45304,55 +44512,46 @@ class CortexClient {
                 }
             });
             const text = await readCapped(response.body, MAX_RESPONSE_BYTES);
-            debug?.(`${target} ${response.statusCode} ${elapsed(started)} ms`);
+            debug?.(`${target} ${response.statusCode} ${elapsed()} ms`);
             return { status: response.statusCode, headers: response.headers, text };
         }
         catch (error) {
             const err = error;
             // Once the run has stopped, whatever ended this attempt, the stop is why it is not retried.
-            const code = gate.stopped.aborted
+            const code = this.#gate.stopped.aborted
                 ? RUN_STOPPED_CODE
                 : err.name === 'TimeoutError'
                     ? TIMEOUT_CODE
                     : (err.code ?? 'NETWORK_ERROR');
-            debug?.(`${target} failed (${code}) after ${elapsed(started)} ms`);
+            debug?.(`${target} failed (${code}) after ${elapsed()} ms`);
             return { error: err, code };
         }
     }
 }
 /**
- * The list with each secret once (the same secret on two pages is kept once),
- * or the first conflict found: a tag under two ids, or an id under two tags.
- * Either way two entries claim what only one secret can be, and a prune driven
- * by them would delete one secret twice over, or the wrong one. The conflict
- * names tags only: they are checked against the tag pattern, ids are not.
+ * The list with each secret once, or the first conflict: a tag under two ids, or an id under two
+ * tags. Either way two entries claim what only one secret can be, and a prune driven by them
+ * could delete the wrong one. The conflict names tags only (they are checked, ids are not).
  */
 function uniqueSecrets(secrets) {
     const byTag = new Map();
     const byId = new Map();
     for (const secret of secrets) {
         const sameTag = byTag.get(secret.tag);
-        if (sameTag !== undefined && sameTag.id !== secret.id) {
-            return { unique: [], conflict: `the tag "${secret.tag}" under two different ids` };
-        }
+        if (sameTag !== undefined && sameTag.id !== secret.id)
+            return `the tag "${secret.tag}" under two different ids`;
         const sameId = byId.get(secret.id);
-        if (sameId !== undefined && sameId.tag !== secret.tag) {
-            return { unique: [], conflict: `the tags "${sameId.tag}" and "${secret.tag}" under one id` };
-        }
-        if (sameTag === undefined)
-            byTag.set(secret.tag, secret);
-        if (sameId === undefined)
-            byId.set(secret.id, secret);
+        if (sameId !== undefined && sameId.tag !== secret.tag)
+            return `the tags "${sameId.tag}" and "${secret.tag}" under one id`;
+        byTag.set(secret.tag, secret);
+        byId.set(secret.id, secret);
     }
-    return { unique: [...byTag.values()] };
+    return [...byTag.values()];
 }
 function secretPath(tag) {
     return `api/v1/secrets/${encodeURIComponent(tag)}`;
 }
-/**
- * The response body as text, read only up to `maxBytes`: a hostile or broken
- * server cannot make the run hold an endless body in memory.
- */
+/** The body as text, read only up to `maxBytes`: a server cannot make the run hold an endless body. */
 async function readCapped(body, maxBytes) {
     const chunks = [];
     let size = 0;
@@ -45366,160 +44565,83 @@ async function readCapped(body, maxBytes) {
     }
     return Buffer.concat(chunks).toString('utf8');
 }
-function elapsed(started) {
-    return Math.round(external_node_perf_hooks_.performance.now() - started);
+// The bodies Cortex answers with, as the OpenAPI text describes them, checked by hand (a schema
+// validator would cost start-up time for three small shapes). A mismatch names the field and
+// what was there by kind (a number itself at most), never the body's text.
+class ShapeMismatch extends Error {
+}
+/** A list page: safe whole numbers, `page` the one asked, at most the page size; one bad item fails it all. */
+function readPage(body, page, pageSize) {
+    const fields = objectAt(body, 'the body');
+    const [read, total, totalPages] = ['page', 'total', 'totalPages'].map((key) => countAt(fields[key], key));
+    if (read !== page)
+        throw new ShapeMismatch(`page is ${read}, not the page asked (${page})`);
+    const items = fields.secrets;
+    if (!Array.isArray(items))
+        throw new ShapeMismatch(`secrets is ${kindOf(items)}, not an array`);
+    if (items.length > pageSize)
+        throw new ShapeMismatch(`secrets holds ${items.length} items, more than the ${pageSize} asked`);
+    const secrets = items.map((item, i) => readSummary(item, `secrets[${i}]`));
+    return { page, secrets, total: total, totalPages: totalPages };
+}
+/** A single secret (create, update): it must carry the tag asked for. */
+function readSummaryOf(body, tag) {
+    const summary = readSummary(body, 'the body');
+    if (summary.tag !== tag)
+        throw new ShapeMismatch('tag is not the tag asked');
+    return summary;
+}
+function readSummary(value, where) {
+    const fields = objectAt(value, where);
+    const at = (field) => (where === 'the body' ? field : `${where}.${field}`);
+    const id = stringAt(fields.id, at('id'));
+    if (id === '')
+        throw new ShapeMismatch(`${at('id')} is empty`);
+    const tag = stringAt(fields.tag, at('tag'));
+    if (!TAG_PATTERN.test(tag))
+        throw new ShapeMismatch(`${at('tag')} is not a tag (letters, digits, _ and - only)`);
+    // `name` is optional; a null is read as absent, as a serialiser writes an unset field.
+    const name = fields.name === null || fields.name === undefined ? undefined : stringAt(fields.name, at('name'));
+    return { id, tag, ...(name === undefined ? {} : { name }) };
+}
+function objectAt(value, where) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new ShapeMismatch(`${where} is ${kindOf(value)}, not an object`);
+    }
+    return value;
+}
+function stringAt(value, where) {
+    if (typeof value !== 'string')
+        throw new ShapeMismatch(`${where} is ${kindOf(value)}, not a string`);
+    return value;
+}
+function countAt(value, where) {
+    if (typeof value !== 'number')
+        throw new ShapeMismatch(`${where} is ${kindOf(value)}, not a number`);
+    if (!Number.isSafeInteger(value) || value < 0)
+        throw new ShapeMismatch(`${where} is ${value}, not a whole number of 0 or more`);
+    return value;
+}
+function kindOf(value) {
+    if (value === undefined)
+        return 'missing';
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-;// CONCATENATED MODULE: ./src/cortex/request-gate.ts
-const MINUTE_MS = 60_000;
-/**
- * The one door every request of a run goes through. It does three things:
- * - It keeps the run within its request budget: no 60-second window holds
- *   more starts than `requestsPerMinute`.
- * - It holds every request back while Cortex has asked the run to wait (429).
- * - Once the run is stopped (a refused API key), it lets no request start.
- *   The stop also ends every wait at once: the gate's own, and wherever the
- *   run listens to `stopped` (a retry's backoff, a request in flight).
- *
- * Until Cortex first answers 429, the run may spend its budget in bursts.
- * After a 429 it spreads requests evenly at the budget's rate, counted from
- * the moment of the 429. The reason: a server that refills its bucket
- * gradually has refilled, by the end of the pause, what the pause lasted.
- * That much may go at once; the rest follows at the rate. Bursts would draw
- * another 429, and each Retry-After, in whole seconds, wastes part of a second.
- */
-class RequestGate {
-    #options;
-    #starts = [];
-    #pausedUntil = 0;
-    /** Even spacing in force after a 429: the next slot on the schedule, and how much credit may build up. */
-    #spacingMs = 0;
-    #nextSlot = 0;
-    #maxCreditMs = 0;
-    #stop = new AbortController();
-    // Requests pass one at a time so that the window count is exact.
-    #queue = Promise.resolve();
-    constructor(options) {
-        this.#options = options;
-    }
-    /** Resolves when a request may start; rejects with the stop reason once the run is stopped. */
-    enter() {
-        const turn = this.#queue.then(() => this.#waitForTurn());
-        this.#queue = turn.catch(() => undefined);
-        return turn;
-    }
-    /**
-     * Holds every request back until `until` (epoch ms). Returns true when this
-     * starts a new pause rather than extending one already running.
-     */
-    pauseUntil(until) {
-        const now = this.#options.clock.now();
-        const fresh = this.#pausedUntil <= now;
-        this.#pausedUntil = Math.max(this.#pausedUntil, until);
-        this.#spacingMs = MINUTE_MS / this.#options.requestsPerMinute;
-        this.#nextSlot = now;
-        this.#maxCreditMs = Math.max(0, until - now);
-        return fresh;
-    }
-    /** No request starts after this, and no wait goes on; `reason` (the first given) is what they fail with. */
-    stop(reason) {
-        this.#stop.abort(reason);
-    }
-    /**
-     * Aborts, with the stop reason, when the run is stopped: every wait and every
-     * request in flight listens to it, so that a stopped run ends at once.
-     */
-    get stopped() {
-        return this.#stop.signal;
-    }
-    async #waitForTurn() {
-        const { clock, requestsPerMinute, onWait } = this.#options;
-        const stopped = this.#stop.signal;
-        for (;;) {
-            stopped.throwIfAborted();
-            const now = clock.now();
-            while (this.#starts.length > 0 && this.#starts[0] <= now - MINUTE_MS)
-                this.#starts.shift();
-            const windowFull = this.#starts.length >= requestsPerMinute ? this.#starts[0] + MINUTE_MS : 0;
-            const paceUntil = Math.max(windowFull, this.#spacingMs > 0 ? this.#nextSlot : 0);
-            const until = Math.max(this.#pausedUntil, paceUntil);
-            if (until <= now) {
-                this.#starts.push(now);
-                if (this.#spacingMs > 0)
-                    this.#nextSlot = Math.max(this.#nextSlot, now - this.#maxCreditMs) + this.#spacingMs;
-                return;
-            }
-            onWait?.(until - now, until === this.#pausedUntil ? 'rate-limited' : 'paced');
-            await clock.sleep(until - now, stopped);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cortex/client-for-settings.ts
-
-
-
-
-
-
-
-/** Backoff: full jitter below 0.5 s × 2^retry, at most 30 s; a Retry-After over 5 minutes is not waited for. */
-const BASE_DELAY_MS = 500;
-const MAX_DELAY_MS = 30_000;
-const MAX_RETRY_AFTER_MS = 300_000;
-/**
- * The run's Cortex client, built from the settings: its retry policy, its request
- * gate, how its requests travel. Nothing is sent yet. The values of `secrets` and
- * the API key are what Cortex's text must never show: the client withholds them from it.
- */
-function cortexClientFor(settings, options = {}) {
-    const clock = options.clock ?? systemClock;
-    return new CortexClient({
-        baseUrl: settings.apiUrl,
-        apiKey: settings.apiKey,
-        userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
-        // undici never follows redirects unless told to, so the key cannot be
-        // carried to another origin by a 3xx: a redirect is reported as an error.
-        dispatcher: options.dispatcher ?? dispatcherFor(settings.apiUrl),
-        timeoutMs: settings.timeoutMs,
-        retryPolicy: {
-            maxRetries: settings.maxRetries,
-            baseDelayMs: BASE_DELAY_MS,
-            maxDelayMs: MAX_DELAY_MS,
-            maxRetryAfterMs: MAX_RETRY_AFTER_MS,
-            clock,
-            random: options.random ?? Math.random
-        },
-        gate: new RequestGate({ requestsPerMinute: settings.rateLimitPerMinute, clock, onWait: options.onWait }),
-        serverText: new UntrustedText([settings.apiKey, ...(settings.secrets ?? []).map((secret) => secret.value)]),
-        debug: options.debug,
-        onRetry: options.onRetry
-    });
-}
-/**
- * How requests to `apiUrl` travel. A loopback host (127.0.0.0/8, localhost,
- * [::1]) is reached directly, never through a proxy, as Go's net/http does:
- * plain http is allowed there only because it stays on this machine, and
- * through a proxy the key and the values would cross the network in clear
- * text (to the proxy's own 127.0.0.1, besides). Any other host goes through
- * undici's EnvHttpProxyAgent: HTTPS_PROXY, HTTP_PROXY and NO_PROXY, either
- * case. Only this origin is ever requested (no redirect is followed), so one
- * choice holds for the whole run.
- */
-function dispatcherFor(apiUrl) {
-    return isLoopback(apiUrl.hostname) ? new undici.Agent() : new undici.EnvHttpProxyAgent();
-}
-
-;// CONCATENATED MODULE: ./src/inputs/pattern-list.ts
+;// CONCATENATED MODULE: ./src/inputs/patterns.ts
 
 /** The language, as every error message states it. */
 const GRAMMAR = 'A pattern is made of letters, digits, _ and -, with * (any characters), ? (one character), ' +
     '[ ] (one character of a set, such as [a-z0-9_]) and { } (alternatives, such as {keep,manual}); ' +
     'a single leading ! excludes. Patterns are separated by new lines, or by commas outside [ ] and { }; ' +
     'a line starting with # is a comment.';
-const KEY_CHARACTER = /[A-Za-z0-9_-]/;
+const KEY_CHARACTER = new RegExp(`[${TAG_CHARACTERS}]`);
 /** What a set may hold: key characters, ranges of them, and `,` (so `[k,m]` reads as k or m). */
-const SET_MEMBER = /[A-Za-z0-9_,-]/;
+const SET_MEMBER = new RegExp(`[,${TAG_CHARACTERS}]`);
 const RANGES = [/[0-9]/, /[a-z]/, /[A-Z]/];
 /**
  * Reads a pattern list: patterns one per line or comma-separated (commas
@@ -45867,6 +44989,7 @@ function describePattern(pattern) {
     }
     return `a pattern of ${[...pattern].length} characters (not shown: it has characters outside printable ASCII)`;
 }
+/** How a message names one character of an input: never the character itself when it is invisible. */
 function describeCharacter(c) {
     if (c === ' ')
         return 'a space';
@@ -45874,950 +44997,34 @@ function describeCharacter(c) {
         return JSON.stringify(c);
     return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
-
-;// CONCATENATED MODULE: ./src/inputs/prune-match.ts
-
-
-/** Reads `prune-match`, a pattern list (see pattern-list.ts) that must include something. */
-function parsePruneMatch(text) {
-    const match = parsePatternList(text, 'prune-match');
-    if (match.include.length === 0) {
-        throw new InputError('Input "prune-match" is required when "prune" is true: glob patterns for the tags this workflow owns ' +
-            `(for example ci_* or payments-*). Write '*' to own the whole workspace.`);
-    }
-    return match;
-}
-/** A predicate that says whether a tag is owned by the workflow. */
-function ownedBy(match) {
-    return matcherFor(match);
-}
-
-;// CONCATENATED MODULE: ./src/report/outcomes.ts
-
-
-
-
-/** Tags grouped by outcome, each list sorted: the action's outputs. */
-function tagsByOutcome(results) {
-    const groups = { created: [], updated: [], deleted: [], failed: [] };
-    for (const result of results)
-        groups[result.outcome].push(result.tag);
-    for (const tags of Object.values(groups))
-        tags.sort(compareTags);
-    return groups;
-}
 /**
- * The step's failure message: every failed tag with Cortex's reason, one a line
- * (a line break in a tag or in Cortex's text does not start a line of its own),
- * and a skipped prune. `inputTags` are the tags the input names: a failed tag
- * outside them was being deleted by prune (which deletes only tags the input does
- * not name), not pushed.
+ * How a message names a key the input wrote. One that could plausibly be a key (1 to 64 tag
+ * characters) is quoted: `unknown key "vaule"` is the fastest fix for a typo. Anything else may
+ * be a value pasted in the wrong place, so it is never quoted: the message says what is wrong.
  */
-function failureMessage({ results, pruneSkipped }, inputTags) {
-    const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
-    if (failed.length === 0)
-        return undefined;
-    // A refused key fails every secret left for one reason: say it once, then what it left undone.
-    const refused = failed.find((r) => r.error instanceof ApiKeyRefusedError)?.error;
-    if (refused) {
-        const notPushed = failed.filter((r) => inputTags.has(r.tag)).map((r) => oneLine(r.tag));
-        const notDeleted = failed.filter((r) => !inputTags.has(r.tag)).map((r) => oneLine(r.tag));
-        return [
-            oneLine(refused.message),
-            ...(notPushed.length > 0 ? [`Not pushed (${notPushed.length}): ${notPushed.join(', ')}`] : []),
-            ...(notDeleted.length > 0 ? [`Not deleted (${notDeleted.length}): ${notDeleted.join(', ')}`] : [])
-        ].join('\n');
-    }
-    const lines = failed.map((r) => `- ${oneLine(r.tag)}: ${oneLine(r.error?.message ?? 'failed')}`);
-    if (pruneSkipped)
-        lines.push(`Prune skipped: ${pruneSkipped.reason} (${pruneSkipped.tags.length} planned).`);
-    return [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/report/retry-tally.ts
-
-/** What the run spent on retries and waits, for the log and the job summary. */
-class RetryTally {
-    retriesByTag = new Map();
-    retries = 0;
-    rateLimitPauses = 0;
-    /** Time the run's requests were held back: by Cortex's 429s, and by our own pacing. */
-    rateLimitedMs = 0;
-    pacedMs = 0;
-    recordRetry(event) {
-        this.retries++;
-        if (event.tag !== undefined)
-            this.retriesByTag.set(event.tag, (this.retriesByTag.get(event.tag) ?? 0) + 1);
-        if (event.pause === 'new')
-            this.rateLimitPauses++;
-    }
-    recordWait(ms, reason) {
-        if (reason === 'rate-limited')
-            this.rateLimitedMs += ms;
-        else
-            this.pacedMs += ms;
-    }
-    retriesFor(tag) {
-        return this.retriesByTag.get(tag) ?? 0;
-    }
-    /** One sentence for the summary, or undefined when nothing was retried or waited for. */
-    describe() {
-        if (this.retries === 0 && this.rateLimitedMs === 0 && this.pacedMs < 50)
-            return undefined;
-        const parts = [`${count(this.retries, 'request')} retried`];
-        if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0) {
-            parts.push(`waited ${retry_tally_seconds(this.rateLimitedMs)} on Cortex's rate limit (${this.rateLimitPauses} × HTTP 429)`);
-        }
-        if (this.pacedMs >= 50)
-            parts.push(`paced ${retry_tally_seconds(this.pacedMs)} to stay within rate-limit`);
-        return `${parts.join('; ')}.`;
-    }
-}
-function retry_tally_seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/sync/concurrency.ts
-/** Runs `work` over `items` with at most `limit` running at once; results keep the input order. */
-async function mapConcurrently(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/sync/plan.ts
-
-/**
- * Decides, from the workspace's current tags, which secrets are created and which
- * updated. A tag `planRefusals` refuses is in neither.
- */
-function planUpserts(desired, existing) {
-    const byTag = new Map(existing.map((s) => [s.tag, s]));
-    const idOfAnother = idOfAnotherSecret(existing);
-    return desired
-        .filter((secret) => idOfAnother(secret.tag) === undefined)
-        .map((secret) => {
-        const current = byTag.get(secret.tag);
-        if (current === undefined)
-            return { action: 'create', secret };
-        return { action: 'update', secret, ...(current.name === undefined ? {} : { currentName: current.name }) };
-    });
-}
-/**
- * The name a secret ends up with in Cortex, as far as this run knows: the input's
- * name when it gives one (it is sent), else the name an update leaves in place.
- */
-function displayName({ secret, currentName }) {
-    return nameOrTag(secret.name === undefined ? { tag: secret.tag, name: currentName } : secret);
-}
-/**
- * The workspace secrets the workflow owns (`owns`) that the input no longer names.
- * A tag equal to an input tag ignoring case is never deleted: the API does not say
- * whether Cortex tells `Payments_DB` from `payments_db`, and if it does not, that
- * secret is the one this run just wrote. A tag `planRefusals` refuses is not either.
- */
-function planDeletions(desired, existing, owns) {
-    const idOfAnother = idOfAnotherSecret(existing);
-    return unwanted(desired, existing, owns)
-        .filter((s) => idOfAnother(s.tag) === undefined)
-        .map((s) => ({ tag: s.tag, name: nameOrTag(s) }));
-}
-/**
- * The tags a request could not name without ambiguity. Cortex addresses one
- * secret in a path by `tagOrId`, so a tag equal to another listed secret's id
- * (ignoring case, when in doubt) may reach that secret instead: a Cortex that
- * looks ids up first would update or delete it. Such an input tag is not
- * written, and such a tag is not pruned (`owns`, when given): each is refused
- * with the reason, and the rest of the plan goes on.
- */
-function planRefusals(desired, existing, owns) {
-    const idOfAnother = idOfAnotherSecret(existing);
-    const byTag = new Map(existing.map((s) => [s.tag, s]));
-    const clash = (tag, other, risk, outcome) => `"${tag}" is also the id of the secret "${other.tag}", and Cortex reads a secret's path as a tag or an id: ` +
-        `${risk} "${other.tag}" instead. ${outcome}`;
-    const writes = desired.flatMap((secret) => {
-        const other = idOfAnother(secret.tag);
-        if (other === undefined)
-            return [];
-        const name = nameOrTag({ tag: secret.tag, name: secret.name ?? byTag.get(secret.tag)?.name });
-        const reason = clash(secret.tag, other, 'writing it could change', 'Not pushed: give this secret another tag.');
-        return [{ tag: secret.tag, name, reason, action: 'write' }];
-    });
-    const deletes = (owns ? unwanted(desired, existing, owns) : []).flatMap((s) => {
-        const other = idOfAnother(s.tag);
-        if (other === undefined)
-            return [];
-        const reason = clash(s.tag, other, 'deleting it could delete', 'Not deleted: delete it in Cortex by hand.');
-        return [{ tag: s.tag, name: nameOrTag(s), reason, action: 'delete' }];
-    });
-    return [...writes, ...deletes];
-}
-/** The owned secrets the input does not name, ignoring case. */
-function unwanted(desired, existing, owns) {
-    const wanted = new Set(desired.map((s) => foldCase(s.tag)));
-    return existing.filter((s) => owns(s.tag) && !wanted.has(foldCase(s.tag)));
-}
-/**
- * For a tag, a listed secret with another tag whose id equals it (ignoring
- * case): the secret a path naming that tag could reach instead.
- */
-function idOfAnotherSecret(existing) {
-    const byId = new Map();
-    for (const secret of existing) {
-        const id = foldCase(secret.id);
-        byId.set(id, [...(byId.get(id) ?? []), secret]);
-    }
-    return (tag) => byId.get(foldCase(tag))?.find((s) => foldCase(s.tag) !== foldCase(tag));
-}
-
-;// CONCATENATED MODULE: ./src/sync/apply.ts
-
-
-
-/** Carries out the plan; one secret's failure does not stop the others. */
-async function applyWrites(client, writes, options) {
-    return mapConcurrently(writes, options.concurrency, (write) => settle(write.secret.tag, displayName(write), options, () => upsert(client, write)));
-}
-/** Deletes what the plan prunes. */
-async function applyDeletions(client, deletions, options) {
-    return mapConcurrently(deletions, options.concurrency, ({ tag, name }) => settle(tag, name, options, async () => {
-        // `absent` (already gone) counts as deleted too: what the prune wanted holds.
-        await client.delete(tag);
-        return 'deleted';
-    }));
-}
-/** Runs one secret's work and turns its outcome, or its error, into a result. */
-async function settle(tag, name, options, work) {
-    let result;
-    try {
-        result = { tag, name, outcome: await work() };
-    }
-    catch (error) {
-        result = { tag, name, outcome: 'failed', error: error };
-    }
-    options.onResult?.(result);
-    return result;
-}
-/**
- * Creates or updates one secret, absorbing races with another writer: an
- * update of a tag that has gone becomes a create, and a create that finds the
- * tag becomes an update.
- */
-async function upsert(client, write) {
-    const { tag, name, value } = write.secret;
-    if (write.action === 'update' && (await client.update(tag, { name, value })) === 'updated')
-        return 'updated';
-    const created = await client.create({ tag, name: nameOrTag(write.secret), value });
-    if (created.outcome === 'created')
-        return 'created';
-    // The tag exists: another writer created it since the list, or an earlier attempt of this very
-    // create landed before its answer was lost. Either way the value is written by an update; in the
-    // second case the secret is the one this run created, and is reported so.
-    if ((await client.update(tag, { name, value })) === 'absent') {
-        throw new Error(`update "${tag}": Cortex said the tag exists, then that it does not: another writer is changing it`);
-    }
-    return created.earlierAttemptMayHaveLanded ? 'created' : 'updated';
-}
-
-;// CONCATENATED MODULE: ./src/sync/sync-secrets.ts
-
-
-
-
-
-/**
- * One run: list the workspace once, create or update every input secret,
- * then, only if every write landed, delete the owned secrets the input no
- * longer names. A tag that is also another secret's id is neither written
- * nor deleted, and is reported failed (an input tag counts as a failed write).
- * If the list fails, every input secret is reported failed with that reason:
- * none is left unaccounted for.
- *
- * A prune with no secrets is refused before any request: it would delete
- * every owned secret, and an empty input is what a typo or a missing file
- * looks like. (readSettings refuses it first, naming the inputs; this holds
- * for any caller.)
- */
-async function syncSecrets(client, secrets, options) {
-    if (options.owns && secrets.length === 0) {
-        throw new Error('Refusing to prune with no secrets to push: every owned secret would be deleted.');
-    }
-    const report = (results, extra = {}) => ({
-        results,
-        dryRun: options.dryRun,
-        ...extra
-    });
-    const notify = (results) => {
-        results.forEach((r) => options.onResult?.(r));
-        return results;
-    };
-    let existing;
-    try {
-        existing = await client.listAll(options.concurrency);
-    }
-    catch (error) {
-        return report(notify(secrets.map((s) => ({ tag: s.tag, name: nameOrTag(s), outcome: 'failed', error: error }))));
-    }
-    const writes = planUpserts(secrets, existing);
-    const deletions = options.owns ? planDeletions(secrets, existing, options.owns) : [];
-    // Tags no request may name (another secret's id): failed before anything is sent.
-    const refusals = planRefusals(secrets, existing, options.owns);
-    const refused = (action) => refusals
-        .filter((r) => r.action === action)
-        .map(({ tag, name, reason }) => ({
-        tag,
-        name,
-        outcome: 'failed',
-        error: new Error(reason)
-    }));
-    if (options.dryRun) {
-        return report(notify([
-            ...refused('write'),
-            ...writes.map((w) => ({
-                tag: w.secret.tag,
-                name: displayName(w),
-                outcome: w.action === 'create' ? 'created' : 'updated'
-            })),
-            ...refused('delete'),
-            ...deletions.map((d) => ({ ...d, outcome: 'deleted' }))
-        ]));
-    }
-    const written = [...notify(refused('write')), ...(await applyWrites(client, writes, options))];
-    const failures = written.filter((r) => r.outcome === 'failed').length;
-    const notDeleted = notify(refused('delete'));
-    if (deletions.length === 0)
-        return report([...written, ...notDeleted]);
-    if (failures > 0) {
-        const reason = `${count(failures, 'create or update', 'creates or updates')} failed, so nothing was deleted`;
-        return report([...written, ...notDeleted], {
-            pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort(compareTags) }
-        });
-    }
-    return report([...written, ...notDeleted, ...(await applyDeletions(client, deletions, options))]);
-}
-
-;// CONCATENATED MODULE: ./src/engine/push-secrets.ts
-
-
-
-
-
-/**
- * One run of the action, whatever its front door: builds the Cortex client from
- * the settings, syncs the secrets (list, create or update, prune), tallies
- * retries and waits, and tells `reporter` as it goes. Cortex's refusals are
- * results, not exceptions: the returned `failure` says what failed.
- */
-async function pushSecrets(settings, reporter, options = {}) {
-    const { dryRun, rateLimitPerMinute: perMinute } = settings;
-    const tally = new RetryTally();
-    const client = cortexClientFor(settings, {
-        ...options,
-        debug: (line) => reporter.request(line),
-        onRetry: (retry) => {
-            tally.recordRetry(retry);
-            reporter.retry(retry);
-        },
-        onWait: (ms, reason) => {
-            tally.recordWait(ms, reason);
-            reporter.wait({ ms, reason, perMinute });
-        }
-    });
-    reporter.start({
-        secrets: settings.secrets.length,
-        host: settings.apiUrl.host,
-        dryRun,
-        prune: !!settings.prune,
-        ...(settings.selection ? { selection: settings.selection } : {})
-    });
-    const withKey = keyOfResult(settings.secrets);
-    const synced = await syncSecrets(client, settings.secrets, {
-        concurrency: settings.concurrency,
-        dryRun,
-        owns: settings.prune && ownedBy(settings.prune),
-        onResult: (result) => reporter.result(withKey(result), { dryRun, retries: tally.retriesFor(result.tag) })
-    });
-    const report = { ...synced, results: synced.results.map(withKey) };
-    if (report.pruneSkipped)
-        reporter.pruneSkipped(report.pruneSkipped);
-    const failure = failureMessage(report, new Set(settings.secrets.map((s) => s.tag)));
-    return { ...report, tally, ...(failure === undefined ? {} : { failure }) };
-}
-/**
- * Gives a result the input key its tag was made from, when there is one: the sync
- * deals in tags only, the reports show `key → tag`. A deleted tag is never an input
- * tag, so it has no key.
- */
-function keyOfResult(secrets) {
-    const keys = new Map(secrets.flatMap((s) => (s.key === undefined ? [] : [[s.tag, s.key]])));
-    return (result) => {
-        const key = result.outcome === 'deleted' ? undefined : keys.get(result.tag);
-        return key === undefined ? result : { ...result, key };
-    };
-}
-
-;// CONCATENATED MODULE: ./src/masking.ts
-/** A line this short, or made of punctuation and symbols only, is not registered on its own. */
-const MIN_LINE_MASK_LENGTH = 4;
-const PUNCTUATION_ONLY = /^[\p{P}\p{S}\s]*$/u;
-/**
- * The strings to register with the log masker for one secret value.
- *
- * The runner's `add-mask` does not register a multi-line value as a whole: it
- * splits the data into lines and registers each line, trimmed, whatever its
- * length (actions/runner ActionCommandManager, AddMaskCommandExtension). So
- * handing it a JSON value would register `{` and `}`, and every brace in the
- * rest of the job's log would become `***` while nothing secret is hidden.
- * A multi-line value is therefore registered line by line, leaving out lines
- * under 4 characters or of punctuation only; those lines are all the runner
- * would ever have masked of it. A single-line value is registered whole,
- * whatever its length: it is the secret. A multi-line value with no line
- * worth a mask is registered whole, as the runner would split it.
- */
-function masksFor(value) {
-    const lines = value.split(/\r\n|\r|\n/);
-    if (lines.length === 1)
-        return [value];
-    const worthMasking = lines
-        .map((line) => line.trim())
-        .filter((line) => [...line].length >= MIN_LINE_MASK_LENGTH && !PUNCTUATION_ONLY.test(line));
-    return worthMasking.length > 0 ? [...new Set(worthMasking)] : [value];
-}
-
-;// CONCATENATED MODULE: ./src/inputs/booleans.ts
-
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/** Reads a boolean input as `core.getBooleanInput` does (YAML 1.2 core schema), with our error. */
-function parseBoolean(text, input) {
-    const trimmed = text.trim();
-    if (TRUE.includes(trimmed))
-        return true;
-    if (FALSE.includes(trimmed))
-        return false;
-    throw new InputError(`Input "${input}" must be true or false.`);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/display-names.ts
-
-
-
-
-/**
- * Refuses a `name` that would show a secret, or that is not one line. Cortex shows a
- * secret's name to everyone who can see the secret, and the job summary prints it escaped,
- * in a form the runner's masker does not know: so a name holds no secret value of the run
- * nor the API key, whole or any run of 8 or more characters of one, in any form the
- * cleaning of server text finds (SecretRuns: one detection for both). A name is one line of
- * text: no line break, control or bidirectional formatting character. Messages name the
- * tag and the line, never the name: it may hold a value.
- */
-function checkDisplayNames(specs, secrets) {
-    const named = specs.filter((spec) => spec.name !== undefined);
-    if (named.length === 0)
-        return;
-    for (const { tag, origin, name } of named) {
-        if (!isOneLine(name)) {
-            throw new InputError(`Tag "${tag}" (${origin}): "name" holds a line break or a control character; a name is one line of text.`);
-        }
-    }
-    // Built only when a name is given: the index costs time and memory in the size of the values.
-    const runs = new SecretRuns(secrets);
-    for (const { tag, origin, name } of named) {
-        if (runs.find(showControls(name)).length > 0) {
-            throw new InputError(`Tag "${tag}" (${origin}): "name" holds a secret value of this run (or 8 or more characters of one), ` +
-                'which Cortex would show to everyone who can see the secret. Choose a name without it.');
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs/numbers.ts
-
-/** Reads a whole-number input within bounds; the message names the input and the range. */
-function parseWholeNumber(text, input, min, max) {
-    const trimmed = text.trim();
-    const value = Number(trimmed);
-    if (!/^\d+$/.test(trimmed) || value < min || value > max) {
-        throw new InputError(`Input "${input}" must be a whole number from ${min} to ${max}.`);
-    }
-    return value;
-}
-/** Reads a positive number of seconds (fractions allowed) within bounds. */
-function parseSeconds(text, input, max) {
-    const trimmed = text.trim();
-    const value = Number(trimmed);
-    if (!/^\d+(\.\d+)?$/.test(trimmed) || value <= 0 || value > max) {
-        throw new InputError(`Input "${input}" must be a number of seconds greater than 0 and at most ${max}.`);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/resolve-secrets.ts
-
-
-/**
- * Cortex refuses request bodies over 2 MB. We count 2 MB as 2,000,000 bytes,
- * the stricter reading, so that a body we send is never refused for size.
- */
-const MAX_REQUEST_BODY_BYTES = 2_000_000;
-/** The largest body sent for a secret: the create, which carries tag, name and value. */
-function createBodyBytes(secret) {
-    return Buffer.byteLength(JSON.stringify({ name: nameOrTag(secret), secret: secret.value, tag: secret.tag }));
-}
-/**
- * Gives every spec its value and checks what only the values can tell (tags
- * are unique already: chooseEntries).
- * `onValue` sees each value as soon as it is known, so it can be masked
- * before anything else happens.
- */
-function resolveSecrets(specs, env, onValue) {
-    return specs.map((spec) => {
-        let value = spec.value ?? '';
-        if (spec.env !== undefined) {
-            value = env[spec.env] ?? '';
-            if (isBlank(value)) {
-                throw new InputError(`Tag "${spec.tag}" (${spec.origin}): environment variable "${spec.env}" is unset, empty or only whitespace.`);
-            }
-        }
-        if (isBlank(value)) {
-            throw new InputError(`Tag "${spec.tag}" (${spec.origin}) has an empty value${value === '' ? '' : ' (only whitespace)'}. ` +
-                'A GitHub secret that does not exist (or is not passed to this job) expands to an empty string.');
-        }
-        onValue(value);
-        const secret = {
-            tag: spec.tag,
-            value,
-            ...(spec.name === undefined ? {} : { name: spec.name }),
-            ...(spec.key === undefined ? {} : { key: spec.key })
-        };
-        if (createBodyBytes(secret) > MAX_REQUEST_BODY_BYTES) {
-            throw new InputError(`Tag "${spec.tag}" (${spec.origin}) is too large: its request body would exceed Cortex's 2 MB limit.`);
-        }
-        return secret;
-    });
-}
-/**
- * A value that is empty or only whitespace (or invisible format characters, such as a
- * zero-width space): never a secret anyone meant to push, and one no log mask can hold
- * usefully (the runner trims a mask, and refuses an empty one).
- */
-function isBlank(value) {
-    return /^[\s\p{Cf}]*$/u.test(value);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/key-text.ts
-/**
- * How an error names a key the input wrote. A key that could plausibly be a
- * key (1 to 64 of `[A-Za-z0-9_-]`) is quoted: `unknown key "vaule"` is the
- * fastest fix for a typo. Anything else may be a value pasted in the wrong
- * place, so it is never quoted: the message says which characters are not
- * allowed instead, each at most once, and invisible ones by code point.
- */
-const PLAUSIBLE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
-const key_text_KEY_CHARACTER = /[A-Za-z0-9_-]/;
-const MAX_SHOWN = 5;
-/** `unknown key "vaule"` or `unknown key (not shown: it has characters … )`. */
 function nameKey(key) {
-    return PLAUSIBLE_KEY.test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`;
+    return new RegExp(`^[${TAG_CHARACTERS}]{1,64}$`).test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`;
 }
-/**
- * Why `key` is not made of letters, digits, `_` and `-`: `it is empty`, or
- * `it has characters a tag cannot have: space, "."`. Describes length when
- * the characters are fine but the key is too long to be quoted.
- */
+/** Why `key` is not a tag: `it is empty`, or `it has characters a tag cannot have: a space, "."`. */
 function whatIsWrong(key) {
     if (key === '')
         return 'it is empty';
-    const bad = [...new Set([...key].filter((c) => !key_text_KEY_CHARACTER.test(c)))];
+    const bad = [...new Set([...key].filter((c) => !KEY_CHARACTER.test(c)))];
     if (bad.length === 0)
         return `it is ${[...key].length} characters long`;
-    const shown = bad.slice(0, MAX_SHOWN).map(showCharacter).join(', ');
-    const more = bad.length > MAX_SHOWN ? ` and ${bad.length - MAX_SHOWN} more` : '';
-    return `it has characters a tag cannot have: ${shown}${more}`;
-}
-function showCharacter(c) {
-    if (c === ' ')
-        return 'space';
-    // Control, format, separator and unassigned characters are named, never printed.
-    if (/[\p{C}\p{Z}]/u.test(c))
-        return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-    return JSON.stringify(c);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/selection.ts
-
-
-
-/** `tag-case`: how the case of a key carries into its tag. */
-const TAG_CASES = ['as-is', 'lower'];
-/** What an unset `tag-case` means, as action.yml states it. */
-const DEFAULT_TAG_CASE = 'as-is';
-const PREFIX = /^[A-Za-z0-9_-]+$/;
-/** Reads the three inputs, untrimmed as the runner gives them. */
-function readSelection(select, stripPrefix, tagCase) {
-    const selection = { tagCase: readTagCase(tagCase.trim()) };
-    if (select.trim() !== '')
-        selection.patterns = readSelect(select);
-    const prefix = stripPrefix.trim();
-    if (prefix !== '') {
-        if (!PREFIX.test(prefix)) {
-            throw new InputError(`Input "strip-prefix" is the start of a key, made of letters, digits, _ and - (such as CORTEX_): ${whatIsWrong(prefix)}.`);
-        }
-        selection.stripPrefix = prefix;
-    }
-    return selection;
-}
-/** Whether keys become tags by a rule (so reports show `key → tag`), rather than each key being its tag. */
-function makesTags(selection) {
-    return selection.patterns !== undefined || selection.stripPrefix !== undefined || selection.tagCase !== 'as-is';
-}
-/**
- * The tag a key becomes: `strip-prefix` removed from its start (case-sensitive,
- * as `select` matches), then `tag-case`. Only A to Z are lowered: the tag must be
- * `[A-Za-z0-9_-]`, and a full Unicode lowering would turn a key that is not a tag
- * into one (the Kelvin sign U+212A lowers to "k").
- */
-function tagFor(key, { stripPrefix, tagCase }) {
-    const stripped = stripPrefix !== undefined && key.startsWith(stripPrefix) ? key.slice(stripPrefix.length) : key;
-    return tagCase === 'lower' ? lowerAscii(stripped) : stripped;
-}
-/** `text` with A to Z lowered, and nothing else: no other character can become ASCII. */
-function lowerAscii(text) {
-    return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-}
-function readSelect(text) {
-    const patterns = parsePatternList(text, 'select');
-    if (patterns.include.length === 0) {
-        throw new InputError('Input "select" has no pattern that selects: only exclusions (!) or comments. ' +
-            'Write * to select every key, then !KEY to leave one out.');
-    }
-    return patterns;
-}
-function readTagCase(text) {
-    if (text === '')
-        return DEFAULT_TAG_CASE;
-    const known = TAG_CASES.find((c) => c === text);
-    if (known === undefined)
-        throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`);
-    return known;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/select-secrets.ts
-
-
-
-
-
-/**
- * The job's GITHUB_TOKEN: `toJSON(secrets)` always holds it, as `github_token`. It
- * expires when the job ends, so a copy in Cortex is never what anyone wants.
- */
-const GITHUB_TOKEN_KEY = 'github_token';
-const GITHUB_TOKEN_REASON = "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly";
-const API_KEY_REASON = 'its value is the api-key input; pushed only when select names it exactly';
-/**
- * Picks the entries the run pushes and makes each one's tag (selection.ts). With
- * `select`, a key no pattern matches is skipped unread and unnamed; `github_token`
- * is left out unless a pattern names it exactly. Without `select`, every key is
- * pushed, and `github_token` is refused: it means `secrets` is toJSON(secrets) and
- * would push every secret of the job. Refused before any request: a tag that is not
- * a tag, two keys whose tags are equal or equal ignoring case (Cortex does not say
- * whether its tags are case-sensitive), and a key `select` names outright (a
- * pattern with no wildcard or set, braces allowed) that the input does not have:
- * a typo, or a secret the job cannot see, whose secret prune would delete.
- */
-function chooseEntries(entries, selection) {
-    const { patterns } = selection;
-    const renames = makesTags(selection);
-    const selected = patterns ? matcherFor(patterns) : () => true;
-    const exact = patterns ? exactKeys(patterns) : new Set();
-    const byFoldedTag = new Map();
-    const specs = [];
-    const leftOut = [];
-    for (const entry of entries) {
-        const { key, keyOrigin } = entry;
-        if (!selected(key))
-            continue;
-        if (lowerAscii(key) === GITHUB_TOKEN_KEY && !exact.has(key)) {
-            if (patterns) {
-                leftOut.push({ key, reason: GITHUB_TOKEN_REASON });
-                continue;
-            }
-            throw new InputError(`${keyOrigin}: the key "${key}" is the job's GITHUB_TOKEN, so "secrets" looks like toJSON(secrets), ` +
-                'which would push every secret of the job. Set "select" to the keys to push (such as CORTEX_*); ' +
-                'a key "select" names exactly is pushed, this one included.');
-        }
-        const tag = tagFor(key, selection);
-        if (!TAG_PATTERN.test(tag))
-            throw new InputError(notATag(key, tag, keyOrigin));
-        const origin = renames ? `${entry.origin}, key ${nameKey(key)}` : entry.origin;
-        const folded = foldCase(tag);
-        const earlier = byFoldedTag.get(folded);
-        if (earlier)
-            throw new InputError(collision(earlier, { tag, key, origin: entry.origin }));
-        byFoldedTag.set(folded, { tag, key, origin: entry.origin });
-        specs.push({ tag, origin, ...(renames ? { key } : {}), ...entry.read(tag, origin) });
-    }
-    const keys = new Set(entries.map((entry) => entry.key));
-    for (const name of patterns ? keysNamedOutright(patterns) : []) {
-        if (!keys.has(name)) {
-            throw new InputError(`Input "select" names the key "${name}" (with no *, ? or [ ]), and neither "secrets" nor "secrets-file" ` +
-                'has it (keys are matched case-sensitively). A GitHub secret that does not exist, or that this job cannot ' +
-                'see (an environment secret without its environment), is not in toJSON(secrets).');
-        }
-    }
-    return { specs, leftOut };
-}
-/**
- * Leaves out a secret whose value is the `api-key` input, unless `select` names
- * its key exactly: `CORTEX_*` should not copy the key that writes to Cortex into
- * Cortex. Only with `select`: a secret written out by hand is meant.
- */
-function leaveOutApiKey(secrets, apiKey, selection) {
-    const exact = selection.patterns ? exactKeys(selection.patterns) : undefined;
-    if (exact === undefined)
-        return { secrets: [...secrets], leftOut: [] };
-    const leftOut = [];
-    const kept = secrets.filter((secret) => {
-        const key = secret.key ?? secret.tag;
-        if (secret.value.trim() !== apiKey || exact.has(key))
-            return true;
-        leftOut.push({ key, reason: API_KEY_REASON });
-        return false;
-    });
-    return { secrets: kept, leftOut };
-}
-/** Why a run with `select` has nothing to push: the patterns, and the keys they matched but left out. */
-function nothingSelectedMessage(patterns, leftOut) {
-    const matchedOnly = leftOut.length > 0 ? ` It matched only ${leftOut.map((l) => `"${l.key}" (${l.reason})`).join(', ')}.` : '';
-    return (`Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches ` +
-        `${describePatternList(patterns)}.${matchedOnly} Keys are matched whole and case-sensitively: ` +
-        'CORTEX_* selects CORTEX_TOKEN, not MY_CORTEX_TOKEN nor cortex_token.');
-}
-function notATag(key, tag, keyOrigin) {
-    const rule = 'a valid Cortex tag (letters, digits, "_" and "-" only)';
-    if (tag === key)
-        return `${keyOrigin}: the key is not ${rule}: ${whatIsWrong(key)}.`;
-    return `${keyOrigin}: the key ${nameKey(key)} becomes a tag that is not ${rule}: ${whatIsWrong(tag)}.`;
-}
-function collision(a, b) {
-    if (a.tag === b.tag && a.key === b.key)
-        return `Tag "${a.tag}" is defined twice: ${a.origin} and ${b.origin}.`;
-    const keys = `Keys "${a.key}" (${a.origin}) and "${b.key}" (${b.origin})`;
-    if (a.tag === b.tag)
-        return `${keys} both become the tag "${a.tag}"; a tag is pushed once. Leave one of them out.`;
-    const what = a.key === a.tag && b.key === b.tag
-        ? `Tags "${a.tag}" (${a.origin}) and "${b.tag}" (${b.origin})`
-        : `${keys} become tags "${a.tag}" and "${b.tag}", which`;
-    return (`${what} differ only in case; Cortex does not document whether tags are case-sensitive, ` +
-        'so one secret could overwrite the other. Leave one of them out.');
+    const more = bad.length > 5 ? ` and ${bad.length - 5} more` : '';
+    return `it has characters a tag cannot have: ${bad.slice(0, 5).map(describeCharacter).join(', ')}${more}`;
 }
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/dotenv/lib/main.js
-var main = __nccwpck_require__(8889);
-;// CONCATENATED MODULE: ./src/inputs/dotenv-entries.ts
-
-/** `KEY=` or `KEY: ` with an optional `export `, at the start of a line. */
-const ENTRY_START = /^\s*(?:export\s+)?([A-Za-z0-9_.-]+)(?:\s*=|:(?=\s))/;
-const QUOTES = new Set(['"', "'", '`']);
-const AFTER_CLOSING_QUOTE = /^\s*(?:#[\s\S]*)?$/;
-/**
- * Whitespace that dotenv takes for a space (it trims and splits with JavaScript's `\s`) and a
- * shell does not: a no-break space, the other Unicode spaces, U+2028, U+2029, the byte-order
- * mark, a vertical tab, a form feed. A shell separates words with a space or a tab only.
- */
-const NOT_A_SHELL_SPACE = /[^\S \t]/;
-/** U+2028 and U+2029 end a line for dotenv, which reads what follows them as another entry. */
-const LINE_SEPARATOR = /[\u2028\u2029]/;
-const dotenv_entries_NOT_SHOWN = 'the line is not shown because it may hold a secret.';
-/**
- * The entries of a dotenv file, in one pass over its lines, read by the
- * format's documented rules: blank lines and lines starting with `#` are
- * skipped; a value is unquoted (trimmed, ended by a `#` that follows a space:
- * a comment), or quoted with `"`, `'` or a backtick, possibly over several
- * lines, followed only by a comment. Inside double quotes `\n` and `\r` are a
- * new line and a carriage return, and `\\` and `\"` a backslash and a quote.
- *
- * What a reader would take one way and dotenv another is an error naming the
- * line: a `#` inside an unquoted value (dotenv cuts the value there), a quote
- * not closed, text after the closing quote, and, outside quotes and comments,
- * whitespace other than a space or a tab (dotenv takes it for a space, a shell
- * does not; see NOT_A_SHELL_SPACE). A byte-order mark that starts the file is
- * dropped, as editors write one. The caller compares dotenv's own reading of
- * each entry with `value` for everything else.
- */
-function* dotenvEntries(text, input) {
-    const lines = text
-        .replace(/^\uFEFF/, '')
-        .replace(/\r\n?/g, '\n')
-        .split('\n');
-    for (let index = 0; index < lines.length; index++) {
-        const line = lines[index];
-        const where = `${input} line ${index + 1}`;
-        const content = line.trimStart();
-        if (content === '' || content.startsWith('#')) {
-            checkSpacing(where, line.slice(0, line.length - content.length), content);
-            continue;
-        }
-        const start = ENTRY_START.exec(line);
-        if (!start)
-            throw new InputError(`${where} is not a dotenv entry (KEY=value); ${dotenv_entries_NOT_SHOWN}`);
-        const key = start[1];
-        const rest = line.slice(start[0].length);
-        const valueAt = rest.length - rest.trimStart().length;
-        checkSpacing(where, start[0] + rest.slice(0, valueAt));
-        const quote = rest[valueAt] ?? '';
-        if (!QUOTES.has(quote)) {
-            yield { key, line: index + 1, text: line, value: unquotedValue(rest, where) };
-            continue;
-        }
-        const closed = closingQuote(lines, index, start[0].length + valueAt);
-        const after = closed ? lines[closed.line].slice(closed.column + 1) : '';
-        if (!closed || !AFTER_CLOSING_QUOTE.test(after)) {
-            throw new InputError(`${where}: the quoted value that starts here has no closing quote, or text follows it; ` +
-                `dotenv would misread it. Close the quote at the end of the value; ${dotenv_entries_NOT_SHOWN}`);
-        }
-        const comment = after.indexOf('#');
-        checkSpacing(`${input} line ${closed.line + 1}`, comment < 0 ? after : after.slice(0, comment), comment < 0 ? '' : after.slice(comment));
-        const entryLines = lines.slice(index, closed.line + 1);
-        const last = entryLines.length - 1;
-        entryLines[last] = entryLines[last].slice(0, closed.column);
-        const inside = entryLines.join('\n').slice(start[0].length + valueAt + 1);
-        const value = quote === '"' ? unescapeDoubleQuoted(inside) : inside;
-        yield { key, line: index + 1, text: lines.slice(index, closed.line + 1).join('\n'), value };
-        index = closed.line;
-    }
-}
-/**
- * An unquoted value: up to a `#` that follows a space or a tab (a comment), trimmed. Any other
- * `#` is an error, as is whitespace around the value that dotenv would trim and a shell keep.
- */
-function unquotedValue(rest, where) {
-    const hash = rest.indexOf('#');
-    const written = hash < 0 ? rest : rest.slice(0, hash);
-    if (hash >= 0 && !/[ \t]$/.test(written)) {
-        throw new InputError(`${where}: dotenv would cut this value at "#", where an unquoted "#" starts a comment` +
-            (/\s$/.test(written)
-                ? ' (the character before it is whitespace that dotenv takes for a space and a shell does not: ' +
-                    'a comment starts after a space or a tab only)'
-                : '') +
-            `; put the value in quotes (KEY='…', or KEY="…" when it holds a ') to keep all of it; ${dotenv_entries_NOT_SHOWN}`);
-    }
-    const value = written.trim();
-    const valueAt = written.length - written.trimStart().length;
-    checkSpacing(where, written.slice(0, valueAt) + written.slice(valueAt + value.length), rest.slice(written.length));
-    return value;
-}
-/**
- * Refuses, outside quotes (`outside`), whitespace that dotenv takes for a space and a shell does
- * not, and, in a comment, a line separator after which dotenv would read another entry.
- */
-function checkSpacing(where, outside, comment = '') {
-    if (NOT_A_SHELL_SPACE.test(outside)) {
-        throw new InputError(`${where}: outside quotes it has whitespace other than a space or a tab (such as a no-break space, ` +
-            'U+2028 or a form feed), which dotenv takes for a space and drops, and a shell does not; ' +
-            `write a plain space there, or put the value in quotes to keep that character; ${dotenv_entries_NOT_SHOWN}`);
-    }
-    if (LINE_SEPARATOR.test(comment)) {
-        throw new InputError(`${where}: a comment holds a Unicode line separator (U+2028 or U+2029), where dotenv ends the ` +
-            `line and reads what follows as another entry; remove it; ${dotenv_entries_NOT_SHOWN}`);
-    }
-}
-/** Where the quote opened at (line, column) closes; in double quotes a backslash escapes the next character. */
-function closingQuote(lines, line, column) {
-    const quote = lines[line][column];
-    let at = column + 1;
-    for (let index = line; index < lines.length; index++, at = 0) {
-        const text = lines[index];
-        for (; at < text.length; at++) {
-            if (text[at] === quote)
-                return { line: index, column: at };
-            if (quote === '"' && text[at] === '\\')
-                at++;
-        }
-    }
-    return undefined;
-}
-function unescapeDoubleQuoted(inside) {
-    const escapes = { n: '\n', r: '\r', '\\': '\\', '"': '"' };
-    return inside.replace(/\\(.)/gs, (escape, c) => escapes[c] ?? escape);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/dotenv-secrets.ts
+// EXTERNAL MODULE: ../../work/main/node_modules/dotenv/lib/main.js
+var main = __nccwpck_require__(5257);
+// EXTERNAL MODULE: ../../work/main/node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(7207);
+;// CONCATENATED MODULE: ./src/inputs/secrets.ts
 
 
-
-/**
- * Parses a dotenv file whose keys are Cortex tags (or keys `select` picks). Each value is read by
- * dotenv itself, one entry at a time (so a duplicate key keeps both lines);
- * dotenvEntries finds the entries and their lines in one pass, and an entry
- * dotenv reads differently from how it is written is an error, whatever
- * dotenv's grammar becomes.
- */
-function parseDotenvSecrets(text, input) {
-    return [...dotenvEntries(text, input)].map((entry) => ({
-        key: entry.key,
-        origin: `${input} line ${entry.line}`,
-        keyOrigin: `${input} line ${entry.line}`,
-        read: (_tag, origin) => {
-            const read = (0,main.parse)(entry.text);
-            const keys = Object.keys(read);
-            if (keys.length !== 1 || keys[0] !== entry.key || read[entry.key] !== entry.value) {
-                throw new InputError(`${origin}: dotenv would not read this value as written (look at its quotes and backslashes: ` +
-                    'dotenv keeps \\" and \\\\ as two characters); the line is not shown because it may hold a secret.');
-            }
-            return { value: entry.value };
-        }
-    }));
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/inputs/yaml-problems.ts
-/**
- * The yaml library's error codes in plain words, for a user who pasted a
- * mapping into a workflow. The library's own messages quote the text around
- * the problem, which holds secret values, so they are never shown.
- */
-const PLAIN_WORDS = {
-    ALIAS_PROPS: 'an alias (*name) cannot have a tag or an anchor',
-    BAD_ALIAS: 'an alias (*name) refers to no anchor',
-    BAD_DIRECTIVE: 'a line starting with % is not a YAML directive',
-    BAD_DQ_ESCAPE: 'a double-quoted string has an invalid \\ escape',
-    BAD_INDENT: 'the indentation is wrong',
-    BAD_PROP_ORDER: 'an anchor (&) or tag (!) is in the wrong place',
-    BAD_SCALAR_START: 'a value starts with a character YAML reserves (such as @ or `); quote the value',
-    BLOCK_AS_IMPLICIT_KEY: 'a key is missing its colon, or a line is indented too far',
-    BLOCK_IN_FLOW: 'a block value is inside { } or [ ]',
-    DUPLICATE_KEY: 'a key is written twice',
-    IMPOSSIBLE: 'the text cannot be read as YAML',
-    KEY_OVER_1024_CHARS: 'a key is longer than 1024 characters, or a value is missing its key',
-    MISSING_CHAR: 'a closing quote, bracket or brace is missing',
-    MULTILINE_IMPLICIT_KEY: 'a key runs over more than one line, or a value is missing its key',
-    MULTIPLE_ANCHORS: 'a value has more than one anchor (&)',
-    MULTIPLE_DOCS: 'there is more than one YAML document (a line with ---)',
-    MULTIPLE_TAGS: 'a value has more than one tag (!)',
-    NON_STRING_KEY: 'a key is not text',
-    RESOURCE_EXHAUSTION: 'the text expands to too much data (aliases)',
-    TAB_AS_INDENT: 'a tab is used for indentation; YAML indents with spaces',
-    TAG_RESOLVE_FAILED: 'a tag (!) cannot be resolved',
-    UNEXPECTED_TOKEN: 'a character is out of place (an unquoted value with ": " or " #" needs quotes)',
-    BAD_COLLECTION_TYPE: 'a tag (!) does not fit the value it is on'
-};
-function describeYamlProblem(code) {
-    return PLAIN_WORDS[code] ?? PLAIN_WORDS.IMPOSSIBLE;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/secrets-mapping.ts
 
 
 
@@ -46920,12 +45127,39 @@ function scalarText(node, tag, origin, field) {
     }
     return node.value;
 }
-
-;// CONCATENATED MODULE: ./src/inputs/secrets-file.ts
-
-
-
-
+/**
+ * The yaml library's error codes in plain words, for a user who pasted a
+ * mapping into a workflow. The library's own messages quote the text around
+ * the problem, which holds secret values, so they are never shown.
+ */
+const PLAIN_WORDS = {
+    ALIAS_PROPS: 'an alias (*name) cannot have a tag or an anchor',
+    BAD_ALIAS: 'an alias (*name) refers to no anchor',
+    BAD_DIRECTIVE: 'a line starting with % is not a YAML directive',
+    BAD_DQ_ESCAPE: 'a double-quoted string has an invalid \\ escape',
+    BAD_INDENT: 'the indentation is wrong',
+    BAD_PROP_ORDER: 'an anchor (&) or tag (!) is in the wrong place',
+    BAD_SCALAR_START: 'a value starts with a character YAML reserves (such as @ or `); quote the value',
+    BLOCK_AS_IMPLICIT_KEY: 'a key is missing its colon, or a line is indented too far',
+    BLOCK_IN_FLOW: 'a block value is inside { } or [ ]',
+    DUPLICATE_KEY: 'a key is written twice',
+    IMPOSSIBLE: 'the text cannot be read as YAML',
+    KEY_OVER_1024_CHARS: 'a key is longer than 1024 characters, or a value is missing its key',
+    MISSING_CHAR: 'a closing quote, bracket or brace is missing',
+    MULTILINE_IMPLICIT_KEY: 'a key runs over more than one line, or a value is missing its key',
+    MULTIPLE_ANCHORS: 'a value has more than one anchor (&)',
+    MULTIPLE_DOCS: 'there is more than one YAML document (a line with ---)',
+    MULTIPLE_TAGS: 'a value has more than one tag (!)',
+    NON_STRING_KEY: 'a key is not text',
+    RESOURCE_EXHAUSTION: 'the text expands to too much data (aliases)',
+    TAB_AS_INDENT: 'a tab is used for indentation; YAML indents with spaces',
+    TAG_RESOLVE_FAILED: 'a tag (!) cannot be resolved',
+    UNEXPECTED_TOKEN: 'a character is out of place (an unquoted value with ": " or " #" needs quotes)',
+    BAD_COLLECTION_TYPE: 'a tag (!) does not fit the value it is on'
+};
+function describeYamlProblem(code) {
+    return PLAIN_WORDS[code] ?? PLAIN_WORDS.IMPOSSIBLE;
+}
 /** A file named `.env`, `.env.<anything>` or `<anything>.env` is read as dotenv; any other as a YAML mapping. */
 function isDotenvFile(path) {
     const name = (0,external_node_path_.basename)(path);
@@ -46946,20 +45180,516 @@ function readSecretsFile(path, readFile) {
     }
     return isDotenvFile(path) ? parseDotenvSecrets(text, 'secrets-file') : parseSecretsMapping(text, 'secrets-file');
 }
-
-;// CONCATENATED MODULE: ./src/inputs/proxy-variables.ts
-
-/** The variables undici's EnvHttpProxyAgent reads a proxy URL from (lower case wins, as in curl). */
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 /**
- * Checks the proxy variables before any request. undici builds its proxy
- * agents from them when the client is made and fails with a bare "Invalid
- * URL" that names nothing; `proxy.internal:3128` without a scheme, which curl
- * accepts, is one such value. The message names the variable and never
- * quotes its value, which may hold proxy credentials.
+ * Parses a dotenv file whose keys are Cortex tags (or keys `select` picks). Each value is read by
+ * dotenv itself, one entry at a time (so a duplicate key keeps both lines);
+ * dotenvEntries finds the entries and their lines in one pass, and an entry
+ * dotenv reads differently from how it is written is an error, whatever
+ * dotenv's grammar becomes.
+ */
+function parseDotenvSecrets(text, input) {
+    return [...dotenvEntries(text, input)].map((entry) => ({
+        key: entry.key,
+        origin: `${input} line ${entry.line}`,
+        keyOrigin: `${input} line ${entry.line}`,
+        read: (_tag, origin) => {
+            const read = (0,main.parse)(entry.text);
+            const keys = Object.keys(read);
+            if (keys.length !== 1 || keys[0] !== entry.key || read[entry.key] !== entry.value) {
+                throw new InputError(`${origin}: dotenv would not read this value as written (look at its quotes and backslashes: ` +
+                    'dotenv keeps \\" and \\\\ as two characters); the line is not shown because it may hold a secret.');
+            }
+            return { value: entry.value };
+        }
+    }));
+}
+/** `KEY=` or `KEY: ` with an optional `export `, at the start of a line. */
+const ENTRY_START = /^\s*(?:export\s+)?([\w.-]+)(?:\s*=|:(?=\s))/;
+const QUOTES = new Set(['"', "'", '`']);
+const AFTER_CLOSING_QUOTE = /^\s*(?:#[\s\S]*)?$/;
+/**
+ * Whitespace that dotenv takes for a space (it trims and splits with JavaScript's `\s`) and a
+ * shell does not: a no-break space, the other Unicode spaces, U+2028, U+2029, the byte-order
+ * mark, a vertical tab, a form feed. A shell separates words with a space or a tab only.
+ */
+const NOT_A_SHELL_SPACE = /[^\S \t]/;
+/** U+2028 and U+2029 end a line for dotenv, which reads what follows them as another entry. */
+const LINE_SEPARATOR = /[\u2028\u2029]/;
+const secrets_NOT_SHOWN = 'the line is not shown because it may hold a secret.';
+/**
+ * The entries of a dotenv file, in one pass over its lines, read by the
+ * format's documented rules: blank lines and lines starting with `#` are
+ * skipped; a value is unquoted (trimmed, ended by a `#` that follows a space:
+ * a comment), or quoted with `"`, `'` or a backtick, possibly over several
+ * lines, followed only by a comment. Inside double quotes `\n` and `\r` are a
+ * new line and a carriage return, and `\\` and `\"` a backslash and a quote.
+ *
+ * What a reader would take one way and dotenv another is an error naming the
+ * line: a `#` inside an unquoted value (dotenv cuts the value there), a quote
+ * not closed, text after the closing quote, and, outside quotes and comments,
+ * whitespace other than a space or a tab (dotenv takes it for a space, a shell
+ * does not; see NOT_A_SHELL_SPACE). A byte-order mark that starts the file is
+ * dropped, as editors write one. The caller compares dotenv's own reading of
+ * each entry with `value` for everything else.
+ */
+function* dotenvEntries(text, input) {
+    const lines = text
+        .replace(/^\uFEFF/, '')
+        .replace(/\r\n?/g, '\n')
+        .split('\n');
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        const where = `${input} line ${index + 1}`;
+        const content = line.trimStart();
+        if (content === '' || content.startsWith('#')) {
+            checkSpacing(where, line.slice(0, line.length - content.length), content);
+            continue;
+        }
+        const start = ENTRY_START.exec(line);
+        if (!start)
+            throw new InputError(`${where} is not a dotenv entry (KEY=value); ${secrets_NOT_SHOWN}`);
+        const key = start[1];
+        const rest = line.slice(start[0].length);
+        const valueAt = rest.length - rest.trimStart().length;
+        checkSpacing(where, start[0] + rest.slice(0, valueAt));
+        const quote = rest[valueAt] ?? '';
+        if (!QUOTES.has(quote)) {
+            yield { key, line: index + 1, text: line, value: unquotedValue(rest, where) };
+            continue;
+        }
+        const closed = closingQuote(lines, index, start[0].length + valueAt);
+        const after = closed ? lines[closed.line].slice(closed.column + 1) : '';
+        if (!closed || !AFTER_CLOSING_QUOTE.test(after)) {
+            throw new InputError(`${where}: the quoted value that starts here has no closing quote, or text follows it; ` +
+                `dotenv would misread it. Close the quote at the end of the value; ${secrets_NOT_SHOWN}`);
+        }
+        const comment = after.indexOf('#');
+        checkSpacing(`${input} line ${closed.line + 1}`, comment < 0 ? after : after.slice(0, comment), comment < 0 ? '' : after.slice(comment));
+        const entryLines = lines.slice(index, closed.line + 1);
+        const last = entryLines.length - 1;
+        entryLines[last] = entryLines[last].slice(0, closed.column);
+        const inside = entryLines.join('\n').slice(start[0].length + valueAt + 1);
+        const value = quote === '"' ? unescapeDoubleQuoted(inside) : inside;
+        yield { key, line: index + 1, text: lines.slice(index, closed.line + 1).join('\n'), value };
+        index = closed.line;
+    }
+}
+/**
+ * An unquoted value: up to a `#` that follows a space or a tab (a comment), trimmed. Any other
+ * `#` is an error, as is whitespace around the value that dotenv would trim and a shell keep.
+ */
+function unquotedValue(rest, where) {
+    const hash = rest.indexOf('#');
+    const written = hash < 0 ? rest : rest.slice(0, hash);
+    if (hash >= 0 && !/[ \t]$/.test(written)) {
+        throw new InputError(`${where}: dotenv would cut this value at "#", where an unquoted "#" starts a comment` +
+            (/\s$/.test(written)
+                ? ' (the character before it is whitespace that dotenv takes for a space and a shell does not: ' +
+                    'a comment starts after a space or a tab only)'
+                : '') +
+            `; put the value in quotes (KEY='…', or KEY="…" when it holds a ') to keep all of it; ${secrets_NOT_SHOWN}`);
+    }
+    const value = written.trim();
+    const valueAt = written.length - written.trimStart().length;
+    checkSpacing(where, written.slice(0, valueAt) + written.slice(valueAt + value.length), rest.slice(written.length));
+    return value;
+}
+/**
+ * Refuses, outside quotes (`outside`), whitespace that dotenv takes for a space and a shell does
+ * not, and, in a comment, a line separator after which dotenv would read another entry.
+ */
+function checkSpacing(where, outside, comment = '') {
+    if (NOT_A_SHELL_SPACE.test(outside)) {
+        throw new InputError(`${where}: outside quotes it has whitespace other than a space or a tab (such as a no-break space, ` +
+            'U+2028 or a form feed), which dotenv takes for a space and drops, and a shell does not; ' +
+            `write a plain space there, or put the value in quotes to keep that character; ${secrets_NOT_SHOWN}`);
+    }
+    if (LINE_SEPARATOR.test(comment)) {
+        throw new InputError(`${where}: a comment holds a Unicode line separator (U+2028 or U+2029), where dotenv ends the ` +
+            `line and reads what follows as another entry; remove it; ${secrets_NOT_SHOWN}`);
+    }
+}
+/** Where the quote opened at (line, column) closes; in double quotes a backslash escapes the next character. */
+function closingQuote(lines, line, column) {
+    const quote = lines[line][column];
+    let at = column + 1;
+    for (let index = line; index < lines.length; index++, at = 0) {
+        const text = lines[index];
+        for (; at < text.length; at++) {
+            if (text[at] === quote)
+                return { line: index, column: at };
+            if (quote === '"' && text[at] === '\\')
+                at++;
+        }
+    }
+    return undefined;
+}
+function unescapeDoubleQuoted(inside) {
+    const escapes = { n: '\n', r: '\r', '\\': '\\', '"': '"' };
+    return inside.replace(/\\(.)/gs, (escape, c) => escapes[c] ?? escape);
+}
+/**
+ * Cortex refuses request bodies over 2 MB. We count 2 MB as 2,000,000 bytes,
+ * the stricter reading, so that a body we send is never refused for size.
+ */
+const MAX_REQUEST_BODY_BYTES = 2_000_000;
+/** The largest body sent for a secret: the create, which carries tag, name and value. */
+function createBodyBytes(secret) {
+    return Buffer.byteLength(JSON.stringify({ name: nameOrTag(secret), secret: secret.value, tag: secret.tag }));
+}
+/**
+ * Gives every spec its value and checks what only the values can tell (tags
+ * are unique already: chooseEntries).
+ * `onValue` sees each value as soon as it is known, so it can be masked
+ * before anything else happens.
+ */
+function resolveSecrets(specs, env, onValue) {
+    return specs.map((spec) => {
+        let value = spec.value ?? '';
+        if (spec.env !== undefined) {
+            value = env[spec.env] ?? '';
+            if (isBlank(value)) {
+                throw new InputError(`Tag "${spec.tag}" (${spec.origin}): environment variable "${spec.env}" is unset, empty or only whitespace.`);
+            }
+        }
+        if (isBlank(value)) {
+            throw new InputError(`Tag "${spec.tag}" (${spec.origin}) has an empty value${value === '' ? '' : ' (only whitespace)'}. ` +
+                'A GitHub secret that does not exist (or is not passed to this job) expands to an empty string.');
+        }
+        onValue(value);
+        const secret = {
+            tag: spec.tag,
+            value,
+            ...(spec.name === undefined ? {} : { name: spec.name }),
+            ...(spec.key === undefined ? {} : { key: spec.key })
+        };
+        if (createBodyBytes(secret) > MAX_REQUEST_BODY_BYTES) {
+            throw new InputError(`Tag "${spec.tag}" (${spec.origin}) is too large: its request body would exceed Cortex's 2 MB limit.`);
+        }
+        return secret;
+    });
+}
+/**
+ * A value that is empty or only whitespace (or invisible format characters, such as a
+ * zero-width space): never a secret anyone meant to push, and one no log mask can hold
+ * usefully (the runner trims a mask, and refuses an empty one).
+ */
+function isBlank(value) {
+    return /^[\s\p{Cf}]*$/u.test(value);
+}
+/**
+ * Refuses a `name` that would show a secret, or that is not one line. Cortex shows a
+ * secret's name to everyone who can see the secret, and the job summary prints it escaped,
+ * in a form the runner's masker does not know: so a name holds no secret value of the run
+ * nor the API key, whole or any run of 8 or more characters of one, in any form the
+ * cleaning of server text finds (SecretRuns: one detection for both). A name is one line of
+ * text: no line break, control or bidirectional formatting character. Messages name the
+ * tag and the line, never the name: it may hold a value.
+ */
+function checkDisplayNames(specs, secrets) {
+    const named = specs.filter((spec) => spec.name !== undefined);
+    for (const { tag, origin, name } of named) {
+        if (!isOneLine(name)) {
+            throw new InputError(`Tag "${tag}" (${origin}): "name" holds a line break, a control or an invisible character; a name is one line of text.`);
+        }
+    }
+    const quotes = new Redactor(secrets).quotesAny(named.map((spec) => spec.name));
+    const holder = named.find((_, i) => quotes[i]);
+    if (holder !== undefined) {
+        throw new InputError(`Tag "${holder.tag}" (${holder.origin}): "name" holds a secret value of this run (or 8 or more characters of one), ` +
+            'which Cortex would show to everyone who can see the secret. Choose a name without it.');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/select.ts
+
+
+/** `tag-case`: how the case of a key carries into its tag. */
+const TAG_CASES = ['as-is', 'lower'];
+/** What an unset `tag-case` means, as action.yml states it. */
+const DEFAULT_TAG_CASE = 'as-is';
+/** Reads the three inputs, untrimmed as the runner gives them. */
+function readSelection(select, stripPrefix, tagCase) {
+    const selection = { tagCase: readTagCase(tagCase.trim()) };
+    if (select.trim() !== '')
+        selection.patterns = readSelect(select);
+    const prefix = stripPrefix.trim();
+    if (prefix !== '') {
+        if (!TAG_PATTERN.test(prefix)) {
+            throw new InputError(`Input "strip-prefix" is the start of a key, made of letters, digits, _ and - (such as CORTEX_): ${whatIsWrong(prefix)}.`);
+        }
+        selection.stripPrefix = prefix;
+    }
+    return selection;
+}
+/** Whether keys become tags by a rule (so reports show `key → tag`), rather than each key being its tag. */
+function makesTags(selection) {
+    return selection.patterns !== undefined || selection.stripPrefix !== undefined || selection.tagCase !== 'as-is';
+}
+/**
+ * The tag a key becomes: `strip-prefix` removed from its start (case-sensitive,
+ * as `select` matches), then `tag-case`. Only A to Z are lowered: the tag must be
+ * a tag, and a full Unicode lowering would turn a key that is not a tag
+ * into one (the Kelvin sign U+212A lowers to "k").
+ */
+function tagFor(key, { stripPrefix, tagCase }) {
+    const stripped = stripPrefix !== undefined && key.startsWith(stripPrefix) ? key.slice(stripPrefix.length) : key;
+    return tagCase === 'lower' ? lowerAscii(stripped) : stripped;
+}
+/** `text` with A to Z lowered, and nothing else: no other character can become ASCII. */
+function lowerAscii(text) {
+    return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+function readSelect(text) {
+    const patterns = parsePatternList(text, 'select');
+    if (patterns.include.length === 0) {
+        throw new InputError('Input "select" has no pattern that selects: only exclusions (!) or comments. ' +
+            'Write * to select every key, then !KEY to leave one out.');
+    }
+    return patterns;
+}
+function readTagCase(text) {
+    if (text === '')
+        return DEFAULT_TAG_CASE;
+    const known = TAG_CASES.find((c) => c === text);
+    if (known === undefined)
+        throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`);
+    return known;
+}
+/**
+ * The job's GITHUB_TOKEN: `toJSON(secrets)` always holds it, as `github_token`. It
+ * expires when the job ends, so a copy in Cortex is never what anyone wants.
+ */
+const GITHUB_TOKEN_KEY = 'github_token';
+const GITHUB_TOKEN_REASON = "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly";
+const API_KEY_REASON = 'its value is the api-key input; pushed only when select names it exactly';
+/**
+ * Picks the entries the run pushes and makes each one's tag (selection.ts). With
+ * `select`, a key no pattern matches is skipped unread and unnamed; `github_token`
+ * is left out unless a pattern names it exactly. Without `select`, every key is
+ * pushed, and `github_token` is refused: it means `secrets` is toJSON(secrets) and
+ * would push every secret of the job. Refused before any request: a tag that is not
+ * a tag, two keys whose tags are equal or equal ignoring case (Cortex does not say
+ * whether its tags are case-sensitive), and a key `select` names outright (a
+ * pattern with no wildcard or set, braces allowed) that the input does not have:
+ * a typo, or a secret the job cannot see, whose secret prune would delete.
+ */
+function chooseEntries(entries, selection) {
+    const { patterns } = selection;
+    const renames = makesTags(selection);
+    const selected = patterns ? matcherFor(patterns) : () => true;
+    const exact = patterns ? exactKeys(patterns) : new Set();
+    const byFoldedTag = new Map();
+    const specs = [];
+    const leftOut = [];
+    for (const entry of entries) {
+        const { key, keyOrigin } = entry;
+        if (!selected(key))
+            continue;
+        if (lowerAscii(key) === GITHUB_TOKEN_KEY && !exact.has(key)) {
+            if (patterns) {
+                leftOut.push({ key, reason: GITHUB_TOKEN_REASON });
+                continue;
+            }
+            throw new InputError(`${keyOrigin}: the key "${key}" is the job's GITHUB_TOKEN, so "secrets" looks like toJSON(secrets), ` +
+                'which would push every secret of the job. Set "select" to the keys to push (such as CORTEX_*); ' +
+                'a key "select" names exactly is pushed, this one included.');
+        }
+        const tag = tagFor(key, selection);
+        if (!TAG_PATTERN.test(tag))
+            throw new InputError(notATag(key, tag, keyOrigin));
+        const origin = renames ? `${entry.origin}, key ${nameKey(key)}` : entry.origin;
+        const folded = foldCase(tag);
+        const earlier = byFoldedTag.get(folded);
+        if (earlier)
+            throw new InputError(collision(earlier, { tag, key, origin: entry.origin }));
+        byFoldedTag.set(folded, { tag, key, origin: entry.origin });
+        specs.push({ tag, origin, ...(renames ? { key } : {}), ...entry.read(tag, origin) });
+    }
+    const keys = new Set(entries.map((entry) => entry.key));
+    for (const name of patterns ? keysNamedOutright(patterns) : []) {
+        if (!keys.has(name)) {
+            throw new InputError(`Input "select" names the key "${name}" (with no *, ? or [ ]), and neither "secrets" nor "secrets-file" ` +
+                'has it (keys are matched case-sensitively). A GitHub secret that does not exist, or that this job cannot ' +
+                'see (an environment secret without its environment), is not in toJSON(secrets).');
+        }
+    }
+    return { specs, leftOut };
+}
+/**
+ * Leaves out a secret whose value is the `api-key` input, unless `select` names
+ * its key exactly: `CORTEX_*` should not copy the key that writes to Cortex into
+ * Cortex. Only with `select`: a secret written out by hand is meant.
+ */
+function leaveOutApiKey(secrets, apiKey, selection) {
+    const exact = selection.patterns ? exactKeys(selection.patterns) : undefined;
+    if (exact === undefined)
+        return { secrets: [...secrets], leftOut: [] };
+    const leftOut = [];
+    const kept = secrets.filter((secret) => {
+        const key = secret.key ?? secret.tag;
+        if (secret.value.trim() !== apiKey || exact.has(key))
+            return true;
+        leftOut.push({ key, reason: API_KEY_REASON });
+        return false;
+    });
+    return { secrets: kept, leftOut };
+}
+/** Why a run with `select` has nothing to push: the patterns, and the keys they matched but left out. */
+function nothingSelectedMessage(patterns, leftOut) {
+    const matchedOnly = leftOut.length > 0 ? ` It matched only ${leftOut.map((l) => `"${l.key}" (${l.reason})`).join(', ')}.` : '';
+    return (`Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches ` +
+        `${describePatternList(patterns)}.${matchedOnly} Keys are matched whole and case-sensitively: ` +
+        'CORTEX_* selects CORTEX_TOKEN, not MY_CORTEX_TOKEN nor cortex_token.');
+}
+function notATag(key, tag, keyOrigin) {
+    const rule = `a valid Cortex tag (${TAG_RULE})`;
+    if (tag === key)
+        return `${keyOrigin}: the key is not ${rule}: ${whatIsWrong(key)}.`;
+    return `${keyOrigin}: the key ${nameKey(key)} becomes a tag that is not ${rule}: ${whatIsWrong(tag)}.`;
+}
+function collision(a, b) {
+    if (a.tag === b.tag && a.key === b.key)
+        return `Tag "${a.tag}" is defined twice: ${a.origin} and ${b.origin}.`;
+    const keys = `Keys "${a.key}" (${a.origin}) and "${b.key}" (${b.origin})`;
+    if (a.tag === b.tag)
+        return `${keys} both become the tag "${a.tag}"; a tag is pushed once. Leave one of them out.`;
+    const what = a.key === a.tag && b.key === b.tag
+        ? `Tags "${a.tag}" (${a.origin}) and "${b.tag}" (${b.origin})`
+        : `${keys} become tags "${a.tag}" and "${b.tag}", which`;
+    return (`${what} differ only in case; Cortex does not document whether tags are case-sensitive, ` +
+        'so one secret could overwrite the other. Leave one of them out.');
+}
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+
+
+
+
+/** Defaults, as action.yml states them. */
+const DEFAULTS = {
+    apiUrl: 'https://api.getcortexapp.com',
+    maxRetries: 5,
+    timeoutSeconds: 30,
+    concurrency: 16,
+    rateLimitPerMinute: 1000
+};
+function readInputs(source) {
+    const apiKey = source.getInput('api-key').trim();
+    if (apiKey === '')
+        throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.');
+    source.maskValue(apiKey);
+    const apiUrl = parseApiUrl(source.getInput('api-url').trim() || DEFAULTS.apiUrl);
+    // A loopback api-url never goes through a proxy, so only others need the proxy variables.
+    if (!isLoopback(apiUrl.hostname))
+        checkProxyVariables(source.env);
+    const text = (name, fallback) => source.getInput(name).trim() || String(fallback);
+    const maxRetries = wholeNumber(text('max-retries', DEFAULTS.maxRetries), 'max-retries', 0, 20);
+    const timeoutMs = secondsInput(text('timeout-seconds', DEFAULTS.timeoutSeconds), 'timeout-seconds', 600) * 1000;
+    const concurrency = wholeNumber(text('concurrency', DEFAULTS.concurrency), 'concurrency', 1, 64);
+    const rateLimitPerMinute = wholeNumber(text('rate-limit', DEFAULTS.rateLimitPerMinute), 'rate-limit', 1, 1_000_000);
+    const dryRun = settings_boolean(text('dry-run', 'false'), 'dry-run');
+    const prune = settings_boolean(text('prune', 'false'), 'prune')
+        ? parsePatternList(source.getInput('prune-match'), 'prune-match')
+        : undefined;
+    if (prune && prune.include.length === 0) {
+        throw new InputError('Input "prune-match" is required when "prune" is true: glob patterns for the tags this workflow owns ' +
+            `(for example ci_* or payments-*). Write '*' to own the whole workspace.`);
+    }
+    const entries = parseSecretsMapping(source.getInput('secrets'), 'secrets');
+    const file = source.getInput('secrets-file').trim();
+    // One by one: spreading 100,000 entries into push() overflows the stack.
+    if (file !== '')
+        for (const entry of readSecretsFile(file, (path) => source.readFile(path)))
+            entries.push(entry);
+    const selection = readSelection(source.getInput('select'), source.getInput('strip-prefix'), source.getInput('tag-case'));
+    const chosen = chooseEntries(entries, selection);
+    const resolved = resolveSecrets(chosen.specs, source.env, source.maskValue);
+    checkDisplayNames(chosen.specs, [apiKey, ...resolved.map((secret) => secret.value)]);
+    const kept = leaveOutApiKey(resolved, apiKey, selection);
+    const leftOut = [...chosen.leftOut, ...kept.leftOut];
+    if (kept.secrets.length === 0) {
+        throw new InputError(selection.patterns
+            ? nothingSelectedMessage(selection.patterns, leftOut)
+            : prune
+                ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +
+                    'A typo or a missing secret file looks exactly like this.'
+                : 'No secrets to push: "secrets" and "secrets-file" are both empty.');
+    }
+    const settings = {
+        apiKey,
+        apiUrl,
+        secrets: kept.secrets,
+        maxRetries,
+        timeoutMs,
+        concurrency,
+        rateLimitPerMinute,
+        ...(prune ? { owns: matcherFor(prune) } : {}),
+        dryRun
+    };
+    // Keys, not entries: a key written in both `secrets` and `secrets-file` is one key.
+    return selection.patterns
+        ? { settings, selection: { keys: new Set(entries.map((e) => e.key)).size, leftOut } }
+        : { settings };
+}
+/** A URL hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
+function isLoopback(hostname) {
+    return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+/** Reads `api-url`: a path prefix is kept, and the key never travels over plain http but to this machine. */
+function parseApiUrl(text) {
+    let url;
+    try {
+        url = new URL(text.trim());
+    }
+    catch {
+        throw new InputError('Input "api-url" is not a valid URL; expected for example https://api.getcortexapp.com.');
+    }
+    if (url.username || url.password) {
+        throw new InputError('Input "api-url" must not contain credentials; the API key goes in "api-key".');
+    }
+    if (url.search || url.hash)
+        throw new InputError('Input "api-url" must not have a query string or fragment.');
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        throw new InputError(`Input "api-url" uses plain http:// for ${url.host}; the API key is only sent over https:// ` +
+            '(plain http is allowed for 127.0.0.0/8, localhost and [::1] only).');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError(`Input "api-url" must be an https:// URL, not ${url.protocol}//.`);
+    }
+    if (!url.pathname.endsWith('/'))
+        url.pathname += '/';
+    return url;
+}
+/** A boolean input as `core.getBooleanInput` reads it (YAML 1.2 core schema), with our error. */
+function settings_boolean(text, input) {
+    if (['true', 'True', 'TRUE'].includes(text))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(text))
+        return false;
+    throw new InputError(`Input "${input}" must be true or false.`);
+}
+function wholeNumber(text, input, min, max) {
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+        throw new InputError(`Input "${input}" must be a whole number from ${min} to ${max}.`);
+    }
+    return value;
+}
+function secondsInput(text, input, max) {
+    const value = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text) || value <= 0 || value > max) {
+        throw new InputError(`Input "${input}" must be a number of seconds greater than 0 and at most ${max}.`);
+    }
+    return value;
+}
+/**
+ * The variables undici's EnvHttpProxyAgent reads a proxy from, checked before any request: undici
+ * fails on a bad one with a bare "Invalid URL" (`proxy:3128` without a scheme, which curl accepts).
+ * The message names the variable, never its value: it may hold proxy credentials.
  */
 function checkProxyVariables(env) {
-    for (const name of PROXY_VARIABLES) {
+    for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
         const value = env[name]?.trim();
         if (!value)
             continue;
@@ -46977,80 +45707,422 @@ function checkProxyVariables(env) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
+;// CONCATENATED MODULE: ./src/report/log.ts
 
 
-
-
-
-
-
-
-
-
-
-
-/** Defaults, as action.yml states them. */
-const DEFAULTS = {
-    apiUrl: 'https://api.getcortexapp.com',
-    maxRetries: 5,
-    timeoutSeconds: 30,
-    concurrency: 16,
-    rateLimitPerMinute: 1000
-};
-function readSettings(source) {
-    const apiKey = source.getInput('api-key').trim();
-    if (apiKey === '')
-        throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.');
-    source.maskValue(apiKey);
-    const apiUrl = parseApiUrl(source.getInput('api-url').trim() || DEFAULTS.apiUrl);
-    // A loopback api-url never goes through a proxy (cortex/client-for-settings.ts), so only others need them.
-    if (!isLoopback(apiUrl.hostname))
-        checkProxyVariables(source.env);
-    const text = (name, fallback) => source.getInput(name).trim() || String(fallback);
-    const maxRetries = parseWholeNumber(text('max-retries', DEFAULTS.maxRetries), 'max-retries', 0, 20);
-    const timeoutMs = parseSeconds(text('timeout-seconds', DEFAULTS.timeoutSeconds), 'timeout-seconds', 600) * 1000;
-    const concurrency = parseWholeNumber(text('concurrency', DEFAULTS.concurrency), 'concurrency', 1, 64);
-    const rateLimitPerMinute = parseWholeNumber(text('rate-limit', DEFAULTS.rateLimitPerMinute), 'rate-limit', 1, 1_000_000);
-    const dryRun = parseBoolean(source.getInput('dry-run').trim() || 'false', 'dry-run');
-    const prune = parseBoolean(source.getInput('prune').trim() || 'false', 'prune')
-        ? parsePruneMatch(source.getInput('prune-match'))
-        : undefined;
-    const entries = parseSecretsMapping(source.getInput('secrets'), 'secrets');
-    const file = source.getInput('secrets-file').trim();
-    if (file !== '')
-        entries.push(...readSecretsFile(file, (path) => source.readFile(path)));
-    const selection = readSelection(source.getInput('select'), source.getInput('strip-prefix'), source.getInput('tag-case'));
-    const chosen = chooseEntries(entries, selection);
-    const resolved = resolveSecrets(chosen.specs, source.env, source.maskValue);
-    checkDisplayNames(chosen.specs, [apiKey, ...resolved.map((secret) => secret.value)]);
-    const kept = leaveOutApiKey(resolved, apiKey, selection);
-    const { secrets } = kept;
-    const leftOut = [...chosen.leftOut, ...kept.leftOut];
-    if (secrets.length === 0) {
-        throw new InputError(selection.patterns
-            ? nothingSelectedMessage(selection.patterns, leftOut)
-            : prune
-                ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +
-                    'A typo or a missing secret file looks exactly like this.'
-                : 'No secrets to push: "secrets" and "secrets-file" are both empty.');
-    }
-    // Keys, not entries: a key written in both `secrets` and `secrets-file` is one key.
-    const keys = new Set(entries.map((entry) => entry.key)).size;
-    const counted = selection.patterns ? { selection: { keys, leftOut } } : {};
-    return {
-        apiKey,
-        apiUrl,
-        secrets,
-        ...counted,
-        maxRetries,
-        timeoutMs,
-        concurrency,
-        rateLimitPerMinute,
-        prune,
-        dryRun
-    };
+/** An outcome as the log and the summary say it: `created`, or in a dry run `would create`. */
+function outcomeWord(outcome, dryRun) {
+    if (!dryRun || outcome === 'failed')
+        return outcome;
+    return `would ${outcome.slice(0, -1)}`;
 }
+function startLine({ secrets, host, dryRun, prune, selection }) {
+    const mode = dryRun ? 'Dry run: planning' : 'Pushing';
+    const selected = selection ? ` (selected from ${count(selection.keys, 'key')})` : '';
+    return `${mode} ${count(secrets, 'secret')}${selected} to ${host}${prune ? ', pruning owned tags' : ''}`;
+}
+/** One line per key `select` matched and left out: `Left out github_token: why.` */
+function leftOutLines(selection) {
+    return (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`);
+}
+/** A secret as reports name it: its tag, or `key → tag` when the tag was made from an input key. */
+function secretLabel(result) {
+    return result.key === undefined ? result.tag : `${result.key} → ${result.tag}`;
+}
+/** `✔ tag: created (name)`, `• key → tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
+function resultLine(result, dryRun) {
+    if (result.outcome === 'failed')
+        return `✖ ${secretLabel(result)}: failed: ${result.error?.message}`;
+    return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${result.name})`;
+}
+function retryLine(retry) {
+    return `retry ${retry.attempt} of ${subjectOf(retry.operation, retry.tag)} in ${retry.delayMs} ms after ${retry.reason}`;
+}
+/** Said once per pause of the whole run: the 429 that started it. */
+function rateLimitWarning(retry) {
+    if (retry.pause !== 'new')
+        return undefined;
+    return `Cortex rate limit reached (HTTP 429): all requests wait ${seconds(retry.delayMs)}.`;
+}
+/** Our own pacing: only the long waits, when the run has used its budget for the minute. */
+function budgetWarning(ms, reason, perMinute) {
+    if (reason !== 'paced' || ms < 1000)
+        return undefined;
+    return `Request budget reached (rate-limit: ${perMinute} a minute): waiting ${seconds(ms)}.`;
+}
+function doneLine(tags, dryRun) {
+    const counts = ['created', 'updated', 'deleted'].map((o) => `${tags[o].length} ${dryRun ? 'would be ' : ''}${o}`);
+    return `Done: ${counts.join(', ')}.`;
+}
+/** What the run spent on retries and waits, for the log and the summary. */
+class RetryTally {
+    #byTag = new Map();
+    retries = 0;
+    rateLimitPauses = 0;
+    /** Time requests were held back: by Cortex's 429s, and by our own pacing. */
+    rateLimitedMs = 0;
+    pacedMs = 0;
+    recordRetry(event) {
+        this.retries++;
+        if (event.tag !== undefined)
+            this.#byTag.set(event.tag, this.retriesFor(event.tag) + 1);
+        if (event.pause === 'new')
+            this.rateLimitPauses++;
+    }
+    recordWait(ms, reason) {
+        if (reason === 'rate-limited')
+            this.rateLimitedMs += ms;
+        else
+            this.pacedMs += ms;
+    }
+    retriesFor(tag) {
+        return this.#byTag.get(tag) ?? 0;
+    }
+    /** One sentence for the summary, or undefined when nothing was retried or waited for. */
+    describe() {
+        if (this.retries === 0 && this.rateLimitedMs === 0 && this.pacedMs < 50)
+            return undefined;
+        const parts = [`${count(this.retries, 'request')} retried`];
+        if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0) {
+            parts.push(`waited ${seconds(this.rateLimitedMs)} on Cortex's rate limit (${this.rateLimitPauses} × HTTP 429)`);
+        }
+        if (this.pacedMs >= 50)
+            parts.push(`paced ${seconds(this.pacedMs)} to stay within rate-limit`);
+        return `${parts.join('; ')}.`;
+    }
+}
+/**
+ * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the
+ * step's message. `inputTags`: the tags the input names; a failed tag outside them was being
+ * deleted by prune, not pushed.
+ */
+function verdict(report, inputTags) {
+    const tags = { created: [], updated: [], deleted: [], failed: [] };
+    for (const result of report.results)
+        tags[result.outcome].push(result.tag);
+    for (const list of Object.values(tags))
+        list.sort(compareTags);
+    const failure = failureMessage(report, inputTags);
+    return failure === undefined ? { tags } : { tags, failure };
+}
+/**
+ * Every failed secret with its reason, one a line, and a skipped prune. A refused key fails every
+ * secret left for one reason: it is said once, then what it left undone.
+ */
+function failureMessage({ results, pruneSkipped }, inputTags) {
+    const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
+    if (failed.length === 0)
+        return undefined;
+    const refused = failed.find((r) => r.error instanceof ApiKeyRefusedError)?.error;
+    if (refused) {
+        const notPushed = failed.filter((r) => inputTags.has(r.tag)).map((r) => showControls(r.tag));
+        const notDeleted = failed.filter((r) => !inputTags.has(r.tag)).map((r) => showControls(r.tag));
+        return [
+            showControls(refused.message),
+            ...(notPushed.length > 0 ? [`Not pushed (${notPushed.length}): ${notPushed.join(', ')}`] : []),
+            ...(notDeleted.length > 0 ? [`Not deleted (${notDeleted.length}): ${notDeleted.join(', ')}`] : [])
+        ].join('\n');
+    }
+    const lines = failed.map((r) => `- ${showControls(r.tag)}: ${showControls(r.error?.message ?? 'failed')}`);
+    if (pruneSkipped)
+        lines.push(`Prune skipped: ${pruneSkipped.reason} (${pruneSkipped.tags.length} planned).`);
+    return [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n');
+}
+function pruneSkippedWarning(skip) {
+    return `Prune skipped: ${skip.reason}.`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+function describeRun(source) {
+    const repository = source.repo.owner && source.repo.repo ? `${source.repo.owner}/${source.repo.repo}` : '';
+    let trigger = source.eventName || 'unknown event';
+    if (source.eventName === 'release' && source.payload.release?.tag_name) {
+        trigger = `release ${source.payload.release.tag_name}`;
+    }
+    else if (source.eventName === 'workflow_dispatch' && source.actor) {
+        trigger = `workflow_dispatch by ${source.actor}`;
+    }
+    return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` };
+}
+/**
+ * The most the summary may weigh, in UTF-8 bytes. GitHub drops a step summary
+ * over 1 MiB (1,048,576 bytes) whole; rows past this budget are left out and
+ * counted instead, so the summary is always published.
+ */
+const SUMMARY_BUDGET_BYTES = 1_000_000;
+/** The longest string shown in one place; longer ones are cut and end in `…`. */
+const SUMMARY_TEXT_CHARS = 500;
+/** What the planned deletions of a skipped prune may take of the budget. */
+const PLANNED_LIST_BYTES = 64 * 1024;
+/** Room kept for the line that says how many rows were left out. */
+const LEFT_OUT_LINE_BYTES = 1024;
+const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/**
+ * Any string written into the summary, made safe for it: one line (a blank line
+ * would end the summary's HTML block, and whatever follows would be read as
+ * markdown), at most SUMMARY_TEXT_CHARS long, HTML-escaped. Every interpolated
+ * string goes through here, whoever cleaned it before.
+ */
+function summaryText(text) {
+    return cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+function resultCell(result, dryRun, tally) {
+    const retries = tally?.retriesFor(result.tag) ?? 0;
+    const note = retries > 0 ? ` (${count(retries, 'retry', 'retries')})` : '';
+    if (result.outcome !== 'failed')
+        return `${outcomeWord(result.outcome, dryRun)}${note}`;
+    return `failed${note}: ${result.error?.message ?? 'unknown error'}`;
+}
+function row(result, dryRun, tally) {
+    const tag = `<code>${summaryText(result.tag)}</code>`;
+    const cells = [
+        result.key === undefined ? tag : `<code>${summaryText(result.key)}</code> → ${tag}`,
+        summaryText(result.name),
+        summaryText(resultCell(result, dryRun, tally))
+    ];
+    return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
+}
+/** Failed rows first (they are what a reader looks for), then the rest, each by tag. */
+function rowOrder(results) {
+    const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
+    return [...failed, ...results.filter((r) => r.outcome !== 'failed').sort(byTag)];
+}
+/** `Selected by select: 12 of 31 keys; left out: github_token (why)`. Left-out keys are few: select matched each. */
+function selectionItem({ keys, leftOut }, results) {
+    const pushed = results.filter((r) => r.key !== undefined).length;
+    const left = leftOut.map(({ key, reason }) => `<code>${summaryText(key)}</code> (${summaryText(reason)})`);
+    return `<li>Selected by <code>select</code>: ${pushed} of ${count(keys, 'key')}${left.length > 0 ? `; left out: ${left.join(', ')}` : ''}</li>`;
+}
+const bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** The tags of a skipped prune as `<code>` items, as many as fit in PLANNED_LIST_BYTES. */
+function plannedList(tags) {
+    const items = [];
+    let used = 0;
+    for (const tag of tags) {
+        const item = `<code>${summaryText(tag)}</code>`;
+        used += bytes(item) + 2;
+        if (used > PLANNED_LIST_BYTES)
+            break;
+        items.push(item);
+    }
+    const more = tags.length - items.length;
+    return `${items.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+/**
+ * The job summary as HTML: the run, the Cortex host, and one row per secret
+ * (failed ones first). Never a value. The counts cover every secret; when the
+ * rows would not fit in SUMMARY_BUDGET_BYTES, the last ones are left out and
+ * counted, and the outputs still list every tag.
+ */
+function renderJobSummary({ run, cortexHost, report, tally, selection }) {
+    const { results, dryRun, pruneSkipped } = report;
+    const counts = { created: 0, updated: 0, deleted: 0, failed: 0 };
+    for (const r of results)
+        counts[r.outcome]++;
+    const shown = OUTCOMES.filter((o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped);
+    const tallyLine = shown.map((o) => `${counts[o]} ${outcomeWord(o, dryRun)}`).join(', ');
+    const retries = tally?.describe();
+    const notes = [
+        ...(dryRun
+            ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>']
+            : []),
+        ...(pruneSkipped
+            ? [
+                `<p><strong>Prune skipped</strong>: ${summaryText(pruneSkipped.reason)}. Planned deletions: ${plannedList(pruneSkipped.tags)}.</p>`
+            ]
+            : [])
+    ];
+    const head = [
+        `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${tallyLine}</h2>`,
+        ...notes,
+        '<ul>',
+        `<li>Trigger: ${summaryText(run.trigger)}</li>`,
+        `<li>Repository: ${summaryText(run.repository)}, <a href="${summaryText(run.runUrl)}">run</a></li>`,
+        `<li>Cortex host: <code>${summaryText(cortexHost)}</code></li>`,
+        ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : []),
+        ...(selection ? [selectionItem(selection, results)] : []),
+        '</ul>'
+    ];
+    const tableStart = '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>';
+    const tableEnd = '</table>';
+    // Each line costs its bytes and a line feed; the trailing '' adds none.
+    let used = [...head, tableStart, tableEnd].reduce((sum, line) => sum + bytes(line) + 1, 0) + LEFT_OUT_LINE_BYTES;
+    const rows = [];
+    for (const result of rowOrder(results)) {
+        const html = row(result, dryRun, tally);
+        used += bytes(html) + 1;
+        if (used > SUMMARY_BUDGET_BYTES)
+            break;
+        rows.push(html);
+    }
+    const leftOut = results.length - rows.length;
+    const leftOutLine = leftOut > 0
+        ? [
+            `<p><strong>${count(leftOut, 'row', 'rows')} left out</strong>: the table shows the first ${rows.length} of ` +
+                `${count(results.length, 'secret')} (failed ones first) to keep this summary within GitHub's 1 MiB limit; ` +
+                'the outputs <code>created</code>, <code>updated</code>, <code>deleted</code> and <code>failed</code> list every tag.</p>'
+        ]
+        : [];
+    return [...head, ...leftOutLine, tableStart, ...rows, tableEnd, ''].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/sync.ts
+
+
+/**
+ * What the run does with the workspace as listed: create the input tags it lacks, update those
+ * it has, and with `owns`, delete the owned tags the input no longer names. A workspace tag equal
+ * to an input tag ignoring case is never deleted: Cortex does not say whether it tells
+ * `Payments_DB` from `payments_db`, and if not, that secret is the one this run writes.
+ *
+ * Cortex addresses one secret in a path by `tagOrId`, so a tag equal to another listed secret's
+ * id (ignoring case) may reach that secret instead: such a tag is neither written nor deleted,
+ * but refused with the reason, and the rest of the plan goes on.
+ */
+function plan(desired, existing, owns) {
+    const byTag = new Map(existing.map((s) => [s.tag, s]));
+    const byId = new Map();
+    for (const secret of existing)
+        byId.set(foldCase(secret.id), [...(byId.get(foldCase(secret.id)) ?? []), secret]);
+    const idOfAnother = (tag) => byId.get(foldCase(tag))?.find((s) => foldCase(s.tag) !== foldCase(tag));
+    const clash = (tag, other, risk, outcome) => `"${tag}" is also the id of the secret "${other.tag}", and Cortex reads a secret's path as a tag or an id: ` +
+        `${risk} "${other.tag}" instead. ${outcome}`;
+    const result = { writes: [], deletions: [], refusals: [] };
+    for (const secret of desired) {
+        const current = byTag.get(secret.tag);
+        const other = idOfAnother(secret.tag);
+        if (other !== undefined) {
+            const reason = clash(secret.tag, other, 'writing it could change', 'Not pushed: give this secret another tag.');
+            const name = nameOrTag({ tag: secret.tag, name: secret.name ?? current?.name });
+            result.refusals.push({ tag: secret.tag, ...withKey(secret), name, reason, action: 'write' });
+        }
+        else if (current === undefined) {
+            result.writes.push({ action: 'create', secret });
+        }
+        else {
+            result.writes.push({
+                action: 'update',
+                secret,
+                ...(current.name === undefined ? {} : { currentName: current.name })
+            });
+        }
+    }
+    const wanted = new Set(desired.map((s) => foldCase(s.tag)));
+    for (const secret of existing.filter((s) => owns?.(s.tag) && !wanted.has(foldCase(s.tag)))) {
+        const other = idOfAnother(secret.tag);
+        if (other === undefined)
+            result.deletions.push({ tag: secret.tag, name: nameOrTag(secret) });
+        else {
+            const reason = clash(secret.tag, other, 'deleting it could delete', 'Not deleted: delete it in Cortex by hand.');
+            result.refusals.push({ tag: secret.tag, name: nameOrTag(secret), reason, action: 'delete' });
+        }
+    }
+    return result;
+}
+/** The name a secret ends up with: the input's when it gives one (it is sent), else the one an update leaves. */
+function displayName({ secret, currentName }) {
+    return secret.name ?? currentName ?? secret.tag;
+}
+/**
+ * One run: list the workspace once, create or update every input secret, then, only if every
+ * write landed, delete the owned secrets the input no longer names. If the list fails, every
+ * input secret fails with its reason: none is left unaccounted for. A prune with no secrets is
+ * refused before any request: it would delete every owned secret.
+ */
+async function syncSecrets(client, secrets, options) {
+    if (options.owns && secrets.length === 0) {
+        throw new Error('Refusing to prune with no secrets to push: every owned secret would be deleted.');
+    }
+    const { dryRun } = options;
+    const done = (result) => {
+        options.onResult?.(result);
+        return result;
+    };
+    const failed = (error) => (r) => done({ ...r, outcome: 'failed', error: error });
+    let existing;
+    try {
+        existing = await client.listAll(options.concurrency);
+    }
+    catch (error) {
+        const results = secrets.map((s) => failed(error)({ tag: s.tag, ...withKey(s), name: nameOrTag(s) }));
+        return { results, dryRun };
+    }
+    const { writes, deletions, refusals } = plan(secrets, existing, options.owns);
+    const refused = (action) => refusals.filter((r) => r.action === action).map(({ reason, action: _, ...r }) => failed(new Error(reason))(r));
+    const planned = (write) => ({
+        tag: write.secret.tag,
+        ...withKey(write.secret),
+        name: displayName(write)
+    });
+    if (dryRun) {
+        const results = [
+            ...refused('write'),
+            ...writes.map((w) => done({ ...planned(w), outcome: w.action === 'create' ? 'created' : 'updated' })),
+            ...refused('delete'),
+            ...deletions.map((d) => done({ ...d, outcome: 'deleted' }))
+        ];
+        return { results, dryRun };
+    }
+    const written = [
+        ...refused('write'),
+        ...(await mapConcurrently(writes, options.concurrency, (w) => settle(planned(w), () => upsert(client, w), done)))
+    ];
+    const notDeleted = refused('delete');
+    const failures = written.filter((r) => r.outcome === 'failed').length;
+    if (deletions.length === 0)
+        return { results: [...written, ...notDeleted], dryRun };
+    if (failures > 0) {
+        const reason = `${count(failures, 'create or update', 'creates or updates')} failed, so nothing was deleted`;
+        const pruneSkipped = { reason, tags: deletions.map((d) => d.tag).sort(compareTags) };
+        return { results: [...written, ...notDeleted], dryRun, pruneSkipped };
+    }
+    // `absent` (already gone) counts as deleted too: what the prune wanted holds.
+    const deleted = await mapConcurrently(deletions, options.concurrency, (d) => settle(d, async () => (await client.delete(d.tag), 'deleted'), done));
+    return { results: [...written, ...notDeleted, ...deleted], dryRun };
+}
+function withKey(secret) {
+    return secret.key === undefined ? {} : { key: secret.key };
+}
+/** Runs one secret's work and turns its outcome, or its error, into a result: one failure stops no other. */
+async function settle(subject, work, done) {
+    try {
+        return done({ ...subject, outcome: await work() });
+    }
+    catch (error) {
+        return done({ ...subject, outcome: 'failed', error: error });
+    }
+}
+/**
+ * Creates or updates one secret, absorbing races with another writer: an update of a tag that
+ * has gone becomes a create, and a create that finds the tag becomes an update.
+ */
+async function upsert(client, write) {
+    const { tag, name, value } = write.secret;
+    if (write.action === 'update' && (await client.update(tag, { name, value })) === 'updated')
+        return 'updated';
+    const created = await client.create({ tag, name: nameOrTag(write.secret), value });
+    if (created.outcome === 'created')
+        return 'created';
+    // The tag exists: another writer created it since the list, or an earlier attempt of this very
+    // create landed before its answer was lost. Either way an update writes the value; in the second
+    // case the secret is the one this run created, and is reported so.
+    if ((await client.update(tag, { name, value })) === 'absent') {
+        throw new Error(`update "${tag}": Cortex said the tag exists, then that it does not: another writer is changing it`);
+    }
+    return created.earlierAttemptMayHaveLanded ? 'created' : 'updated';
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
+;// CONCATENATED MODULE: ./src/version.ts
+// The version has one source, package.json: ncc inlines the field at build time, so
+// dist/ carries it without reading package.json at run time. Sent in the User-Agent header.
+
+const ACTION_NAME = 'cortex-secrets-action';
+const ACTION_VERSION = package_namespaceObject.rE;
 
 ;// CONCATENATED MODULE: ./src/main.ts
 
@@ -47060,42 +46132,117 @@ function readSettings(source) {
 
 
 
+
+
+
 /**
- * The GitHub Action's front door: inputs from the runner, the engine's run, then
- * outputs, job summary and log. The one place the step is failed.
+ * The GitHub Action's front door: inputs from the runner, the sync, then outputs, job summary
+ * and log. The one place the step is failed.
  */
-async function run() {
-    const reporter = new CoreReporter();
+async function run(options = {}) {
     try {
-        const settings = readSettings({
+        const inputs = readInputs({
             getInput: (name) => getInput(name, { trimWhitespace: false }),
             env: process.env,
             readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'),
             maskValue: (value) => masksFor(value).forEach((mask) => core_setSecret(mask))
         });
-        const result = await pushSecrets(settings, reporter);
-        const tags = tagsByOutcome(result.results);
-        const outputsProblem = setOutputs(tags);
-        await reporter.jobSummary(settings.apiUrl.host, result, settings.selection);
-        // The list of failed secrets stays the message; outputs that could not be written are added to it.
-        const failure = [result.failure, outputsProblem].filter((part) => part !== undefined).join('\n');
-        if (failure !== '')
+        const { tags, failure } = await push(inputs, options);
+        if (failure !== undefined)
             throw new Error(failure);
-        reporter.done(tags, settings.dryRun);
+        main_info(doneLine(tags, inputs.settings.dryRun));
     }
     catch (error) {
         setFailed(error instanceof Error ? error.message : String(error));
     }
 }
-/** Sets the four outputs; returns what went wrong instead of throwing, so the run's own message survives. */
-function setOutputs(tags) {
-    try {
-        for (const [output, list] of Object.entries(tags))
+/** One run against Cortex, told to the log as it goes; outputs and summary written at its end. */
+async function push({ settings, selection }, options) {
+    const { apiUrl, dryRun, rateLimitPerMinute, secrets } = settings;
+    const tally = new RetryTally();
+    const client = new CortexClient({
+        baseUrl: apiUrl,
+        apiKey: settings.apiKey,
+        userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
+        dispatcher: options.dispatcher ?? dispatcherFor(apiUrl),
+        timeoutMs: settings.timeoutMs,
+        maxRetries: settings.maxRetries,
+        requestsPerMinute: rateLimitPerMinute,
+        secrets: secrets.map((secret) => secret.value),
+        clock: options.clock,
+        random: options.random,
+        debug: (line) => core_debug(line),
+        onRetry: (retry) => {
+            tally.recordRetry(retry);
+            core_debug(retryLine(retry));
+            warn(rateLimitWarning(retry));
+        },
+        onWait: (ms, reason) => {
+            tally.recordWait(ms, reason);
+            warn(budgetWarning(ms, reason, rateLimitPerMinute));
+        }
+    });
+    main_info(startLine({ secrets: secrets.length, host: apiUrl.host, dryRun, prune: !!settings.owns, selection }));
+    leftOutLines(selection).forEach(main_info);
+    const report = await syncSecrets(client, secrets, {
+        concurrency: settings.concurrency,
+        dryRun,
+        owns: settings.owns,
+        onResult: (result) => {
+            main_info(resultLine(result, dryRun));
+            const retries = tally.retriesFor(result.tag);
+            if (retries > 0)
+                core_debug(`${result.tag}: ${retries} ${retries === 1 ? 'retry' : 'retries'}`);
+        }
+    });
+    if (report.pruneSkipped)
+        warning(pruneSkippedWarning(report.pruneSkipped));
+    const outcome = verdict(report, new Set(secrets.map((secret) => secret.tag)));
+    // The list of failed secrets stays the message; outputs that could not be written are added to it.
+    const notWritten = await attempt('Outputs not written', async () => {
+        for (const [output, list] of Object.entries(outcome.tags))
             setOutput(output, JSON.stringify(list));
+    });
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        // A summary that cannot be written is a warning: the step's own message must stay the one it fails with.
+        const problem = await attempt('Job summary not written', async () => {
+            // Loaded here, not at start-up: only the summary needs the run's context, and @actions/github
+            // (Octokit included) would delay the first request. "eager" keeps it in dist/index.js.
+            const { context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 7221));
+            const html = renderJobSummary({ run: describeRun(context), cortexHost: apiUrl.host, report, tally, selection });
+            await summary.addRaw(html).write();
+        });
+        if (problem !== undefined)
+            warning(problem);
+    }
+    const failure = [outcome.failure, notWritten].filter((part) => part !== undefined).join('\n');
+    return failure === '' ? { tags: outcome.tags } : { tags: outcome.tags, failure };
+}
+/**
+ * How requests to `apiUrl` travel. A loopback host is reached directly, never through a proxy
+ * (plain http is allowed there only because it stays on this machine); any other host through
+ * undici's EnvHttpProxyAgent (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case). undici follows no
+ * redirect, so the key never reaches another origin, and one choice holds for the whole run.
+ */
+function dispatcherFor(apiUrl) {
+    return isLoopback(apiUrl.hostname) ? new undici.Agent() : new undici.EnvHttpProxyAgent();
+}
+/** Every plain log line goes out here: one line, no workflow command (core.info writes text raw). */
+function main_info(line) {
+    info(logLine(line));
+}
+function warn(line) {
+    if (line !== undefined)
+        warning(line);
+}
+/** Runs `work`; what went wrong, prefixed with `what`, instead of a throw. */
+async function attempt(what, work) {
+    try {
+        await work();
         return undefined;
     }
     catch (error) {
-        return `Outputs not written: ${error instanceof Error ? error.message : String(error)}`;
+        return `${what}: ${error instanceof Error ? error.message : String(error)}`;
     }
 }
 
@@ -47361,18 +46508,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 7349:
+/***/ 5434:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
-var resolveBlockSeq = __nccwpck_require__(334);
-var resolveFlowCollection = __nccwpck_require__(3142);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
+var YAMLMap = __nccwpck_require__(1950);
+var YAMLSeq = __nccwpck_require__(7495);
+var resolveBlockMap = __nccwpck_require__(6519);
+var resolveBlockSeq = __nccwpck_require__(2662);
+var resolveFlowCollection = __nccwpck_require__(4206);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -47458,15 +46605,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 5899:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var Document = __nccwpck_require__(6885);
+var composeNode = __nccwpck_require__(4873);
+var resolveEnd = __nccwpck_require__(644);
+var resolveProps = __nccwpck_require__(2207);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -47510,17 +46657,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 4873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var composeCollection = __nccwpck_require__(7349);
-var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
-var utilEmptyScalarPosition = __nccwpck_require__(2599);
+var Alias = __nccwpck_require__(7641);
+var identity = __nccwpck_require__(415);
+var composeCollection = __nccwpck_require__(5434);
+var composeScalar = __nccwpck_require__(3293);
+var resolveEnd = __nccwpck_require__(644);
+var utilEmptyScalarPosition = __nccwpck_require__(4831);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -47629,15 +46776,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 5413:
+/***/ 3293:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
+var resolveBlockScalar = __nccwpck_require__(809);
+var resolveFlowScalar = __nccwpck_require__(8066);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -47724,18 +46871,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 3480:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var identity = __nccwpck_require__(1127);
-var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var directives = __nccwpck_require__(2342);
+var Document = __nccwpck_require__(6885);
+var errors = __nccwpck_require__(3376);
+var identity = __nccwpck_require__(415);
+var composeDoc = __nccwpck_require__(5899);
+var resolveEnd = __nccwpck_require__(644);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -47955,17 +47102,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 6519:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
-var utilMapIncludes = __nccwpck_require__(1187);
+var Pair = __nccwpck_require__(4245);
+var YAMLMap = __nccwpck_require__(1950);
+var resolveProps = __nccwpck_require__(2207);
+var utilContainsNewline = __nccwpck_require__(9699);
+var utilFlowIndentCheck = __nccwpck_require__(7723);
+var utilMapIncludes = __nccwpck_require__(8539);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -48079,12 +47226,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 809:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(2765);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -48286,14 +47433,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 2662:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveProps = __nccwpck_require__(4631);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
+var YAMLSeq = __nccwpck_require__(7495);
+var resolveProps = __nccwpck_require__(2207);
+var utilFlowIndentCheck = __nccwpck_require__(7723);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -48344,7 +47491,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 644:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48390,19 +47537,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 4206:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(1187);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var YAMLMap = __nccwpck_require__(1950);
+var YAMLSeq = __nccwpck_require__(7495);
+var resolveEnd = __nccwpck_require__(644);
+var resolveProps = __nccwpck_require__(2207);
+var utilContainsNewline = __nccwpck_require__(9699);
+var utilMapIncludes = __nccwpck_require__(8539);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -48606,13 +47753,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 8066:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var Scalar = __nccwpck_require__(2765);
+var resolveEnd = __nccwpck_require__(644);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -48841,7 +47988,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 2207:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48996,7 +48143,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9499:
+/***/ 9699:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -49039,7 +48186,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 4831:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -49074,12 +48221,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 7723:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(9499);
+var utilContainsNewline = __nccwpck_require__(9699);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -49098,12 +48245,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 8539:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(415);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -49120,22 +48267,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 6885:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(6424);
-var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(1596);
-var applyReviver = __nccwpck_require__(3661);
-var createNode = __nccwpck_require__(2404);
-var directives = __nccwpck_require__(1342);
+var Alias = __nccwpck_require__(7641);
+var Collection = __nccwpck_require__(3469);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var toJS = __nccwpck_require__(915);
+var Schema = __nccwpck_require__(8296);
+var stringifyDocument = __nccwpck_require__(7653);
+var anchors = __nccwpck_require__(5236);
+var applyReviver = __nccwpck_require__(5797);
+var createNode = __nccwpck_require__(2076);
+var directives = __nccwpck_require__(2342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -49464,13 +48611,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 5236:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(415);
+var visit = __nccwpck_require__(292);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -49547,7 +48694,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 5797:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -49611,14 +48758,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 2076:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var Alias = __nccwpck_require__(7641);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -49708,13 +48855,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 2342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(415);
+var visit = __nccwpck_require__(292);
 
 const escapeChars = {
     '!': '%21',
@@ -49893,7 +49040,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 3376:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -49962,28 +49109,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 7207:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(5840);
-var errors = __nccwpck_require__(1464);
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(4047);
-var visit = __nccwpck_require__(204);
+var composer = __nccwpck_require__(3480);
+var Document = __nccwpck_require__(6885);
+var Schema = __nccwpck_require__(8296);
+var errors = __nccwpck_require__(3376);
+var Alias = __nccwpck_require__(7641);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var Scalar = __nccwpck_require__(2765);
+var YAMLMap = __nccwpck_require__(1950);
+var YAMLSeq = __nccwpck_require__(7495);
+var cst = __nccwpck_require__(5421);
+var lexer = __nccwpck_require__(2081);
+var lineCounter = __nccwpck_require__(4588);
+var parser = __nccwpck_require__(6651);
+var publicApi = __nccwpck_require__(8759);
+var visit = __nccwpck_require__(292);
 
 
 
@@ -50020,7 +49167,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 2745:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -50046,16 +49193,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 4065:
+/***/ 7641:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var visit = __nccwpck_require__(204);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(6424);
+var anchors = __nccwpck_require__(5236);
+var visit = __nccwpck_require__(292);
+var identity = __nccwpck_require__(415);
+var Node = __nccwpck_require__(6617);
+var toJS = __nccwpck_require__(915);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -50173,14 +49320,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 3469:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var createNode = __nccwpck_require__(2076);
+var identity = __nccwpck_require__(415);
+var Node = __nccwpck_require__(6617);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -50331,14 +49478,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 6617:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(3661);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var applyReviver = __nccwpck_require__(5797);
+var identity = __nccwpck_require__(415);
+var toJS = __nccwpck_require__(915);
 
 class NodeBase {
     constructor(type) {
@@ -50378,15 +49525,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 4245:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyPair = __nccwpck_require__(9748);
-var addPairToJSMap = __nccwpck_require__(7104);
-var identity = __nccwpck_require__(1127);
+var createNode = __nccwpck_require__(2076);
+var stringifyPair = __nccwpck_require__(5004);
+var addPairToJSMap = __nccwpck_require__(9256);
+var identity = __nccwpck_require__(415);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -50424,14 +49571,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 2765:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(6424);
+var identity = __nccwpck_require__(415);
+var Node = __nccwpck_require__(6617);
+var toJS = __nccwpck_require__(915);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -50458,17 +49605,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 1950:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(1212);
-var addPairToJSMap = __nccwpck_require__(7104);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
+var stringifyCollection = __nccwpck_require__(6340);
+var addPairToJSMap = __nccwpck_require__(9256);
+var Collection = __nccwpck_require__(3469);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var Scalar = __nccwpck_require__(2765);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -50612,17 +49759,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 7495:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(6424);
+var createNode = __nccwpck_require__(2076);
+var stringifyCollection = __nccwpck_require__(6340);
+var Collection = __nccwpck_require__(3469);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
+var toJS = __nccwpck_require__(915);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -50734,16 +49881,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 9256:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7249);
-var merge = __nccwpck_require__(452);
-var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var log = __nccwpck_require__(2745);
+var merge = __nccwpck_require__(6220);
+var stringify = __nccwpck_require__(732);
+var identity = __nccwpck_require__(415);
+var toJS = __nccwpck_require__(915);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -50806,7 +49953,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 415:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -50866,12 +50013,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 6424:
+/***/ 915:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(415);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -50912,15 +50059,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 1366:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
-var errors = __nccwpck_require__(1464);
-var stringifyString = __nccwpck_require__(3069);
+var resolveBlockScalar = __nccwpck_require__(809);
+var resolveFlowScalar = __nccwpck_require__(8066);
+var errors = __nccwpck_require__(3376);
+var stringifyString = __nccwpck_require__(501);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -51137,7 +50284,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 8013:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -51207,7 +50354,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 4555:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -51313,14 +50460,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 3461:
+/***/ 5421:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(110);
-var cstStringify = __nccwpck_require__(1733);
-var cstVisit = __nccwpck_require__(7715);
+var cstScalar = __nccwpck_require__(1366);
+var cstStringify = __nccwpck_require__(8013);
+var cstVisit = __nccwpck_require__(4555);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -51432,12 +50579,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 2081:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(3461);
+var cst = __nccwpck_require__(5421);
 
 /*
 START -> stream
@@ -52162,7 +51309,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 4588:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -52210,14 +51357,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3456:
+/***/ 6651:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
+var cst = __nccwpck_require__(5421);
+var lexer = __nccwpck_require__(2081);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -53197,18 +52344,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 8759:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
-var identity = __nccwpck_require__(1127);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
+var composer = __nccwpck_require__(3480);
+var Document = __nccwpck_require__(6885);
+var errors = __nccwpck_require__(3376);
+var log = __nccwpck_require__(2745);
+var identity = __nccwpck_require__(415);
+var lineCounter = __nccwpck_require__(4588);
+var parser = __nccwpck_require__(6651);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -53311,16 +52458,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 8296:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var identity = __nccwpck_require__(415);
+var map = __nccwpck_require__(7683);
+var seq = __nccwpck_require__(4066);
+var string = __nccwpck_require__(4088);
+var tags = __nccwpck_require__(3578);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -53357,13 +52504,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 7683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(415);
+var YAMLMap = __nccwpck_require__(1950);
 
 const map = {
     collection: 'map',
@@ -53383,12 +52530,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 1528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(2765);
 
 const nullTag = {
     identify: value => value == null,
@@ -53407,13 +52554,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 1706:
+/***/ 4066:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(415);
+var YAMLSeq = __nccwpck_require__(7495);
 
 const seq = {
     collection: 'seq',
@@ -53433,12 +52580,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 4088:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3069);
+var stringifyString = __nccwpck_require__(501);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -53456,12 +52603,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 7247:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(2765);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -53484,13 +52631,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 7661:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(2765);
+var stringifyNumber = __nccwpck_require__(2729);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -53538,12 +52685,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 9546:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(2729);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -53587,18 +52734,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 9032:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var map = __nccwpck_require__(7683);
+var _null = __nccwpck_require__(1528);
+var seq = __nccwpck_require__(4066);
+var string = __nccwpck_require__(4088);
+var bool = __nccwpck_require__(7247);
+var float = __nccwpck_require__(7661);
+var int = __nccwpck_require__(9546);
 
 const schema = [
     map.map,
@@ -53619,14 +52766,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 7519:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
+var Scalar = __nccwpck_require__(2765);
+var map = __nccwpck_require__(7683);
+var seq = __nccwpck_require__(4066);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -53690,27 +52837,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 3578:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
-var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
-var binary = __nccwpck_require__(6083);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var schema$2 = __nccwpck_require__(5913);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(4371);
+var map = __nccwpck_require__(7683);
+var _null = __nccwpck_require__(1528);
+var seq = __nccwpck_require__(4066);
+var string = __nccwpck_require__(4088);
+var bool = __nccwpck_require__(7247);
+var float = __nccwpck_require__(7661);
+var int = __nccwpck_require__(9546);
+var schema = __nccwpck_require__(9032);
+var schema$1 = __nccwpck_require__(7519);
+var binary = __nccwpck_require__(4011);
+var merge = __nccwpck_require__(6220);
+var omap = __nccwpck_require__(2775);
+var pairs = __nccwpck_require__(1705);
+var schema$2 = __nccwpck_require__(1921);
+var set = __nccwpck_require__(832);
+var timestamp = __nccwpck_require__(168);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -53796,14 +52943,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 4011:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(3301);
-var stringifyString = __nccwpck_require__(3069);
+var Scalar = __nccwpck_require__(2765);
+var stringifyString = __nccwpck_require__(501);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -53873,12 +53020,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 2214:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(2765);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -53909,13 +53056,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 9614:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(2765);
+var stringifyNumber = __nccwpck_require__(2729);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -53966,12 +53113,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 6257:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(2729);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -54049,13 +53196,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 6220:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -54127,16 +53274,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 2775:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var pairs = __nccwpck_require__(8385);
+var identity = __nccwpck_require__(415);
+var toJS = __nccwpck_require__(915);
+var YAMLMap = __nccwpck_require__(1950);
+var YAMLSeq = __nccwpck_require__(7495);
+var pairs = __nccwpck_require__(1705);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -54211,15 +53358,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 1705:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var Scalar = __nccwpck_require__(2765);
+var YAMLSeq = __nccwpck_require__(7495);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -54300,24 +53447,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 1921:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var binary = __nccwpck_require__(6083);
-var bool = __nccwpck_require__(8398);
-var float = __nccwpck_require__(5782);
-var int = __nccwpck_require__(873);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(4371);
+var map = __nccwpck_require__(7683);
+var _null = __nccwpck_require__(1528);
+var seq = __nccwpck_require__(4066);
+var string = __nccwpck_require__(4088);
+var binary = __nccwpck_require__(4011);
+var bool = __nccwpck_require__(2214);
+var float = __nccwpck_require__(9614);
+var int = __nccwpck_require__(6257);
+var merge = __nccwpck_require__(6220);
+var omap = __nccwpck_require__(2775);
+var pairs = __nccwpck_require__(1705);
+var set = __nccwpck_require__(832);
+var timestamp = __nccwpck_require__(168);
 
 const schema = [
     map.map,
@@ -54348,14 +53495,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 832:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var YAMLMap = __nccwpck_require__(1950);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -54451,12 +53598,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 4371:
+/***/ 168:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(2729);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -54563,7 +53710,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 3699:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54721,15 +53868,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 2148:
+/***/ 732:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var identity = __nccwpck_require__(1127);
-var stringifyComment = __nccwpck_require__(9799);
-var stringifyString = __nccwpck_require__(3069);
+var anchors = __nccwpck_require__(5236);
+var identity = __nccwpck_require__(415);
+var stringifyComment = __nccwpck_require__(8927);
+var stringifyString = __nccwpck_require__(501);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -54860,14 +54007,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 6340:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(415);
+var stringify = __nccwpck_require__(732);
+var stringifyComment = __nccwpck_require__(8927);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -55022,7 +54169,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 8927:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -55053,14 +54200,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 7653:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(415);
+var stringify = __nccwpck_require__(732);
+var stringifyComment = __nccwpck_require__(8927);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -55147,7 +54294,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 2729:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -55181,15 +54328,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 5004:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
+var stringify = __nccwpck_require__(732);
+var stringifyComment = __nccwpck_require__(8927);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -55340,13 +54487,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 501:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var foldFlowLines = __nccwpck_require__(4475);
+var Scalar = __nccwpck_require__(2765);
+var foldFlowLines = __nccwpck_require__(3699);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -55685,12 +54832,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 292:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(415);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -55928,7 +55075,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 2413:
+/***/ 7221:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -55943,7 +55090,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/context.js
 
 
 class Context {
@@ -55996,11 +55143,11 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+// EXTERNAL MODULE: ../../work/main/node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(2827);
+// EXTERNAL MODULE: ../../work/main/node_modules/undici/index.js
+var undici = __nccwpck_require__(576);
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/internal/utils.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -56053,7 +55200,7 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
     return baseUserAgent;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -56068,7 +55215,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -56097,7 +55244,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -56145,7 +55292,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -56166,7 +55313,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -56213,7 +55360,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -56559,7 +55706,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -56851,7 +55998,7 @@ function unescapeQuotedPairs(str, start, end) {
     return result + str.slice(start, end);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -57452,7 +56599,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -57493,7 +56640,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -57700,7 +56847,7 @@ var request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -57831,7 +56978,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -57886,11 +57033,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -58031,12 +57178,12 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 const dist_src_version_VERSION = "17.0.0";
 
 //# sourceMappingURL=version.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 const Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -60330,7 +59477,7 @@ var endpoints_default = Endpoints;
 
 //# sourceMappingURL=endpoints.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 
 const endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
@@ -60456,7 +59603,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
 
 //# sourceMappingURL=endpoints-to-methods.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 
 
 function restEndpointMethods(octokit) {
@@ -60477,7 +59624,7 @@ legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
 
 //# sourceMappingURL=index.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
 
@@ -60889,7 +60036,7 @@ function paginateRest(octokit) {
 paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/utils.js
 
 
 // octokit + plugins
@@ -60928,7 +60075,7 @@ function utils_getOctokitOptions(token, options) {
     return opts;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/github.js
 
 
 const github_context = new Context();
@@ -61085,6 +60232,6 @@ function getOctokit(token, options, ...additionalPlugins) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(7890);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -98,7 +98,7 @@ const cases: Array<[string, Record<string, string>, Record<string, string>, RegE
     'a name on two lines',
     { secrets: `a:\n  value: ${SECRET}\n  name: "first line\\n::warning::second line"` },
     {},
-    /Tag "a" \(secrets line 1\): "name" holds a line break or a control character; a name is one line of text\./
+    /Tag "a" \(secrets line 1\): "name" holds a line break, a control or an invisible character; a name is one line of text\./
   ],
   [
     'a name holding 8 characters of a value',

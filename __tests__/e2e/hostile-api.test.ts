@@ -76,7 +76,7 @@ describe('a list body that does not match the API (item 10)', () => {
     [
       'with a tag outside the tag rule that carries a workflow command',
       (p) => ({ ...p, secrets: [...p.secrets, { id, tag: 'ci_x\n::set-output name=injected::yes' }], totalPages: 1 }),
-      'secrets[2].tag is not a tag (letters, digits, _ and - only)'
+      'secrets[2].tag is not a tag (letters, digits, "_" and "-" only)'
     ],
     [
       'with an item without an id',

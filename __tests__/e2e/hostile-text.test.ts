@@ -135,20 +135,12 @@ describe('server text that encodes what it quotes', () => {
     expect(run.outputs.failed).toBe('["body_base64","body_base64url","form","hex_refs","percent"]')
     expect(standIn.values()).toEqual({ fine: values.fine })
     const failed = (tag: string) => run.stdout.split('\n').find((l) => l.startsWith(`✖ ${tag}: failed: `)) ?? ''
-    // What is left of the body: its start and end, which encode no part of the value.
-    expect(failed('body_base64')).toMatch(
-      /: cannot parse body \(base64\) eyJ[\w+/]+\[redacted\][\w+/]+={0,2} \(requestId/
-    )
-    expect(failed('body_base64url')).toMatch(/: cannot parse body eyJ[\w-]+\[redacted\][\w-]+ \(requestId/)
-    expect(failed('percent')).toContain(
-      'HTTP 400 BAD_REQUEST: Cannot parse secret [redacted] (requestId req-400, 1 attempt)'
-    )
-    expect(failed('form')).toContain(
-      'HTTP 400 BAD_REQUEST: Cannot parse secret=[redacted] (requestId req-400, 1 attempt)'
-    )
-    expect(failed('hex_refs')).toContain(
-      'HTTP 400 BAD_REQUEST: <p>Cannot parse secret [redacted]</p> (requestId req-400, 1 attempt)'
-    )
+    // An echo found only once decoded is not cut out of the encoding: the whole message is withheld.
+    for (const tag of ['body_base64', 'body_base64url', 'percent', 'form', 'hex_refs']) {
+      expect(failed(tag)).toContain(
+        'HTTP 400 BAD_REQUEST: [withheld: it quoted a secret] (requestId req-400, 1 attempt)'
+      )
+    }
     expectNoLeak(run, [...Object.values(values), STAND_IN_API_KEY])
     expectWithinContract(standIn)
   })

@@ -8,9 +8,9 @@ import { describe, expect, it } from '@jest/globals'
 import { parse as parseYaml } from 'yaml'
 import { ActionManifestError, entryPoint, loadActionManifest } from '../../harness/action-manifest.ts'
 import { ROOT } from '../../harness/run-action.ts'
-import { tagsByOutcome } from '../../src/report/outcomes.ts'
-import { DEFAULT_TAG_CASE, TAG_CASES } from '../../src/inputs/selection.ts'
-import { DEFAULTS, readSettings } from '../../src/settings.ts'
+import { OUTCOMES } from '../../src/domain/secret.ts'
+import { DEFAULT_TAG_CASE, TAG_CASES } from '../../src/inputs/select.ts'
+import { DEFAULTS, readInputs } from '../../src/inputs/settings.ts'
 
 interface ActionInput {
   description?: string
@@ -41,7 +41,7 @@ const workflows = Object.fromEntries(
   readdirSync(workflowDir).map((f) => [f, parseYaml(readFileSync(join(workflowDir, f), 'utf8')) as Workflow])
 )
 
-/** The input names readSettings asks for when every branch is taken. */
+/** The input names readInputs asks for when every branch is taken. */
 function inputsReadBySource(): string[] {
   const read = new Set<string>()
   const inputs: Record<string, string> = {
@@ -51,7 +51,7 @@ function inputsReadBySource(): string[] {
     prune: 'true',
     'prune-match': '*'
   }
-  readSettings({
+  readInputs({
     getInput: (name) => (read.add(name), inputs[name] ?? ''),
     env: {},
     readFile: () => 'B=2\n',
@@ -153,7 +153,7 @@ describe('action.yml', () => {
   })
 
   it('declares exactly the outputs the action sets', () => {
-    expect(Object.keys(action.outputs).sort()).toEqual(Object.keys(tagsByOutcome([])).sort())
+    expect(Object.keys(action.outputs).sort()).toEqual([...OUTCOMES].sort())
   })
 })
 

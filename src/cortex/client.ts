@@ -162,7 +162,9 @@ export class CortexClient {
       return secrets
     })
     const unique = uniqueSecrets([first.secrets, ...pages].slice(0, end).flat())
-    if (typeof unique === 'string') throw this.#unusable(call, undefined, `${unique}: the list cannot be trusted`)
+    if (typeof unique === 'string') {
+      throw this.#unusable({ operation: 'list' }, undefined, `${unique}: the list cannot be trusted`)
+    }
     // Names are Cortex's text, shown in the log and the summary: cleaned here, all in one look.
     const names = this.#redactor.cleanAll(
       unique.map((secret) => secret.name ?? ''),
@@ -314,7 +316,7 @@ export class CortexClient {
         .slice(0, MAX_VIOLATIONS)
         .map((v) => [v?.pointer, v?.title].filter((s) => typeof s === 'string').join(' '))
       if (violations.length > MAX_VIOLATIONS) parts.push(`and ${violations.length - MAX_VIOLATIONS} more`)
-      ;[type, detail] = ['VIOLATIONS', parts.join('; ')]
+      ;[type, detail] = ['VIOLATIONS', parts.join('; ') || 'validation failed']
     }
     detail ??= string(body.title)
     if (detail === undefined) return { detail: `a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` }
@@ -325,7 +327,7 @@ export class CortexClient {
       keys.map((key) => SHOWN[key])
     )
     keys.forEach((key, i) => (fields[key] = cleaned[i] as string))
-    return { ...fields, detail: fields.detail || 'validation failed' }
+    return fields
   }
 
   /**

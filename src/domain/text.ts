@@ -55,9 +55,10 @@ export function count(n: number, singular: string, plural = `${singular}s`): str
   return `${n} ${n === 1 ? singular : plural}`
 }
 
-/** A duration as every message says it: `2.5 s`; past any exact number, `more than 9007199254740991 s`. */
+/** A duration as every message says it: `3 s`, `2.5 s`; past any exact number, `more than 9007199254740991 s`. */
 export function seconds(ms: number): string {
-  return ms / 1000 <= Number.MAX_SAFE_INTEGER ? `${(ms / 1000).toFixed(1)} s` : `more than ${Number.MAX_SAFE_INTEGER} s`
+  const s = ms / 1000
+  return s <= Number.MAX_SAFE_INTEGER ? `${Number(s.toFixed(1))} s` : `more than ${Number.MAX_SAFE_INTEGER} s`
 }
 
 /** 5242880 → `5,242,880`, without the runtime's locale data. */
@@ -235,6 +236,14 @@ const MAX_INDEXED = 8_000_000
 /** `[start, end)` in UTF-16 code units. */
 type Range = [start: number, end: number]
 
+/** What a look found in one text: where it quotes a secret as it is, and whether it does once decoded. */
+interface Found {
+  ranges: Range[]
+  encoded: boolean
+}
+
+const quotes = (found: Found) => found.encoded || found.ranges.length > 0
+
 /**
  * Finds where texts quote a secret: any run of SECRET_RUN characters of a value in any of its
  * quotedForms, or a whole value shorter than that. Nothing is built until a text is looked at.
@@ -265,23 +274,25 @@ export class Redactor {
     const shown = heads.map(showControls)
     const cutNote = (i: number) => `… [cut: ${groupDigits((texts[i] as string).length)} characters in all]`
     // The markers this adds are looked at in the same pass: a window inside one shows nothing new.
-    const quoted = this.#quotes([...shown, REDACTED, ...texts.map((_, i) => cutNote(i))])
-    const safe = shown.map((text, i) => {
-      const found = quoted[i] as Range[] | 'encoded'
-      if (found === 'encoded') return WITHHELD
-      const total = (texts[i] as string).length
-      const pieces = redacted(text, found)
-      return defuseCommands(capped(pieces, limitOf(i), cutNote(i), (heads[i] as string).length < total))
+    const found = this.#quotes([...shown, REDACTED, ...texts.map((_, i) => cutNote(i))])
+    const pieces = shown.map((text, i) => redacted(text, (found[i] as Found).ranges))
+    // A text that quotes a secret as it is and also decoded: its echoes cut out, is an encoded one left?
+    const both = shown.flatMap((_, i) => (found[i]?.encoded && found[i]?.ranges.length ? [i] : []))
+    const again = this.#quotes(both.map((i) => (pieces[i] as Piece[]).map((piece) => piece.text).join('')))
+    both.forEach((i, n) => ((found[i] as Found).encoded = again[n]?.encoded === true))
+    const safe = shown.map((_, i) => {
+      if (found[i]?.encoded) return WITHHELD
+      const cutBefore = (heads[i] as string).length < (texts[i] as string).length
+      return defuseCommands(capped(pieces[i] as Piece[], limitOf(i), cutNote(i), cutBefore))
     })
     // A window across a marker's edge holds one of these characters: only a secret that has one
     // (or a marker that quotes a secret) can still show in what redacting, cutting and defusing left.
-    const markersQuote = quoted.slice(shown.length).some((found) => found === 'encoded' || found.length > 0)
+    const markersQuote = found.slice(shown.length).some(quotes)
     if (markersQuote || (this.#edgeRisk ??= this.#allForms().some((form) => /[[\]…［：]/.test(form)))) {
       const changed = safe.flatMap((text, i) => (text !== shown[i] && text !== WITHHELD ? [i] : []))
-      const again = this.#quotes(changed.map((i) => safe[i] as string))
+      const recheck = this.#quotes(changed.map((i) => safe[i] as string))
       changed.forEach((i, n) => {
-        if (again[n] !== 'encoded' && again[n]?.length === 0) return
-        safe[i] = WITHHELD
+        if (quotes(recheck[n] as Found)) safe[i] = WITHHELD
       })
     }
     return safe
@@ -300,34 +311,29 @@ export class Redactor {
 
   /** For each text, whether it shows a secret, as is or decoded (see clean). */
   quotesAny(texts: readonly string[]): boolean[] {
-    return this.#quotes(texts.map(showControls)).map((found) => found === 'encoded' || found.length > 0)
+    return this.#quotes(texts.map(showControls)).map(quotes)
   }
 
-  /** Per shown text: the ranges that quote a secret, or `encoded` when a decoded view of it does. */
-  #quotes(shown: readonly string[]): (Range[] | 'encoded')[] {
-    if (shown.length === 0 || this.#values.length === 0) return shown.map(() => [])
+  /** Per shown text: the ranges that quote a secret as it is, and whether a decoded view of it quotes one. */
+  #quotes(shown: readonly string[]): Found[] {
+    if (shown.length === 0 || this.#values.length === 0) return shown.map(() => ({ ranges: [], encoded: false }))
     const forms = this.#allForms()
     const shortest = Math.min(SECRET_RUN, ...this.#short.map((form) => form.length))
     const views = shown.map((text) => [comparable(text), ...decodedViews(text, shortest).map(comparable)])
-    const flat = views.flat()
-    const hits = this.#windowHits(flat, forms)
+    const hits = this.#windowHits(views.flat(), forms)
     let at = 0
     return views.map((own) => {
       const ranges = own.map((view) => {
-        const starts = hits[at++] as number[]
-        const found: Range[] = starts.map((start) => [start, start + SECRET_RUN])
+        const found: Range[] = (hits[at++] as number[]).map((start) => [start, start + SECRET_RUN])
         for (const form of this.#short) {
           for (let i = view.indexOf(form); i >= 0; i = view.indexOf(form, i + 1)) found.push([i, i + form.length])
         }
         return found
       })
-      // A decoded view that only repeats what the text shows as it is (decoding left it alone) is redacted in place.
-      const plain = own[0] as string
-      const shownRuns = new Set((ranges[0] as Range[]).map(([start, end]) => plain.slice(start, end)))
-      const decodedOnly = ranges
-        .slice(1)
-        .some((found, v) => found.some(([start, end]) => !shownRuns.has((own[v + 1] as string).slice(start, end))))
-      return decodedOnly ? 'encoded' : merged(ranges[0] as Range[], plain)
+      return {
+        ranges: merged(ranges[0] as Range[], own[0] as string),
+        encoded: ranges.slice(1).some((r) => r.length > 0)
+      }
     })
   }
 
@@ -349,7 +355,11 @@ export class Redactor {
     const table = new WindowTable(texts.reduce((n, text) => n + text.length, 0))
     const at = new Map<number, [text: number, start: number][]>()
     texts.forEach((text, t) =>
-      table.roll(text, true, (slot, start) => at.set(slot, [...(at.get(slot) ?? []), [t, start]]))
+      table.roll(text, true, (slot, start) => {
+        const list = at.get(slot)
+        if (list === undefined) at.set(slot, [[t, start]])
+        else list.push([t, start])
+      })
     )
     const seen = new Set<number>()
     for (const form of forms) table.roll(form, false, (slot) => seen.add(slot))
