@@ -1,12 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../../src/inputs/input-error.ts'
-import { MAX_REQUEST_BODY_BYTES } from '../../src/inputs/resolve-secrets.ts'
-import { readSettings, type SettingsSource } from '../../src/settings.ts'
+import { InputError } from '../../src/domain/secret.ts'
+import { MAX_REQUEST_BODY_BYTES } from '../../src/inputs/secrets.ts'
+import { boolean, DEFAULTS, isLoopback, parseApiUrl, readInputs, type InputSource } from '../../src/inputs/settings.ts'
+import { plan } from '../../src/sync.ts'
 
-function source(
-  inputs: Record<string, string>,
-  extra: Partial<SettingsSource> = {}
-): SettingsSource & { masked: string[] } {
+function source(inputs: Record<string, string>, extra: Partial<InputSource> = {}): InputSource & { masked: string[] } {
   const masked: string[] = []
   return {
     getInput: (name) => inputs[name] ?? '',
@@ -20,9 +18,11 @@ function source(
   }
 }
 
-function errorOf(s: SettingsSource): string {
+const settingsOf = (s: InputSource) => readInputs(s).settings
+
+function errorOf(s: InputSource): string {
   try {
-    readSettings(s)
+    readInputs(s)
   } catch (error) {
     expect(error).toBeInstanceOf(InputError)
     return (error as Error).message
@@ -30,7 +30,7 @@ function errorOf(s: SettingsSource): string {
   throw new Error('expected an InputError')
 }
 
-describe('readSettings', () => {
+describe('readInputs', () => {
   it('reads key, URL and secrets from both sources, masking the key and every value', () => {
     const s = source(
       {
@@ -41,7 +41,7 @@ describe('readSettings', () => {
       },
       { env: { B_VALUE: 'two' }, readFile: (path) => (path === 'prod.env' ? 'C=three\n' : '') }
     )
-    const settings = readSettings(s)
+    const { settings } = readInputs(s)
     expect(settings.apiKey).toBe('k3y')
     expect(settings.apiUrl.href).toBe('https://cortex.example.com/api-prefix/')
     expect(settings.secrets).toEqual([
@@ -53,7 +53,7 @@ describe('readSettings', () => {
   })
 
   it('defaults the URL to the US cloud', () => {
-    expect(readSettings(source({ 'api-key': 'k', secrets: 'a: 1' })).apiUrl.href).toBe('https://api.getcortexapp.com/')
+    expect(settingsOf(source({ 'api-key': 'k', secrets: 'a: 1' })).apiUrl.href).toBe('https://api.getcortexapp.com/')
   })
 
   it('reads a YAML or JSON secrets-file as a mapping', () => {
@@ -61,7 +61,7 @@ describe('readSettings', () => {
       { 'api-key': 'k', 'secrets-file': 'secrets.json' },
       { readFile: () => '{"a": {"value": "x", "name": "A"}}' }
     )
-    expect(readSettings(s).secrets).toEqual([{ tag: 'a', value: 'x', name: 'A' }])
+    expect(settingsOf(s).secrets).toEqual([{ tag: 'a', value: 'x', name: 'A' }])
   })
 
   it('requires api-key', () => {
@@ -121,7 +121,7 @@ describe('readSettings', () => {
     expect(message).toMatch(/Tag "big" .*too large: its request body would exceed Cortex's 2 MB limit/)
     const fits = 'x'.repeat(MAX_REQUEST_BODY_BYTES - '{"name":"big","secret":"","tag":"big"}'.length)
     expect(
-      readSettings(source({ 'api-key': 'k', secrets: 'big:\n  env: BIG\n' }, { env: { BIG: fits } })).secrets
+      settingsOf(source({ 'api-key': 'k', secrets: 'big:\n  env: BIG\n' }, { env: { BIG: fits } })).secrets
     ).toHaveLength(1)
   })
 
@@ -137,7 +137,7 @@ describe('readSettings', () => {
   })
 
   it('reads the numeric inputs with their defaults, and names the input when one is out of range', () => {
-    const settings = readSettings(source({ 'api-key': 'k', secrets: 'a: 1' }))
+    const settings = settingsOf(source({ 'api-key': 'k', secrets: 'a: 1' }))
     expect(settings).toMatchObject({
       maxRetries: 5,
       timeoutMs: 30_000,
@@ -145,8 +145,9 @@ describe('readSettings', () => {
       rateLimitPerMinute: 1000,
       dryRun: false
     })
-    expect(settings.prune).toBeUndefined()
-    const custom = readSettings(
+    expect(settings.owns).toBeUndefined()
+    expect('owns' in settings).toBe(false)
+    const custom = settingsOf(
       source({
         'api-key': 'k',
         secrets: 'a: 1',
@@ -172,10 +173,13 @@ describe('readSettings', () => {
   })
 
   it('reads prune with its patterns, and dry-run', () => {
-    const settings = readSettings(
+    const settings = settingsOf(
       source({ 'api-key': 'k', secrets: 'a: 1', prune: 'true', 'prune-match': 'ci_*\n!ci_keep', 'dry-run': 'true' })
     )
-    expect(settings.prune).toEqual({ include: ['ci_*'], exclude: ['ci_keep'] })
+    expect(['ci_a', 'ci_keep', 'ci_keeper', 'xci_a', 'CI_a'].filter((tag) => settings.owns?.(tag) === true)).toEqual([
+      'ci_a',
+      'ci_keeper'
+    ])
     expect(settings.dryRun).toBe(true)
     expect(errorOf(source({ 'api-key': 'k', secrets: 'a: 1', prune: 'true' }))).toMatch(
       /"prune-match" is required.*'\*'/
@@ -208,12 +212,12 @@ describe('readSettings', () => {
       cortex_lower: 'unselected-value-5f6a',
       CORTEX_PADDED: '  padded value \n'
     }
-    const withSelect = (inputs: Record<string, string>, extra: Partial<SettingsSource> = {}) =>
+    const withSelect = (inputs: Record<string, string>, extra: Partial<InputSource> = {}) =>
       source({ 'api-key': apiKey, secrets: toJson(jobSecrets), ...inputs }, extra)
 
     it('pushes the selected keys as their tags, values byte-exact, and masks only their values', () => {
       const s = withSelect({ select: 'CORTEX_*\n', 'strip-prefix': 'CORTEX_', 'tag-case': 'lower' })
-      const settings = readSettings(s)
+      const { settings } = readInputs(s)
       expect(settings.secrets).toEqual([
         { tag: 'pagerduty_token', key: 'CORTEX_PAGERDUTY_TOKEN', value: 'pd-value-1b2c' },
         { tag: 'tls_key', key: 'CORTEX_TLS_KEY', value: pem },
@@ -231,7 +235,7 @@ describe('readSettings', () => {
         { select: '*, !MY_*, !cortex_*', 'secrets-file': 'prod.env' },
         { readFile: () => 'CORTEX_FROM_FILE=file-value-7a8b\nOTHER=x\n' }
       )
-      const settings = readSettings(s)
+      const { settings, selection } = readInputs(s)
       expect(settings.secrets.map((secret) => secret.key)).toEqual([
         'CORTEX_PAGERDUTY_TOKEN',
         'CORTEX_TLS_KEY',
@@ -239,7 +243,7 @@ describe('readSettings', () => {
         'CORTEX_FROM_FILE',
         'OTHER'
       ])
-      expect(settings.selection).toEqual({
+      expect(selection).toEqual({
         keys: 9,
         leftOut: [
           {
@@ -253,12 +257,12 @@ describe('readSettings', () => {
     })
 
     it('pushes github_token and the api-key copy when select names them exactly', () => {
-      const settings = readSettings(withSelect({ select: 'github_token, CORTEX_API_KEY' }))
+      const { settings, selection } = readInputs(withSelect({ select: 'github_token, CORTEX_API_KEY' }))
       expect(settings.secrets).toEqual([
         { tag: 'github_token', key: 'github_token', value: 'ghs_job-token-value' },
         { tag: 'CORTEX_API_KEY', key: 'CORTEX_API_KEY', value: apiKey }
       ])
-      expect(settings.selection).toEqual({ keys: 7, leftOut: [] })
+      expect(selection).toEqual({ keys: 7, leftOut: [] })
     })
 
     it('counts a key written in both secrets and secrets-file once', () => {
@@ -266,7 +270,7 @@ describe('readSettings', () => {
         { 'api-key': apiKey, secrets: 'A: 1\nB: 2\n', 'secrets-file': 'more.env', select: 'B' },
         { readFile: () => 'A=3\n' }
       )
-      expect(readSettings(s).selection).toEqual({ keys: 2, leftOut: [] })
+      expect(readInputs(s).selection).toEqual({ keys: 2, leftOut: [] })
     })
 
     it('has no selection count without select, even when it renames', () => {
@@ -276,10 +280,10 @@ describe('readSettings', () => {
         'strip-prefix': 'CORTEX_',
         'tag-case': 'lower'
       })
-      const settings = readSettings(s)
-      expect(settings.secrets).toEqual([{ tag: 'a', key: 'CORTEX_A', value: 'one' }])
-      expect('selection' in settings).toBe(false)
-      expect(readSettings(source({ 'api-key': 'k', secrets: 'a: 1' })).secrets).toEqual([{ tag: 'a', value: '1' }])
+      const inputs = readInputs(s)
+      expect(inputs.settings.secrets).toEqual([{ tag: 'a', key: 'CORTEX_A', value: 'one' }])
+      expect('selection' in inputs).toBe(false)
+      expect(settingsOf(source({ 'api-key': 'k', secrets: 'a: 1' })).secrets).toEqual([{ tag: 'a', value: '1' }])
     })
 
     it('refuses toJSON(secrets) without select, before reading any value', () => {
@@ -307,7 +311,7 @@ describe('readSettings', () => {
     })
 
     it('feeds prune the renamed tags', () => {
-      const settings = readSettings(
+      const settings = settingsOf(
         withSelect({
           select: 'CORTEX_P*',
           'strip-prefix': 'CORTEX_',
@@ -316,8 +320,8 @@ describe('readSettings', () => {
           'prune-match': '*'
         })
       )
-      expect(settings.prune).toEqual({ include: ['*'], exclude: [] })
       expect(settings.secrets.map((secret) => secret.tag)).toEqual(['pagerduty_token', 'padded'])
+      expect(['pagerduty_token', 'padded', 'CORTEX_PADDED', 'other'].every((tag) => settings.owns?.(tag))).toBe(true)
     })
 
     it('names the input when select, strip-prefix or tag-case is malformed', () => {
@@ -362,7 +366,7 @@ describe('readSettings', () => {
       expect(errorOf(s)).toBe(holdsSecret.replace('"db" (secrets line 2)', '"pin" (secrets line 1)'))
     })
 
-    it('is refused when it is not one line: a line break, a control or a bidirectional character', () => {
+    it('is refused when it is not one line: a line break, a control, a bidirectional or an invisible character', () => {
       for (const name of [
         'first\nsecond',
         'a\r',
@@ -370,19 +374,202 @@ describe('readSettings', () => {
         'esc \x1b[31m',
         'nel\u0085',
         'bidi \u202e',
-        'ls\u2028'
+        'ls\u2028',
+        // Refused since isOneLine follows showControls (MIGRATION.md): a zero-width space and a BOM.
+        'zero\u200bwidth',
+        'bom\ufeff'
       ]) {
         expect([name, errorOf(withName(name))]).toEqual([
           name,
-          'Tag "db" (secrets line 2): "name" holds a line break or a control character; a name is one line of text.'
+          'Tag "db" (secrets line 2): "name" holds a line break, a control or an invisible character; a name is one line of text.'
         ])
       }
     })
 
     it('is kept when it holds a shorter part of a value or an ordinary name', () => {
       for (const name of ["Password pa'ss&w for db", 'DB password (prod) é 🔑', 'k3y-012 other-v']) {
-        expect(readSettings(withName(name)).secrets[1]).toEqual({ tag: 'db', value, name })
+        expect(settingsOf(withName(name)).secrets[1]).toEqual({ tag: 'db', value, name })
       }
     })
+  })
+})
+
+describe('readInputs: prune, prune-match and the booleans', () => {
+  const base = { 'api-key': 'k', secrets: 'ci_kept: v\n' }
+
+  it('requires prune-match with an include when prune is true, and says to write * to own the whole workspace', () => {
+    const required =
+      'Input "prune-match" is required when "prune" is true: glob patterns for the tags this workflow owns ' +
+      "(for example ci_* or payments-*). Write '*' to own the whole workspace."
+    for (const match of ['', ' \n', '!keep_*', '# ci_*\n!x']) {
+      expect([match, errorOf(source({ ...base, prune: 'true', 'prune-match': match }))]).toEqual([match, required])
+    }
+  })
+
+  it('names prune-match in a pattern error, and reads it only when prune is true', () => {
+    expect(errorOf(source({ ...base, prune: 'true', 'prune-match': 'ci/*' }))).toMatch(
+      /^Input "prune-match": "ci\/\*" is not a valid pattern: "\/" is not allowed\./
+    )
+    expect(settingsOf(source({ ...base, prune: 'false', 'prune-match': 'ci/*' })).owns).toBeUndefined()
+  })
+
+  it('gives plan an owns predicate: owned tags the input no longer names are deleted, and nothing else', () => {
+    const { settings } = readInputs(source({ ...base, prune: 'true', 'prune-match': 'ci_*\n!ci_keep_*' }))
+    const existing = ['ci_old', 'ci_kept', 'ci_keep_manual', 'team_x'].map((tag, i) => ({
+      id: `se00000000000000${i}0`,
+      tag
+    }))
+    expect(plan(settings.secrets, existing, settings.owns).deletions).toEqual([{ tag: 'ci_old', name: 'ci_old' }])
+  })
+
+  it('reads prune and dry-run as the YAML 1.2 core booleans, trimmed, and names the input otherwise', () => {
+    for (const [text, value] of [
+      ['true', true],
+      ['True', true],
+      ['TRUE', true],
+      [' true\n', true],
+      ['false', false],
+      ['False', false],
+      ['FALSE', false],
+      ['', false],
+      [' ', false]
+    ] as const) {
+      const settings = settingsOf(source({ ...base, 'dry-run': text, prune: text, 'prune-match': '*' }))
+      expect([text, settings.dryRun, settings.owns !== undefined]).toEqual([text, value, value])
+    }
+    for (const wrong of ['yes', 'no', 'on', '1', 'tRUE', 'true false']) {
+      expect([wrong, errorOf(source({ ...base, 'dry-run': wrong }))]).toEqual([
+        wrong,
+        'Input "dry-run" must be true or false.'
+      ])
+    }
+  })
+
+  it('boolean reads the YAML 1.2 core booleans of trimmed text, and names the input otherwise', () => {
+    expect(['true', 'True', 'TRUE'].map((t) => boolean(t, 'prune'))).toEqual([true, true, true])
+    expect(['false', 'False', 'FALSE'].map((t) => boolean(t, 'prune'))).toEqual([false, false, false])
+    expect(() => boolean('yes', 'dry-run')).toThrow(InputError)
+    expect(() => boolean('yes', 'dry-run')).toThrow('Input "dry-run" must be true or false.')
+  })
+})
+
+describe('readInputs: the numeric inputs at their bounds', () => {
+  const base = { 'api-key': 'k', secrets: 'a: 1\n' }
+  const read = (inputs: Record<string, string>) => settingsOf(source({ ...base, ...inputs }))
+
+  it('takes each bound and whitespace around the number, and states the range beyond it', () => {
+    expect(read({ 'max-retries': ' 20 ', concurrency: '64', 'rate-limit': '1000000' })).toMatchObject({
+      maxRetries: 20,
+      concurrency: 64,
+      rateLimitPerMinute: 1_000_000
+    })
+    expect(read({ concurrency: '1', 'rate-limit': '1', 'timeout-seconds': '600' })).toMatchObject({
+      concurrency: 1,
+      rateLimitPerMinute: 1,
+      timeoutMs: 600_000
+    })
+    expect(read({ 'timeout-seconds': '0.5' }).timeoutMs).toBe(500)
+    for (const [name, text, message] of [
+      ['max-retries', '21', 'Input "max-retries" must be a whole number from 0 to 20.'],
+      ['max-retries', '1.5', 'Input "max-retries" must be a whole number from 0 to 20.'],
+      ['concurrency', '65', 'Input "concurrency" must be a whole number from 1 to 64.'],
+      ['rate-limit', '0', 'Input "rate-limit" must be a whole number from 1 to 1000000.'],
+      ['rate-limit', '1e3', 'Input "rate-limit" must be a whole number from 1 to 1000000.'],
+      [
+        'timeout-seconds',
+        '600.5',
+        'Input "timeout-seconds" must be a number of seconds greater than 0 and at most 600.'
+      ],
+      ['timeout-seconds', '.5', 'Input "timeout-seconds" must be a number of seconds greater than 0 and at most 600.'],
+      ['timeout-seconds', '-1', 'Input "timeout-seconds" must be a number of seconds greater than 0 and at most 600.']
+    ]) {
+      expect([name, text, errorOf(source({ ...base, [name as string]: text as string }))]).toEqual([
+        name,
+        text,
+        message
+      ])
+    }
+  })
+
+  it('states the defaults action.yml gives', () => {
+    expect(DEFAULTS).toEqual({
+      apiUrl: 'https://api.getcortexapp.com',
+      maxRetries: 5,
+      timeoutSeconds: 30,
+      concurrency: 16,
+      rateLimitPerMinute: 1000
+    })
+  })
+})
+
+describe('readInputs: the proxy variables', () => {
+  const base = { 'api-key': 'k', secrets: 'a: 1\n' }
+
+  it('refuses a proxy variable that is not an http(s) URL, naming the variable and never its value', () => {
+    for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+      for (const value of ['proxy.internal:3128', 'socks5://user:s3cr3t@proxy:1080', 'http://', 'not a url']) {
+        const message = errorOf(source(base, { env: { [name]: value } }))
+        expect([name, value, message]).toEqual([
+          name,
+          value,
+          `Environment variable ${name} is not a proxy URL: expected http://host:port or https://host:port ` +
+            '(the value is not shown; it may hold proxy credentials).'
+        ])
+      }
+    }
+  })
+
+  it('takes an http(s) proxy URL or a blank variable, and ignores the variables for a loopback api-url', () => {
+    for (const value of ['http://proxy.internal:3128', 'https://user:pw@proxy:8443', '', '  ']) {
+      expect(settingsOf(source(base, { env: { HTTPS_PROXY: value } })).secrets).toHaveLength(1)
+    }
+    const loopback = { ...base, 'api-url': 'http://127.0.0.1:8080' }
+    expect(settingsOf(source(loopback, { env: { https_proxy: 'proxy:3128' } })).apiUrl.href).toBe(
+      'http://127.0.0.1:8080/'
+    )
+  })
+})
+
+describe('parseApiUrl', () => {
+  it.each([
+    ['https://api.getcortexapp.com', 'https://api.getcortexapp.com/'],
+    ['https://api.eu.cortex.io/', 'https://api.eu.cortex.io/'],
+    ['https://cortex.example.com/backend', 'https://cortex.example.com/backend/'],
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080/'],
+    ['http://127.10.20.30/x/', 'http://127.10.20.30/x/'],
+    ['http://localhost:3000', 'http://localhost:3000/'],
+    ['http://[::1]:3000', 'http://[::1]:3000/']
+  ])('accepts %s as base %s', (input, base) => {
+    expect(parseApiUrl(input).href).toBe(base)
+  })
+
+  it('resolves API paths below a path prefix', () => {
+    expect(new URL('api/v1/secrets', parseApiUrl('https://h.example/cortex')).href).toBe(
+      'https://h.example/cortex/api/v1/secrets'
+    )
+  })
+
+  it.each(['http://api.getcortexapp.com', 'http://10.0.0.5', 'http://localhost.evil.com', 'http://128.0.0.1'])(
+    'refuses plain http to %s',
+    (input) => {
+      expect(() => parseApiUrl(input)).toThrow(/Input "api-url" uses plain http:\/\//)
+    }
+  )
+
+  it('refuses other schemes, credentials, queries and garbage', () => {
+    expect(() => parseApiUrl('ftp://h.example')).toThrow(/must be an https:\/\/ URL/)
+    expect(() => parseApiUrl('https://user:pw@h.example')).toThrow(/must not contain credentials/)
+    expect(() => parseApiUrl('https://h.example/?a=1')).toThrow(/query string/)
+    expect(() => parseApiUrl('not a url')).toThrow(/Input "api-url" is not a valid URL/)
+  })
+})
+
+describe('isLoopback', () => {
+  it('is true for 127.0.0.0/8, localhost and [::1] only', () => {
+    for (const host of ['localhost', '[::1]', '127.0.0.1', '127.255.0.9'])
+      expect([host, isLoopback(host)]).toEqual([host, true])
+    for (const host of ['localhost.evil.com', '128.0.0.1', '127.0.0', '::1', '10.0.0.5', '127.0.0.1.nip.io']) {
+      expect([host, isLoopback(host)]).toEqual([host, false])
+    }
   })
 })

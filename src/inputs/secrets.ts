@@ -5,65 +5,37 @@ import { InputError, nameOrTag, type DesiredSecret } from '../domain/secret.ts'
 import { isOneLine, Redactor } from '../domain/text.ts'
 import { nameKey } from './patterns.ts'
 
-/** What an input says of one secret besides its key: exactly one of `value` and `env`, and maybe a name. */
-export interface SecretFields {
-  /** Display name in Cortex; absent when the input gives none. */
-  name?: string
-  value?: string
-  env?: string
-}
-
+/** Exactly one of `value` and `env`, and maybe a name. */
+type SecretFields = { name?: string; value?: string; env?: string }
 /**
- * One entry of the `secrets` mapping or of the secrets file, as written: its key
- * and where it is. What it says of its secret is read only for the entries the
- * run pushes (see select-secrets.ts), so a key `select` leaves out is never
- * named in a message, however its entry is written.
+ * One entry of `secrets` or the secrets file, as written. Its fields are read only when the run
+ * pushes it, so a key `select` leaves out is never named in a message, however it is written.
  */
 export interface SecretEntry {
-  /** The key as written; the tag is made from it. */
   key: string
-  /** Where it was written, for messages: `secrets line 3`. */
-  origin: string
-  /** Where its key was written, for a message about the key: `Input "secrets", line 3, column 1`. */
-  keyOrigin: string
-  /** Reads the entry's fields; a problem is an InputError that starts with `Tag "<tag>" (<origin>)`. */
+  origin: string // `secrets line 3`
+  keyOrigin: string // `Input "secrets", line 3, column 1`
+  /** A problem is an InputError that starts with `Tag "<tag>" (<origin>)`. */
   read(tag: string, origin: string): SecretFields
 }
 
 /** One secret the run pushes, before its value is resolved. */
 export interface SecretSpec extends SecretFields {
   tag: string
-  /** The key it was written under, when `select`, `strip-prefix` or `tag-case` made the tag from it. */
-  key?: string
-  /** Where it was written, for messages: `secrets line 3`, or `secrets line 3, key "CORTEX_X"`. */
-  origin: string
+  key?: string // when `select`, `strip-prefix` or `tag-case` made the tag from it
+  origin: string // `secrets line 3`, or `secrets line 3, key "CORTEX_X"`
 }
+type Secret = { tag: string; origin: string }
+const tagError = ({ tag, origin }: Secret, text: string) => new InputError(`Tag "${tag}" (${origin})${text}`)
 
-const OBJECT_KEYS = new Set(['value', 'env', 'name'])
-
-/**
- * Parses a YAML (or JSON) mapping of keys (Cortex tags, or keys `select` picks
- * and renames) to secrets. The mapping's shape is checked here; each entry's
- * value is read only when the run pushes it (SecretEntry.read).
- *
- * The failsafe schema keeps every scalar as the text written (`007`, `true`,
- * `~` stay those characters). Nothing from the input is ever quoted in an
- * error, except tags that are valid tags: the text holds secret values.
- */
+/** A YAML (or JSON) mapping: failsafe keeps every scalar as written (`007`, `~`); errors quote no value. */
 export function parseSecretsMapping(text: string, input: string): SecretEntry[] {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, {
-    schema: 'failsafe',
-    uniqueKeys: false,
-    prettyErrors: false,
-    lineCounter
-  })
-  const where: Where = (node) => {
-    const offset = node?.range?.[0] ?? 0
-    const { line, col } = lineCounter.linePos(offset)
+  const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, lineCounter })
+  const where = (node: Node | null) => {
+    const { line, col } = lineCounter.linePos(node?.range?.[0] ?? 0)
     return `line ${line}, column ${col}`
   }
-
   const problem = doc.errors[0] ?? doc.warnings[0]
   if (problem) {
     const { line, col } = lineCounter.linePos(problem.pos[0])
@@ -72,89 +44,73 @@ export function parseSecretsMapping(text: string, input: string): SecretEntry[] 
         '(the text is not shown because it holds secret values).'
     )
   }
-
   const root = doc.contents
   if (root === null || (isScalar(root) && root.value === '')) return []
   if (!isMap(root)) {
     throw new InputError(`Input "${input}" must be a mapping of Cortex tags to secrets (${where(root)}).`)
   }
-
-  const entries: SecretEntry[] = []
-  for (const pair of root.items) {
+  return root.items.map((pair) => {
     const keyNode = pair.key as Node | null
     const at = where(keyNode)
     if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
       throw new InputError(`Input "${input}", ${at}: the key is not text; a key is a Cortex tag.`)
     }
     const valueNode = pair.value as Node | null
-    entries.push({
+    return {
       key: keyNode.value,
       origin: `${input} line ${lineCounter.linePos(keyNode.range?.[0] ?? 0).line}`,
       keyOrigin: `Input "${input}", ${at}`,
-      read: (tag, origin) => readSecretNode(valueNode, tag, origin, where)
-    })
-  }
-  return entries
+      read: (tag, origin) => readSecretNode(valueNode, { tag, origin }, where)
+    }
+  })
 }
 
-type Where = (node: { range?: [number, number, number] | null } | null | undefined) => string
-
-function readSecretNode(node: Node | null, tag: string, origin: string, where: Where): SecretFields {
+function readSecretNode(node: Node | null, secret: Secret, where: (node: Node | null) => string): SecretFields {
   if (node === null) return { value: '' }
-  if (isScalar(node)) return { value: scalarText(node, tag, origin, 'value') }
+  if (isScalar(node)) return { value: scalarText(node, secret, 'value') }
   if (isMap(node)) {
     const fields: Record<string, string> = {}
     for (const pair of node.items) {
       const key = pair.key as Node | null
       const field = isScalar(key) && typeof key.value === 'string' ? key.value : ''
-      if (!OBJECT_KEYS.has(field)) {
-        throw new InputError(
-          `Tag "${tag}" (${origin}): unknown key ${nameKey(field)} at ${where(key)} in the object form; ` +
+      if (!['value', 'env', 'name'].includes(field)) {
+        throw tagError(
+          secret,
+          `: unknown key ${nameKey(field)} at ${where(key)} in the object form; ` +
             'expected "value" or "env", and optionally "name".'
         )
       }
-      if (field in fields) throw new InputError(`Tag "${tag}" (${origin}): "${field}" is given twice.`)
+      if (field in fields) throw tagError(secret, `: "${field}" is given twice.`)
       const value = pair.value as Node | null
-      if (value !== null && !isScalar(value)) {
-        throw new InputError(`Tag "${tag}" (${origin}): "${field}" must be a string.`)
-      }
-      fields[field] = value === null ? '' : scalarText(value, tag, origin, field)
+      fields[field] = value === null ? '' : scalarText(value, secret, field)
     }
-    if ('value' in fields === 'env' in fields) {
-      throw new InputError(`Tag "${tag}" (${origin}): give exactly one of "value" and "env".`)
-    }
-    if ('name' in fields && fields.name === '') {
-      throw new InputError(`Tag "${tag}" (${origin}): "name" is empty; leave it out to use the tag as the name.`)
-    }
+    if ('value' in fields === 'env' in fields) throw tagError(secret, ': give exactly one of "value" and "env".')
+    if (fields.name === '') throw tagError(secret, ': "name" is empty; leave it out to use the tag as the name.')
     return fields
   }
   const kind = isSeq(node) ? 'a list' : isAlias(node) ? 'an alias (*)' : 'not text'
-  throw new InputError(
-    `Tag "${tag}" (${origin}): the value is ${kind}; a secret is a string or an object with "value" or "env". ` +
+  throw tagError(
+    secret,
+    `: the value is ${kind}; a secret is a string or an object with "value" or "env". ` +
       'If the value comes from an expression, use `env:` or toJSON(...).'
   )
 }
 
-function scalarText(node: Node, tag: string, origin: string, field: string): string {
-  // An expression value starting with `!` or `&` is read by YAML as a tag or an
-  // anchor and silently loses its first characters: refuse it instead.
+function scalarText(node: Node, secret: Secret, field: string): string {
+  if (!isScalar(node)) throw tagError(secret, `: "${field}" must be a string.`)
+  // YAML reads an expression's leading `!` or `&` as a tag or an anchor, and drops it.
   if (node.tag !== undefined || node.anchor !== undefined) {
-    throw new InputError(
-      `Tag "${tag}" (${origin}): "${field}" starts with a YAML tag (!) or anchor (&), which would change the value. ` +
+    throw tagError(
+      secret,
+      `: "${field}" starts with a YAML tag (!) or anchor (&), which would change the value. ` +
         'Use `env:` or toJSON(...) for this secret.'
     )
   }
-  if (!isScalar(node) || typeof node.value !== 'string') {
-    throw new InputError(`Tag "${tag}" (${origin}): "${field}" must be a string.`)
-  }
+  if (typeof node.value !== 'string') throw tagError(secret, `: "${field}" must be a string.`)
   return node.value
 }
 
-/**
- * The yaml library's error codes in plain words, for a user who pasted a
- * mapping into a workflow. The library's own messages quote the text around
- * the problem, which holds secret values, so they are never shown.
- */
+/** The yaml library's error codes in plain words: its own messages quote the text, which holds secrets. */
 const PLAIN_WORDS: Record<ErrorCode, string> = {
   ALIAS_PROPS: 'an alias (*name) cannot have a tag or an anchor',
   BAD_ALIAS: 'an alias (*name) refers to no anchor',
@@ -180,7 +136,6 @@ const PLAIN_WORDS: Record<ErrorCode, string> = {
   UNEXPECTED_TOKEN: 'a character is out of place (an unquoted value with ": " or " #" needs quotes)',
   BAD_COLLECTION_TYPE: 'a tag (!) does not fit the value it is on'
 }
-
 export function describeYamlProblem(code: ErrorCode): string {
   return PLAIN_WORDS[code] ?? PLAIN_WORDS.IMPOSSIBLE
 }
@@ -191,10 +146,7 @@ export function isDotenvFile(path: string): boolean {
   return name === '.env' || name.startsWith('.env.') || name.endsWith('.env')
 }
 
-/**
- * Reads `secrets-file` with `readFile` and parses it by its name (isDotenvFile).
- * A file that cannot be read is named with the error code, never its text.
- */
+/** Reads `secrets-file` by its name; one that cannot be read is named with the error code. */
 export function readSecretsFile(path: string, readFile: (path: string) => string): SecretEntry[] {
   let text: string
   try {
@@ -206,13 +158,9 @@ export function readSecretsFile(path: string, readFile: (path: string) => string
   return isDotenvFile(path) ? parseDotenvSecrets(text, 'secrets-file') : parseSecretsMapping(text, 'secrets-file')
 }
 
-/**
- * Parses a dotenv file whose keys are Cortex tags (or keys `select` picks). Each value is read by
- * dotenv itself, one entry at a time (so a duplicate key keeps both lines);
- * dotenvEntries finds the entries and their lines in one pass, and an entry
- * dotenv reads differently from how it is written is an error, whatever
- * dotenv's grammar becomes.
- */
+const NOT_SHOWN = 'the line is not shown because it may hold a secret.'
+
+/** dotenv reads each entry alone (a duplicate key keeps both lines); reading otherwise than dotenvEntries is an error. */
 export function parseDotenvSecrets(text: string, input: string): SecretEntry[] {
   return [...dotenvEntries(text, input)].map((entry) => ({
     key: entry.key,
@@ -224,7 +172,7 @@ export function parseDotenvSecrets(text: string, input: string): SecretEntry[] {
       if (keys.length !== 1 || keys[0] !== entry.key || read[entry.key] !== entry.value) {
         throw new InputError(
           `${origin}: dotenv would not read this value as written (look at its quotes and backslashes: ` +
-            'dotenv keeps \\" and \\\\ as two characters); the line is not shown because it may hold a secret.'
+            `dotenv keeps \\" and \\\\ as two characters); ${NOT_SHOWN}`
         )
       }
       return { value: entry.value }
@@ -232,50 +180,26 @@ export function parseDotenvSecrets(text: string, input: string): SecretEntry[] {
   }))
 }
 
-/** One `KEY=value` entry of a dotenv file, as written. */
-export interface DotenvEntry {
-  key: string
-  /** 1-based number of the line the entry starts on. */
-  line: number
-  /** The entry's text: its line, or its lines when a quoted value spans several. */
-  text: string
-  /** The value as a reader of the file sees it (see dotenvEntries). */
-  value: string
-}
-
-/** `KEY=` or `KEY: ` with an optional `export `, at the start of a line. */
+/** One `KEY=value` entry as written: `line` is where it starts, `text` its line or lines. */
+type DotenvEntry = { key: string; line: number; text: string; value: string }
+/** `KEY=` or `KEY: `, maybe after `export `: dotenv's own key pattern. */
 const ENTRY_START = /^\s*(?:export\s+)?([\w.-]+)(?:\s*=|:(?=\s))/
 const QUOTES = new Set(['"', "'", '`'])
 const AFTER_CLOSING_QUOTE = /^\s*(?:#[\s\S]*)?$/
-/**
- * Whitespace that dotenv takes for a space (it trims and splits with JavaScript's `\s`) and a
- * shell does not: a no-break space, the other Unicode spaces, U+2028, U+2029, the byte-order
- * mark, a vertical tab, a form feed. A shell separates words with a space or a tab only.
- */
+/** What dotenv trims and splits as `\s` and a shell does not (it takes a space or a tab only). */
 const NOT_A_SHELL_SPACE = /[^\S \t]/
-/** U+2028 and U+2029 end a line for dotenv, which reads what follows them as another entry. */
+/** U+2028 and U+2029 end a line for dotenv, which reads what follows as another entry. */
 const LINE_SEPARATOR = /[\u2028\u2029]/
-const NOT_SHOWN = 'the line is not shown because it may hold a secret.'
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', '\\': '\\', '"': '"' }
 
 /**
- * The entries of a dotenv file, in one pass over its lines, read by the
- * format's documented rules: blank lines and lines starting with `#` are
- * skipped; a value is unquoted (trimmed, ended by a `#` that follows a space:
- * a comment), or quoted with `"`, `'` or a backtick, possibly over several
- * lines, followed only by a comment. Inside double quotes `\n` and `\r` are a
- * new line and a carriage return, and `\\` and `\"` a backslash and a quote.
- *
- * What a reader would take one way and dotenv another is an error naming the
- * line: a `#` inside an unquoted value (dotenv cuts the value there), a quote
- * not closed, text after the closing quote, and, outside quotes and comments,
- * whitespace other than a space or a tab (dotenv takes it for a space, a shell
- * does not; see NOT_A_SHELL_SPACE). A byte-order mark that starts the file is
- * dropped, as editors write one. The caller compares dotenv's own reading of
- * each entry with `value` for everything else.
+ * The entries by dotenv's documented rules, in one pass. What a reader would take one way and
+ * dotenv another is an error naming the line: a `#` inside an unquoted value, a quote not closed or
+ * followed by text, whitespace outside quotes that a shell does not take for a space.
  */
-export function* dotenvEntries(text: string, input: string): Generator<DotenvEntry> {
+function* dotenvEntries(text: string, input: string): Generator<DotenvEntry> {
   const lines = text
-    .replace(/^\uFEFF/, '')
+    .replace(/^\uFEFF/, '') // as editors may write one
     .replace(/\r\n?/g, '\n')
     .split('\n')
   for (let index = 0; index < lines.length; index++) {
@@ -288,7 +212,6 @@ export function* dotenvEntries(text: string, input: string): Generator<DotenvEnt
     }
     const start = ENTRY_START.exec(line)
     if (!start) throw new InputError(`${where} is not a dotenv entry (KEY=value); ${NOT_SHOWN}`)
-
     const key = start[1] as string
     const rest = line.slice(start[0].length)
     const valueAt = rest.length - rest.trimStart().length
@@ -306,26 +229,17 @@ export function* dotenvEntries(text: string, input: string): Generator<DotenvEnt
           `dotenv would misread it. Close the quote at the end of the value; ${NOT_SHOWN}`
       )
     }
-    const comment = after.indexOf('#')
-    checkSpacing(
-      `${input} line ${closed.line + 1}`,
-      comment < 0 ? after : after.slice(0, comment),
-      comment < 0 ? '' : after.slice(comment)
-    )
-    const entryLines = lines.slice(index, closed.line + 1)
-    const last = entryLines.length - 1
-    entryLines[last] = (entryLines[last] as string).slice(0, closed.column)
-    const inside = entryLines.join('\n').slice(start[0].length + valueAt + 1)
-    const value = quote === '"' ? unescapeDoubleQuoted(inside) : inside
-    yield { key, line: index + 1, text: lines.slice(index, closed.line + 1).join('\n'), value }
+    const comment = after.includes('#') ? after.indexOf('#') : after.length
+    checkSpacing(`${input} line ${closed.line + 1}`, after.slice(0, comment), after.slice(comment))
+    const entryText = lines.slice(index, closed.line + 1).join('\n')
+    const inside = entryText.slice(start[0].length + valueAt + 1, entryText.length - after.length - 1)
+    const value = quote === '"' ? inside.replace(/\\(.)/gs, (escape, c: string) => ESCAPES[c] ?? escape) : inside
+    yield { key, line: index + 1, text: entryText, value }
     index = closed.line
   }
 }
 
-/**
- * An unquoted value: up to a `#` that follows a space or a tab (a comment), trimmed. Any other
- * `#` is an error, as is whitespace around the value that dotenv would trim and a shell keep.
- */
+/** An unquoted value: trimmed, up to a `#` after a space or a tab; any other `#` is an error. */
 function unquotedValue(rest: string, where: string): string {
   const hash = rest.indexOf('#')
   const written = hash < 0 ? rest : rest.slice(0, hash)
@@ -345,10 +259,7 @@ function unquotedValue(rest: string, where: string): string {
   return value
 }
 
-/**
- * Refuses, outside quotes (`outside`), whitespace that dotenv takes for a space and a shell does
- * not, and, in a comment, a line separator after which dotenv would read another entry.
- */
+/** Refuses whitespace outside quotes that a shell does not take for a space, and a line separator in a comment. */
 function checkSpacing(where: string, outside: string, comment = ''): void {
   if (NOT_A_SHELL_SPACE.test(outside)) {
     throw new InputError(
@@ -379,28 +290,12 @@ function closingQuote(lines: string[], line: number, column: number): { line: nu
   return undefined
 }
 
-function unescapeDoubleQuoted(inside: string): string {
-  const escapes: Record<string, string> = { n: '\n', r: '\r', '\\': '\\', '"': '"' }
-  return inside.replace(/\\(.)/gs, (escape, c: string) => escapes[c] ?? escape)
-}
-
-/**
- * Cortex refuses request bodies over 2 MB. We count 2 MB as 2,000,000 bytes,
- * the stricter reading, so that a body we send is never refused for size.
- */
+/** Cortex refuses bodies over 2 MB: counted as 2,000,000 bytes, the stricter reading. */
 export const MAX_REQUEST_BODY_BYTES = 2_000_000
+/** Empty, white space or invisible format characters only: no one meant it, and no log mask holds it. */
+const BLANK = /^[\s\p{Cf}]*$/u
 
-/** The largest body sent for a secret: the create, which carries tag, name and value. */
-export function createBodyBytes(secret: DesiredSecret): number {
-  return Buffer.byteLength(JSON.stringify({ name: nameOrTag(secret), secret: secret.value, tag: secret.tag }))
-}
-
-/**
- * Gives every spec its value and checks what only the values can tell (tags
- * are unique already: chooseEntries).
- * `onValue` sees each value as soon as it is known, so it can be masked
- * before anything else happens.
- */
+/** Gives every spec its value; `onValue` sees each at once, to mask it before anything can print it. */
 export function resolveSecrets(
   specs: SecretSpec[],
   env: Readonly<Record<string, string | undefined>>,
@@ -410,15 +305,14 @@ export function resolveSecrets(
     let value = spec.value ?? ''
     if (spec.env !== undefined) {
       value = env[spec.env] ?? ''
-      if (isBlank(value)) {
-        throw new InputError(
-          `Tag "${spec.tag}" (${spec.origin}): environment variable "${spec.env}" is unset, empty or only whitespace.`
-        )
+      if (BLANK.test(value)) {
+        throw tagError(spec, `: environment variable "${spec.env}" is unset, empty or only whitespace.`)
       }
     }
-    if (isBlank(value)) {
-      throw new InputError(
-        `Tag "${spec.tag}" (${spec.origin}) has an empty value${value === '' ? '' : ' (only whitespace)'}. ` +
+    if (BLANK.test(value)) {
+      throw tagError(
+        spec,
+        ` has an empty value${value === '' ? '' : ' (only whitespace)'}. ` +
           'A GitHub secret that does not exist (or is not passed to this job) expands to an empty string.'
       )
     }
@@ -429,47 +323,31 @@ export function resolveSecrets(
       ...(spec.name === undefined ? {} : { name: spec.name }),
       ...(spec.key === undefined ? {} : { key: spec.key })
     }
-    if (createBodyBytes(secret) > MAX_REQUEST_BODY_BYTES) {
-      throw new InputError(
-        `Tag "${spec.tag}" (${spec.origin}) is too large: its request body would exceed Cortex's 2 MB limit.`
-      )
+    // The largest body sent for a secret: the create, which carries tag, name and value.
+    const body = JSON.stringify({ name: nameOrTag(secret), secret: value, tag: spec.tag })
+    if (Buffer.byteLength(body) > MAX_REQUEST_BODY_BYTES) {
+      throw tagError(spec, " is too large: its request body would exceed Cortex's 2 MB limit.")
     }
     return secret
   })
 }
 
-/**
- * A value that is empty or only whitespace (or invisible format characters, such as a
- * zero-width space): never a secret anyone meant to push, and one no log mask can hold
- * usefully (the runner trims a mask, and refuses an empty one).
- */
-function isBlank(value: string): boolean {
-  return /^[\s\p{Cf}]*$/u.test(value)
-}
-
-/**
- * Refuses a `name` that would show a secret, or that is not one line. Cortex shows a
- * secret's name to everyone who can see the secret, and the job summary prints it escaped,
- * in a form the runner's masker does not know: so a name holds no secret value of the run
- * nor the API key, whole or any run of 8 or more characters of one, in any form the
- * cleaning of server text finds (SecretRuns: one detection for both). A name is one line of
- * text: no line break, control or bidirectional formatting character. Messages name the
- * tag and the line, never the name: it may hold a value.
- */
+/** Cortex shows a name to all who see the secret, the summary in a form no mask knows: it quotes no value. */
 export function checkDisplayNames(specs: readonly SecretSpec[], secrets: Iterable<string>): void {
   const named = specs.filter((spec): spec is SecretSpec & { name: string } => spec.name !== undefined)
-  for (const { tag, origin, name } of named) {
-    if (!isOneLine(name)) {
-      throw new InputError(
-        `Tag "${tag}" (${origin}): "name" holds a line break, a control or an invisible character; a name is one line of text.`
-      )
-    }
+  const broken = named.find((spec) => !isOneLine(spec.name))
+  if (broken) {
+    throw tagError(
+      broken,
+      ': "name" holds a line break, a control or an invisible character; a name is one line of text.'
+    )
   }
   const quotes = new Redactor(secrets).quotesAny(named.map((spec) => spec.name))
   const holder = named.find((_, i) => quotes[i])
   if (holder !== undefined) {
-    throw new InputError(
-      `Tag "${holder.tag}" (${holder.origin}): "name" holds a secret value of this run (or 8 or more characters of one), ` +
+    throw tagError(
+      holder,
+      ': "name" holds a secret value of this run (or 8 or more characters of one), ' +
         'which Cortex would show to everyone who can see the secret. Choose a name without it.'
     )
   }

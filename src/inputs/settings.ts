@@ -5,25 +5,18 @@ import { chooseEntries, leaveOutApiKey, nothingSelectedMessage, readSelection, t
 
 /** Everything a run needs from the inputs, read and checked once. */
 export interface Settings {
-  /** Cortex API key; masked as soon as it is read. */
-  apiKey: string
-  /** Base URL of the Cortex API, always ending in `/` so that a path prefix is kept. */
-  apiUrl: URL
-  /** The secrets to push; tags unique (also ignoring case), values non-empty. */
-  secrets: DesiredSecret[]
-  /** Retries of one request after its first attempt. */
-  maxRetries: number
-  /** Per attempt: a response not complete by then is abandoned (and retried). */
-  timeoutMs: number
+  apiKey: string // masked as soon as it is read
+  apiUrl: URL // ends in `/`, so that a path prefix is kept
+  secrets: DesiredSecret[] // tags unique (also ignoring case), values non-empty
+  maxRetries: number // of one request, after its first attempt
+  timeoutMs: number // per attempt: a response not complete by then is abandoned (and retried)
   concurrency: number
-  /** Requests the run may start in any 60 seconds. */
   rateLimitPerMinute: number
-  /** When set, prune: whether a workspace tag is owned, so deleted when the input does not name it. */
+  /** With prune: whether a workspace tag is owned, so deleted when the input does not name it. */
   owns?: (tag: string) => boolean
   dryRun: boolean
 }
-
-/** Defaults, as action.yml states them. */
+/** As action.yml states them. */
 export const DEFAULTS = {
   apiUrl: 'https://api.getcortexapp.com',
   maxRetries: 5,
@@ -34,37 +27,39 @@ export const DEFAULTS = {
 
 /** Where the inputs come from: the action passes `@actions/core` and `process`, tests plain objects. */
 export interface InputSource {
-  /** The input's raw text, untrimmed; `''` when it is not set. */
-  getInput(name: string): string
+  getInput(name: string): string // raw text, untrimmed; `''` when not set
   env: Readonly<Record<string, string | undefined>>
   readFile(path: string): string
-  /** Registers a value with the log masker before anything can print it. */
-  maskValue(value: string): void
+  maskValue(value: string): void // registers a value with the log masker before anything can print it
 }
-
 /** The settings, and with `select`, what it made of the keys (for the log and the summary). */
-export interface Inputs {
-  settings: Settings
-  selection?: SelectionCount
-}
+export type Inputs = { settings: Settings; selection?: SelectionCount }
 
 export function readInputs(source: InputSource): Inputs {
-  const apiKey = source.getInput('api-key').trim()
+  const input = (name: string) => source.getInput(name)
+  const apiKey = input('api-key').trim()
   if (apiKey === '')
     throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.')
   source.maskValue(apiKey)
-
-  const apiUrl = parseApiUrl(source.getInput('api-url').trim() || DEFAULTS.apiUrl)
-  // A loopback api-url never goes through a proxy, so only others need the proxy variables.
+  const apiUrl = parseApiUrl(input('api-url').trim() || DEFAULTS.apiUrl)
+  // A loopback api-url never goes through a proxy.
   if (!isLoopback(apiUrl.hostname)) checkProxyVariables(source.env)
-  const text = (name: string, fallback: number | string) => source.getInput(name).trim() || String(fallback)
-  const maxRetries = wholeNumber(text('max-retries', DEFAULTS.maxRetries), 'max-retries', 0, 20)
-  const timeoutMs = secondsInput(text('timeout-seconds', DEFAULTS.timeoutSeconds), 'timeout-seconds', 600) * 1000
-  const concurrency = wholeNumber(text('concurrency', DEFAULTS.concurrency), 'concurrency', 1, 64)
-  const rateLimitPerMinute = wholeNumber(text('rate-limit', DEFAULTS.rateLimitPerMinute), 'rate-limit', 1, 1_000_000)
+  const text = (name: string, fallback: number | string) => input(name).trim() || String(fallback)
+  const wholeNumber = (name: string, fallback: number, min: number, max: number) => {
+    const value = text(name, fallback)
+    if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max) return Number(value)
+    throw new InputError(`Input "${name}" must be a whole number from ${min} to ${max}.`)
+  }
+  const maxRetries = wholeNumber('max-retries', DEFAULTS.maxRetries, 0, 20)
+  const timeout = text('timeout-seconds', DEFAULTS.timeoutSeconds)
+  if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 600) {
+    throw new InputError('Input "timeout-seconds" must be a number of seconds greater than 0 and at most 600.')
+  }
+  const concurrency = wholeNumber('concurrency', DEFAULTS.concurrency, 1, 64)
+  const rateLimitPerMinute = wholeNumber('rate-limit', DEFAULTS.rateLimitPerMinute, 1, 1_000_000)
   const dryRun = boolean(text('dry-run', 'false'), 'dry-run')
   const prune = boolean(text('prune', 'false'), 'prune')
-    ? parsePatternList(source.getInput('prune-match'), 'prune-match')
+    ? parsePatternList(input('prune-match'), 'prune-match')
     : undefined
   if (prune && prune.include.length === 0) {
     throw new InputError(
@@ -73,16 +68,11 @@ export function readInputs(source: InputSource): Inputs {
     )
   }
 
-  const entries: SecretEntry[] = parseSecretsMapping(source.getInput('secrets'), 'secrets')
-  const file = source.getInput('secrets-file').trim()
+  const entries: SecretEntry[] = parseSecretsMapping(input('secrets'), 'secrets')
+  const file = input('secrets-file').trim()
   // One by one: spreading 100,000 entries into push() overflows the stack.
   if (file !== '') for (const entry of readSecretsFile(file, (path) => source.readFile(path))) entries.push(entry)
-
-  const selection = readSelection(
-    source.getInput('select'),
-    source.getInput('strip-prefix'),
-    source.getInput('tag-case')
-  )
+  const selection = readSelection(input('select'), input('strip-prefix'), input('tag-case'))
   const chosen = chooseEntries(entries, selection)
   const resolved = resolveSecrets(chosen.specs, source.env, source.maskValue)
   checkDisplayNames(chosen.specs, [apiKey, ...resolved.map((secret) => secret.value)])
@@ -103,7 +93,7 @@ export function readInputs(source: InputSource): Inputs {
     apiUrl,
     secrets: kept.secrets,
     maxRetries,
-    timeoutMs,
+    timeoutMs: Number(timeout) * 1000,
     concurrency,
     rateLimitPerMinute,
     ...(prune ? { owns: matcherFor(prune) } : {}),
@@ -115,17 +105,15 @@ export function readInputs(source: InputSource): Inputs {
     : { settings }
 }
 
-/** A URL hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
+/** A hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
 export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 
-/** Reads `api-url`: a path prefix is kept, and the key never travels over plain http but to this machine. */
+/** Reads `api-url`: the key never travels over plain http but to this machine. */
 export function parseApiUrl(text: string): URL {
-  let url: URL
-  try {
-    url = new URL(text.trim())
-  } catch {
+  const url = URL.parse(text.trim())
+  if (url === null) {
     throw new InputError('Input "api-url" is not a valid URL; expected for example https://api.getcortexapp.com.')
   }
   if (url.username || url.password) {
@@ -152,38 +140,13 @@ export function boolean(text: string, input: string): boolean {
   throw new InputError(`Input "${input}" must be true or false.`)
 }
 
-function wholeNumber(text: string, input: string, min: number, max: number): number {
-  const value = Number(text)
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new InputError(`Input "${input}" must be a whole number from ${min} to ${max}.`)
-  }
-  return value
-}
-
-function secondsInput(text: string, input: string, max: number): number {
-  const value = Number(text)
-  if (!/^\d+(\.\d+)?$/.test(text) || value <= 0 || value > max) {
-    throw new InputError(`Input "${input}" must be a number of seconds greater than 0 and at most ${max}.`)
-  }
-  return value
-}
-
-/**
- * The variables undici's EnvHttpProxyAgent reads a proxy from, checked before any request: undici
- * fails on a bad one with a bare "Invalid URL" (`proxy:3128` without a scheme, which curl accepts).
- * The message names the variable, never its value: it may hold proxy credentials.
- */
+/** undici fails on a bad proxy variable (`proxy:3128`, which curl takes) with a bare "Invalid URL". */
 function checkProxyVariables(env: Readonly<Record<string, string | undefined>>): void {
   for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
     const value = env[name]?.trim()
     if (!value) continue
-    let url: URL | undefined
-    try {
-      url = new URL(value)
-    } catch {
-      url = undefined
-    }
-    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    const url = URL.parse(value)
+    if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
       throw new InputError(
         `Environment variable ${name} is not a proxy URL: expected http://host:port or https://host:port ` +
           '(the value is not shown; it may hold proxy credentials).'

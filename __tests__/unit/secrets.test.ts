@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
-import { chooseEntries } from '../../src/inputs/select-secrets.ts'
 import { parse as parseDotenv } from 'dotenv'
 import fc from 'fast-check'
-import { parseDotenvSecrets } from '../../src/inputs/dotenv-secrets.ts'
+import { InputError } from '../../src/domain/secret.ts'
+import { describeYamlProblem, isDotenvFile, parseDotenvSecrets, parseSecretsMapping } from '../../src/inputs/secrets.ts'
+import { chooseEntries } from '../../src/inputs/select.ts'
 
 /** The entries as the run reads them when `select` is unset: every key its own tag. */
 const parse = (text: string) => chooseEntries(parseDotenvSecrets(text, 'secrets-file'), { tagCase: 'as-is' }).specs
+const mapping = (text: string) => chooseEntries(parseSecretsMapping(text, 'secrets'), { tagCase: 'as-is' }).specs
 
 /** Whitespace to JavaScript's `\s` (and so to dotenv) that a shell does not take for a space. */
 const NON_SHELL_SPACES = [
@@ -233,7 +235,139 @@ function errorOf(run: () => unknown): string {
   try {
     run()
   } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
     return (error as Error).message
   }
-  throw new Error('expected an error')
+  throw new Error('expected an InputError')
 }
+
+const mappingError = (text: string) => errorOf(() => mapping(text))
+
+describe('parseSecretsMapping', () => {
+  it('keeps scalars as the text written, with no YAML type conversion', () => {
+    const specs = mapping('a: 007\nb: 1e3\nc: true\nd: ~\ne: null\nf: 0x1F\ng: 1_000\nh: .inf\n')
+    expect(Object.fromEntries(specs.map((s) => [s.tag, s.value]))).toEqual({
+      a: '007',
+      b: '1e3',
+      c: 'true',
+      d: '~',
+      e: 'null',
+      f: '0x1F',
+      g: '1_000',
+      h: '.inf'
+    })
+  })
+
+  it('reads the object form with value, env and name, and records where each tag was written', () => {
+    const specs = mapping('token: plain\ncert:\n  env: TLS_CERT\ndd:\n  value: abc\n  name: Datadog API key\n')
+    expect(specs).toEqual([
+      { tag: 'token', value: 'plain', origin: 'secrets line 1' },
+      { tag: 'cert', env: 'TLS_CERT', origin: 'secrets line 2' },
+      { tag: 'dd', value: 'abc', name: 'Datadog API key', origin: 'secrets line 4' }
+    ])
+  })
+
+  it('reads JSON, including what toJSON() produces for a multi-line secret', () => {
+    const specs = mapping('{"pem": "-----BEGIN KEY-----\\nabc\\r\\n-----END KEY-----\\n", "u": "caf\\u00e9 \\"q\\""}')
+    expect(specs.map((s) => s.value)).toEqual(['-----BEGIN KEY-----\nabc\r\n-----END KEY-----\n', 'café "q"'])
+  })
+
+  it('keeps a block scalar exactly, trailing newline included', () => {
+    expect(mapping('pem: |\n  line 1\n  line 2\n')[0]?.value).toBe('line 1\nline 2\n')
+  })
+
+  it('treats an empty input or one with only comments as no secrets', () => {
+    expect(mapping('')).toEqual([])
+    expect(mapping('# nothing yet\n')).toEqual([])
+  })
+
+  it('names line and column of a syntax error and never quotes the text', () => {
+    const error = mappingError('ok: fine\nbad: "unterminated s3cr3t-value\n')
+    expect(error).toMatch(/Input "secrets" is not valid YAML or JSON: .* at line \d+, column \d+/)
+    expect(error).not.toContain('s3cr3t')
+  })
+
+  it('refuses a document that is not a mapping', () => {
+    expect(mappingError('- s3cr3t\n')).toMatch(/must be a mapping of Cortex tags/)
+    expect(mappingError('just-a-s3cr3t')).not.toContain('s3cr3t')
+  })
+
+  it('refuses a tag outside [A-Za-z0-9_-] without quoting it, naming the characters not allowed', () => {
+    const error = mappingError('good: 1\n"bad.t4g x\\u0007": 2\n')
+    expect(error).toBe(
+      'Input "secrets", line 2, column 1: the key is not a valid Cortex tag (letters, digits, "_" and "-" only): ' +
+        'it has characters a tag cannot have: ".", a space, U+0007.'
+    )
+    expect(mappingError('"": 1\n')).toMatch(/: it is empty\.$/)
+    expect(mappingError('? [a]\n: 1\n')).toMatch(/line 1, column 3: the key is not text/)
+  })
+
+  it('keeps a duplicate tag with both places, for chooseEntries to refuse', () => {
+    expect(parseSecretsMapping('a: 1\nb: 2\na: 3\n', 'secrets').map((s) => s.origin)).toEqual([
+      'secrets line 1',
+      'secrets line 2',
+      'secrets line 3'
+    ])
+  })
+
+  it('names an unknown key of the object form when it is a plausible key, and only then', () => {
+    expect(mappingError('a:\n  vaule: s3cr3t\n')).toMatch(
+      /^Tag "a" \(secrets line 1\): unknown key "vaule" at line 2, column 3 in the object form; expected "value"/
+    )
+    const pasted = mappingError('a:\n  s3cr3t.p4ss w0rd: x\n')
+    expect(pasted).toMatch(/unknown key \(not shown: it has characters a tag cannot have: "\.", a space\) at line 2/)
+    expect(pasted).not.toContain('s3cr3t')
+    const long = mappingError(`a:\n  ${'k'.repeat(65)}: x\n`)
+    expect(long).toMatch(/unknown key \(not shown: it is 65 characters long\)/)
+  })
+
+  it("says what is wrong with the YAML in plain words, not with the library's code", () => {
+    expect(mappingError('a: 1\nb\nc: 2\n')).toMatch(
+      /is not valid YAML or JSON: [a-z][a-z ,()]+ at line \d+, column \d+ \(the text is not shown/
+    )
+    expect(mappingError('a: "open s3cr3t\n')).toMatch(/a closing quote, bracket or brace is missing/)
+    expect(mappingError('a: 1\nb\nc: 2\n')).not.toMatch(/[A-Z]{2,}_[A-Z]/)
+  })
+
+  it('refuses both or neither of value and env', () => {
+    expect(mappingError('a:\n  value: x\n  env: Y\n')).toMatch(/exactly one of "value" and "env"/)
+    expect(mappingError('a:\n  name: Only a name\n')).toMatch(/exactly one of "value" and "env"/)
+  })
+
+  it('refuses a value YAML would silently change: a tag (!), an anchor (&), an alias (*)', () => {
+    expect(mappingError('a: !s3cr3t\n')).toMatch(/a tag \(!\) cannot be resolved at line 1, column 4/)
+    expect(mappingError('a: !!str s3cr3t\n')).toMatch(/starts with a YAML tag \(!\) or anchor \(&\)/)
+    expect(mappingError('a: &s3cr3t rest\n')).toMatch(/Use `env:` or toJSON/)
+    expect(mappingError('a: &m\n  value: v\nb: *m\n')).toMatch(/Tag "b" .*an alias/)
+  })
+
+  it('refuses a field given twice, a field that is not a string, and an empty name', () => {
+    expect(mappingError('a:\n  value: x\n  value: y\n')).toBe('Tag "a" (secrets line 1): "value" is given twice.')
+    expect(mappingError('a:\n  value: [x]\n')).toBe('Tag "a" (secrets line 1): "value" must be a string.')
+    expect(mappingError('a:\n  value: x\n  name: ""\n')).toBe(
+      'Tag "a" (secrets line 1): "name" is empty; leave it out to use the tag as the name.'
+    )
+  })
+
+  it('refuses a list or a nested mapping as a value', () => {
+    expect(mappingError('a: [1, 2]\n')).toMatch(/Tag "a" .*is a list/)
+    expect(mappingError('a: {b: c}\n')).toMatch(/unknown key "b" at line 1, column 5 in the object form/)
+  })
+})
+
+describe('describeYamlProblem and isDotenvFile', () => {
+  it("falls back to plain words for a code it does not know, never the library's code", () => {
+    expect(describeYamlProblem('TAB_AS_INDENT')).toBe('a tab is used for indentation; YAML indents with spaces')
+    expect(describeYamlProblem('NO_SUCH_CODE' as Parameters<typeof describeYamlProblem>[0])).toBe(
+      'the text cannot be read as YAML'
+    )
+  })
+
+  it('reads .env, .env.<anything> and <anything>.env as dotenv, any other file as YAML', () => {
+    for (const path of ['.env', 'config/.env.prod', 'prod.env', '/a/b/x.env'])
+      expect([path, isDotenvFile(path)]).toEqual([path, true])
+    for (const path of ['secrets.yml', 'env', '.envrc', 'prod.env.json', 'a.env/secrets.yaml']) {
+      expect([path, isDotenvFile(path)]).toEqual([path, false])
+    }
+  })
+})

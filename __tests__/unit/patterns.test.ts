@@ -1,13 +1,18 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
+import { InputError } from '../../src/domain/secret.ts'
 import {
+  describeCharacter,
   describePatternList,
+  exactKeys,
   keysNamedOutright,
   LIMITS,
   matcherFor,
+  nameKey,
   parsePatternList,
+  whatIsWrong,
   type PatternList
-} from '../../src/inputs/pattern-list.ts'
+} from '../../src/inputs/patterns.ts'
 
 const parse = (text: string) => parsePatternList(text, 'select')
 
@@ -140,6 +145,76 @@ describe('matcherFor', () => {
   it('selects nothing from an empty list or one with only exclusions', () => {
     expect(matcherFor(parse(''))('a')).toBe(false)
     expect(matcherFor(parse('!b'))('a')).toBe(false)
+  })
+})
+
+describe('a prune-match list', () => {
+  const prune = (text: string) => parsePatternList(text, 'prune-match')
+
+  it('reads patterns one per line or comma-separated, with ! exclusions, and owns what it matches', () => {
+    const match = prune('ci_*, payments-*\n!ci_keep*\n\n# a comment\n')
+    expect(match).toEqual({ include: ['ci_*', 'payments-*'], exclude: ['ci_keep*'] })
+    const owns = matcherFor(match)
+    expect(['ci_a', 'payments-x', 'ci_keep_me', 'other', 'xci_a'].filter(owns)).toEqual(['ci_a', 'payments-x'])
+  })
+
+  it("owns everything with '*'", () => {
+    expect(['a', 'B-1', 'c_2'].every(matcherFor(prune('*')))).toBe(true)
+  })
+
+  it('refuses a pattern that cannot match a tag, naming the input', () => {
+    expect(() => prune('ci/*')).toThrow(InputError)
+    expect(() => prune('ci/*')).toThrow('Input "prune-match": "ci/*" is not a valid pattern')
+  })
+
+  it('keeps a comma inside { } or [ ] in its pattern, so an exclusion stays whole', () => {
+    for (const text of ['ci_*,!ci_{keep,manual}_*', 'ci_*,!ci_[k,m]*']) {
+      const owns = matcherFor(prune(text))
+      expect(['ci_keep_x', 'ci_manual_y', 'ci_old'].filter(owns)).toEqual(['ci_old'])
+    }
+  })
+
+  it('refuses unbalanced patterns, !!, a bare ! and extglobs, naming the pattern', () => {
+    for (const pattern of ['!ci_{keep', 'ci_[k', 'ci_}', '!!ci_*', '!', '@(ci|cd)_*', '+(ci)_*', 'ci_!(keep)']) {
+      expect(() => prune(`ci_*,${pattern}`)).toThrow(
+        `Input "prune-match": ${JSON.stringify(pattern)} is not a valid pattern: `
+      )
+    }
+  })
+
+  it('drops a comment line whole, commas included', () => {
+    expect(prune('ci_*\n# not team_*, nor payments-*')).toEqual({ include: ['ci_*'], exclude: [] })
+  })
+})
+
+describe('exactKeys and keysNamedOutright', () => {
+  it('exactKeys: the include patterns that are plain keys, nothing with a wildcard, set or braces', () => {
+    expect(exactKeys(parse('A_1, B*, C?, [D], {E,F}, G-h_9, !X'))).toEqual(new Set(['A_1', 'G-h_9']))
+  })
+
+  it('keysNamedOutright: plain keys and braces written out, never the empty key nor an exclusion', () => {
+    expect(keysNamedOutright(parse('A, {B,C}_x, D*, [E], F?, {,}, !G'))).toEqual(new Set(['A', 'B_x', 'C_x']))
+  })
+})
+
+describe('describeCharacter, nameKey and whatIsWrong', () => {
+  it('names a space in words, quotes printable ASCII, and gives anything else by code point', () => {
+    expect(
+      [' ', '.', '"', '~', '\u0007', '\u00a0', '\u212A', '\u200b', 'é', '\u{1F600}'].map(describeCharacter)
+    ).toEqual(['a space', '"."', '"\\""', '"~"', 'U+0007', 'U+00A0', 'U+212A', 'U+200B', 'U+00E9', 'U+1F600'])
+  })
+
+  it('quotes a key of 1 to 64 tag characters, and only says what is wrong with any other', () => {
+    expect(nameKey('vaule')).toBe('"vaule"')
+    expect(nameKey('k'.repeat(64))).toBe(`"${'k'.repeat(64)}"`)
+    expect(nameKey('k'.repeat(65))).toBe('(not shown: it is 65 characters long)')
+    expect(nameKey('')).toBe('(not shown: it is empty)')
+    expect(nameKey('s3cr3t.p4ss w0rd')).toBe('(not shown: it has characters a tag cannot have: ".", a space)')
+  })
+
+  it('names each character a tag cannot have once, five at most', () => {
+    expect(whatIsWrong('a.b.c d')).toBe('it has characters a tag cannot have: ".", a space')
+    expect(whatIsWrong('a.b/c:d;e+f=g')).toBe('it has characters a tag cannot have: ".", "/", ":", ";", "+" and 1 more')
   })
 })
 
