@@ -3,11 +3,12 @@
  * every request the client sends and every answer the stand-in gives must be
  * one the contract describes.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { request } from 'undici'
-import { ApiKeyRefusedError, CortexApiError } from '../../src/cortex/cortex-api-error.ts'
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { Agent, request } from 'undici'
 import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
 import { OpenApiContract } from '../../harness/openapi-contract.ts'
+import { ApiKeyRefusedError, CortexApiError } from '../../src/domain/secret.ts'
+import { run } from '../../src/main.ts'
 import { ACTION_VERSION } from '../../src/version.ts'
 import { clientFor } from '../support/client.ts'
 
@@ -68,14 +69,19 @@ describe('the contract checker', () => {
 describe('stand-in and client, within the contract', () => {
   it('create, get, list, update, delete, and their documented errors', async () => {
     const client = clientFor(standIn)
-    const result = await client.create({ tag: 'ci_token', name: 'CI token', value: 'v1' })
-    const created = result.outcome === 'created' ? result.secret : undefined
-    expect(created).toEqual({ id: expect.stringMatching(/^[a-z0-9]{18}$/), tag: 'ci_token', name: 'CI token' })
-    expect(await client.getByTag('ci_token')).toEqual(created)
+    expect(await client.create({ tag: 'ci_token', name: 'CI token', value: 'v1' })).toEqual({ outcome: 'created' })
+    const created = standIn.secrets.get('ci_token')
+    expect(created).toEqual({
+      id: expect.stringMatching(/^[a-z0-9]{18}$/),
+      tag: 'ci_token',
+      name: 'CI token',
+      secret: 'v1'
+    })
+    expect(await client.exists('ci_token')).toBe(true)
     // Cortex finds a secret by tag or id: looked up by its id, it is not a secret with that tag.
-    expect(await client.getByTag(created?.id ?? '')).toBeUndefined()
+    expect(await client.exists(created?.id ?? '')).toBe(false)
     expect(standIn.requests.at(-1)?.status).toBe(200)
-    expect(await client.getByTag('absent')).toBeUndefined()
+    expect(await client.exists('absent')).toBe(false)
     await client.update('ci_token', { value: 'v2' })
     expect(standIn.secrets.get('ci_token')).toMatchObject({ name: 'CI token', secret: 'v2' })
     await client.update('ci_token', { value: 'v3', name: 'Renamed' })
@@ -84,7 +90,7 @@ describe('stand-in and client, within the contract', () => {
     expect(standIn.requests.at(-1)?.responseBody).toMatch(/"type":"NOT_FOUND"/)
     await expect(client.create({ tag: 'bad.tag', name: 'x', value: 'x' })).rejects.toMatchObject({
       status: 400,
-      type: 'BAD_REQUEST'
+      details: { status: 400, type: 'BAD_REQUEST' }
     })
     expect(await client.delete('ci_token')).toBe('deleted')
     expect(await client.delete('ci_token')).toBe('absent')
@@ -141,13 +147,40 @@ describe('stand-in and client, within the contract', () => {
     expect((error as Error).cause).toBeInstanceOf(CortexApiError)
   })
 
-  it('sends the headers the contract and the issue ask for', async () => {
-    await clientFor(standIn).create({ tag: 'h', name: 'h', value: 'v' })
-    const [r] = standIn.requests
-    expect(r?.headers).toMatchObject({
-      authorization: `Bearer ${STAND_IN_API_KEY}`,
-      'content-type': 'application/json',
-      'user-agent': `cortex-secrets-action/${ACTION_VERSION}`
-    })
+  it('sends the headers the contract and the issue ask for, from the action itself', async () => {
+    // The action as the runner starts it: main.ts builds the client, user agent included.
+    const env = {
+      'INPUT_API-KEY': STAND_IN_API_KEY,
+      'INPUT_API-URL': standIn.url,
+      INPUT_SECRETS: 'h: value-h-1a2b'
+    }
+    const names = [...Object.keys(env), 'GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY']
+    const saved = names.map((name) => [name, process.env[name]] as const)
+    for (const name of names) delete process.env[name]
+    Object.assign(process.env, env)
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const dispatcher = new Agent()
+    try {
+      await run({ dispatcher })
+      expect(process.exitCode).toBeUndefined()
+    } finally {
+      stdout.mockRestore()
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+      }
+      process.exitCode = undefined
+      await dispatcher.close()
+    }
+    expect(standIn.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'POST 200'])
+    for (const r of standIn.requests) {
+      expect(r.headers).toMatchObject({
+        authorization: `Bearer ${STAND_IN_API_KEY}`,
+        accept: 'application/json',
+        'content-type': 'application/json',
+        'user-agent': `cortex-secrets-action/${ACTION_VERSION}`
+      })
+    }
+    expectAllWithinContract()
   })
 })

@@ -1,62 +1,38 @@
+/**
+ * A sync in this process, over real HTTP to the stand-in, on a fake clock: a CortexClient built
+ * from plain options as main.ts builds it, syncSecrets, and everything the run told its callbacks.
+ */
 import { Agent } from 'undici'
 import { STAND_IN_API_KEY, type CortexStandIn } from '../../harness/cortex-stand-in.ts'
-import type { RequestRetry } from '../../src/cortex/cortex-client.ts'
-import { pushSecrets, type PushResult } from '../../src/engine/push-secrets.ts'
-import type { Reporter, RequestWait, RunStart } from '../../src/engine/reporter.ts'
-import { parseApiUrl } from '../../src/inputs/api-url.ts'
-import { parsePruneMatch } from '../../src/inputs/prune-match.ts'
-import type { DesiredSecret } from '../../src/inputs/secret-spec.ts'
-import type { Settings } from '../../src/settings.ts'
-import type { PruneSkipped, SecretResult } from '../../src/sync/results.ts'
+import { CortexClient, type RequestRetry } from '../../src/cortex/client.ts'
+import type { WaitReason } from '../../src/cortex/retry.ts'
+import type { DesiredSecret, SecretResult, SyncReport } from '../../src/domain/secret.ts'
+import { matcherFor, parsePatternList } from '../../src/inputs/patterns.ts'
+import { parseApiUrl, type Settings } from '../../src/inputs/settings.ts'
+import { syncSecrets } from '../../src/sync.ts'
+import { ACTION_NAME, ACTION_VERSION } from '../../src/version.ts'
 import { FakeClock } from './fake-clock.ts'
 
-/** Everything the engine told its reporter, in order. */
-export class RecordingReporter implements Reporter {
-  readonly starts: RunStart[] = []
+/** Everything the client and the sync told their callbacks, in order. */
+export class Recording {
+  /** The client's debug lines: one per attempt. */
   readonly requests: string[] = []
   readonly retries: RequestRetry[] = []
-  readonly waits: RequestWait[] = []
-  readonly results: Array<{ result: SecretResult; dryRun: boolean; retries: number }> = []
-  readonly skipped: PruneSkipped[] = []
-  /** The kind of each call, in the order they came. */
-  readonly calls: string[] = []
+  readonly waits: Array<{ ms: number; reason: WaitReason }> = []
+  /** onResult, in the order the results came. */
+  readonly results: SecretResult[] = []
 
-  start(run: RunStart): void {
-    this.calls.push('start')
-    this.starts.push(run)
-  }
-  request(line: string): void {
-    this.calls.push('request')
-    this.requests.push(line)
-  }
-  retry(retry: RequestRetry): void {
-    this.calls.push('retry')
-    this.retries.push(retry)
-  }
-  wait(wait: RequestWait): void {
-    this.calls.push('wait')
-    this.waits.push(wait)
-  }
-  result(result: SecretResult, detail: { dryRun: boolean; retries: number }): void {
-    this.calls.push('result')
-    this.results.push({ result, ...detail })
-  }
-  pruneSkipped(skip: PruneSkipped): void {
-    this.calls.push('pruneSkipped')
-    this.skipped.push(skip)
-  }
-
-  /** Each result reported, as `tag: outcome`, sorted. */
+  /** Each result told, as `tag: outcome`, sorted. */
   outcomes(): string[] {
-    return this.results.map(({ result }) => `${result.tag}: ${result.outcome}`).sort()
+    return this.results.map((result) => `${result.tag}: ${result.outcome}`).sort()
   }
 }
 
-/** Settings for a run against the stand-in; `secrets` maps tags to values. */
+/** Settings for a run against the stand-in; `secrets` maps tags to values. `pruneMatch` sets `owns`. */
 export function settingsFor(
   standIn: CortexStandIn,
   secrets: Record<string, string> | DesiredSecret[],
-  overrides: Partial<Omit<Settings, 'prune'>> & { pruneMatch?: string } = {}
+  overrides: Partial<Omit<Settings, 'owns'>> & { pruneMatch?: string } = {}
 ): Settings {
   const { pruneMatch, ...rest } = overrides
   return {
@@ -68,24 +44,54 @@ export function settingsFor(
     concurrency: 4,
     rateLimitPerMinute: 1000,
     dryRun: false,
-    ...(pruneMatch === undefined ? {} : { prune: parsePruneMatch(pruneMatch) }),
+    ...(pruneMatch === undefined ? {} : { owns: matcherFor(parsePatternList(pruneMatch, 'prune-match')) }),
     ...rest
   }
 }
 
-/** One engine run in this process, over real HTTP, on a fake clock (no real waiting). */
-export async function push(
+/** One sync as the action runs it (main.ts), on a fake clock whose sleeps pass at once; jitter is 0.5. */
+export async function sync(
   settings: Settings,
   clock = new FakeClock()
-): Promise<{ result: PushResult; reporter: RecordingReporter; clock: FakeClock }> {
-  const reporter = new RecordingReporter()
+): Promise<{ report: SyncReport; recording: Recording; clock: FakeClock }> {
+  const recording = new Recording()
   const dispatcher = new Agent()
   try {
-    const result = await pushSecrets(settings, reporter, { dispatcher, clock, random: () => 0.5 })
-    return { result, reporter, clock }
+    const client = new CortexClient({
+      baseUrl: settings.apiUrl,
+      apiKey: settings.apiKey,
+      userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
+      dispatcher,
+      timeoutMs: settings.timeoutMs,
+      maxRetries: settings.maxRetries,
+      requestsPerMinute: settings.rateLimitPerMinute,
+      secrets: settings.secrets.map((secret) => secret.value),
+      clock,
+      random: () => 0.5,
+      debug: (line) => recording.requests.push(line),
+      onRetry: (retry) => recording.retries.push(retry),
+      onWait: (ms, reason) => recording.waits.push({ ms, reason })
+    })
+    const report = await syncSecrets(client, settings.secrets, {
+      concurrency: settings.concurrency,
+      dryRun: settings.dryRun,
+      owns: settings.owns,
+      onResult: (result) => recording.results.push(result)
+    })
+    return { report, recording, clock }
   } finally {
     await dispatcher.close()
   }
+}
+
+/** `tag: outcome` of each result, sorted. */
+export function outcomesOf(report: SyncReport): string[] {
+  return report.results.map((result) => `${result.tag}: ${result.outcome}`).sort()
+}
+
+/** `tag: message` of each failed result, in the order of the results. */
+export function failuresOf(report: SyncReport): string[] {
+  return report.results.filter((r) => r.outcome === 'failed').map((r) => `${r.tag}: ${r.error?.message}`)
 }
 
 /** The requests the stand-in saw, in order: `GET list page 0`, `POST tag`, `PUT tag`, `GET tag`, `DELETE tag`. */

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/cortex/clock.ts'
+import type { Clock } from '../../src/cortex/retry.ts'
 
 /** A clock whose sleep advances time at once: retry and pacing logic without real waiting. */
 export class FakeClock implements Clock {
