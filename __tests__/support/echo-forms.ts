@@ -1,6 +1,6 @@
 /**
  * The encodings a server could echo a value in, written here independently of the action's
- * decoders (src/text/decoded-views.ts), so that tests check those against something else.
+ * decoders (decodedViews in src/domain/text.ts), so that tests check those against something else.
  */
 
 /** The characters encodeURIComponent leaves as they are. */
