@@ -355,7 +355,7 @@ describe('run(): where each line goes', () => {
       '::debug::retry 1 of create "a_tag" in 7000 ms after HTTP 429',
       '::debug::retry 1 of create "b_tag" in 7000 ms after HTTP 429'
     ])
-    expect(commands('warning')).toEqual(['::warning::Cortex rate limit reached (HTTP 429): all requests wait 7.0 s.'])
+    expect(commands('warning')).toEqual(['::warning::Cortex rate limit reached (HTTP 429): all requests wait 7 s.'])
     // The warning follows the retry line of the 429 that started the pause.
     expect(log[log.indexOf(commands('warning')[0] as string) - 1]).toMatch(/^::debug::retry 1 of create/)
     expect(log.filter((line) => !line.startsWith('::debug::retry') && !line.startsWith('::warning::'))).toEqual([
@@ -372,7 +372,7 @@ describe('run(): where each line goes', () => {
     ])
     expect(standIn.values()).toEqual({ a_tag: 'value-a-3a3a', b_tag: 'value-b-3b3b' })
     expect(readFileSync(summaryPath, 'utf8')).toContain(
-      '<li>Retries and waits: 2 requests retried; waited 7.0 s on Cortex&#39;s rate limit (1 × HTTP 429).</li>'
+      '<li>Retries and waits: 2 requests retried; waited 7 s on Cortex&#39;s rate limit (1 × HTTP 429).</li>'
     )
   })
 
@@ -388,7 +388,7 @@ describe('run(): where each line goes', () => {
 
     expect(process.exitCode).not.toBe(1)
     expect(clock.sleeps).toEqual([60_000])
-    expect(commands('warning')).toEqual(['::warning::Request budget reached (rate-limit: 1 a minute): waiting 60.0 s.'])
+    expect(commands('warning')).toEqual(['::warning::Request budget reached (rate-limit: 1 a minute): waiting 60 s.'])
     expect(outputs().created).toBe('["a_tag"]')
   })
 

@@ -200,7 +200,7 @@ describe('CortexClient over an injected dispatcher', () => {
       )
     const error = await failure(client.delete('t'))
     expect(error.message).toBe(
-      'delete "t": HTTP 429 TOO_MANY_REQUESTS: Cortex asked to wait 3600.0 s, longer than this run waits (1 attempt)'
+      'delete "t": HTTP 429 TOO_MANY_REQUESTS: Cortex asked to wait 3600 s, longer than this run waits (1 attempt)'
     )
     expect(clock.sleeps).toEqual([])
   })
@@ -218,7 +218,7 @@ describe('CortexClient over an injected dispatcher', () => {
     expect(clock.now() - start).toBe(300_000)
     ask(301)
     expect((await failure(client.delete('t'))).details.detail).toBe(
-      'Cortex asked to wait 301.0 s, longer than this run waits'
+      'Cortex asked to wait 301 s, longer than this run waits'
     )
   })
 })
@@ -595,8 +595,11 @@ describe('answers checked against the API: list pages', () => {
       [{ ...page, page: 1 }, 'page is 1, not the page asked (0)'],
       [{ ...page, total: -1 }, 'total is -1, not a whole number of 0 or more'],
       [{ ...page, totalPages: 2 ** 53 }, 'totalPages is 9007199254740992, not a whole number of 0 or more'],
-      [{ ...page, secrets: [{ ...item, tag: 'a b' }] }, 'secrets[0].tag is not a tag (letters, digits, _ and - only)'],
-      [{ ...page, secrets: [{ ...item, tag: '' }] }, 'secrets[0].tag is not a tag (letters, digits, _ and - only)'],
+      [
+        { ...page, secrets: [{ ...item, tag: 'a b' }] },
+        'secrets[0].tag is not a tag (letters, digits, "_" and "-" only)'
+      ],
+      [{ ...page, secrets: [{ ...item, tag: '' }] }, 'secrets[0].tag is not a tag (letters, digits, "_" and "-" only)'],
       [{ ...page, secrets: [{ ...item, id: '' }] }, 'secrets[0].id is empty']
     ]
     for (const [body, problem] of cases) {
@@ -616,7 +619,7 @@ describe('answers checked against the API: list pages', () => {
 
   it('names kinds and numbers, never the text of the body', async () => {
     const hostile = { ...page, secrets: [{ id: 'se1', tag: 'sk_live_SECRET\n::stop-commands::x' }] }
-    expect(await pageRead(hostile)).toBe('mismatch: secrets[0].tag is not a tag (letters, digits, _ and - only)')
+    expect(await pageRead(hostile)).toBe('mismatch: secrets[0].tag is not a tag (letters, digits, "_" and "-" only)')
   })
 
   it('read the SecretResponse the OpenAPI text describes, and require id and tag as it does', async () => {
@@ -685,7 +688,7 @@ describe('answers checked against the API: single secrets', () => {
     [
       'a tag that is no tag',
       JSON.stringify({ ...item, tag: 'ci token' }),
-      'tag is not a tag (letters, digits, _ and - only)'
+      'tag is not a tag (letters, digits, "_" and "-" only)'
     ]
   ])('refuses %s', async (_, text, problem) => {
     expect(await createRead(text)).toBe(mismatch('create', problem))
@@ -753,7 +756,7 @@ describe('error bodies: what Cortex says, read and cleaned', () => {
   // Possible unintended change: the old readErrorBody read `violations` before `title`, so a
   // problem+json body carrying a violation list (Zalando problem's "Constraint Violation") showed
   // the violations. src/cortex/client.ts #errorBody now shows only the title.
-  it.failing('reads the violations of a problem+json body that has a title too', async () => {
+  it('reads the violations of a problem+json body that has a title too', async () => {
     const body = { title: 'Constraint Violation', status: 400, violations: [{ pointer: '/name', title: 'too long' }] }
     expect(await said(body, { status: 400 })).toEqual({
       type: 'VIOLATIONS',
@@ -913,24 +916,20 @@ describe('a run stopped while requests are in flight', () => {
     expect(standIn.requests).toHaveLength(3)
   })
 
-  it('stop() and an aborted signal end the run the same way, with the reason given', async () => {
+  it('stop() aborts a write in flight, saying it may have been applied, and no request starts after it', async () => {
     standIn = await CortexStandIn.start({ intercept: () => ({ hang: true }) })
-    const stop = new AbortController()
-    const client = clientFor(standIn, STAND_IN_API_KEY, { timeoutMs: 30_000, signal: stop.signal })
+    const client = clientFor(standIn, STAND_IN_API_KEY, { timeoutMs: 30_000 })
     const updating = client.update('t', { value: 'v' })
     while (standIn.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
     const cancelled = new Error('cancelled')
-    stop.abort(cancelled)
+    client.stop(cancelled)
     const error = await failure(updating)
     expect(error).toBeInstanceOf(StoppedInFlightError)
     expect(error.message).toBe(
       'update "t": the run stopped while this request was in flight; it may have been applied. cancelled'
     )
     await expect(client.listAll()).rejects.toBe(cancelled)
-
-    const other = clientFor(standIn)
-    other.stop(cancelled)
-    await expect(other.exists('t')).rejects.toBe(cancelled)
+    await expect(client.exists('t')).rejects.toBe(cancelled)
     expect(standIn.requests).toHaveLength(1)
   })
 

@@ -213,7 +213,7 @@ describe('log lines', () => {
   it('warns of a rate limit only for the 429 that starts a pause of the whole run', () => {
     const retry = { attempt: 1, reason: 'HTTP 429', delayMs: 7000, operation: 'create', tag: 'a' } as const
     expect(rateLimitWarning({ ...retry, pause: 'new' })).toBe(
-      'Cortex rate limit reached (HTTP 429): all requests wait 7.0 s.'
+      'Cortex rate limit reached (HTTP 429): all requests wait 7 s.'
     )
     expect(rateLimitWarning({ ...retry, pause: 'extended' })).toBeUndefined()
     expect(rateLimitWarning({ attempt: 2, reason: 'ECONNRESET', delayMs: 250, operation: 'list' })).toBeUndefined()
@@ -222,7 +222,7 @@ describe('log lines', () => {
   it("warns of the run's own pacing only for waits of a second or more", () => {
     expect(budgetWarning(999, 'paced', 60)).toBeUndefined()
     expect(budgetWarning(5000, 'rate-limited', 60)).toBeUndefined()
-    expect(budgetWarning(1000, 'paced', 60)).toBe('Request budget reached (rate-limit: 60 a minute): waiting 1.0 s.')
+    expect(budgetWarning(1000, 'paced', 60)).toBe('Request budget reached (rate-limit: 60 a minute): waiting 1 s.')
     expect(budgetWarning(1500, 'paced', 60)).toBe('Request budget reached (rate-limit: 60 a minute): waiting 1.5 s.')
   })
 
@@ -246,7 +246,7 @@ describe('RetryTally', () => {
     expect([tally.retriesFor('z_tag'), tally.retriesFor('c_tag'), tally.retriesFor('a_tag')]).toEqual([2, 1, 0])
     expect(tally.describe()).toBe("4 requests retried; waited 1.5 s on Cortex's rate limit (1 × HTTP 429).")
     tally.recordWait(2000, 'paced')
-    expect(tally.describe()).toMatch(/; paced 2\.0 s to stay within rate-limit\.$/)
+    expect(tally.describe()).toMatch(/; paced 2 s to stay within rate-limit\.$/)
   })
 
   it('says nothing of pacing under 50 ms in all, and describes pacing alone', () => {
