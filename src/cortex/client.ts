@@ -25,14 +25,13 @@ import {
   type WaitReason
 } from './retry.ts'
 
-/** A secret as Cortex describes it (`SecretResponse`): never with its value. */
+/** A secret as Cortex describes it (`SecretResponse`), never with its value; and a page of the list. */
 export interface SecretSummary {
   id: string
   tag: string
   name?: string
 }
 
-/** One page of the list (`AllSecretsResponse`). */
 export interface SecretPage {
   page: number
   secrets: SecretSummary[]
@@ -40,46 +39,39 @@ export interface SecretPage {
   totalPages: number
 }
 
-/** What a create came to. */
-export type CreateResult =
-  | { outcome: 'created' }
-  /**
-   * The tag exists: Cortex refused the create, and reading the tag back found it.
-   * `earlierAttemptMayHaveLanded`: an attempt before the last got no complete answer, or a
-   * server error, so the secret found may be the one this create stored.
-   */
-  | { outcome: 'exists'; earlierAttemptMayHaveLanded: boolean }
+/**
+ * What a create came to. `exists`: Cortex refused it, and reading the tag back found it; when an
+ * earlier attempt got no complete answer or a 5xx, the secret found may be the one it stored.
+ */
+export type CreateResult = { outcome: 'created' } | { outcome: 'exists'; earlierAttemptMayHaveLanded: boolean }
 
 /** A request that failed and is sent again: which one, and why. */
 export type RequestRetry = RetryEvent & { operation: CortexOperation; tag?: string }
 
+/**
+ * `baseUrl` ends in `/` (paths resolve against it, so a prefix is kept); `timeoutMs` is per attempt,
+ * body included; `secrets` are the values Cortex's text must never show (the key is added);
+ * `debug` gets one line per attempt: method, path, status, milliseconds.
+ */
 export interface CortexClientOptions {
-  /** Base URL ending in `/`; API paths are resolved against it so that a path prefix is kept. */
   baseUrl: URL
   apiKey: string
   userAgent: string
-  /** How requests travel: an Agent, a proxy agent, or a mock in tests. */
   dispatcher: Dispatcher
-  /** Per attempt: a response that has not fully arrived by then is abandoned. */
   timeoutMs: number
   maxRetries: number
-  /** Requests the run may start in any 60 seconds. */
   requestsPerMinute: number
-  /** The values the run sends: Cortex's text never shows them (the API key is added). */
   secrets?: Iterable<string>
   clock?: Clock
   random?: () => number
-  /** One line per attempt: method, path, status, milliseconds. */
   debug?: (line: string) => void
   onRetry?: (retry: RequestRetry) => void
   onWait?: (ms: number, reason: WaitReason) => void
 }
 
-/** The largest response body read: a full list page is well under 1 MiB. */
+/** The largest body read (a full list page is under 1 MiB); the largest page; the most pages (a million secrets). */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
-/** The most the list endpoint returns per page. */
 export const MAX_PAGE_SIZE = 1000
-/** The most pages read: a million secrets, far past any workspace; a count past it is not to be trusted. */
 export const MAX_LIST_PAGES = 1000
 /** Characters shown of a secret's name, and of each field of Cortex's errors. */
 const SHOWN = { name: 200, type: 64, detail: 300, requestId: 100 } as const
@@ -334,11 +326,9 @@ export class CortexClient {
    * A request abandoned in flight when the run stopped. A read changed nothing, so it fails with
    * the stop's reason; a write may have reached Cortex and been carried out, and says so.
    */
-  #stoppedInFlight(call: Call): Error {
+  #stoppedInFlight({ operation, tag }: Call): Error {
     const stop = this.#gate.stopped.reason as Error
-    return call.operation === 'list' || call.operation === 'get'
-      ? stop
-      : new StoppedInFlightError(call.operation, call.tag, stop)
+    return operation === 'list' || operation === 'get' ? stop : new StoppedInFlightError(operation, tag, stop)
   }
 
   /** A 2xx answer the action cannot act on: `detail` says why, never quoting the body. */

@@ -1,11 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { seconds } from '../domain/text.ts'
 
-/** Time, injectable so that retry and pacing logic is tested without waiting. */
+/** Time, injected so that retries and pacing are tested without waiting. `sleep` rejects as soon as `signal` aborts. */
 export interface Clock {
-  /** Milliseconds since the epoch (Retry-After may be an HTTP date). */
   now(): number
-  /** Resolves after `ms`; rejects with `signal.reason` as soon as `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
@@ -58,20 +56,10 @@ export const TIMEOUT_CODE = 'TIMEOUT'
  * way: an update or delete sent twice leaves what one leaves, and a create sent twice is
  * answered "exists" (the client then reads the tag back).
  */
-const RETRYABLE_CODES = new Set([
-  TIMEOUT_CODE,
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT'
-])
+const RETRYABLE_CODES = new Set(
+  `${TIMEOUT_CODE} ECONNRESET ECONNREFUSED EPIPE ETIMEDOUT ENETUNREACH EAI_AGAIN UND_ERR_SOCKET UND_ERR_CLOSED
+   UND_ERR_CONNECT_TIMEOUT UND_ERR_HEADERS_TIMEOUT UND_ERR_BODY_TIMEOUT`.split(/\s+/)
+)
 
 /** Decides what follows an attempt; `retriesSoFar` counts the retries already made. */
 export function judgeAttempt(result: AttemptResult, retriesSoFar: number, policy: RetryPolicy): Verdict {
@@ -97,7 +85,7 @@ export function judgeAttempt(result: AttemptResult, retriesSoFar: number, policy
 /** Exponential backoff with full jitter: uniform in [0, min(max, base × 2^retry)). */
 export function backoffMs(
   retriesSoFar: number,
-  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>
+  policy: Omit<RetryPolicy, 'maxRetries' | 'maxRetryAfterMs' | 'clock'>
 ): number {
   return Math.floor(policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retriesSoFar))
 }
@@ -141,26 +129,24 @@ const IMF_FIXDATE = new RegExp(
 export function httpDate(text: string): number | undefined {
   const fields = IMF_FIXDATE.exec(text)
   if (!fields) return undefined
-  const [day, year, hour, minute, second] = [1, 3, 4, 5, 6].map((i) => Number(fields[i])) as number[]
-  if ((hour as number) > 23 || (minute as number) > 59 || (second as number) > 60) return undefined
+  const [day, year, hour, minute, second] = [1, 3, 4, 5, 6].map((i) => Number(fields[i])) as [
+    number,
+    number,
+    number,
+    number,
+    number
+  ]
+  if (hour > 23 || minute > 59 || second > 60) return undefined
   // A leap second counts as the second before it; Date.UTC rolls 31 Feb into March, which names no real day.
-  const ms = Date.UTC(
-    year as number,
-    MONTHS.indexOf(fields[2] as string),
-    day,
-    hour,
-    minute,
-    Math.min(second as number, 59)
-  )
+  const ms = Date.UTC(year, MONTHS.indexOf(fields[2] as string), day, hour, minute, Math.min(second, 59))
   return new Date(ms).getUTCDate() === day ? ms : undefined
 }
 
+/** A failed attempt (1-based) sent again; for a 429, `pause` is `new` when it started a pause of the whole run. */
 export interface RetryEvent {
-  /** 1-based number of the attempt that failed. */
   attempt: number
   reason: string
   delayMs: number
-  /** Set for a 429: `new` when this answer started a pause of the whole run. */
   pause?: 'new' | 'extended'
 }
 
@@ -168,7 +154,6 @@ export interface RetryEvent {
 export type WaitReason = 'rate-limited' | 'paced'
 
 export interface RequestGateOptions {
-  /** Requests allowed in any 60 seconds: Cortex documents 1000 a minute per client. */
   requestsPerMinute: number
   clock: Clock
   onWait?: (ms: number, reason: WaitReason) => void

@@ -66,10 +66,6 @@ export function groupDigits(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 }
 
-/** A multi-line value's lines under this length, or of punctuation only, are not masked on their own. */
-const MIN_LINE_MASK_LENGTH = 4
-const PUNCTUATION_ONLY = /^[\p{P}\p{S}\s]*$/u
-
 /**
  * The strings to register with the runner's masker for one value. The runner registers each
  * line of a multi-line mask, trimmed (ActionCommandManager, AddMaskCommandExtension): a JSON
@@ -82,17 +78,18 @@ export function masksFor(value: string): string[] {
   if (lines.length === 1) return [value]
   const worth = lines
     .map((line) => line.trim())
-    .filter((line) => [...line].length >= MIN_LINE_MASK_LENGTH && !PUNCTUATION_ONLY.test(line))
+    .filter((line) => [...line].length >= 4 && !/^[\p{P}\p{S}\s]*$/u.test(line))
   return worth.length > 0 ? [...new Set(worth)] : [value]
 }
 
-/** A run of this many characters of a secret is treated as the secret: shorter runs are too common to tell. */
+/**
+ * A run of SECRET_RUN characters of a secret is treated as the secret (shorter ones are too common
+ * to tell): REDACTED stands where a text quoted one as it is, WITHHELD for the whole text when it
+ * quoted one encoded. A server text shows DEFAULT_MAX_CHARS unless the caller says otherwise.
+ */
 export const SECRET_RUN = 8
-/** Stands where a text quoted a secret. */
 export const REDACTED = '[redacted]'
-/** The whole text, when it quoted a secret in an encoding, or when redacting it would still show one. */
 export const WITHHELD = '[withheld: it quoted a secret]'
-/** How much of a server text is shown unless the caller says otherwise. */
 export const DEFAULT_MAX_CHARS = 300
 /** Only this many times the shown length is looked at: a 5 MB message costs what a short one does. */
 const LOOKED_AT = 4
@@ -130,14 +127,11 @@ const LATIN_1 =
   'Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ' +
   'ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc ' +
   'uuml yacute thorn yuml'
-const NAMED_REFERENCES = new Map<string, number>([
-  ['amp', 0x26],
-  ['lt', 0x3c],
-  ['gt', 0x3e],
-  ['quot', 0x22],
-  ['apos', 0x27],
-  ...LATIN_1.split(' ').map((name, i): [string, number] => [name, 0xa0 + i])
-])
+const NAMED_REFERENCES = new Map<string, number>(
+  Object.entries({ amp: 0x26, lt: 0x3c, gt: 0x3e, quot: 0x22, apos: 0x27 }).concat(
+    LATIN_1.split(' ').map((name, i) => [name, 0xa0 + i])
+  )
+)
 /** Numeric references with or without the `;` (browsers accept both); named ones with it. */
 const REFERENCE = /&#[xX]([0-9A-Fa-f]+);?|&#([0-9]+);?|&([A-Za-z][A-Za-z0-9]*);/g
 
