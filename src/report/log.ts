@@ -106,7 +106,7 @@ export class RetryTally {
   }
 }
 
-export type TagsByOutcome = Record<Outcome, string[]>
+type TagsByOutcome = Record<Outcome, string[]>
 
 /**
  * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the step's message: every
