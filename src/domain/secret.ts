@@ -1,5 +1,4 @@
-// The action's vocabulary: tags, the secrets it pushes, what became of each, and the failures
-// that say why. Every layer imports these; this imports no layer.
+// The action's vocabulary: tags, secrets, what became of each, and the failures that say why. Imports no layer.
 import { count } from './text.ts'
 
 /** The characters Cortex accepts in a tag (see the API notes), and how messages state the rule. */
@@ -7,11 +6,7 @@ export const TAG_CHARACTERS = 'A-Za-z0-9_-'
 export const TAG_PATTERN = new RegExp(`^[${TAG_CHARACTERS}]+$`)
 export const TAG_RULE = 'letters, digits, "_" and "-" only'
 
-/**
- * A tag as a case-insensitive comparison sees it: upper then lower case, so that `ſ` and the
- * Kelvin sign fold too. Cortex does not document whether tags are case-sensitive: when in
- * doubt, two tags count as the same.
- */
+/** A tag with case folded (upper then lower, so `ſ` and the Kelvin sign fold too): Cortex may not tell cases apart. */
 export function foldCase(tag: string): string {
   return tag.toUpperCase().toLowerCase()
 }
@@ -21,9 +16,7 @@ export function compareTags(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-export function byTag(a: { tag: string }, b: { tag: string }): number {
-  return compareTags(a.tag, b.tag)
-}
+export const byTag = (a: { tag: string }, b: { tag: string }): number => compareTags(a.tag, b.tag)
 
 /** A secret ready to send. `key`: the input key its tag was made from (`select`, `strip-prefix`, `tag-case`). */
 export interface DesiredSecret {
@@ -46,11 +39,9 @@ export const OUTCOMES = ['created', 'updated', 'deleted', 'failed'] as const sat
 export interface SecretResult {
   tag: string
   key?: string
-  /** The name the secret has in Cortex, as far as the run knows. */
-  name: string
+  name: string // in Cortex, as far as the run knows
   outcome: Outcome
-  /** Why it failed; never holds a value. */
-  error?: Error
+  error?: Error // why it failed; never holds a value
 }
 
 /** Deletions a prune planned and did not make, and why; tags sorted. */
@@ -80,16 +71,12 @@ export function subjectOf(operation: CortexOperation, tag?: string): string {
 export interface CortexApiErrorDetails {
   operation: CortexOperation
   tag?: string
-  /** Absent when no complete response arrived (refused, reset, timed out, too large). */
-  status?: number
-  /** Cortex's error `type` (`BAD_REQUEST`, …) or the network error code. */
-  type?: string
-  /** Cortex's cleaned `message`, or what the action makes of the answer. */
-  detail: string
+  status?: number // absent when no complete response arrived (refused, reset, timed out, too large)
+  type?: string // Cortex's error `type` (`BAD_REQUEST`, …) or the network error code
+  detail: string // Cortex's cleaned `message`, or what the action makes of the answer
   requestId?: string
   attempts?: number
-  /** The list page an unusable answer was to. */
-  page?: number
+  page?: number // the list page an unusable answer was to
 }
 
 /** A failed Cortex API call, described without anything from the request body. */
@@ -142,10 +129,8 @@ export class StoppedInFlightError extends Error {
   override name = 'StoppedInFlightError'
 
   constructor(operation: CortexOperation, tag: string | undefined, stop: Error) {
-    const subject = subjectOf(operation, tag)
-    super(`${subject}: the run stopped while this request was in flight; it may have been applied. ${stop.message}`, {
-      cause: stop
-    })
+    const what = 'the run stopped while this request was in flight; it may have been applied.'
+    super(`${subjectOf(operation, tag)}: ${what} ${stop.message}`, { cause: stop })
   }
 }
 

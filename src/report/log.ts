@@ -1,6 +1,5 @@
-// The run's text, whatever the front door: log lines, the outputs and the failure message. Tags,
-// names, statuses and Cortex's cleaned text only: never a value. Where each line goes (info,
-// warning, debug) is main.ts's choice.
+// The run's text: log lines, outputs and the failure message. Tags, names, statuses and Cortex's cleaned text only:
+// never a value. Where each line goes (info, warning, debug) is main.ts's choice.
 import type { RequestRetry } from '../cortex/client.ts'
 import type { WaitReason } from '../cortex/retry.ts'
 import {
@@ -16,8 +15,7 @@ import {
 import { count, seconds, showControls } from '../domain/text.ts'
 import type { SelectionCount } from '../inputs/select.ts'
 
-/** What the run is about to do: how many secrets, to which Cortex host. */
-export interface RunStart {
+interface RunStart {
   secrets: number
   host: string
   dryRun: boolean
@@ -27,8 +25,7 @@ export interface RunStart {
 
 /** An outcome as the log and the summary say it: `created`, or in a dry run `would create`. */
 export function outcomeWord(outcome: Outcome, dryRun: boolean): string {
-  if (!dryRun || outcome === 'failed') return outcome
-  return `would ${outcome.slice(0, -1)}`
+  return !dryRun || outcome === 'failed' ? outcome : `would ${outcome.slice(0, -1)}`
 }
 
 export function startLine({ secrets, host, dryRun, prune, selection }: RunStart): string {
@@ -70,10 +67,8 @@ export function budgetWarning(ms: number, reason: WaitReason, perMinute: number)
 }
 
 export function doneLine(tags: TagsByOutcome, dryRun: boolean): string {
-  const counts = (['created', 'updated', 'deleted'] as const).map(
-    (o) => `${tags[o].length} ${dryRun ? 'would be ' : ''}${o}`
-  )
-  return `Done: ${counts.join(', ')}.`
+  const said = (o: 'created' | 'updated' | 'deleted') => `${tags[o].length} ${dryRun ? 'would be ' : ''}${o}`
+  return `Done: ${said('created')}, ${said('updated')}, ${said('deleted')}.`
 }
 
 /** What the run spent on retries, and on waits: Cortex's 429s, and its own pacing. */
@@ -111,47 +106,34 @@ export class RetryTally {
   }
 }
 
-export type TagsByOutcome = Record<Outcome, string[]>
+type TagsByOutcome = Record<Outcome, string[]>
 
 /**
- * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the
- * step's message. `inputTags`: the tags the input names; a failed tag outside them was being
- * deleted by prune, not pushed.
+ * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the step's message: every
+ * failed secret with its reason, and a skipped prune. A refused key fails every secret left for one reason: it is said
+ * once, then what it left undone. `inputTags`: the tags the input names; a failed tag outside them was being deleted.
  */
 export function verdict(
-  report: Pick<SyncReport, 'results' | 'pruneSkipped'>,
+  { results, pruneSkipped }: Pick<SyncReport, 'results' | 'pruneSkipped'>,
   inputTags: ReadonlySet<string>
 ): { tags: TagsByOutcome; failure?: string } {
   const tags: TagsByOutcome = { created: [], updated: [], deleted: [], failed: [] }
-  for (const result of report.results) tags[result.outcome].push(result.tag)
+  for (const result of results) tags[result.outcome].push(result.tag)
   for (const list of Object.values(tags)) list.sort(compareTags)
-  const failure = failureMessage(report, inputTags)
-  return failure === undefined ? { tags } : { tags, failure }
-}
-
-/**
- * Every failed secret with its reason, one a line, and a skipped prune. A refused key fails every
- * secret left for one reason: it is said once, then what it left undone.
- */
-function failureMessage(
-  { results, pruneSkipped }: Pick<SyncReport, 'results' | 'pruneSkipped'>,
-  inputTags: ReadonlySet<string>
-): string | undefined {
   const failed = results.filter((r) => r.outcome === 'failed').sort(byTag)
-  if (failed.length === 0) return undefined
+  if (failed.length === 0) return { tags }
   const refused = failed.find((r) => r.error instanceof ApiKeyRefusedError)?.error
   if (refused) {
-    const notPushed = failed.filter((r) => inputTags.has(r.tag)).map((r) => showControls(r.tag))
-    const notDeleted = failed.filter((r) => !inputTags.has(r.tag)).map((r) => showControls(r.tag))
-    return [
-      showControls(refused.message),
-      ...(notPushed.length > 0 ? [`Not pushed (${notPushed.length}): ${notPushed.join(', ')}`] : []),
-      ...(notDeleted.length > 0 ? [`Not deleted (${notDeleted.length}): ${notDeleted.join(', ')}`] : [])
-    ].join('\n')
+    const left = (what: string, pushed: boolean) => {
+      const list = failed.filter((r) => inputTags.has(r.tag) === pushed).map((r) => showControls(r.tag))
+      return list.length > 0 ? [`${what} (${list.length}): ${list.join(', ')}`] : []
+    }
+    const lines = [showControls(refused.message), ...left('Not pushed', true), ...left('Not deleted', false)]
+    return { tags, failure: lines.join('\n') }
   }
   const lines = failed.map((r) => `- ${showControls(r.tag)}: ${showControls(r.error?.message ?? 'failed')}`)
   if (pruneSkipped) lines.push(`Prune skipped: ${pruneSkipped.reason} (${pruneSkipped.tags.length} planned).`)
-  return [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n')
+  return { tags, failure: [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n') }
 }
 
 export function pruneSkippedWarning(skip: PruneSkipped): string {

@@ -4,7 +4,7 @@ import type { SelectionCount } from '../inputs/select.ts'
 import { outcomeWord, type RetryTally } from './log.ts'
 
 /** The parts of `@actions/github`'s context the report uses. */
-export interface RunContextSource {
+interface RunContextSource {
   eventName: string
   actor: string
   payload: { release?: { tag_name?: string }; [key: string]: unknown }
@@ -13,9 +13,8 @@ export interface RunContextSource {
   repo: { owner: string; repo: string }
 }
 
-export interface RunContext {
-  /** What started the run: `release v1.2.0`, `workflow_dispatch by octocat`. */
-  trigger: string
+interface RunContext {
+  trigger: string // what started the run: `release v1.2.0`, `workflow_dispatch by octocat`
   repository: string
   runUrl: string
 }
@@ -31,7 +30,7 @@ export function describeRun(source: RunContextSource): RunContext {
   return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` }
 }
 
-export interface SummaryInput {
+interface SummaryInput {
   run: RunContext
   cortexHost: string
   report: SyncReport
@@ -43,17 +42,12 @@ export interface SummaryInput {
 export const SUMMARY_BUDGET_BYTES = 1_000_000
 /** The longest string shown in one place; longer ones are cut and end in `…`. */
 export const SUMMARY_TEXT_CHARS = 500
-/** What the planned deletions of a skipped prune may take of the budget. */
-const PLANNED_LIST_BYTES = 64 * 1024
-/** Room kept for the line that says how many rows were left out. */
-const LEFT_OUT_LINE_BYTES = 1024
+const PLANNED_LIST_BYTES = 64 * 1024 // what a skipped prune's planned deletions may take of the budget
+const LEFT_OUT_LINE_BYTES = 1024 // room kept for the line that says how many rows were left out
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
-/**
- * Any string written into the summary: one line (a blank line would end the HTML block and
- * turn what follows into markdown), at most SUMMARY_TEXT_CHARS, HTML-escaped, whoever cleaned it.
- */
+/** Any string in the summary: one line (a blank line would end the HTML block), cut, HTML-escaped, cleaned or not. */
 export function summaryText(text: string): string {
   return cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 }
@@ -74,12 +68,8 @@ function row(result: SecretResult, dryRun: boolean, tally?: RetryTally): string 
     result.outcome === 'failed'
       ? `failed${note}: ${result.error?.message ?? 'unknown error'}`
       : `${outcomeWord(result.outcome, dryRun)}${note}`
-  const cells = [
-    result.key === undefined ? code(result.tag) : `${code(result.key)} → ${code(result.tag)}`,
-    summaryText(result.name),
-    summaryText(outcome)
-  ]
-  return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`
+  const tag = result.key === undefined ? code(result.tag) : `${code(result.key)} → ${code(result.tag)}`
+  return `<tr><td>${tag}</td><td>${summaryText(result.name)}</td><td>${summaryText(outcome)}</td></tr>`
 }
 
 /**
@@ -122,16 +112,11 @@ export function renderJobSummary({ run, cortexHost, report, tally, selection }: 
   }
   head.push('</ul>')
   const table = ['<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>', '</table>']
-  const byOutcome = [...results].sort(
-    (a, b) => Number(b.outcome === 'failed') - Number(a.outcome === 'failed') || byTag(a, b)
-  )
+  const failed = (r: SecretResult) => Number(r.outcome === 'failed')
+  const allRows = [...results].sort((a, b) => failed(b) - failed(a) || byTag(a, b)).map((r) => row(r, dryRun, tally))
   // Each line costs its bytes and a line feed.
   const fixed = [...head, ...table].reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) + LEFT_OUT_LINE_BYTES
-  const rows = fitting(
-    byOutcome.map((result) => row(result, dryRun, tally)),
-    SUMMARY_BUDGET_BYTES - fixed,
-    1
-  )
+  const rows = fitting(allRows, SUMMARY_BUDGET_BYTES - fixed, 1)
   const leftOut = results.length - rows.length
   if (leftOut > 0) {
     head.push(
