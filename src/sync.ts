@@ -4,6 +4,7 @@ import {
   foldCase,
   mapConcurrently,
   nameOrTag,
+  subjectOf,
   type DesiredSecret,
   type Outcome,
   type SecretResult,
@@ -65,7 +66,7 @@ export function plan(
   }
   for (const secret of desired) {
     const current = byTag.get(secret.tag)
-    if (refused(subjectOf({ secret, currentName: current?.name }), 'write')) continue
+    if (refused(resultOf({ secret, currentName: current?.name }), 'write')) continue
     const write: PlannedWrite = { action: current ? 'update' : 'create', secret }
     if (current?.name !== undefined) write.currentName = current.name
     result.writes.push(write)
@@ -80,10 +81,10 @@ export function plan(
 
 /** The name a secret ends up with: the input's when it gives one (it is sent), else the one an update leaves. */
 export function displayName(write: PlannedWrite): string {
-  return subjectOf(write).name
+  return resultOf(write).name
 }
 
-function subjectOf({ secret, currentName }: { secret: DesiredSecret; currentName?: string }): Subject {
+function resultOf({ secret, currentName }: { secret: DesiredSecret; currentName?: string }): Subject {
   const name = secret.name ?? currentName ?? secret.tag
   return secret.key === undefined ? { tag: secret.tag, name } : { tag: secret.tag, key: secret.key, name }
 }
@@ -117,7 +118,7 @@ export async function syncSecrets(
   try {
     existing = await client.listAll(concurrency)
   } catch (error) {
-    return { results: secrets.map((secret) => failed(subjectOf({ secret }), error)), dryRun }
+    return { results: secrets.map((secret) => failed(resultOf({ secret }), error)), dryRun }
   }
   const { writes, deletions, refusals } = plan(secrets, existing, options.owns)
   const refused = (action: 'write' | 'delete') =>
@@ -126,8 +127,8 @@ export async function syncSecrets(
   const results = [
     ...refused('write'),
     ...(dryRun
-      ? writes.map((w) => done({ ...subjectOf(w), outcome: w.action === 'create' ? 'created' : 'updated' }))
-      : await mapConcurrently(writes, concurrency, (w) => settle(subjectOf(w), () => upsert(client, w))))
+      ? writes.map((w) => done({ ...resultOf(w), outcome: w.action === 'create' ? 'created' : 'updated' }))
+      : await mapConcurrently(writes, concurrency, (w) => settle(resultOf(w), () => upsert(client, w))))
   ]
   const failures = results.filter((r) => r.outcome === 'failed').length
   results.push(...refused('delete'))
@@ -153,7 +154,9 @@ async function upsert(client: CortexClient, write: PlannedWrite): Promise<'creat
   // The tag exists: another writer created it since the list, or an earlier attempt of this create landed and its
   // answer was lost. Either way an update writes the value; in the second case this run created it, and says so.
   if ((await client.update(tag, { name, value })) === 'absent') {
-    throw new Error(`update "${tag}": Cortex said the tag exists, then that it does not: another writer is changing it`)
+    throw new Error(
+      `${subjectOf('update', tag)}: Cortex said the tag exists, then that it does not: another writer is changing it`
+    )
   }
   return created.earlierAttemptMayHaveLanded ? 'created' : 'updated'
 }

@@ -276,7 +276,7 @@ describe('prune guards', () => {
     expect(run.exitCode).toBe(1)
     expect(standIn.requests).toHaveLength(0)
     expect(standIn.values()).toEqual(before)
-    expect(run.stdout).toMatch(/^::error::Refusing to prune: "secrets" and "secrets-file" yield no secrets/m)
+    expect(run.stdout).toMatch(/^::error::No secrets to push: "secrets" and "secrets-file" yield none/m)
     // Bad input stops the step before the outputs are known: it sets none.
     expect(run.outputs).toEqual({})
     expectNoLeak(run, [STAND_IN_API_KEY])

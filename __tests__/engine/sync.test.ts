@@ -232,7 +232,7 @@ describe('prune guards', () => {
     const read = () =>
       readInputs({ getInput: (name) => inputs[name] ?? '', env: {}, readFile: () => '', maskValue: () => {} })
     expect(read).toThrow(InputError)
-    expect(read).toThrow(/^Refusing to prune: "secrets" and "secrets-file" yield no secrets/)
+    expect(read).toThrow(/^No secrets to push: "secrets" and "secrets-file" yield none/)
   })
 
   it('never deletes a workspace tag equal to an input tag ignoring case', async () => {

@@ -254,7 +254,7 @@ describe('RetryTally', () => {
     tally.recordWait(49, 'paced')
     expect(tally.describe()).toBeUndefined()
     tally.recordWait(1, 'paced')
-    expect(tally.describe()).toBe('0 requests retried; paced 0.1 s to stay within rate-limit.')
+    expect(tally.describe()).toBe('0 requests retried; paced 0.05 s to stay within rate-limit.')
     const one = new RetryTally()
     one.recordRetry({ tag: 'a' })
     expect(one.describe()).toBe('1 request retried.')

@@ -191,7 +191,7 @@ describe('readInputs', () => {
 
   it('refuses to prune when the input yields no secrets', () => {
     expect(errorOf(source({ 'api-key': 'k', secrets: '', prune: 'true', 'prune-match': '*' }))).toMatch(
-      /^Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted/
+      /^No secrets to push: "secrets" and "secrets-file" yield none\. A typo or a missing secrets file/
     )
   })
 

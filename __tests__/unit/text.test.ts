@@ -627,8 +627,8 @@ describe('count, seconds and groupDigits', () => {
       '2 retries'
     ])
   })
-  it('says a duration in seconds, with one decimal at most', () => {
-    expect([seconds(2500), seconds(301_000), seconds(49)]).toEqual(['2.5 s', '301 s', '0 s'])
+  it('says a duration in seconds, with one decimal from 1 s, milliseconds below', () => {
+    expect([seconds(2500), seconds(301_000), seconds(49)]).toEqual(['2.5 s', '301 s', '0.049 s'])
     expect(seconds(Number.MAX_VALUE)).toBe(`more than ${Number.MAX_SAFE_INTEGER} s`)
   })
   it('groups digits by three', () => {

@@ -11,7 +11,7 @@ import {
   type CortexApiErrorDetails,
   type CortexOperation
 } from '../domain/secret.ts'
-import { Redactor } from '../domain/text.ts'
+import { Redactor, seconds } from '../domain/text.ts'
 import {
   DEFAULT_BACKOFF,
   RequestGate,
@@ -270,7 +270,7 @@ export class CortexClient {
       if (result.code === RUN_STOPPED_CODE) throw this.#stoppedInFlight(call)
       const detail =
         result.code === TIMEOUT_CODE
-          ? `no response within ${this.#options.timeoutMs / 1000} s`
+          ? `no response within ${seconds(this.#options.timeoutMs)}`
           : result.code === RESPONSE_TOO_LARGE_CODE
             ? `the response was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, so it was not read`
             : 'the connection failed before the response was complete'

@@ -55,10 +55,11 @@ export function count(n: number, singular: string, plural = `${singular}s`): str
   return `${n} ${n === 1 ? singular : plural}`
 }
 
-/** A duration as every message says it: `3 s`, `2.5 s`; past any exact number, `more than 9007199254740991 s`. */
+/** A duration as every message says it: `3 s`, `2.5 s`, `0.15 s`; past any exact number, `more than 9007199254740991 s`. */
 export function seconds(ms: number): string {
   const s = ms / 1000
-  return s <= Number.MAX_SAFE_INTEGER ? `${Number(s.toFixed(1))} s` : `more than ${Number.MAX_SAFE_INTEGER} s`
+  if (s > Number.MAX_SAFE_INTEGER) return `more than ${Number.MAX_SAFE_INTEGER} s`
+  return `${Number(s.toFixed(s < 1 ? 3 : 1))} s`
 }
 
 /** 5242880 → `5,242,880`, without the runtime's locale data. */

@@ -82,10 +82,7 @@ export function readInputs(source: InputSource): Inputs {
     throw new InputError(
       selection.patterns
         ? nothingSelectedMessage(selection.patterns, leftOut)
-        : prune
-          ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +
-            'A typo or a missing secret file looks exactly like this.'
-          : 'No secrets to push: "secrets" and "secrets-file" are both empty.'
+        : 'No secrets to push: "secrets" and "secrets-file" yield none. A typo or a missing secrets file looks exactly like this.'
     )
   }
   const settings: Settings = {
