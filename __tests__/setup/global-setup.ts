@@ -1,7 +1,8 @@
 /**
- * Jest's globalSetup: what the whole run needs before its first test. A step that
- * cannot be met stops the run at once with one message that says how to meet it,
- * instead of failing every test that needs it.
+ * The globalSetup of jest.config.js's e2e project (__tests__/e2e/ and __tests__/bundle/):
+ * what those tests need before their first test. Jest runs it only when the run has a test
+ * of that project. A step that cannot be met stops the run at once with one message that
+ * says how to meet it, instead of failing every test that needs it.
  *
  * Jest transforms this file, but what it imports is loaded by Node itself, and
  * npm test may run on a Node that cannot load TypeScript (the system's, when the
@@ -92,7 +93,7 @@ const actionFromSource: Step = async () => {
       .join('\n')
       .replace(/^Error: /, '')
       .trim()
-    return `npm test bundles src/ (as npm run bundle does) and the build failed:\n${said || message}`
+    return `The e2e tests run src/ bundled as npm run bundle does, and the build failed:\n${said || message}`
   }
   process.env[ACTION_UNDER_TEST_DIR] = dir
   return undefined

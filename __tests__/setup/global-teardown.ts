@@ -1,7 +1,7 @@
 /**
- * Jest's globalTeardown: removes the action global-setup.ts built for this run, from the
- * folder it named in ACTION_UNDER_TEST_DIR. Like global-setup.ts, it imports Node's
- * built-ins only (see there why).
+ * The e2e project's globalTeardown (jest.config.js): removes the action global-setup.ts
+ * built for this run, from the folder it named in ACTION_UNDER_TEST_DIR. Like
+ * global-setup.ts, it imports Node's built-ins only (see there why).
  */
 import { rmSync } from 'node:fs'
 
