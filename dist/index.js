@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2827:
+/***/ 9659:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -54,9 +54,9 @@ exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
 const http = __importStar(__nccwpck_require__(8611));
 const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(8503));
-const tunnel = __importStar(__nccwpck_require__(8258));
-const undici_1 = __nccwpck_require__(576);
+const pm = __importStar(__nccwpck_require__(3335));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -744,7 +744,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 8503:
+/***/ 3335:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -844,7 +844,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 5257:
+/***/ 8889:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const fs = __nccwpck_require__(9896)
@@ -1274,15 +1274,15 @@ module.exports = DotenvModule
 
 /***/ }),
 
-/***/ 8258:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(5258);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 5258:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1553,37 +1553,37 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 576:
+/***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(5061)
-const Dispatcher = __nccwpck_require__(2243)
-const Pool = __nccwpck_require__(20)
-const BalancedPool = __nccwpck_require__(9989)
-const RoundRobinPool = __nccwpck_require__(5296)
-const Agent = __nccwpck_require__(3389)
-const ProxyAgent = __nccwpck_require__(7408)
-const Socks5ProxyAgent = __nccwpck_require__(1687)
-const EnvHttpProxyAgent = __nccwpck_require__(2785)
-const RetryAgent = __nccwpck_require__(8610)
-const H2CClient = __nccwpck_require__(4847)
-const errors = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
+const Client = __nccwpck_require__(3701)
+const Dispatcher = __nccwpck_require__(883)
+const Pool = __nccwpck_require__(628)
+const BalancedPool = __nccwpck_require__(837)
+const RoundRobinPool = __nccwpck_require__(5520)
+const Agent = __nccwpck_require__(7405)
+const ProxyAgent = __nccwpck_require__(6672)
+const Socks5ProxyAgent = __nccwpck_require__(7223)
+const EnvHttpProxyAgent = __nccwpck_require__(3137)
+const RetryAgent = __nccwpck_require__(50)
+const H2CClient = __nccwpck_require__(6815)
+const errors = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6135)
-const buildConnector = __nccwpck_require__(1952)
-const MockClient = __nccwpck_require__(6197)
-const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(7791)
-const MockAgent = __nccwpck_require__(2781)
-const MockPool = __nccwpck_require__(9396)
-const SnapshotAgent = __nccwpck_require__(9415)
-const mockErrors = __nccwpck_require__(9037)
-const RetryHandler = __nccwpck_require__(1131)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8085)
-const DecoratorHandler = __nccwpck_require__(5579)
-const RedirectHandler = __nccwpck_require__(9714)
+const api = __nccwpck_require__(6615)
+const buildConnector = __nccwpck_require__(9136)
+const MockClient = __nccwpck_require__(7365)
+const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(431)
+const MockAgent = __nccwpck_require__(7501)
+const MockPool = __nccwpck_require__(4004)
+const SnapshotAgent = __nccwpck_require__(5095)
+const mockErrors = __nccwpck_require__(2429)
+const RetryHandler = __nccwpck_require__(7816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
+const DecoratorHandler = __nccwpck_require__(8155)
+const RedirectHandler = __nccwpck_require__(8754)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -1603,21 +1603,21 @@ module.exports.RetryHandler = RetryHandler
 module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1530),
-  responseError: __nccwpck_require__(9062),
-  retry: __nccwpck_require__(7114),
-  dump: __nccwpck_require__(5596),
-  dns: __nccwpck_require__(1643),
-  cache: __nccwpck_require__(8982),
-  decompress: __nccwpck_require__(3837),
-  deduplicate: __nccwpck_require__(8840)
+  redirect: __nccwpck_require__(1514),
+  responseError: __nccwpck_require__(8918),
+  retry: __nccwpck_require__(2026),
+  dump: __nccwpck_require__(8060),
+  dns: __nccwpck_require__(379),
+  cache: __nccwpck_require__(5542),
+  decompress: __nccwpck_require__(557),
+  deduplicate: __nccwpck_require__(7240)
 }
 
 module.exports.cacheStores = {
-  MemoryCacheStore: __nccwpck_require__(3593)
+  MemoryCacheStore: __nccwpck_require__(4889)
 }
 
-const SqliteCacheStore = __nccwpck_require__(2434)
+const SqliteCacheStore = __nccwpck_require__(1522)
 module.exports.cacheStores.SqliteCacheStore = SqliteCacheStore
 
 module.exports.buildConnector = buildConnector
@@ -1679,7 +1679,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(3345).fetch)
+const fetchImpl = (__nccwpck_require__(4398).fetch)
 
 // Capture __filename at module load time for stack trace augmentation.
 // This may be undefined when bundled in environments like Node.js internals.
@@ -1719,22 +1719,22 @@ module.exports.fetch = function fetch (init, options = undefined) {
     throw err
   })
 }
-module.exports.Headers = __nccwpck_require__(548).Headers
-module.exports.Response = __nccwpck_require__(1627).Response
-module.exports.Request = __nccwpck_require__(268).Request
-module.exports.FormData = __nccwpck_require__(2134).FormData
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5779)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(4045)
-const { kConstruct } = __nccwpck_require__(1003)
+const { CacheStorage } = __nccwpck_require__(3245)
+const { kConstruct } = __nccwpck_require__(6443)
 
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(6693)
+const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(9061)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
@@ -1742,21 +1742,21 @@ module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 module.exports.parseCookie = parseCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(428)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5924)
-const { WebSocket, ping } = __nccwpck_require__(5358)
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
+const { WebSocket, ping } = __nccwpck_require__(3726)
 module.exports.WebSocket = WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
 module.exports.ping = ping
 
-module.exports.WebSocketStream = __nccwpck_require__(3158).WebSocketStream
-module.exports.WebSocketError = __nccwpck_require__(6375).WebSocketError
+module.exports.WebSocketStream = __nccwpck_require__(2873).WebSocketStream
+module.exports.WebSocketError = __nccwpck_require__(6919).WebSocketError
 
 module.exports.request = makeDispatcher(api.request)
 module.exports.stream = makeDispatcher(api.stream)
@@ -1772,7 +1772,7 @@ module.exports.MockAgent = MockAgent
 module.exports.SnapshotAgent = SnapshotAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(8742)
+const { EventSource } = __nccwpck_require__(1238)
 
 module.exports.EventSource = EventSource
 
@@ -1794,13 +1794,13 @@ module.exports.install = install
 
 /***/ }),
 
-/***/ 3134:
+/***/ 158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { addAbortListener } = __nccwpck_require__(2272)
-const { RequestAbortedError } = __nccwpck_require__(1059)
+const { addAbortListener } = __nccwpck_require__(3440)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -1860,16 +1860,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6900:
+/***/ 2279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -1977,7 +1977,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 9294:
+/***/ 6862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -1993,9 +1993,9 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 function noop () {}
 
@@ -2236,16 +2236,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 5259:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { Readable } = __nccwpck_require__(2519)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
+const { Readable } = __nccwpck_require__(9927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 
 function noop () {}
 
@@ -2457,7 +2457,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 792:
+/***/ 3560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2465,9 +2465,9 @@ module.exports.RequestHandler = RequestHandler
 const assert = __nccwpck_require__(4589)
 const { finished } = __nccwpck_require__(7075)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 function noop () {}
 
@@ -2673,17 +2673,17 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1098:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(6698)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2272)
-const { kHTTP2Stream } = __nccwpck_require__(1003)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const util = __nccwpck_require__(3440)
+const { kHTTP2Stream } = __nccwpck_require__(6443)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -2791,30 +2791,30 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6135:
+/***/ 6615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(5259)
-module.exports.stream = __nccwpck_require__(792)
-module.exports.pipeline = __nccwpck_require__(9294)
-module.exports.upgrade = __nccwpck_require__(1098)
-module.exports.connect = __nccwpck_require__(6900)
+module.exports.request = __nccwpck_require__(4043)
+module.exports.stream = __nccwpck_require__(3560)
+module.exports.pipeline = __nccwpck_require__(6862)
+module.exports.upgrade = __nccwpck_require__(1882)
+module.exports.connect = __nccwpck_require__(2279)
 
 
 /***/ }),
 
-/***/ 2519:
+/***/ 9927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { ReadableStreamFrom } = __nccwpck_require__(2272)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -3392,14 +3392,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3593:
+/***/ 4889:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const { EventEmitter } = __nccwpck_require__(8474)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(5179)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
 
 /**
  * @typedef {import('../../types/cache-interceptor.d.ts').default.CacheKey} CacheKey
@@ -3678,13 +3678,13 @@ module.exports = MemoryCacheStore
 
 /***/ }),
 
-/***/ 2434:
+/***/ 1522:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(5179)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
 
 let DatabaseSync
 
@@ -4154,15 +4154,15 @@ function headerValueEquals (lhs, rhs) {
 
 /***/ }),
 
-/***/ 1952:
+/***/ 9136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2272)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 let tls // include tls conditionally since it is not always available
 
@@ -4320,7 +4320,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 7887:
+/***/ 735:
 /***/ ((module) => {
 
 
@@ -4470,7 +4470,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5726:
+/***/ 2414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4704,7 +4704,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1059:
+/***/ 8707:
 /***/ ((module) => {
 
 
@@ -5188,7 +5188,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2543:
+/***/ 4655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -5196,7 +5196,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -5213,9 +5213,9 @@ const {
   getServerName,
   normalizedMethodRecords,
   getProtocolFromUrlString
-} = __nccwpck_require__(2272)
-const { channels } = __nccwpck_require__(5726)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
+} = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -5680,16 +5680,16 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 3442:
+/***/ 8082:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { EventEmitter } = __nccwpck_require__(8474)
 const { Buffer } = __nccwpck_require__(4573)
-const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(1059)
+const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(8707)
 const { debuglog } = __nccwpck_require__(7975)
-const { parseAddress } = __nccwpck_require__(3684)
+const { parseAddress } = __nccwpck_require__(1732)
 
 const debug = debuglog('undici:socks5')
 const EMPTY_BUFFER = Buffer.alloc(0)
@@ -6109,14 +6109,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3684:
+/***/ 1732:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Buffer } = __nccwpck_require__(4573)
 const net = __nccwpck_require__(7030)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * Parse an address and determine its type
@@ -6328,7 +6328,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1003:
+/***/ 6443:
 /***/ ((module) => {
 
 
@@ -6411,7 +6411,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9112:
+/***/ 7752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6419,7 +6419,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(7887)
+} = __nccwpck_require__(735)
 
 class TstNode {
   /** @type {any} */
@@ -6578,22 +6578,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2272:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(1003)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const timers = __nccwpck_require__(7787)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(1059)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
-const { tree } = __nccwpck_require__(9112)
+const timers = __nccwpck_require__(6603)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { tree } = __nccwpck_require__(7752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.', 2).map(v => Number(v))
 
@@ -7598,17 +7598,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3389:
+/***/ 7405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(1059)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(1003)
-const DispatcherBase = __nccwpck_require__(8641)
-const Pool = __nccwpck_require__(20)
-const Client = __nccwpck_require__(5061)
-const util = __nccwpck_require__(2272)
+const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(8707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(6443)
+const DispatcherBase = __nccwpck_require__(1841)
+const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(3701)
+const util = __nccwpck_require__(3440)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -7767,7 +7767,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 9989:
+/***/ 837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7775,7 +7775,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   PoolBase,
   kClients,
@@ -7783,10 +7783,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(7632)
-const Pool = __nccwpck_require__(20)
-const { kUrl } = __nccwpck_require__(1003)
-const util = __nccwpck_require__(2272)
+} = __nccwpck_require__(2128)
+const Pool = __nccwpck_require__(628)
+const { kUrl } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -7995,7 +7995,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 1021:
+/***/ 637:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8003,9 +8003,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2272)
-const { channels } = __nccwpck_require__(5726)
-const timers = __nccwpck_require__(7787)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const timers = __nccwpck_require__(6603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -8018,7 +8018,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -8052,9 +8052,9 @@ const {
   kResume,
   kHTTPContext,
   kClosed
-} = __nccwpck_require__(1003)
+} = __nccwpck_require__(6443)
 
-const constants = __nccwpck_require__(3512)
+const constants = __nccwpck_require__(2824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const removeAllListeners = util.removeAllListeners
@@ -8066,7 +8066,7 @@ const kTypeOfService = Symbol('kTypeOfService')
 let extractBody
 
 function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(1630) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
 
   let mod
 
@@ -8087,7 +8087,7 @@ function lazyllhttp () {
 
   if (useWasmSIMD) {
     try {
-      mod = new WebAssembly.Module(__nccwpck_require__(4826))
+      mod = new WebAssembly.Module(__nccwpck_require__(3434))
     } catch {
     }
   }
@@ -8097,7 +8097,7 @@ function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(1630))
+    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(3870))
   }
 
   return new WebAssembly.Instance(mod, {
@@ -9166,7 +9166,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(9852).extractBody)
+      extractBody = (__nccwpck_require__(4492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -9771,14 +9771,14 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 2820:
+/***/ 8788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(2272)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
@@ -9787,7 +9787,7 @@ const {
   InvalidArgumentError,
   HeadersTimeoutError,
   BodyTimeoutError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -9816,8 +9816,8 @@ const {
   kRemoteSettings,
   kHTTP2Stream,
   kHTTP2SessionState
-} = __nccwpck_require__(1003)
-const { channels } = __nccwpck_require__(5726)
+} = __nccwpck_require__(6443)
+const { channels } = __nccwpck_require__(2414)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -10436,7 +10436,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(9852).extractBody)
+    extractBody ??= (__nccwpck_require__(4492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -10834,7 +10834,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 5061:
+/***/ 3701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10842,17 +10842,17 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(2272)
-const { ClientStats } = __nccwpck_require__(7254)
-const { channels } = __nccwpck_require__(5726)
-const Request = __nccwpck_require__(2543)
-const DispatcherBase = __nccwpck_require__(8641)
+const util = __nccwpck_require__(3440)
+const { ClientStats } = __nccwpck_require__(6854)
+const { channels } = __nccwpck_require__(2414)
+const Request = __nccwpck_require__(4655)
+const DispatcherBase = __nccwpck_require__(1841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(1059)
-const buildConnector = __nccwpck_require__(1952)
+} = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
 const {
   kUrl,
   kServerName,
@@ -10895,9 +10895,9 @@ const {
   kHTTP2ConnectionWindowSize,
   kResume,
   kPingInterval
-} = __nccwpck_require__(1003)
-const connectH1 = __nccwpck_require__(1021)
-const connectH2 = __nccwpck_require__(2820)
+} = __nccwpck_require__(6443)
+const connectH1 = __nccwpck_require__(637)
+const connectH2 = __nccwpck_require__(8788)
 
 const kClosedResolve = Symbol('kClosedResolve')
 
@@ -11510,20 +11510,20 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 8641:
+/***/ 1841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2243)
-const UnwrapHandler = __nccwpck_require__(4845)
+const Dispatcher = __nccwpck_require__(883)
+const UnwrapHandler = __nccwpck_require__(2365)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(1059)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(1003)
+} = __nccwpck_require__(8707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(6443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -11713,12 +11713,12 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2243:
+/***/ 883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const EventEmitter = __nccwpck_require__(8474)
-const WrapHandler = __nccwpck_require__(4918)
+const WrapHandler = __nccwpck_require__(9510)
 
 const wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler))
 
@@ -11768,15 +11768,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 2785:
+/***/ 3137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(8641)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(1003)
-const ProxyAgent = __nccwpck_require__(7408)
-const Agent = __nccwpck_require__(3389)
+const DispatcherBase = __nccwpck_require__(1841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
+const ProxyAgent = __nccwpck_require__(6672)
+const Agent = __nccwpck_require__(7405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -11921,7 +11921,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 9220:
+/***/ 4660:
 /***/ ((module) => {
 
 
@@ -12063,13 +12063,13 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 4847:
+/***/ 6815:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const Client = __nccwpck_require__(5061)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Client = __nccwpck_require__(3701)
 
 class H2CClient extends Client {
   constructor (origin, clientOpts) {
@@ -12121,15 +12121,15 @@ module.exports = H2CClient
 
 /***/ }),
 
-/***/ 7632:
+/***/ 2128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { PoolStats } = __nccwpck_require__(7254)
-const DispatcherBase = __nccwpck_require__(8641)
-const FixedQueue = __nccwpck_require__(9220)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(1003)
+const { PoolStats } = __nccwpck_require__(6854)
+const DispatcherBase = __nccwpck_require__(1841)
+const FixedQueue = __nccwpck_require__(4660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -12342,7 +12342,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 20:
+/***/ 628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12354,14 +12354,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(7632)
-const Client = __nccwpck_require__(5061)
+} = __nccwpck_require__(2128)
+const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { kUrl } = __nccwpck_require__(1003)
-const buildConnector = __nccwpck_require__(1952)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -12467,20 +12467,20 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 7408:
+/***/ 6672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(1003)
-const Agent = __nccwpck_require__(3389)
-const Pool = __nccwpck_require__(20)
-const DispatcherBase = __nccwpck_require__(8641)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(1059)
-const buildConnector = __nccwpck_require__(1952)
-const Client = __nccwpck_require__(5061)
-const { channels } = __nccwpck_require__(5726)
-const Socks5ProxyAgent = __nccwpck_require__(1687)
+const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(7405)
+const Pool = __nccwpck_require__(628)
+const DispatcherBase = __nccwpck_require__(1841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
+const Client = __nccwpck_require__(3701)
+const { channels } = __nccwpck_require__(2414)
+const Socks5ProxyAgent = __nccwpck_require__(7223)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -12793,13 +12793,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 8610:
+/***/ 50:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2243)
-const RetryHandler = __nccwpck_require__(1131)
+const Dispatcher = __nccwpck_require__(883)
+const RetryHandler = __nccwpck_require__(7816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -12835,7 +12835,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 5296:
+/***/ 5520:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12847,14 +12847,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(7632)
-const Client = __nccwpck_require__(5061)
+} = __nccwpck_require__(2128)
+const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { kUrl } = __nccwpck_require__(1003)
-const buildConnector = __nccwpck_require__(1952)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -12979,7 +12979,7 @@ module.exports = RoundRobinPool
 
 /***/ }),
 
-/***/ 1687:
+/***/ 7223:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12987,12 +12987,12 @@ module.exports = RoundRobinPool
 const { URL } = __nccwpck_require__(3136)
 
 let tls // include tls conditionally since it is not always available
-const DispatcherBase = __nccwpck_require__(8641)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { Socks5Client, STATES } = __nccwpck_require__(3442)
-const { kDispatch, kClose, kDestroy } = __nccwpck_require__(1003)
-const Pool = __nccwpck_require__(20)
-const buildConnector = __nccwpck_require__(1952)
+const DispatcherBase = __nccwpck_require__(1841)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { Socks5Client, STATES } = __nccwpck_require__(8082)
+const { kDispatch, kClose, kDestroy } = __nccwpck_require__(6443)
+const Pool = __nccwpck_require__(628)
+const buildConnector = __nccwpck_require__(9136)
 const { debuglog } = __nccwpck_require__(7975)
 
 const debug = debuglog('undici:socks5-proxy')
@@ -13246,7 +13246,7 @@ module.exports = Socks5ProxyAgent
 
 /***/ }),
 
-/***/ 7636:
+/***/ 276:
 /***/ ((module) => {
 
 
@@ -13286,7 +13286,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8085:
+/***/ 2581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13295,8 +13295,8 @@ module.exports = {
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.2')
 const legacyGlobalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const Agent = __nccwpck_require__(3389)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(7405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -13352,13 +13352,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 40:
+/***/ 9976:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
-const { kRedirectCacheControl } = __nccwpck_require__(1003)
+const util = __nccwpck_require__(3440)
+const { kRedirectCacheControl } = __nccwpck_require__(6443)
 const {
   parseCacheControlHeader,
   hasInvalidCacheControlDirective,
@@ -13366,7 +13366,7 @@ const {
   hasVaryStar,
   isInvalidOrWildcardVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(5179)
+} = __nccwpck_require__(7659)
 
 /**
  * A suppressed redirect hop recorded by the redirect handler. Carried on
@@ -13378,7 +13378,7 @@ const {
  * @property {import('../../types/header.d.ts').IncomingHttpHeaders} headers The hop's response headers.
  * @property {number} receivedAt The time the hop's response headers were received.
  */
-const { parseHttpDate } = __nccwpck_require__(2333)
+const { parseHttpDate } = __nccwpck_require__(5453)
 
 function noop () {}
 
@@ -14540,7 +14540,7 @@ module.exports = CacheHandler
 
 /***/ }),
 
-/***/ 8589:
+/***/ 7133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -14671,13 +14671,13 @@ module.exports = CacheRevalidationHandler
 
 /***/ }),
 
-/***/ 5579:
+/***/ 8155:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const WrapHandler = __nccwpck_require__(4918)
+const WrapHandler = __nccwpck_require__(9510)
 
 /**
  * @deprecated
@@ -14745,12 +14745,12 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 2095:
+/***/ 3599:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { RequestAbortedError } = __nccwpck_require__(1059)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 /**
  * @typedef {import('../../types/dispatcher.d.ts').default.DispatchHandler} DispatchHandler
@@ -15256,15 +15256,15 @@ module.exports = DeduplicationHandler
 
 /***/ }),
 
-/***/ 9714:
+/***/ 8754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
-const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(1003)
+const util = __nccwpck_require__(3440)
+const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -15536,20 +15536,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 1131:
+/***/ 7816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(1003)
-const { RequestRetryError } = __nccwpck_require__(1059)
-const WrapHandler = __nccwpck_require__(4918)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
+const { RequestRetryError } = __nccwpck_require__(8707)
+const WrapHandler = __nccwpck_require__(9510)
 const {
   isDisturbed,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(2272)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const retryTime = new Date(retryAfter).getTime()
@@ -16047,13 +16047,13 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 4845:
+/***/ 2365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseHeaders } = __nccwpck_require__(2272)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { parseHeaders } = __nccwpck_require__(3440)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 const kResume = Symbol('resume')
 
@@ -16160,12 +16160,12 @@ module.exports = class UnwrapHandler {
 
 /***/ }),
 
-/***/ 4918:
+/***/ 9510:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 module.exports = class WrapHandler {
   #handler
@@ -16272,17 +16272,17 @@ function toRawHeaderValue (value) {
 
 /***/ }),
 
-/***/ 8982:
+/***/ 5542:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(2272)
-const CacheHandler = __nccwpck_require__(40)
-const MemoryCacheStore = __nccwpck_require__(3593)
-const CacheRevalidationHandler = __nccwpck_require__(8589)
+const util = __nccwpck_require__(3440)
+const CacheHandler = __nccwpck_require__(9976)
+const MemoryCacheStore = __nccwpck_require__(4889)
+const CacheRevalidationHandler = __nccwpck_require__(7133)
 const {
   assertCacheStore,
   assertCacheMethods,
@@ -16292,9 +16292,9 @@ const {
   isInvalidOrWildcardVaryHeader,
   parseVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(5179)
-const { AbortError } = __nccwpck_require__(1059)
-const { parseHttpDate } = __nccwpck_require__(2333)
+} = __nccwpck_require__(7659)
+const { AbortError } = __nccwpck_require__(8707)
+const { parseHttpDate } = __nccwpck_require__(5453)
 
 /**
  * @param {(string | RegExp)[] | undefined} origins
@@ -17025,16 +17025,16 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 3837:
+/***/ 557:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __nccwpck_require__(8522)
 const { pipeline, Transform: TransformStream } = __nccwpck_require__(7075)
-const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(1059)
-const DecoratorHandler = __nccwpck_require__(5579)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 /** @typedef {import('node:stream').Transform} Transform */
 /** @typedef {import('node:stream').Transform} Controller */
@@ -17599,15 +17599,15 @@ module.exports = createDecompressInterceptor
 
 /***/ }),
 
-/***/ 8840:
+/***/ 7240:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(2272)
-const DeduplicationHandler = __nccwpck_require__(2095)
-const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(5179)
+const util = __nccwpck_require__(3440)
+const DeduplicationHandler = __nccwpck_require__(3599)
+const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(7659)
 
 const pendingRequestsChannel = diagnosticsChannel.channel('undici:request:pending-requests')
 
@@ -17723,14 +17723,14 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 1643:
+/***/ 379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(5579)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(1059)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
 
 function hasSafeIterator (headers) {
@@ -18301,13 +18301,13 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 5596:
+/***/ 8060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
-const DecoratorHandler = __nccwpck_require__(5579)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(8155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -18407,12 +18407,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1530:
+/***/ 1514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(9714)
+const RedirectHandler = __nccwpck_require__(8754)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections } = {}) {
   return (dispatch) => {
@@ -18435,14 +18435,14 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 9062:
+/***/ 8918:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 // const { parseHeaders } = require('../core/util')
-const DecoratorHandler = __nccwpck_require__(5579)
-const { ResponseError } = __nccwpck_require__(1059)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { ResponseError } = __nccwpck_require__(8707)
 
 class ResponseErrorHandler extends DecoratorHandler {
   #statusCode
@@ -18537,11 +18537,11 @@ module.exports = () => {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 2026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(1131)
+const RetryHandler = __nccwpck_require__(7816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -18563,13 +18563,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 3512:
+/***/ 2824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.MINOR = exports.MAJOR = exports.HTAB_SP_VCHAR_OBS_TEXT = exports.QUOTED_STRING = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.HEX = exports.URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.STATUSES_HTTP = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.HEADER_STATE = exports.FINISH = exports.STATUSES = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(6972);
+const utils_1 = __nccwpck_require__(172);
 // Emums
 exports.ERROR = {
     OK: 0,
@@ -19101,7 +19101,7 @@ exports["default"] = {
 
 /***/ }),
 
-/***/ 1630:
+/***/ 3870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -19124,7 +19124,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 4826:
+/***/ 3434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -19147,7 +19147,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 6972:
+/***/ 172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -19166,13 +19166,13 @@ function enumToMap(obj, filter = [], exceptions = []) {
 
 /***/ }),
 
-/***/ 2781:
+/***/ 7501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(1003)
-const Agent = __nccwpck_require__(3389)
+const { kClients } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(7405)
 const {
   kAgent,
   kMockAgentSet,
@@ -19190,14 +19190,14 @@ const {
   kMockAgentAcceptsNonStandardSearchParameters,
   kMockCallHistoryAddLog,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1501)
-const MockClient = __nccwpck_require__(6197)
-const MockPool = __nccwpck_require__(9396)
-const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(1205)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
-const Dispatcher = __nccwpck_require__(2243)
-const PendingInterceptorsFormatter = __nccwpck_require__(6110)
-const { MockCallHistory } = __nccwpck_require__(7791)
+} = __nccwpck_require__(1117)
+const MockClient = __nccwpck_require__(7365)
+const MockPool = __nccwpck_require__(4004)
+const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(3397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const Dispatcher = __nccwpck_require__(883)
+const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+const { MockCallHistory } = __nccwpck_require__(431)
 
 class MockAgent extends Dispatcher {
   constructor (opts = {}) {
@@ -19405,13 +19405,13 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7791:
+/***/ 431:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kMockCallHistoryAddLog } = __nccwpck_require__(1501)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { kMockCallHistoryAddLog } = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 function handleFilterCallsWithOptions (criteria, options, handler, store, allLogs) {
   switch (options.operator) {
@@ -19660,14 +19660,14 @@ module.exports.MockCallHistoryLog = MockCallHistoryLog
 
 /***/ }),
 
-/***/ 6197:
+/***/ 7365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(5061)
-const { buildMockDispatch } = __nccwpck_require__(1205)
+const Client = __nccwpck_require__(3701)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -19677,10 +19677,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1501)
-const { MockInterceptor } = __nccwpck_require__(3319)
-const Symbols = __nccwpck_require__(1003)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -19735,12 +19735,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 9037:
+/***/ 2429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(1059)
+const { UndiciError } = __nccwpck_require__(8707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -19771,12 +19771,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3319:
+/***/ 1511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1205)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kDispatchKey,
@@ -19785,9 +19785,9 @@ const {
   kContentLength,
   kMockDispatch,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1501)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { serializePathWithQuery } = __nccwpck_require__(2272)
+} = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -19987,14 +19987,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 9396:
+/***/ 4004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(20)
-const { buildMockDispatch } = __nccwpck_require__(1205)
+const Pool = __nccwpck_require__(628)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -20004,10 +20004,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1501)
-const { MockInterceptor } = __nccwpck_require__(3319)
-const Symbols = __nccwpck_require__(1003)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -20062,7 +20062,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1501:
+/***/ 1117:
 /***/ ((module) => {
 
 
@@ -20101,12 +20101,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1205:
+/***/ 3397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(9037)
+const { MockNotMatchedError } = __nccwpck_require__(2429)
 const {
   kDispatches,
   kMockAgent,
@@ -20114,15 +20114,15 @@ const {
   kOrigin,
   kGetNetConnect,
   kTotalDispatchCount
-} = __nccwpck_require__(1501)
-const { serializePathWithQuery } = __nccwpck_require__(2272)
+} = __nccwpck_require__(1117)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
     isPromise
   }
 } = __nccwpck_require__(7975)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -20594,7 +20594,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6110:
+/***/ 6142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -20644,17 +20644,17 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 9415:
+/***/ 5095:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Agent = __nccwpck_require__(3389)
-const MockAgent = __nccwpck_require__(2781)
-const { SnapshotRecorder } = __nccwpck_require__(7558)
-const WrapHandler = __nccwpck_require__(4918)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
-const { validateSnapshotMode } = __nccwpck_require__(8403)
+const Agent = __nccwpck_require__(7405)
+const MockAgent = __nccwpck_require__(7501)
+const { SnapshotRecorder } = __nccwpck_require__(3766)
+const WrapHandler = __nccwpck_require__(9510)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const { validateSnapshotMode } = __nccwpck_require__(9683)
 
 const kSnapshotRecorder = Symbol('kSnapshotRecorder')
 const kSnapshotMode = Symbol('kSnapshotMode')
@@ -21004,7 +21004,7 @@ module.exports = SnapshotAgent
 
 /***/ }),
 
-/***/ 7558:
+/***/ 3766:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -21012,8 +21012,8 @@ module.exports = SnapshotAgent
 const { writeFile, readFile, mkdir } = __nccwpck_require__(1455)
 const { dirname, resolve } = __nccwpck_require__(6760)
 const { setTimeout, clearTimeout } = __nccwpck_require__(7997)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
-const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(8403)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(9683)
 
 /**
  * @typedef {Object} SnapshotRequestOptions
@@ -21599,13 +21599,13 @@ module.exports = { SnapshotRecorder, formatRequestKey, createRequestHash, filter
 
 /***/ }),
 
-/***/ 8403:
+/***/ 9683:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 /**
  * @typedef {Object} HeaderFilters
@@ -21764,7 +21764,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5179:
+/***/ 7659:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -21774,9 +21774,9 @@ const {
   pathHasQueryOrFragment,
   hasSafeIterator,
   isValidHTTPToken
-} = __nccwpck_require__(2272)
+} = __nccwpck_require__(3440)
 
-const { serializePathWithQuery } = __nccwpck_require__(2272)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 
 const MAX_DELTA_SECONDS = 2147483647
 const RESTRICTIVE_DIRECTIVE_NAMES = ['no-store', 'private', 'no-cache']
@@ -22480,7 +22480,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2333:
+/***/ 5453:
 /***/ ((module) => {
 
 
@@ -23157,7 +23157,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9444:
+/***/ 6436:
 /***/ ((module) => {
 
 
@@ -23192,7 +23192,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 777:
+/***/ 313:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -23323,7 +23323,7 @@ module.exports["default"] = instance
 
 /***/ }),
 
-/***/ 7254:
+/***/ 6854:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -23335,7 +23335,7 @@ const {
   kSize,
   kFree,
   kQueued
-} = __nccwpck_require__(1003)
+} = __nccwpck_require__(6443)
 
 class ClientStats {
   constructor (client) {
@@ -23362,7 +23362,7 @@ module.exports = { ClientStats, PoolStats }
 
 /***/ }),
 
-/***/ 7787:
+/***/ 6603:
 /***/ ((module) => {
 
 
@@ -23794,22 +23794,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3186:
+/***/ 9634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kConstruct } = __nccwpck_require__(1003)
-const { urlEquals, getFieldValues } = __nccwpck_require__(7406)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(2272)
-const { webidl } = __nccwpck_require__(7223)
-const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(1627)
-const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(268)
-const { fetching } = __nccwpck_require__(3345)
-const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(1168)
-const { createDeferredPromise } = __nccwpck_require__(9444)
+const { kConstruct } = __nccwpck_require__(6443)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(7879)
+const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(9051)
+const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(4398)
+const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(3168)
+const { createDeferredPromise } = __nccwpck_require__(6436)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -24665,15 +24665,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4045:
+/***/ 3245:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Cache } = __nccwpck_require__(3186)
-const { webidl } = __nccwpck_require__(7223)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { kConstruct } = __nccwpck_require__(1003)
+const { Cache } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(7879)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(6443)
 
 class CacheStorage {
   /**
@@ -24824,14 +24824,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7406:
+/***/ 6798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(428)
-const { isValidHeaderName } = __nccwpck_require__(1168)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { isValidHeaderName } = __nccwpck_require__(3168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -24876,7 +24876,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2044:
+/***/ 1276:
 /***/ ((module) => {
 
 
@@ -24895,15 +24895,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6693:
+/***/ 9061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(7818)
-const { stringify } = __nccwpck_require__(1061)
-const { webidl } = __nccwpck_require__(7223)
-const { Headers } = __nccwpck_require__(548)
+const { parseSetCookie } = __nccwpck_require__(1978)
+const { stringify } = __nccwpck_require__(7797)
+const { webidl } = __nccwpck_require__(7879)
+const { Headers } = __nccwpck_require__(660)
 
 const brandChecks = webidl.brandCheckMultiple([Headers, globalThis.Headers].filter(Boolean))
 
@@ -25103,14 +25103,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7818:
+/***/ 1978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1204)
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(2044)
-const { isCTLExcludingHtab } = __nccwpck_require__(1061)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
+const { isCTLExcludingHtab } = __nccwpck_require__(7797)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -25425,7 +25425,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1061:
+/***/ 7797:
 /***/ ((module) => {
 
 
@@ -25803,13 +25803,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3535:
+/***/ 4031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(9003)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
 
 /**
  * @type {number[]} BOM
@@ -26385,22 +26385,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8742:
+/***/ 1238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(3345)
-const { makeRequest } = __nccwpck_require__(268)
-const { webidl } = __nccwpck_require__(7223)
-const { EventSourceStream } = __nccwpck_require__(3535)
-const { parseMIMEType } = __nccwpck_require__(428)
-const { createFastMessageEvent } = __nccwpck_require__(5924)
-const { isNetworkError } = __nccwpck_require__(1627)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { environmentSettingsObject } = __nccwpck_require__(1168)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
+const { fetching } = __nccwpck_require__(4398)
+const { makeRequest } = __nccwpck_require__(9967)
+const { webidl } = __nccwpck_require__(7879)
+const { EventSourceStream } = __nccwpck_require__(4031)
+const { parseMIMEType } = __nccwpck_require__(1900)
+const { createFastMessageEvent } = __nccwpck_require__(5188)
+const { isNetworkError } = __nccwpck_require__(9051)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
 let experimentalWarned = false
 
@@ -26896,7 +26896,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9003:
+/***/ 4811:
 /***/ ((module) => {
 
 
@@ -26932,29 +26932,29 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9852:
+/***/ 4492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   readableStreamClose,
   fullyReadBody,
   extractMimeType
-} = __nccwpck_require__(1168)
-const { FormData, setFormDataState } = __nccwpck_require__(2134)
-const { webidl } = __nccwpck_require__(7223)
+} = __nccwpck_require__(3168)
+const { FormData, setFormDataState } = __nccwpck_require__(5910)
+const { webidl } = __nccwpck_require__(7879)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(428)
-const { multipartFormDataParser } = __nccwpck_require__(948)
-const { createDeferredPromise } = __nccwpck_require__(9444)
-const { parseJSONFromBytes } = __nccwpck_require__(1204)
-const { utf8DecodeBytes } = __nccwpck_require__(7636)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { serializeAMimeType } = __nccwpck_require__(1900)
+const { multipartFormDataParser } = __nccwpck_require__(116)
+const { createDeferredPromise } = __nccwpck_require__(6436)
+const { parseJSONFromBytes } = __nccwpck_require__(8116)
+const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 const random = runtimeFeatures.has('crypto')
   ? (__nccwpck_require__(7598).randomInt)
@@ -27457,7 +27457,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5055:
+/***/ 4495:
 /***/ ((module) => {
 
 
@@ -27595,13 +27595,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 428:
+/***/ 1900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(1204)
+const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(8116)
 
 const encoder = new TextEncoder()
 
@@ -28198,17 +28198,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 948:
+/***/ 116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
-const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(428)
-const { makeEntry } = __nccwpck_require__(2134)
-const { webidl } = __nccwpck_require__(7223)
+const { bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(1900)
+const { makeEntry } = __nccwpck_require__(5910)
+const { webidl } = __nccwpck_require__(7879)
 const assert = __nccwpck_require__(4589)
-const { isomorphicDecode } = __nccwpck_require__(1204)
+const { isomorphicDecode } = __nccwpck_require__(8116)
 
 const dd = Buffer.from('--')
 const decoder = new TextDecoder()
@@ -28791,14 +28791,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2134:
+/***/ 5910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { iteratorMixin } = __nccwpck_require__(1168)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { webidl } = __nccwpck_require__(7223)
+const { iteratorMixin } = __nccwpck_require__(3168)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(7879)
 const nodeUtil = __nccwpck_require__(7975)
 
 // https://xhr.spec.whatwg.org/#formdata
@@ -29057,7 +29057,7 @@ module.exports = { FormData, makeEntry, setFormDataState }
 
 /***/ }),
 
-/***/ 5779:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -29104,21 +29104,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 548:
+/***/ 660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(1003)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { kConstruct } = __nccwpck_require__(6443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(1168)
-const { webidl } = __nccwpck_require__(7223)
+} = __nccwpck_require__(3168)
+const { webidl } = __nccwpck_require__(7879)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -29830,7 +29830,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3345:
+/***/ 4398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -29844,9 +29844,9 @@ const {
   makeResponse,
   fromInnerResponse,
   getResponseState
-} = __nccwpck_require__(1627)
-const { HeadersList } = __nccwpck_require__(548)
-const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(268)
+} = __nccwpck_require__(9051)
+const { HeadersList } = __nccwpck_require__(660)
+const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(9967)
 const zlib = __nccwpck_require__(8522)
 const {
   makePolicyContainer,
@@ -29881,27 +29881,27 @@ const {
   hasAuthenticationEntry,
   includesCredentials,
   isTraversableNavigable
-} = __nccwpck_require__(1168)
+} = __nccwpck_require__(3168)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(9852)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(5055)
+} = __nccwpck_require__(4495)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished, isErrored, isReadable } = __nccwpck_require__(7075)
-const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(428)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
-const { webidl } = __nccwpck_require__(7223)
+const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { webidl } = __nccwpck_require__(7879)
 const { STATUS_CODES } = __nccwpck_require__(7067)
-const { bytesMatch } = __nccwpck_require__(378)
-const { createDeferredPromise } = __nccwpck_require__(9444)
-const { isomorphicEncode } = __nccwpck_require__(1204)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { bytesMatch } = __nccwpck_require__(5082)
+const { createDeferredPromise } = __nccwpck_require__(6436)
+const { isomorphicEncode } = __nccwpck_require__(8116)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 // Node.js v23.8.0+ and v22.15.0+ supports Zstandard
 const hasZstd = runtimeFeatures.has('zstd')
@@ -32250,22 +32250,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 268:
+/***/ 9967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(9852)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(548)
-const util = __nccwpck_require__(2272)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(1168)
+} = __nccwpck_require__(3168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -32275,11 +32275,11 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(5055)
+} = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { webidl } = __nccwpck_require__(7223)
-const { URLSerializer } = __nccwpck_require__(428)
-const { kConstruct } = __nccwpck_require__(1003)
+const { webidl } = __nccwpck_require__(7879)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -33372,14 +33372,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1627:
+/***/ 9051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(548)
-const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(9852)
-const util = __nccwpck_require__(2272)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
+const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -33388,16 +33388,16 @@ const {
   isAborted,
   isErrorLike,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(1168)
+} = __nccwpck_require__(3168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(5055)
-const { webidl } = __nccwpck_require__(7223)
-const { URLSerializer } = __nccwpck_require__(428)
-const { kConstruct } = __nccwpck_require__(1003)
+} = __nccwpck_require__(4495)
+const { webidl } = __nccwpck_require__(7879)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(1204)
+const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(8116)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -34020,22 +34020,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1168:
+/***/ 3168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(5055)
-const { getGlobalOrigin } = __nccwpck_require__(5779)
-const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(428)
+const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
+const { getGlobalOrigin } = __nccwpck_require__(1059)
+const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(1900)
 const { performance } = __nccwpck_require__(643)
-const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(2272)
+const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7223)
-const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(1204)
+const { webidl } = __nccwpck_require__(7879)
+const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(8116)
 
 function responseURL (response) {
   // https://fetch.spec.whatwg.org/#responses
@@ -35549,13 +35549,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1204:
+/***/ 8116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { utf8DecodeBytes } = __nccwpck_require__(7636)
+const { utf8DecodeBytes } = __nccwpck_require__(276)
 
 /**
  * @param {(char: string) => boolean} condition
@@ -35799,14 +35799,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 378:
+/***/ 5082:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(777)
-const { asciiLowercase } = __nccwpck_require__(1204)
+const { runtimeFeatures } = __nccwpck_require__(313)
+const { asciiLowercase } = __nccwpck_require__(8116)
 
 /**
  * @typedef {object} Metadata
@@ -36113,14 +36113,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7223:
+/***/ 7879:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { types, inspect } = __nccwpck_require__(7975)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 const UNDEFINED = 1
 const BOOLEAN = 2
@@ -37126,20 +37126,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3969:
+/***/ 6897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6976)
-const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(3105)
-const { makeRequest } = __nccwpck_require__(268)
-const { fetching } = __nccwpck_require__(3345)
-const { Headers, getHeadersList } = __nccwpck_require__(548)
-const { getDecodeSplit } = __nccwpck_require__(1168)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(8625)
+const { makeRequest } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(4398)
+const { Headers, getHeadersList } = __nccwpck_require__(660)
+const { getDecodeSplit } = __nccwpck_require__(3168)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 const crypto = runtimeFeatures.has('crypto')
   ? __nccwpck_require__(7598)
@@ -37472,7 +37472,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6976:
+/***/ 736:
 /***/ ((module) => {
 
 
@@ -37605,14 +37605,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5924:
+/***/ 5188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7223)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { kConstruct } = __nccwpck_require__(1003)
+const { webidl } = __nccwpck_require__(7879)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(6443)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -37943,13 +37943,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9104:
+/***/ 3264:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { runtimeFeatures } = __nccwpck_require__(777)
-const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(6976)
+const { runtimeFeatures } = __nccwpck_require__(313)
+const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(736)
 
 const BUFFER_SIZE = 8 * 1024
 
@@ -38083,14 +38083,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8029:
+/***/ 9469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(3105)
-const { MessageSizeExceededError } = __nccwpck_require__(1059)
+const { isValidClientWindowBits } = __nccwpck_require__(8625)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -38195,14 +38195,14 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 276:
+/***/ 1652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6976)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -38211,11 +38211,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(3105)
-const { failWebsocketConnection } = __nccwpck_require__(3969)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { PerMessageDeflate } = __nccwpck_require__(8029)
-const { MessageSizeExceededError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(8625)
+const { failWebsocketConnection } = __nccwpck_require__(6897)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { PerMessageDeflate } = __nccwpck_require__(9469)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -38722,14 +38722,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5388:
+/***/ 3900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { opcodes, sendHints } = __nccwpck_require__(6976)
-const FixedQueue = __nccwpck_require__(9220)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { opcodes, sendHints } = __nccwpck_require__(736)
+const FixedQueue = __nccwpck_require__(4660)
 
 /**
  * @typedef {object} SendQueueNode
@@ -38838,15 +38838,15 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 6375:
+/***/ 6919:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7223)
-const { validateCloseCodeAndReason } = __nccwpck_require__(3105)
-const { kConstruct } = __nccwpck_require__(1003)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { webidl } = __nccwpck_require__(7879)
+const { validateCloseCodeAndReason } = __nccwpck_require__(8625)
+const { kConstruct } = __nccwpck_require__(6443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 function createInheritableDOMException () {
   // https://github.com/nodejs/node/issues/59677
@@ -38949,23 +38949,23 @@ module.exports = { WebSocketError, createUnvalidatedWebSocketError }
 
 /***/ }),
 
-/***/ 3158:
+/***/ 2873:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createDeferredPromise } = __nccwpck_require__(9444)
-const { environmentSettingsObject } = __nccwpck_require__(1168)
-const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(6976)
-const { webidl } = __nccwpck_require__(7223)
-const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(3105)
-const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(3969)
-const { channels } = __nccwpck_require__(5726)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { ByteParser } = __nccwpck_require__(276)
-const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(6375)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { utf8DecodeBytes } = __nccwpck_require__(7636)
+const { createDeferredPromise } = __nccwpck_require__(6436)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(7879)
+const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(8625)
+const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
+const { channels } = __nccwpck_require__(2414)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { ByteParser } = __nccwpck_require__(1652)
+const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(6919)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { utf8DecodeBytes } = __nccwpck_require__(276)
 
 let emittedExperimentalWarning = false
 
@@ -39452,15 +39452,15 @@ module.exports = { WebSocketStream }
 
 /***/ }),
 
-/***/ 3105:
+/***/ 8625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { states, opcodes } = __nccwpck_require__(6976)
+const { states, opcodes } = __nccwpck_require__(736)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { removeHTTPWhitespace } = __nccwpck_require__(428)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1204)
+const { removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
 
 /**
  * @param {number} readyState
@@ -39806,16 +39806,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5358:
+/***/ 3726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7223)
-const { URLSerializer } = __nccwpck_require__(428)
-const { environmentSettingsObject } = __nccwpck_require__(1168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(6976)
+const { webidl } = __nccwpck_require__(7879)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(736)
 const {
   isConnecting,
   isEstablished,
@@ -39826,15 +39826,15 @@ const {
   utf8Decode,
   toArrayBuffer,
   getURLRecord
-} = __nccwpck_require__(3105)
-const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(3969)
-const { ByteParser } = __nccwpck_require__(276)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
-const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(5924)
-const { SendQueue } = __nccwpck_require__(5388)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { channels } = __nccwpck_require__(5726)
+} = __nccwpck_require__(8625)
+const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(6897)
+const { ByteParser } = __nccwpck_require__(1652)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { SendQueue } = __nccwpck_require__(3900)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { channels } = __nccwpck_require__(2414)
 
 function getSocketAddress (socket) {
   if (typeof socket?.address === 'function') {
@@ -40571,11 +40571,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7890:
+/***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3256);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8509);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -40584,7 +40584,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3256:
+/***/ 8509:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40599,7 +40599,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -40635,7 +40635,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -40731,7 +40731,7 @@ function escapeProperty(s) {
 var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -40772,7 +40772,7 @@ var external_path_ = __nccwpck_require__(6928);
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -40863,11 +40863,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(8258);
-// EXTERNAL MODULE: ../../work/main/node_modules/undici/index.js
-var undici = __nccwpck_require__(576);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -41564,7 +41564,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41640,7 +41640,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41714,7 +41714,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41995,7 +41995,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -42037,7 +42037,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42217,7 +42217,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42491,7 +42491,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -43079,7 +43079,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -43159,7 +43159,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -43224,7 +43224,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -43597,17 +43597,17 @@ function cut(text, length) {
 function count(n, singular, plural = `${singular}s`) {
     return `${n} ${n === 1 ? singular : plural}`;
 }
-/** A duration as every message says it: `2.5 s`; past any exact number, `more than 9007199254740991 s`. */
+/** A duration as every message says it: `3 s`, `2.5 s`, `0.15 s`; past any exact number, `more than 9007199254740991 s`. */
 function seconds(ms) {
-    return ms / 1000 <= Number.MAX_SAFE_INTEGER ? `${(ms / 1000).toFixed(1)} s` : `more than ${Number.MAX_SAFE_INTEGER} s`;
+    const s = ms / 1000;
+    if (s > Number.MAX_SAFE_INTEGER)
+        return `more than ${Number.MAX_SAFE_INTEGER} s`;
+    return `${Number(s.toFixed(s < 1 ? 3 : 1))} s`;
 }
 /** 5242880 → `5,242,880`, without the runtime's locale data. */
 function groupDigits(n) {
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
-/** A multi-line value's lines under this length, or of punctuation only, are not masked on their own. */
-const MIN_LINE_MASK_LENGTH = 4;
-const PUNCTUATION_ONLY = /^[\p{P}\p{S}\s]*$/u;
 /**
  * The strings to register with the runner's masker for one value. The runner registers each
  * line of a multi-line mask, trimmed (ActionCommandManager, AddMaskCommandExtension): a JSON
@@ -43621,16 +43621,17 @@ function masksFor(value) {
         return [value];
     const worth = lines
         .map((line) => line.trim())
-        .filter((line) => [...line].length >= MIN_LINE_MASK_LENGTH && !PUNCTUATION_ONLY.test(line));
+        .filter((line) => [...line].length >= 4 && !/^[\p{P}\p{S}\s]*$/u.test(line));
     return worth.length > 0 ? [...new Set(worth)] : [value];
 }
-/** A run of this many characters of a secret is treated as the secret: shorter runs are too common to tell. */
+/**
+ * A run of SECRET_RUN characters of a secret is treated as the secret (shorter ones are too common
+ * to tell): REDACTED stands where a text quoted one as it is, WITHHELD for the whole text when it
+ * quoted one encoded. A server text shows DEFAULT_MAX_CHARS unless the caller says otherwise.
+ */
 const SECRET_RUN = 8;
-/** Stands where a text quoted a secret. */
 const REDACTED = '[redacted]';
-/** The whole text, when it quoted a secret in an encoding, or when redacting it would still show one. */
 const WITHHELD = '[withheld: it quoted a secret]';
-/** How much of a server text is shown unless the caller says otherwise. */
 const DEFAULT_MAX_CHARS = 300;
 /** Only this many times the shown length is looked at: a 5 MB message costs what a short one does. */
 const LOOKED_AT = 4;
@@ -43663,14 +43664,7 @@ const LATIN_1 = 'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laqu
     'Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ' +
     'ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc ' +
     'uuml yacute thorn yuml';
-const NAMED_REFERENCES = new Map([
-    ['amp', 0x26],
-    ['lt', 0x3c],
-    ['gt', 0x3e],
-    ['quot', 0x22],
-    ['apos', 0x27],
-    ...LATIN_1.split(' ').map((name, i) => [name, 0xa0 + i])
-]);
+const NAMED_REFERENCES = new Map(Object.entries({ amp: 0x26, lt: 0x3c, gt: 0x3e, quot: 0x22, apos: 0x27 }).concat(LATIN_1.split(' ').map((name, i) => [name, 0xa0 + i])));
 /** Numeric references with or without the `;` (browsers accept both); named ones with it. */
 const REFERENCE = /&#[xX]([0-9A-Fa-f]+);?|&#([0-9]+);?|&([A-Za-z][A-Za-z0-9]*);/g;
 function htmlDecoded(text) {
@@ -43707,32 +43701,15 @@ function decodedViews(text, shortest) {
     }
     return views;
 }
-/** Two 32-bit rolling hashes of each window of SECRET_RUN code units of `text`, in order. */
-function eachWindow(text, visit) {
-    let a = 0;
-    let b = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i) + 1;
-        a = (Math.imul(a, HASH_A) + c) | 0;
-        b = (Math.imul(b, HASH_B) + c) | 0;
-        if (i >= SECRET_RUN) {
-            const out = text.charCodeAt(i - SECRET_RUN) + 1;
-            a = (a - Math.imul(out, HASH_A_OUT)) | 0;
-            b = (b - Math.imul(out, HASH_B_OUT)) | 0;
-        }
-        if (i >= SECRET_RUN - 1)
-            visit(i - SECRET_RUN + 1, a, b);
-    }
-}
 const HASH_A = 0x01000193;
 const HASH_B = 0x5bd1e995;
 const power = (base) => Array.from({ length: SECRET_RUN }).reduce((p) => Math.imul(p, base), 1);
 const HASH_A_OUT = power(HASH_A);
 const HASH_B_OUT = power(HASH_B);
 /**
- * A set of windows by their two hashes: open addressing over 32-bit words, one hash picks the
- * slot and the other is stored. Two windows with the same pair count as one (about once in 2^32
- * looks): a false yes redacts a little too much, never too little.
+ * A set of windows of SECRET_RUN code units, by two 32-bit rolling hashes: one picks the slot
+ * (open addressing), the other is stored (4 bytes a slot). Two windows that share both count as
+ * one (about once in 2^31 looks): a false yes redacts a little too much, never too little.
  */
 class WindowTable {
     #slots;
@@ -43744,27 +43721,46 @@ class WindowTable {
         this.#slots = new Uint32Array(size);
         this.#mask = size - 1;
     }
-    /** Adds the window; returns its slot. */
-    add(a, b) {
-        const slot = this.#locate(a, b);
-        this.#slots[slot] = (b | 1) >>> 0;
-        return slot;
-    }
-    /** The slot of the window, or -1. */
-    find(a, b) {
-        const slot = this.#locate(a, b);
-        return this.#slots[slot] === 0 ? -1 : slot;
-    }
-    #locate(a, b) {
-        const tag = (b | 1) >>> 0;
-        let h = a ^ (a >>> 15);
-        h = Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
-        let slot = h & this.#mask;
-        while (this.#slots[slot] !== 0 && this.#slots[slot] !== tag)
-            slot = (slot + 1) & this.#mask;
-        return slot;
+    /**
+     * Rolls over the windows of `text` in one pass: with `add`, each is added and `visit` gets its
+     * slot and start; without, `visit` gets those of the windows already in the table.
+     */
+    roll(text, add, visit) {
+        const slots = this.#slots;
+        const mask = this.#mask;
+        let a = 0;
+        let b = 0;
+        for (let i = 0; i < text.length; i++) {
+            const c = text.charCodeAt(i) + 1;
+            a = (Math.imul(a, HASH_A) + c) | 0;
+            b = (Math.imul(b, HASH_B) + c) | 0;
+            if (i >= SECRET_RUN) {
+                const out = text.charCodeAt(i - SECRET_RUN) + 1;
+                a = (a - Math.imul(out, HASH_A_OUT)) | 0;
+                b = (b - Math.imul(out, HASH_B_OUT)) | 0;
+            }
+            if (i < SECRET_RUN - 1)
+                continue;
+            // MurmurHash3's finaliser: a polynomial hash's low bits depend on the characters' low bits only.
+            let h = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
+            h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+            let slot = (h ^ (h >>> 16)) & mask;
+            // 0 marks an empty slot, so a stored hash is never 0.
+            const tag = (b | 1) >>> 0;
+            while (slots[slot] !== 0 && slots[slot] !== tag)
+                slot = (slot + 1) & mask;
+            if (add) {
+                slots[slot] = tag;
+                visit?.(slot, i - SECRET_RUN + 1);
+            }
+            else if (slots[slot] !== 0)
+                visit?.(slot, i - SECRET_RUN + 1);
+        }
     }
 }
+/** The most characters of values indexed (64 MiB of table): past it, every look is a pass over them. */
+const MAX_INDEXED = 8_000_000;
+const quotes = (found) => found.encoded || found.ranges.length > 0;
 /**
  * Finds where texts quote a secret: any run of SECRET_RUN characters of a value in any of its
  * quotedForms, or a whole value shorter than that. Nothing is built until a text is looked at.
@@ -43779,6 +43775,7 @@ class Redactor {
     #short = [];
     #index;
     #scanned = 0;
+    #edgeRisk;
     /** `secrets`: every value the run sends, and the API key. */
     constructor(secrets = []) {
         // A value of white space only would match every gap between words.
@@ -43786,24 +43783,34 @@ class Redactor {
     }
     /** Each text made safe to show (see clean), all for the cost of one look. */
     cleanAll(texts, maxChars = DEFAULT_MAX_CHARS) {
-        const limit = Math.max(64, Math.floor(maxChars));
-        const heads = texts.map((text) => headOf(text, limit * LOOKED_AT));
+        const limitOf = (i) => Math.max(64, Math.floor(typeof maxChars === 'number' ? maxChars : (maxChars[i] ?? 0)));
+        const heads = texts.map((text, i) => headOf(text, limitOf(i) * LOOKED_AT));
         const shown = heads.map(showControls);
-        const quoted = this.#quotes(shown);
-        const safe = shown.map((text, i) => {
-            const found = quoted[i];
-            if (found === 'encoded')
+        const cutNote = (i) => `… [cut: ${groupDigits(texts[i].length)} characters in all]`;
+        // The markers this adds are looked at in the same pass: a window inside one shows nothing new.
+        const found = this.#quotes([...shown, REDACTED, ...texts.map((_, i) => cutNote(i))]);
+        const pieces = shown.map((text, i) => redacted(text, found[i].ranges));
+        // A text that quotes a secret as it is and also decoded: its echoes cut out, is an encoded one left?
+        const both = shown.flatMap((_, i) => (found[i]?.encoded && found[i]?.ranges.length ? [i] : []));
+        const again = this.#quotes(both.map((i) => pieces[i].map((piece) => piece.text).join('')));
+        both.forEach((i, n) => (found[i].encoded = again[n]?.encoded === true));
+        const safe = shown.map((_, i) => {
+            if (found[i]?.encoded)
                 return WITHHELD;
-            const total = texts[i].length;
-            return defuseCommands(capped(redacted(text, found), limit, total, heads[i].length < total));
+            const cutBefore = heads[i].length < texts[i].length;
+            return defuseCommands(capped(pieces[i], limitOf(i), cutNote(i), cutBefore));
         });
-        // What redacting, cutting and defusing left could still show a run of a secret holding those markers.
-        const changed = safe.flatMap((text, i) => (text !== shown[i] && text !== WITHHELD ? [i] : []));
-        const again = this.#quotes(changed.map((i) => safe[i]));
-        changed.forEach((i, n) => {
-            if (again[n] !== undefined && again[n].length !== 0)
-                safe[i] = WITHHELD;
-        });
+        // A window across a marker's edge holds one of these characters: only a secret that has one
+        // (or a marker that quotes a secret) can still show in what redacting, cutting and defusing left.
+        const markersQuote = found.slice(shown.length).some(quotes);
+        if (markersQuote || (this.#edgeRisk ??= this.#allForms().some((form) => /[[\]…［：]/.test(form)))) {
+            const changed = safe.flatMap((text, i) => (text !== shown[i] && text !== WITHHELD ? [i] : []));
+            const recheck = this.#quotes(changed.map((i) => safe[i]));
+            changed.forEach((i, n) => {
+                if (quotes(recheck[n]))
+                    safe[i] = WITHHELD;
+            });
+        }
         return safe;
     }
     /**
@@ -43818,66 +43825,60 @@ class Redactor {
     }
     /** For each text, whether it shows a secret, as is or decoded (see clean). */
     quotesAny(texts) {
-        return this.#quotes(texts.map(showControls)).map((found) => found === 'encoded' || found.length > 0);
+        return this.#quotes(texts.map(showControls)).map(quotes);
     }
-    /** Per shown text: the ranges that quote a secret, or `encoded` when a decoded view of it does. */
+    /** Per shown text: the ranges that quote a secret as it is, and whether a decoded view of it quotes one. */
     #quotes(shown) {
         if (shown.length === 0 || this.#values.length === 0)
-            return shown.map(() => []);
+            return shown.map(() => ({ ranges: [], encoded: false }));
         const forms = this.#allForms();
         const shortest = Math.min(SECRET_RUN, ...this.#short.map((form) => form.length));
         const views = shown.map((text) => [comparable(text), ...decodedViews(text, shortest).map(comparable)]);
-        const flat = views.flat();
-        const hits = this.#windowHits(flat, forms);
+        const hits = this.#windowHits(views.flat(), forms);
         let at = 0;
         return views.map((own) => {
             const ranges = own.map((view) => {
-                const starts = hits[at++];
-                const found = starts.map((start) => [start, start + SECRET_RUN]);
+                const found = hits[at++].map((start) => [start, start + SECRET_RUN]);
                 for (const form of this.#short) {
                     for (let i = view.indexOf(form); i >= 0; i = view.indexOf(form, i + 1))
                         found.push([i, i + form.length]);
                 }
                 return found;
             });
-            // A decoded view that only repeats what the text shows as it is (decoding left it alone) is redacted in place.
-            const plain = own[0];
-            const shownRuns = new Set(ranges[0].map(([start, end]) => plain.slice(start, end)));
-            const decodedOnly = ranges
-                .slice(1)
-                .some((found, v) => found.some(([start, end]) => !shownRuns.has(own[v + 1].slice(start, end))));
-            return decodedOnly ? 'encoded' : merged(ranges[0], plain);
+            return {
+                ranges: merged(ranges[0], own[0]),
+                encoded: ranges.slice(1).some((r) => r.length > 0)
+            };
         });
     }
     /** For each text, the starts of its windows that are windows of a form. */
     #windowHits(texts, forms) {
         const hits = texts.map(() => []);
         const size = forms.reduce((n, form) => n + form.length, 0);
-        if (this.#index === undefined && this.#scanned >= 8 * size) {
-            this.#index = new WindowTable(size);
+        if (this.#index === undefined && this.#scanned >= 8 * size && size <= MAX_INDEXED) {
+            const index = new WindowTable(size);
             for (const form of forms)
-                eachWindow(form, (_, a, b) => this.#index?.add(a, b));
+                index.roll(form, true);
+            this.#index = index;
         }
         if (this.#index !== undefined) {
             const index = this.#index;
-            texts.forEach((text, t) => eachWindow(text, (start, a, b) => index.find(a, b) >= 0 && hits[t]?.push(start)));
+            texts.forEach((text, t) => index.roll(text, false, (_, start) => hits[t]?.push(start)));
             return hits;
         }
         // The texts' windows in a small table; one pass over the forms marks those a form has.
         const table = new WindowTable(texts.reduce((n, text) => n + text.length, 0));
         const at = new Map();
-        texts.forEach((text, t) => eachWindow(text, (start, a, b) => {
-            const slot = table.add(a, b);
-            at.set(slot, [...(at.get(slot) ?? []), [t, start]]);
+        texts.forEach((text, t) => table.roll(text, true, (slot, start) => {
+            const list = at.get(slot);
+            if (list === undefined)
+                at.set(slot, [[t, start]]);
+            else
+                list.push([t, start]);
         }));
         const seen = new Set();
-        for (const form of forms) {
-            eachWindow(form, (_, a, b) => {
-                const slot = table.find(a, b);
-                if (slot >= 0)
-                    seen.add(slot);
-            });
-        }
+        for (const form of forms)
+            table.roll(form, false, (slot) => seen.add(slot));
         this.#scanned += size;
         for (const slot of seen)
             for (const [t, start] of at.get(slot) ?? [])
@@ -43920,11 +43921,10 @@ function redacted(text, ranges) {
     return pieces;
 }
 /** The pieces joined, at most `limit` characters; when anything is left out, the end says how long the text was. */
-function capped(pieces, limit, total, cutBefore) {
+function capped(pieces, limit, suffix, cutBefore) {
     const whole = pieces.map((piece) => piece.text).join('');
     if (!cutBefore && whole.length <= limit)
         return whole;
-    const suffix = `… [cut: ${groupDigits(total)} characters in all]`;
     let kept = '';
     for (const piece of pieces) {
         const room = limit - suffix.length - kept.length;
@@ -43939,19 +43939,13 @@ function capped(pieces, limit, total, cutBefore) {
 }
 
 ;// CONCATENATED MODULE: ./src/domain/secret.ts
-// The action's vocabulary: what a tag is, the secrets it pushes, what became of each, and
-// the failures that say why. Every layer imports these; none of them imports a layer.
+// The action's vocabulary: tags, secrets, what became of each, and the failures that say why. Imports no layer.
 
-/** The characters Cortex accepts in a tag (see the API notes): letters, digits, `_` and `-`. */
+/** The characters Cortex accepts in a tag (see the API notes), and how messages state the rule. */
 const TAG_CHARACTERS = 'A-Za-z0-9_-';
 const TAG_PATTERN = new RegExp(`^[${TAG_CHARACTERS}]+$`);
-/** How messages state the rule. */
 const TAG_RULE = 'letters, digits, "_" and "-" only';
-/**
- * A tag in the one form every spelling a case-insensitive comparison could take as equal
- * shares: upper then lower case, so `ſ` (S) and the Kelvin sign (K) fold too. Cortex does not
- * document whether tags are case-sensitive: when in doubt, two tags count as the same.
- */
+/** A tag with case folded (upper then lower, so `ſ` and the Kelvin sign fold too): Cortex may not tell cases apart. */
 function foldCase(tag) {
     return tag.toUpperCase().toLowerCase();
 }
@@ -43959,14 +43953,12 @@ function foldCase(tag) {
 function compareTags(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
-function byTag(a, b) {
-    return compareTags(a.tag, b.tag);
-}
+const byTag = (a, b) => compareTags(a.tag, b.tag);
 /** The name a secret has in Cortex when none is given: its tag (a create must send one). */
 function nameOrTag(secret) {
     return secret.name ?? secret.tag;
 }
-/** The outcomes in the order every report lists them. */
+/** The order every report lists them in. */
 const OUTCOMES = ['created', 'updated', 'deleted', 'failed'];
 /** A problem with the inputs, found before any request; it names the input, tag or line, never a value. */
 class InputError extends Error {
@@ -43982,9 +43974,9 @@ class CortexApiError extends Error {
     details;
     constructor(details, options) {
         const { operation, tag, status, type, detail, requestId, attempts = 1 } = details;
-        const context = [...(requestId ? [`requestId ${requestId}`] : []), count(attempts, 'attempt')];
-        super(`${subjectOf(operation, tag)}: ${status === undefined ? 'no response' : `HTTP ${status}`}${type ? ` ${type}` : ''}: ` +
-            `${detail} (${context.join(', ')})`, options);
+        const context = [...(requestId ? [`requestId ${requestId}`] : []), count(attempts, 'attempt')].join(', ');
+        const answer = `${status === undefined ? 'no response' : `HTTP ${status}`}${type ? ` ${type}` : ''}`;
+        super(`${subjectOf(operation, tag)}: ${answer}: ${detail} (${context})`, options);
         this.details = details;
     }
     get status() {
@@ -43997,12 +43989,12 @@ class UnusableAnswerError extends CortexApiError {
     constructor(details) {
         super(details);
         const { operation, tag, page, status, attempts = 1, detail } = details;
-        const subject = operation !== 'list' ? subjectOf(operation, tag) : page === undefined ? 'the list' : `the list (page ${page})`;
+        const list = page === undefined ? 'the list' : `the list (page ${page})`;
         const context = status === undefined ? '' : ` (HTTP ${status}, ${count(attempts, 'attempt')})`;
-        this.message = `Cortex answered ${subject} with ${detail}${context}`;
+        this.message = `Cortex answered ${operation === 'list' ? list : subjectOf(operation, tag)} with ${detail}${context}`;
     }
 }
-/** Cortex refused the key itself (401, 403): no request can succeed, so the run stops and says it once. */
+/** Cortex refused the key itself (401, 403): no request can succeed, so the run stops and says so once. */
 class ApiKeyRefusedError extends Error {
     name = 'ApiKeyRefusedError';
     constructor(cause) {
@@ -44017,7 +44009,8 @@ class ApiKeyRefusedError extends Error {
 class StoppedInFlightError extends Error {
     name = 'StoppedInFlightError';
     constructor(operation, tag, stop) {
-        super(`${subjectOf(operation, tag)}: the run stopped while this request was in flight; it may have been applied. ${stop.message}`, { cause: stop });
+        const what = 'the run stopped while this request was in flight; it may have been applied.';
+        super(`${subjectOf(operation, tag)}: ${what} ${stop.message}`, { cause: stop });
     }
 }
 /** Runs `work` over `items`, at most `limit` at once; results keep the input order. */
@@ -44027,7 +44020,7 @@ async function mapConcurrently(items, limit, work) {
     const worker = async () => {
         while (next < items.length) {
             const index = next++;
-            results[index] = await work(items[index], index);
+            results[index] = await work(items[index]);
         }
     };
     await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
@@ -44050,7 +44043,6 @@ const systemClock = {
         }
     }
 };
-/** Backoff: full jitter below 0.5 s × 2^retry, at most 30 s; a Retry-After over 5 minutes is not waited for. */
 const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 };
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const TIMEOUT_CODE = 'TIMEOUT';
@@ -44060,20 +44052,8 @@ const TIMEOUT_CODE = 'TIMEOUT';
  * way: an update or delete sent twice leaves what one leaves, and a create sent twice is
  * answered "exists" (the client then reads the tag back).
  */
-const RETRYABLE_CODES = new Set([
-    TIMEOUT_CODE,
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'ENETUNREACH',
-    'EAI_AGAIN',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT'
-]);
+const RETRYABLE_CODES = new Set(`${TIMEOUT_CODE} ECONNRESET ECONNREFUSED EPIPE ETIMEDOUT ENETUNREACH EAI_AGAIN UND_ERR_SOCKET UND_ERR_CLOSED
+   UND_ERR_CONNECT_TIMEOUT UND_ERR_HEADERS_TIMEOUT UND_ERR_BODY_TIMEOUT`.split(/\s+/));
 /** Decides what follows an attempt; `retriesSoFar` counts the retries already made. */
 function judgeAttempt(result, retriesSoFar, policy) {
     if ('status' in result) {
@@ -44241,11 +44221,9 @@ async function sendWithRetries(send, policy, gate, onRetry) {
 
 
 
-/** The largest response body read: a full list page is well under 1 MiB. */
+/** The largest body read (a full list page is under 1 MiB); the largest page; the most pages (a million secrets). */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-/** The most the list endpoint returns per page. */
 const MAX_PAGE_SIZE = 1000;
-/** The most pages read: a million secrets, far past any workspace; a count past it is not to be trusted. */
 const MAX_LIST_PAGES = 1000;
 /** Characters shown of a secret's name, and of each field of Cortex's errors. */
 const SHOWN = { name: 200, type: 64, detail: 300, requestId: 100 };
@@ -44268,7 +44246,6 @@ class CortexClient {
         const clock = options.clock ?? systemClock;
         this.#policy = { ...DEFAULT_BACKOFF, maxRetries: options.maxRetries, clock, random: options.random ?? Math.random };
         this.#gate = new RequestGate({ requestsPerMinute: options.requestsPerMinute, clock, onWait: options.onWait });
-        options.signal?.addEventListener('abort', () => this.#gate.stop(options.signal?.reason), { once: true });
         this.#redactor = new Redactor([options.apiKey, ...(options.secrets ?? [])]);
     }
     /** Stops the run: no request starts, every wait ends, every request in flight is aborted. */
@@ -44306,10 +44283,10 @@ class CortexClient {
                 end = Math.min(end, page);
             return secrets;
         });
-        const listed = [first.secrets, ...pages].slice(0, end).flat();
-        const unique = uniqueSecrets(listed);
-        if (typeof unique === 'string')
+        const unique = uniqueSecrets([first.secrets, ...pages].slice(0, end).flat());
+        if (typeof unique === 'string') {
             throw this.#unusable({ operation: 'list' }, undefined, `${unique}: the list cannot be trusted`);
+        }
         // Names are Cortex's text, shown in the log and the summary: cleaned here, all in one look.
         const names = this.#redactor.cleanAll(unique.map((secret) => secret.name ?? ''), SHOWN.name);
         return unique.map((secret, i) => (secret.name === undefined ? secret : { ...secret, name: names[i] }));
@@ -44346,7 +44323,7 @@ class CortexClient {
         }
         if (reply.error)
             throw reply.error;
-        this.#read(call, reply, (b) => readSummaryOf(b, tag));
+        this.#read(call, reply, (b) => readSummary(b, 'the body', tag));
         return { outcome: 'created' };
     }
     /** Sends `name` only when given, so that an update never renames a secret by accident. `absent`: 404. */
@@ -44358,7 +44335,7 @@ class CortexClient {
             return 'absent';
         if (reply.error)
             throw reply.error;
-        this.#read(call, reply, (b) => readSummaryOf(b, tag));
+        this.#read(call, reply, (b) => readSummary(b, 'the body', tag));
         return 'updated';
     }
     /** `absent`: 404, already gone. Any 2xx is `deleted`, whatever its body: the API gives DELETE's 200 none. */
@@ -44372,12 +44349,8 @@ class CortexClient {
     }
     async #listPage(page, pageSize) {
         // Both parameters are always sent: the spec marks them required.
-        const call = {
-            operation: 'list',
-            method: 'GET',
-            path: `api/v1/secrets?page=${page}&pageSize=${pageSize}`,
-            page
-        };
+        const path = `api/v1/secrets?page=${page}&pageSize=${pageSize}`;
+        const call = { operation: 'list', method: 'GET', path, page };
         const reply = await this.#exchange(call);
         if (reply.error)
             throw reply.error;
@@ -44423,7 +44396,7 @@ class CortexClient {
             if (result.code === RUN_STOPPED_CODE)
                 throw this.#stoppedInFlight(call);
             const detail = result.code === TIMEOUT_CODE
-                ? `no response within ${this.#options.timeoutMs / 1000} s`
+                ? `no response within ${seconds(this.#options.timeoutMs)}`
                 : result.code === RESPONSE_TOO_LARGE_CODE
                     ? `the response was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, so it was not read`
                     : 'the connection failed before the response was complete';
@@ -44444,48 +44417,43 @@ class CortexClient {
     }
     /**
      * What Cortex says in an error body: its ErrorResponse, the `violations` shape, or problem+json.
-     * Anything else is summarised by its length, never echoed; every field is cleaned, in one look.
+     * Anything else is summarised by its length, never echoed. Each field is cleaned.
      */
     #errorBody(text) {
-        let body;
+        let body = {};
         try {
-            const parsed = JSON.parse(text);
-            if (typeof parsed === 'object' && parsed !== null)
-                body = parsed;
+            body = { ...JSON.parse(text) };
         }
         catch {
-            body = undefined;
+            // not JSON: summarised below
         }
         const string = (value) => (typeof value === 'string' ? value : undefined);
-        let detail = string(body?.message) ?? string(body?.title);
-        let type = string(body?.type);
-        if (detail === undefined && Array.isArray(body?.violations)) {
+        let [type, detail] = [string(body.type), string(body.message)];
+        if (detail === undefined && Array.isArray(body.violations)) {
             const violations = body.violations;
             const parts = violations
                 .slice(0, MAX_VIOLATIONS)
                 .map((v) => [v?.pointer, v?.title].filter((s) => typeof s === 'string').join(' '));
             if (violations.length > MAX_VIOLATIONS)
                 parts.push(`and ${violations.length - MAX_VIOLATIONS} more`);
-            [type, detail] = ['VIOLATIONS', parts.join('; ')];
+            [type, detail] = ['VIOLATIONS', parts.join('; ') || 'validation failed'];
         }
+        detail ??= string(body.title);
         if (detail === undefined)
             return { detail: `a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` };
-        const requestId = string(body?.requestId);
-        const fields = { type, detail, requestId };
+        const fields = { type, detail, requestId: string(body.requestId) };
         const keys = ['type', 'detail', 'requestId'].filter((key) => fields[key] !== undefined);
-        const cleaned = keys.map((key) => this.#redactor.clean(fields[key], SHOWN[key]));
-        const out = Object.fromEntries(keys.map((key, i) => [key, cleaned[i]]));
-        return { ...out, detail: out.detail || 'validation failed' };
+        const cleaned = this.#redactor.cleanAll(keys.map((key) => fields[key]), keys.map((key) => SHOWN[key]));
+        keys.forEach((key, i) => (fields[key] = cleaned[i]));
+        return fields;
     }
     /**
      * A request abandoned in flight when the run stopped. A read changed nothing, so it fails with
      * the stop's reason; a write may have reached Cortex and been carried out, and says so.
      */
-    #stoppedInFlight(call) {
+    #stoppedInFlight({ operation, tag }) {
         const stop = this.#gate.stopped.reason;
-        return call.operation === 'list' || call.operation === 'get'
-            ? stop
-            : new StoppedInFlightError(call.operation, call.tag, stop);
+        return operation === 'list' || operation === 'get' ? stop : new StoppedInFlightError(operation, tag, stop);
     }
     /** A 2xx answer the action cannot act on: `detail` says why, never quoting the body. */
     #unusable(call, reply, detail) {
@@ -44584,14 +44552,8 @@ function readPage(body, page, pageSize) {
     const secrets = items.map((item, i) => readSummary(item, `secrets[${i}]`));
     return { page, secrets, total: total, totalPages: totalPages };
 }
-/** A single secret (create, update): it must carry the tag asked for. */
-function readSummaryOf(body, tag) {
-    const summary = readSummary(body, 'the body');
-    if (summary.tag !== tag)
-        throw new ShapeMismatch('tag is not the tag asked');
-    return summary;
-}
-function readSummary(value, where) {
+/** A secret; the answer to a create or an update must carry the tag asked for (`tag`). */
+function readSummary(value, where, asked) {
     const fields = objectAt(value, where);
     const at = (field) => (where === 'the body' ? field : `${where}.${field}`);
     const id = stringAt(fields.id, at('id'));
@@ -44599,7 +44561,9 @@ function readSummary(value, where) {
         throw new ShapeMismatch(`${at('id')} is empty`);
     const tag = stringAt(fields.tag, at('tag'));
     if (!TAG_PATTERN.test(tag))
-        throw new ShapeMismatch(`${at('tag')} is not a tag (letters, digits, _ and - only)`);
+        throw new ShapeMismatch(`${at('tag')} is not a tag (${TAG_RULE})`);
+    if (asked !== undefined && tag !== asked)
+        throw new ShapeMismatch('tag is not the tag asked');
     // `name` is optional; a null is read as absent, as a serialiser writes an unset field.
     const name = fields.name === null || fields.name === undefined ? undefined : stringAt(fields.name, at('name'));
     return { id, tag, ...(name === undefined ? {} : { name }) };
@@ -44640,17 +44604,14 @@ const GRAMMAR = 'A pattern is made of letters, digits, _ and -, with * (any char
     'a single leading ! excludes. Patterns are separated by new lines, or by commas outside [ ] and { }; ' +
     'a line starting with # is a comment.';
 const KEY_CHARACTER = new RegExp(`[${TAG_CHARACTERS}]`);
-/** What a set may hold: key characters, ranges of them, and `,` (so `[k,m]` reads as k or m). */
+/** `,` too, so that `[k,m]` reads as k or m. */
 const SET_MEMBER = new RegExp(`[,${TAG_CHARACTERS}]`);
 const RANGES = [/[0-9]/, /[a-z]/, /[A-Z]/];
-/**
- * Reads a pattern list: patterns one per line or comma-separated (commas
- * inside `[ ]` and `{ }` belong to the pattern), `!pattern` excludes, a line
- * whose first non-blank character is `#` is a comment. Every pattern must be
- * in the language GRAMMAR states, so that a pattern never means something
- * other than what its reader sees: `!(…)`, `@(…)`, `{a..c}` and `[!a]`, which
- * glob libraries read in their own ways, are refused.
- */
+/** Matching costs each key its length times the stars in play; a pattern without wildcards names its keys. */
+const LIMITS = { stars: 64, braceDepth: 10, namedKeys: 1000 };
+const SHOWN_PATTERNS = 20;
+const SHOWN_PATTERN_CHARS = 100;
+/** Only GRAMMAR is read, so a pattern means what its reader sees: `!(…)`, `@(…)`, `{a..c}`, `[!a]` are refused. */
 function parsePatternList(text, inputName) {
     const list = { include: [], exclude: [] };
     for (const line of text.split(/\r\n|\r|\n/)) {
@@ -44671,10 +44632,8 @@ function parsePatternList(text, inputName) {
             if (problem !== undefined) {
                 throw new InputError(`Input "${inputName}": ${describePattern(pattern)} is not a valid pattern: ${problem}. ${GRAMMAR}`);
             }
-            if (excluded)
-                list.exclude.push(body);
-            else
-                list.include.push(body);
+            ;
+            (excluded ? list.exclude : list.include).push(body);
         }
     }
     // Every * of a parsed pattern is a wildcard: none can stand in a set.
@@ -44685,25 +44644,17 @@ function parsePatternList(text, inputName) {
     }
     return list;
 }
-/** Whether a key is selected: an include matches it and no exclude does. Case-sensitive, whole key. */
+/** Whether a key is selected (case-sensitive, whole key). */
 function matcherFor(list) {
     const included = globMatcher(list.include);
     const excluded = globMatcher(list.exclude);
     return (key) => included(key) && !excluded(key);
 }
-/**
- * The include patterns that are plain keys, with no wildcard, set or
- * alternatives: a key they match is one the user wrote out in full.
- */
+/** The include patterns that are plain keys: a key they match is one the user wrote out in full. */
 function exactKeys(list) {
-    return new Set(list.include.filter((pattern) => [...pattern].every((c) => KEY_CHARACTER.test(c))));
+    return new Set(list.include.filter((pattern) => TAG_PATTERN.test(pattern)));
 }
-/**
- * The keys the include patterns name outright: a pattern with no `*`, `?` or
- * `[ ]` matches a list of keys written out in full, `{a,b}_x` the keys `a_x`
- * and `b_x` (parsePatternList refuses one that names more than
- * LIMITS.namedKeys, so none is left unread).
- */
+/** The keys include patterns without `*`, `?` and `[ ]` name: `{a,b}_x` names `a_x` and `b_x`. */
 function keysNamedOutright(list) {
     const named = new Set();
     for (const pattern of list.include) {
@@ -44716,54 +44667,34 @@ function keysNamedOutright(list) {
     }
     return named;
 }
-/**
- * How large a list may be. Matching costs, for each key, its length times the
- * stars still in play, so the stars of a list are bounded; braces nest a few
- * deep at most; a pattern without wildcards names a bounded list of keys.
- */
-const LIMITS = { stars: 64, braceDepth: 10, namedKeys: 1000 };
-/** The list as messages quote it: the first SHOWN_PATTERNS patterns, each as describePattern shows it. */
+/** The list as messages quote it: its first patterns, each as describePattern shows it. */
 function describePatternList(list) {
     const all = [...list.include, ...list.exclude.map((p) => `!${p}`)];
     const more = all.length > SHOWN_PATTERNS ? ` and ${all.length - SHOWN_PATTERNS} more` : '';
     return `${all.slice(0, SHOWN_PATTERNS).map(describePattern).join(', ')}${more}`;
 }
-const SHOWN_PATTERNS = 20;
-/** A pattern parseGlob accepted, as items; a pattern it refuses is a programming error here. */
 function globItems(pattern) {
     const parsed = parseGlob(pattern);
     if (typeof parsed === 'string')
         throw new Error(`pattern not checked before matching: ${parsed}`);
     return parsed;
 }
-/** Whether a pattern has only characters and alternatives of them: no `*`, `?` or `[ ]` anywhere. */
-function writtenOut(items) {
-    return items.every((item) => item.kind === 'character' || (item.kind === 'alternatives' && item.options.every(writtenOut)));
-}
-/** What `expansion` says of a pattern that names more than LIMITS.namedKeys keys. */
 const TOO_MANY = 'too many';
-/**
- * The keys a pattern without `*`, `?` and `[ ]` matches, each once; undefined
- * for any other pattern; TOO_MANY past LIMITS.namedKeys.
- */
+/** The keys a pattern without `*`, `?` and `[ ]` matches, each once (TOO_MANY past the limit); else undefined. */
 function expansion(items) {
+    const writtenOut = (items) => items.every((item) => item.kind === 'character' || (item.kind === 'alternatives' && item.options.every(writtenOut)));
     return writtenOut(items) ? expand(items) : undefined;
 }
-/** The keys a written-out pattern (writtenOut) matches, each once, or TOO_MANY. */
 function expand(items) {
     let keys = [''];
     for (const item of items) {
-        const tails = new Set();
-        if (item.kind === 'character')
-            tails.add(item.character);
-        else if (item.kind === 'alternatives') {
-            for (const option of item.options) {
-                const expanded = expand(option);
-                if (expanded === TOO_MANY)
-                    return TOO_MANY;
-                for (const tail of expanded)
-                    tails.add(tail);
-            }
+        const tails = new Set(item.kind === 'character' ? [item.character] : []);
+        for (const option of item.kind === 'alternatives' ? item.options : []) {
+            const expanded = expand(option);
+            if (expanded === TOO_MANY)
+                return TOO_MANY;
+            for (const tail of expanded)
+                tails.add(tail);
         }
         const next = new Set();
         for (const head of keys) {
@@ -44777,15 +44708,12 @@ function expand(items) {
     }
     return keys;
 }
-/** The state every pattern of the list ends in: reached after the last character, the key matches. */
+/** The state every pattern ends in: reached after the key's last character, the key matches. */
 const MATCHED = 0;
 /**
- * Whether any of `patterns` (already checked by parseGlob) matches a whole
- * key. The patterns compile to one nondeterministic automaton, run over the
- * key's characters with the set of states it can be in: the time is at most
- * the key's length times the patterns' size. A regular expression would
- * backtrack instead, and `a*_*_*_*_b` against a 3,000-character tag (which a
- * workspace may hold, and prune matches) would take hours.
+ * One nondeterministic automaton for all `patterns`, run over the key with the set of states it
+ * can be in: a backtracking regular expression would take hours for `a*_*_*_*_b` against a
+ * 3,000-character tag, which a workspace may hold and prune matches.
  */
 function globMatcher(patterns) {
     if (patterns.length === 0)
@@ -44798,25 +44726,21 @@ function globMatcher(patterns) {
         return next;
     };
     const compileItem = (item, next) => {
-        switch (item.kind) {
-            case 'character':
-                return add({ reads: (c) => c === item.character, next: [next] });
-            case 'one':
-                return add({ reads: () => true, next: [next] });
-            case 'set':
-                return add({ reads: item.has, next: [next] });
-            case 'alternatives':
-                return add({ next: item.options.map((option) => compile(option, next)) });
-            case 'any': {
-                // Either move on, or read any character and come back.
-                const loop = add({ next: [next] });
-                states[loop].next.push(add({ reads: () => true, next: [loop] }));
-                return loop;
-            }
-        }
+        if (item.kind === 'alternatives')
+            return add({ next: item.options.map((option) => compile(option, next)) });
+        if (item.kind === 'character')
+            return add({ reads: (c) => c === item.character, next: [next] });
+        if (item.kind === 'set')
+            return add({ reads: item.has, next: [next] });
+        if (item.kind === 'one')
+            return add({ reads: () => true, next: [next] });
+        // Any characters: either move on, or read one and come back.
+        const loop = add({ next: [next] });
+        states[loop].next.push(add({ reads: () => true, next: [loop] }));
+        return loop;
     };
     const start = add({ next: patterns.map((pattern) => compile(globItems(pattern), MATCHED)) });
-    // `seen[i] === round` marks a state as already in the set being built, without clearing an array each time.
+    // `seen[i] === round` marks a state as in the set being built, without clearing an array each time.
     const seen = new Uint32Array(states.length);
     let round = 0;
     /** The states reachable from `from` without reading: those that read, and MATCHED. */
@@ -44853,7 +44777,7 @@ function globMatcher(patterns) {
         return current.includes(MATCHED);
     };
 }
-/** Splits a line at the commas that are outside `[ ]` and `{ }`; unbalanced text is left for parseGlob. */
+/** Splits a line at the commas outside `[ ]` and `{ }`; unbalanced text is left for parseGlob. */
 function splitOutsideBrackets(line) {
     const pieces = [];
     let depth = 0;
@@ -44877,14 +44801,11 @@ function splitOutsideBrackets(line) {
     pieces.push(line.slice(start));
     return pieces;
 }
-/**
- * Reads a pattern (without its leading `!`) into items, or says why it is not
- * in the language GRAMMAR states.
- */
+/** A pattern (without its leading `!`) as items, or why it is not in the language. */
 function parseGlob(body) {
     let at = 0;
-    /** Reads items until the end, or until `,` / `}` inside braces; returns them, or a problem. */
     let depth = 0;
+    /** Items until the end, or until `,` / `}` inside braces. */
     const sequence = (inBraces) => {
         const items = [];
         while (at < body.length) {
@@ -44940,28 +44861,22 @@ function parseGlob(body) {
     };
     return sequence(false);
 }
-/**
- * Reads the inside of `[ ]` into a test of one character, or says why it is not
- * a set; `-` forms a range of digits or same-case letters, or stands first or last.
- */
+/** The inside of `[ ]` as a test of one character, or why it is not a set. */
 function parseSet(members) {
     if (members === '')
         return '"[]" is empty';
-    if (members[0] === '!' || members[0] === '^') {
+    if (members[0] === '!' || members[0] === '^')
         return `"[${members[0]}" (a negated set) is not supported; exclude with a leading ! instead`;
-    }
     for (const c of members)
         if (!SET_MEMBER.test(c))
             return `${describeCharacter(c)} is not allowed inside [ ]`;
     const single = new Set();
     const ranges = [];
     for (let i = 0; i < members.length;) {
-        const hyphenFollows = members[i + 1] === '-' && i + 2 < members.length;
-        if (hyphenFollows) {
+        if (members[i + 1] === '-' && i + 2 < members.length) {
             const low = members[i];
             const high = members[i + 2];
-            const sameRange = RANGES.some((range) => range.test(low) && range.test(high));
-            if (!sameRange || low > high) {
+            if (!RANGES.some((range) => range.test(low) && range.test(high)) || low > high) {
                 return `"${low}-${high}" inside [ ] is not a range (use 0-9, a-z or A-Z, low to high)`;
             }
             ranges.push([low, high]);
@@ -44976,11 +44891,7 @@ function parseSet(members) {
     }
     return (c) => single.has(c) || ranges.some(([low, high]) => c.length === 1 && c >= low && c <= high);
 }
-const SHOWN_PATTERN_CHARS = 100;
-/**
- * A pattern as an error shows it: quoted when printable ASCII (a pattern is not a secret), its
- * start only when long; else described.
- */
+/** A pattern is no secret: quoted (its start only when long) when printable ASCII, else described. */
 function describePattern(pattern) {
     if (/^[\x20-\x7e]+$/.test(pattern)) {
         return pattern.length <= SHOWN_PATTERN_CHARS
@@ -44989,7 +44900,7 @@ function describePattern(pattern) {
     }
     return `a pattern of ${[...pattern].length} characters (not shown: it has characters outside printable ASCII)`;
 }
-/** How a message names one character of an input: never the character itself when it is invisible. */
+/** One character of an input, never printed when it could be invisible. */
 function describeCharacter(c) {
     if (c === ' ')
         return 'a space';
@@ -44997,13 +44908,9 @@ function describeCharacter(c) {
         return JSON.stringify(c);
     return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
-/**
- * How a message names a key the input wrote. One that could plausibly be a key (1 to 64 tag
- * characters) is quoted: `unknown key "vaule"` is the fastest fix for a typo. Anything else may
- * be a value pasted in the wrong place, so it is never quoted: the message says what is wrong.
- */
+/** Quoted when it could be a key (a typo is fixed fastest so), else described: it may be a pasted value. */
 function nameKey(key) {
-    return new RegExp(`^[${TAG_CHARACTERS}]{1,64}$`).test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`;
+    return key.length <= 64 && TAG_PATTERN.test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`;
 }
 /** Why `key` is not a tag: `it is empty`, or `it has characters a tag cannot have: a space, "."`. */
 function whatIsWrong(key) {
@@ -45018,10 +44925,10 @@ function whatIsWrong(key) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ../../work/main/node_modules/dotenv/lib/main.js
-var main = __nccwpck_require__(5257);
-// EXTERNAL MODULE: ../../work/main/node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(7207);
+// EXTERNAL MODULE: ./node_modules/dotenv/lib/main.js
+var main = __nccwpck_require__(8889);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/inputs/secrets.ts
 
 
@@ -45029,27 +44936,13 @@ var dist = __nccwpck_require__(7207);
 
 
 
-const OBJECT_KEYS = new Set(['value', 'env', 'name']);
-/**
- * Parses a YAML (or JSON) mapping of keys (Cortex tags, or keys `select` picks
- * and renames) to secrets. The mapping's shape is checked here; each entry's
- * value is read only when the run pushes it (SecretEntry.read).
- *
- * The failsafe schema keeps every scalar as the text written (`007`, `true`,
- * `~` stay those characters). Nothing from the input is ever quoted in an
- * error, except tags that are valid tags: the text holds secret values.
- */
+const tagError = ({ tag, origin }, text) => new InputError(`Tag "${tag}" (${origin})${text}`);
+/** A YAML (or JSON) mapping: failsafe keeps every scalar as written (`007`, `~`); errors quote no value. */
 function parseSecretsMapping(text, input) {
     const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, {
-        schema: 'failsafe',
-        uniqueKeys: false,
-        prettyErrors: false,
-        lineCounter
-    });
+    const doc = (0,dist/* parseDocument */.Tp)(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, lineCounter });
     const where = (node) => {
-        const offset = node?.range?.[0] ?? 0;
-        const { line, col } = lineCounter.linePos(offset);
+        const { line, col } = lineCounter.linePos(node?.range?.[0] ?? 0);
         return `line ${line}, column ${col}`;
     };
     const problem = doc.errors[0] ?? doc.warnings[0];
@@ -45064,74 +44957,63 @@ function parseSecretsMapping(text, input) {
     if (!(0,dist/* isMap */.jh)(root)) {
         throw new InputError(`Input "${input}" must be a mapping of Cortex tags to secrets (${where(root)}).`);
     }
-    const entries = [];
-    for (const pair of root.items) {
+    return root.items.map((pair) => {
         const keyNode = pair.key;
         const at = where(keyNode);
         if (!(0,dist/* isScalar */.jn)(keyNode) || typeof keyNode.value !== 'string') {
             throw new InputError(`Input "${input}", ${at}: the key is not text; a key is a Cortex tag.`);
         }
         const valueNode = pair.value;
-        entries.push({
+        return {
             key: keyNode.value,
             origin: `${input} line ${lineCounter.linePos(keyNode.range?.[0] ?? 0).line}`,
             keyOrigin: `Input "${input}", ${at}`,
-            read: (tag, origin) => readSecretNode(valueNode, tag, origin, where)
-        });
-    }
-    return entries;
+            read: (tag, origin) => readSecretNode(valueNode, { tag, origin }, where)
+        };
+    });
 }
-function readSecretNode(node, tag, origin, where) {
+function readSecretNode(node, secret, where) {
     if (node === null)
         return { value: '' };
     if ((0,dist/* isScalar */.jn)(node))
-        return { value: scalarText(node, tag, origin, 'value') };
+        return { value: scalarText(node, secret, 'value') };
     if ((0,dist/* isMap */.jh)(node)) {
         const fields = {};
         for (const pair of node.items) {
             const key = pair.key;
             const field = (0,dist/* isScalar */.jn)(key) && typeof key.value === 'string' ? key.value : '';
-            if (!OBJECT_KEYS.has(field)) {
-                throw new InputError(`Tag "${tag}" (${origin}): unknown key ${nameKey(field)} at ${where(key)} in the object form; ` +
+            if (!['value', 'env', 'name'].includes(field)) {
+                throw tagError(secret, `: unknown key ${nameKey(field)} at ${where(key)} in the object form; ` +
                     'expected "value" or "env", and optionally "name".');
             }
             if (field in fields)
-                throw new InputError(`Tag "${tag}" (${origin}): "${field}" is given twice.`);
+                throw tagError(secret, `: "${field}" is given twice.`);
             const value = pair.value;
-            if (value !== null && !(0,dist/* isScalar */.jn)(value)) {
-                throw new InputError(`Tag "${tag}" (${origin}): "${field}" must be a string.`);
-            }
-            fields[field] = value === null ? '' : scalarText(value, tag, origin, field);
+            fields[field] = value === null ? '' : scalarText(value, secret, field);
         }
-        if ('value' in fields === 'env' in fields) {
-            throw new InputError(`Tag "${tag}" (${origin}): give exactly one of "value" and "env".`);
-        }
-        if ('name' in fields && fields.name === '') {
-            throw new InputError(`Tag "${tag}" (${origin}): "name" is empty; leave it out to use the tag as the name.`);
-        }
+        if ('value' in fields === 'env' in fields)
+            throw tagError(secret, ': give exactly one of "value" and "env".');
+        if (fields.name === '')
+            throw tagError(secret, ': "name" is empty; leave it out to use the tag as the name.');
         return fields;
     }
     const kind = (0,dist/* isSeq */.oP)(node) ? 'a list' : (0,dist/* isAlias */.Vj)(node) ? 'an alias (*)' : 'not text';
-    throw new InputError(`Tag "${tag}" (${origin}): the value is ${kind}; a secret is a string or an object with "value" or "env". ` +
+    throw tagError(secret, `: the value is ${kind}; a secret is a string or an object with "value" or "env". ` +
         'If the value comes from an expression, use `env:` or toJSON(...).');
 }
-function scalarText(node, tag, origin, field) {
-    // An expression value starting with `!` or `&` is read by YAML as a tag or an
-    // anchor and silently loses its first characters: refuse it instead.
+function scalarText(node, secret, field) {
+    if (!(0,dist/* isScalar */.jn)(node))
+        throw tagError(secret, `: "${field}" must be a string.`);
+    // YAML reads an expression's leading `!` or `&` as a tag or an anchor, and drops it.
     if (node.tag !== undefined || node.anchor !== undefined) {
-        throw new InputError(`Tag "${tag}" (${origin}): "${field}" starts with a YAML tag (!) or anchor (&), which would change the value. ` +
+        throw tagError(secret, `: "${field}" starts with a YAML tag (!) or anchor (&), which would change the value. ` +
             'Use `env:` or toJSON(...) for this secret.');
     }
-    if (!(0,dist/* isScalar */.jn)(node) || typeof node.value !== 'string') {
-        throw new InputError(`Tag "${tag}" (${origin}): "${field}" must be a string.`);
-    }
+    if (typeof node.value !== 'string')
+        throw tagError(secret, `: "${field}" must be a string.`);
     return node.value;
 }
-/**
- * The yaml library's error codes in plain words, for a user who pasted a
- * mapping into a workflow. The library's own messages quote the text around
- * the problem, which holds secret values, so they are never shown.
- */
+/** The yaml library's error codes in plain words: its own messages quote the text, which holds secrets. */
 const PLAIN_WORDS = {
     ALIAS_PROPS: 'an alias (*name) cannot have a tag or an anchor',
     BAD_ALIAS: 'an alias (*name) refers to no anchor',
@@ -45165,10 +45047,7 @@ function isDotenvFile(path) {
     const name = (0,external_node_path_.basename)(path);
     return name === '.env' || name.startsWith('.env.') || name.endsWith('.env');
 }
-/**
- * Reads `secrets-file` with `readFile` and parses it by its name (isDotenvFile).
- * A file that cannot be read is named with the error code, never its text.
- */
+/** Reads `secrets-file` by its name; one that cannot be read is named with the error code. */
 function readSecretsFile(path, readFile) {
     let text;
     try {
@@ -45180,13 +45059,8 @@ function readSecretsFile(path, readFile) {
     }
     return isDotenvFile(path) ? parseDotenvSecrets(text, 'secrets-file') : parseSecretsMapping(text, 'secrets-file');
 }
-/**
- * Parses a dotenv file whose keys are Cortex tags (or keys `select` picks). Each value is read by
- * dotenv itself, one entry at a time (so a duplicate key keeps both lines);
- * dotenvEntries finds the entries and their lines in one pass, and an entry
- * dotenv reads differently from how it is written is an error, whatever
- * dotenv's grammar becomes.
- */
+const secrets_NOT_SHOWN = 'the line is not shown because it may hold a secret.';
+/** dotenv reads each entry alone (a duplicate key keeps both lines); reading otherwise than dotenvEntries is an error. */
 function parseDotenvSecrets(text, input) {
     return [...dotenvEntries(text, input)].map((entry) => ({
         key: entry.key,
@@ -45197,44 +45071,29 @@ function parseDotenvSecrets(text, input) {
             const keys = Object.keys(read);
             if (keys.length !== 1 || keys[0] !== entry.key || read[entry.key] !== entry.value) {
                 throw new InputError(`${origin}: dotenv would not read this value as written (look at its quotes and backslashes: ` +
-                    'dotenv keeps \\" and \\\\ as two characters); the line is not shown because it may hold a secret.');
+                    `dotenv keeps \\" and \\\\ as two characters); ${secrets_NOT_SHOWN}`);
             }
             return { value: entry.value };
         }
     }));
 }
-/** `KEY=` or `KEY: ` with an optional `export `, at the start of a line. */
+/** `KEY=` or `KEY: `, maybe after `export `: dotenv's own key pattern. */
 const ENTRY_START = /^\s*(?:export\s+)?([\w.-]+)(?:\s*=|:(?=\s))/;
 const QUOTES = new Set(['"', "'", '`']);
 const AFTER_CLOSING_QUOTE = /^\s*(?:#[\s\S]*)?$/;
-/**
- * Whitespace that dotenv takes for a space (it trims and splits with JavaScript's `\s`) and a
- * shell does not: a no-break space, the other Unicode spaces, U+2028, U+2029, the byte-order
- * mark, a vertical tab, a form feed. A shell separates words with a space or a tab only.
- */
+/** What dotenv trims and splits as `\s` and a shell does not (it takes a space or a tab only). */
 const NOT_A_SHELL_SPACE = /[^\S \t]/;
-/** U+2028 and U+2029 end a line for dotenv, which reads what follows them as another entry. */
+/** U+2028 and U+2029 end a line for dotenv, which reads what follows as another entry. */
 const LINE_SEPARATOR = /[\u2028\u2029]/;
-const secrets_NOT_SHOWN = 'the line is not shown because it may hold a secret.';
+const ESCAPES = { n: '\n', r: '\r', '\\': '\\', '"': '"' };
 /**
- * The entries of a dotenv file, in one pass over its lines, read by the
- * format's documented rules: blank lines and lines starting with `#` are
- * skipped; a value is unquoted (trimmed, ended by a `#` that follows a space:
- * a comment), or quoted with `"`, `'` or a backtick, possibly over several
- * lines, followed only by a comment. Inside double quotes `\n` and `\r` are a
- * new line and a carriage return, and `\\` and `\"` a backslash and a quote.
- *
- * What a reader would take one way and dotenv another is an error naming the
- * line: a `#` inside an unquoted value (dotenv cuts the value there), a quote
- * not closed, text after the closing quote, and, outside quotes and comments,
- * whitespace other than a space or a tab (dotenv takes it for a space, a shell
- * does not; see NOT_A_SHELL_SPACE). A byte-order mark that starts the file is
- * dropped, as editors write one. The caller compares dotenv's own reading of
- * each entry with `value` for everything else.
+ * The entries by dotenv's documented rules, in one pass. What a reader would take one way and
+ * dotenv another is an error naming the line: a `#` inside an unquoted value, a quote not closed or
+ * followed by text, whitespace outside quotes that a shell does not take for a space.
  */
 function* dotenvEntries(text, input) {
     const lines = text
-        .replace(/^\uFEFF/, '')
+        .replace(/^\uFEFF/, '') // as editors may write one
         .replace(/\r\n?/g, '\n')
         .split('\n');
     for (let index = 0; index < lines.length; index++) {
@@ -45263,21 +45122,16 @@ function* dotenvEntries(text, input) {
             throw new InputError(`${where}: the quoted value that starts here has no closing quote, or text follows it; ` +
                 `dotenv would misread it. Close the quote at the end of the value; ${secrets_NOT_SHOWN}`);
         }
-        const comment = after.indexOf('#');
-        checkSpacing(`${input} line ${closed.line + 1}`, comment < 0 ? after : after.slice(0, comment), comment < 0 ? '' : after.slice(comment));
-        const entryLines = lines.slice(index, closed.line + 1);
-        const last = entryLines.length - 1;
-        entryLines[last] = entryLines[last].slice(0, closed.column);
-        const inside = entryLines.join('\n').slice(start[0].length + valueAt + 1);
-        const value = quote === '"' ? unescapeDoubleQuoted(inside) : inside;
-        yield { key, line: index + 1, text: lines.slice(index, closed.line + 1).join('\n'), value };
+        const comment = after.includes('#') ? after.indexOf('#') : after.length;
+        checkSpacing(`${input} line ${closed.line + 1}`, after.slice(0, comment), after.slice(comment));
+        const entryText = lines.slice(index, closed.line + 1).join('\n');
+        const inside = entryText.slice(start[0].length + valueAt + 1, entryText.length - after.length - 1);
+        const value = quote === '"' ? inside.replace(/\\(.)/gs, (escape, c) => ESCAPES[c] ?? escape) : inside;
+        yield { key, line: index + 1, text: entryText, value };
         index = closed.line;
     }
 }
-/**
- * An unquoted value: up to a `#` that follows a space or a tab (a comment), trimmed. Any other
- * `#` is an error, as is whitespace around the value that dotenv would trim and a shell keep.
- */
+/** An unquoted value: trimmed, up to a `#` after a space or a tab; any other `#` is an error. */
 function unquotedValue(rest, where) {
     const hash = rest.indexOf('#');
     const written = hash < 0 ? rest : rest.slice(0, hash);
@@ -45294,10 +45148,7 @@ function unquotedValue(rest, where) {
     checkSpacing(where, written.slice(0, valueAt) + written.slice(valueAt + value.length), rest.slice(written.length));
     return value;
 }
-/**
- * Refuses, outside quotes (`outside`), whitespace that dotenv takes for a space and a shell does
- * not, and, in a comment, a line separator after which dotenv would read another entry.
- */
+/** Refuses whitespace outside quotes that a shell does not take for a space, and a line separator in a comment. */
 function checkSpacing(where, outside, comment = '') {
     if (NOT_A_SHELL_SPACE.test(outside)) {
         throw new InputError(`${where}: outside quotes it has whitespace other than a space or a tab (such as a no-break space, ` +
@@ -45324,36 +45175,22 @@ function closingQuote(lines, line, column) {
     }
     return undefined;
 }
-function unescapeDoubleQuoted(inside) {
-    const escapes = { n: '\n', r: '\r', '\\': '\\', '"': '"' };
-    return inside.replace(/\\(.)/gs, (escape, c) => escapes[c] ?? escape);
-}
-/**
- * Cortex refuses request bodies over 2 MB. We count 2 MB as 2,000,000 bytes,
- * the stricter reading, so that a body we send is never refused for size.
- */
+/** Cortex refuses bodies over 2 MB: counted as 2,000,000 bytes, the stricter reading. */
 const MAX_REQUEST_BODY_BYTES = 2_000_000;
-/** The largest body sent for a secret: the create, which carries tag, name and value. */
-function createBodyBytes(secret) {
-    return Buffer.byteLength(JSON.stringify({ name: nameOrTag(secret), secret: secret.value, tag: secret.tag }));
-}
-/**
- * Gives every spec its value and checks what only the values can tell (tags
- * are unique already: chooseEntries).
- * `onValue` sees each value as soon as it is known, so it can be masked
- * before anything else happens.
- */
+/** Empty, white space or invisible format characters only: no one meant it, and no log mask holds it. */
+const BLANK = /^[\s\p{Cf}]*$/u;
+/** Gives every spec its value; `onValue` sees each at once, to mask it before anything can print it. */
 function resolveSecrets(specs, env, onValue) {
     return specs.map((spec) => {
         let value = spec.value ?? '';
         if (spec.env !== undefined) {
             value = env[spec.env] ?? '';
-            if (isBlank(value)) {
-                throw new InputError(`Tag "${spec.tag}" (${spec.origin}): environment variable "${spec.env}" is unset, empty or only whitespace.`);
+            if (BLANK.test(value)) {
+                throw tagError(spec, `: environment variable "${spec.env}" is unset, empty or only whitespace.`);
             }
         }
-        if (isBlank(value)) {
-            throw new InputError(`Tag "${spec.tag}" (${spec.origin}) has an empty value${value === '' ? '' : ' (only whitespace)'}. ` +
+        if (BLANK.test(value)) {
+            throw tagError(spec, ` has an empty value${value === '' ? '' : ' (only whitespace)'}. ` +
                 'A GitHub secret that does not exist (or is not passed to this job) expands to an empty string.');
         }
         onValue(value);
@@ -45363,40 +45200,25 @@ function resolveSecrets(specs, env, onValue) {
             ...(spec.name === undefined ? {} : { name: spec.name }),
             ...(spec.key === undefined ? {} : { key: spec.key })
         };
-        if (createBodyBytes(secret) > MAX_REQUEST_BODY_BYTES) {
-            throw new InputError(`Tag "${spec.tag}" (${spec.origin}) is too large: its request body would exceed Cortex's 2 MB limit.`);
+        // The largest body sent for a secret: the create, which carries tag, name and value.
+        const body = JSON.stringify({ name: nameOrTag(secret), secret: value, tag: spec.tag });
+        if (Buffer.byteLength(body) > MAX_REQUEST_BODY_BYTES) {
+            throw tagError(spec, " is too large: its request body would exceed Cortex's 2 MB limit.");
         }
         return secret;
     });
 }
-/**
- * A value that is empty or only whitespace (or invisible format characters, such as a
- * zero-width space): never a secret anyone meant to push, and one no log mask can hold
- * usefully (the runner trims a mask, and refuses an empty one).
- */
-function isBlank(value) {
-    return /^[\s\p{Cf}]*$/u.test(value);
-}
-/**
- * Refuses a `name` that would show a secret, or that is not one line. Cortex shows a
- * secret's name to everyone who can see the secret, and the job summary prints it escaped,
- * in a form the runner's masker does not know: so a name holds no secret value of the run
- * nor the API key, whole or any run of 8 or more characters of one, in any form the
- * cleaning of server text finds (SecretRuns: one detection for both). A name is one line of
- * text: no line break, control or bidirectional formatting character. Messages name the
- * tag and the line, never the name: it may hold a value.
- */
+/** Cortex shows a name to all who see the secret, the summary in a form no mask knows: it quotes no value. */
 function checkDisplayNames(specs, secrets) {
     const named = specs.filter((spec) => spec.name !== undefined);
-    for (const { tag, origin, name } of named) {
-        if (!isOneLine(name)) {
-            throw new InputError(`Tag "${tag}" (${origin}): "name" holds a line break, a control or an invisible character; a name is one line of text.`);
-        }
+    const broken = named.find((spec) => !isOneLine(spec.name));
+    if (broken) {
+        throw tagError(broken, ': "name" holds a line break, a control or an invisible character; a name is one line of text.');
     }
     const quotes = new Redactor(secrets).quotesAny(named.map((spec) => spec.name));
     const holder = named.find((_, i) => quotes[i]);
     if (holder !== undefined) {
-        throw new InputError(`Tag "${holder.tag}" (${holder.origin}): "name" holds a secret value of this run (or 8 or more characters of one), ` +
+        throw tagError(holder, ': "name" holds a secret value of this run (or 8 or more characters of one), ' +
             'which Cortex would show to everyone who can see the secret. Choose a name without it.');
     }
 }
@@ -45406,73 +45228,53 @@ function checkDisplayNames(specs, secrets) {
 
 /** `tag-case`: how the case of a key carries into its tag. */
 const TAG_CASES = ['as-is', 'lower'];
-/** What an unset `tag-case` means, as action.yml states it. */
+/** As action.yml states it. */
 const DEFAULT_TAG_CASE = 'as-is';
 /** Reads the three inputs, untrimmed as the runner gives them. */
 function readSelection(select, stripPrefix, tagCase) {
-    const selection = { tagCase: readTagCase(tagCase.trim()) };
-    if (select.trim() !== '')
-        selection.patterns = readSelect(select);
-    const prefix = stripPrefix.trim();
-    if (prefix !== '') {
-        if (!TAG_PATTERN.test(prefix)) {
-            throw new InputError(`Input "strip-prefix" is the start of a key, made of letters, digits, _ and - (such as CORTEX_): ${whatIsWrong(prefix)}.`);
+    const selection = { tagCase: DEFAULT_TAG_CASE };
+    if (tagCase.trim() !== '') {
+        const known = TAG_CASES.find((c) => c === tagCase.trim());
+        if (known === undefined) {
+            throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`);
         }
-        selection.stripPrefix = prefix;
+        selection.tagCase = known;
     }
-    return selection;
+    if (select.trim() !== '') {
+        selection.patterns = parsePatternList(select, 'select');
+        if (selection.patterns.include.length === 0) {
+            throw new InputError('Input "select" has no pattern that selects: only exclusions (!) or comments. ' +
+                'Write * to select every key, then !KEY to leave one out.');
+        }
+    }
+    const prefix = stripPrefix.trim();
+    if (prefix === '')
+        return selection;
+    if (TAG_PATTERN.test(prefix))
+        return { ...selection, stripPrefix: prefix };
+    throw new InputError(`Input "strip-prefix" is the start of a key, made of letters, digits, _ and - (such as CORTEX_): ${whatIsWrong(prefix)}.`);
 }
 /** Whether keys become tags by a rule (so reports show `key → tag`), rather than each key being its tag. */
 function makesTags(selection) {
     return selection.patterns !== undefined || selection.stripPrefix !== undefined || selection.tagCase !== 'as-is';
 }
-/**
- * The tag a key becomes: `strip-prefix` removed from its start (case-sensitive,
- * as `select` matches), then `tag-case`. Only A to Z are lowered: the tag must be
- * a tag, and a full Unicode lowering would turn a key that is not a tag
- * into one (the Kelvin sign U+212A lowers to "k").
- */
+/** Only A to Z are lowered: a full Unicode lowering would make tags of keys that are none (Kelvin sign → "k"). */
 function tagFor(key, { stripPrefix, tagCase }) {
     const stripped = stripPrefix !== undefined && key.startsWith(stripPrefix) ? key.slice(stripPrefix.length) : key;
     return tagCase === 'lower' ? lowerAscii(stripped) : stripped;
 }
-/** `text` with A to Z lowered, and nothing else: no other character can become ASCII. */
 function lowerAscii(text) {
     return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
-function readSelect(text) {
-    const patterns = parsePatternList(text, 'select');
-    if (patterns.include.length === 0) {
-        throw new InputError('Input "select" has no pattern that selects: only exclusions (!) or comments. ' +
-            'Write * to select every key, then !KEY to leave one out.');
-    }
-    return patterns;
-}
-function readTagCase(text) {
-    if (text === '')
-        return DEFAULT_TAG_CASE;
-    const known = TAG_CASES.find((c) => c === text);
-    if (known === undefined)
-        throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`);
-    return known;
-}
-/**
- * The job's GITHUB_TOKEN: `toJSON(secrets)` always holds it, as `github_token`. It
- * expires when the job ends, so a copy in Cortex is never what anyone wants.
- */
+/** `toJSON(secrets)` always holds the job's GITHUB_TOKEN, which expires with the job: no use in Cortex. */
 const GITHUB_TOKEN_KEY = 'github_token';
 const GITHUB_TOKEN_REASON = "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly";
 const API_KEY_REASON = 'its value is the api-key input; pushed only when select names it exactly';
 /**
- * Picks the entries the run pushes and makes each one's tag (selection.ts). With
- * `select`, a key no pattern matches is skipped unread and unnamed; `github_token`
- * is left out unless a pattern names it exactly. Without `select`, every key is
- * pushed, and `github_token` is refused: it means `secrets` is toJSON(secrets) and
- * would push every secret of the job. Refused before any request: a tag that is not
- * a tag, two keys whose tags are equal or equal ignoring case (Cortex does not say
- * whether its tags are case-sensitive), and a key `select` names outright (a
- * pattern with no wildcard or set, braces allowed) that the input does not have:
- * a typo, or a secret the job cannot see, whose secret prune would delete.
+ * A key `select` does not match is skipped unread and unnamed. Without `select`, `github_token`
+ * means `secrets` is toJSON(secrets). Tags equal ignoring case are refused: Cortex does not say
+ * whether tags are case-sensitive. A key named outright and missing is a typo, or a secret the
+ * job cannot see, which prune would delete.
  */
 function chooseEntries(entries, selection) {
     const { patterns } = selection;
@@ -45496,14 +45298,18 @@ function chooseEntries(entries, selection) {
                 'a key "select" names exactly is pushed, this one included.');
         }
         const tag = tagFor(key, selection);
-        if (!TAG_PATTERN.test(tag))
-            throw new InputError(notATag(key, tag, keyOrigin));
-        const origin = renames ? `${entry.origin}, key ${nameKey(key)}` : entry.origin;
-        const folded = foldCase(tag);
-        const earlier = byFoldedTag.get(folded);
+        if (!TAG_PATTERN.test(tag)) {
+            const rule = `a valid Cortex tag (${TAG_RULE})`;
+            throw new InputError(tag === key
+                ? `${keyOrigin}: the key is not ${rule}: ${whatIsWrong(key)}.`
+                : `${keyOrigin}: the key ${nameKey(key)} becomes a tag that is not ${rule}: ${whatIsWrong(tag)}.`);
+        }
+        const chosen = { tag, key, origin: entry.origin };
+        const earlier = byFoldedTag.get(foldCase(tag));
         if (earlier)
-            throw new InputError(collision(earlier, { tag, key, origin: entry.origin }));
-        byFoldedTag.set(folded, { tag, key, origin: entry.origin });
+            throw new InputError(collision(earlier, chosen));
+        byFoldedTag.set(foldCase(tag), chosen);
+        const origin = renames ? `${entry.origin}, key ${nameKey(key)}` : entry.origin;
         specs.push({ tag, origin, ...(renames ? { key } : {}), ...entry.read(tag, origin) });
     }
     const keys = new Set(entries.map((entry) => entry.key));
@@ -45517,14 +45323,13 @@ function chooseEntries(entries, selection) {
     return { specs, leftOut };
 }
 /**
- * Leaves out a secret whose value is the `api-key` input, unless `select` names
- * its key exactly: `CORTEX_*` should not copy the key that writes to Cortex into
- * Cortex. Only with `select`: a secret written out by hand is meant.
+ * Leaves out a secret whose value is the api-key input unless `select` names its key exactly, so
+ * that `CORTEX_*` does not copy the key into Cortex. Without `select` a secret is written out by hand.
  */
 function leaveOutApiKey(secrets, apiKey, selection) {
-    const exact = selection.patterns ? exactKeys(selection.patterns) : undefined;
-    if (exact === undefined)
+    if (selection.patterns === undefined)
         return { secrets: [...secrets], leftOut: [] };
+    const exact = exactKeys(selection.patterns);
     const leftOut = [];
     const kept = secrets.filter((secret) => {
         const key = secret.key ?? secret.tag;
@@ -45541,12 +45346,6 @@ function nothingSelectedMessage(patterns, leftOut) {
     return (`Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches ` +
         `${describePatternList(patterns)}.${matchedOnly} Keys are matched whole and case-sensitively: ` +
         'CORTEX_* selects CORTEX_TOKEN, not MY_CORTEX_TOKEN nor cortex_token.');
-}
-function notATag(key, tag, keyOrigin) {
-    const rule = `a valid Cortex tag (${TAG_RULE})`;
-    if (tag === key)
-        return `${keyOrigin}: the key is not ${rule}: ${whatIsWrong(key)}.`;
-    return `${keyOrigin}: the key ${nameKey(key)} becomes a tag that is not ${rule}: ${whatIsWrong(tag)}.`;
 }
 function collision(a, b) {
     if (a.tag === b.tag && a.key === b.key)
@@ -45566,7 +45365,7 @@ function collision(a, b) {
 
 
 
-/** Defaults, as action.yml states them. */
+/** As action.yml states them. */
 const DEFAULTS = {
     apiUrl: 'https://api.getcortexapp.com',
     maxRetries: 5,
@@ -45575,34 +45374,44 @@ const DEFAULTS = {
     rateLimitPerMinute: 1000
 };
 function readInputs(source) {
-    const apiKey = source.getInput('api-key').trim();
+    const input = (name) => source.getInput(name);
+    const apiKey = input('api-key').trim();
     if (apiKey === '')
         throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.');
     source.maskValue(apiKey);
-    const apiUrl = parseApiUrl(source.getInput('api-url').trim() || DEFAULTS.apiUrl);
-    // A loopback api-url never goes through a proxy, so only others need the proxy variables.
+    const apiUrl = parseApiUrl(input('api-url').trim() || DEFAULTS.apiUrl);
+    // A loopback api-url never goes through a proxy.
     if (!isLoopback(apiUrl.hostname))
         checkProxyVariables(source.env);
-    const text = (name, fallback) => source.getInput(name).trim() || String(fallback);
-    const maxRetries = wholeNumber(text('max-retries', DEFAULTS.maxRetries), 'max-retries', 0, 20);
-    const timeoutMs = secondsInput(text('timeout-seconds', DEFAULTS.timeoutSeconds), 'timeout-seconds', 600) * 1000;
-    const concurrency = wholeNumber(text('concurrency', DEFAULTS.concurrency), 'concurrency', 1, 64);
-    const rateLimitPerMinute = wholeNumber(text('rate-limit', DEFAULTS.rateLimitPerMinute), 'rate-limit', 1, 1_000_000);
+    const text = (name, fallback) => input(name).trim() || String(fallback);
+    const wholeNumber = (name, fallback, min, max) => {
+        const value = text(name, fallback);
+        if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max)
+            return Number(value);
+        throw new InputError(`Input "${name}" must be a whole number from ${min} to ${max}.`);
+    };
+    const maxRetries = wholeNumber('max-retries', DEFAULTS.maxRetries, 0, 20);
+    const timeout = text('timeout-seconds', DEFAULTS.timeoutSeconds);
+    if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 600) {
+        throw new InputError('Input "timeout-seconds" must be a number of seconds greater than 0 and at most 600.');
+    }
+    const concurrency = wholeNumber('concurrency', DEFAULTS.concurrency, 1, 64);
+    const rateLimitPerMinute = wholeNumber('rate-limit', DEFAULTS.rateLimitPerMinute, 1, 1_000_000);
     const dryRun = settings_boolean(text('dry-run', 'false'), 'dry-run');
     const prune = settings_boolean(text('prune', 'false'), 'prune')
-        ? parsePatternList(source.getInput('prune-match'), 'prune-match')
+        ? parsePatternList(input('prune-match'), 'prune-match')
         : undefined;
     if (prune && prune.include.length === 0) {
         throw new InputError('Input "prune-match" is required when "prune" is true: glob patterns for the tags this workflow owns ' +
             `(for example ci_* or payments-*). Write '*' to own the whole workspace.`);
     }
-    const entries = parseSecretsMapping(source.getInput('secrets'), 'secrets');
-    const file = source.getInput('secrets-file').trim();
+    const entries = parseSecretsMapping(input('secrets'), 'secrets');
+    const file = input('secrets-file').trim();
     // One by one: spreading 100,000 entries into push() overflows the stack.
     if (file !== '')
         for (const entry of readSecretsFile(file, (path) => source.readFile(path)))
             entries.push(entry);
-    const selection = readSelection(source.getInput('select'), source.getInput('strip-prefix'), source.getInput('tag-case'));
+    const selection = readSelection(input('select'), input('strip-prefix'), input('tag-case'));
     const chosen = chooseEntries(entries, selection);
     const resolved = resolveSecrets(chosen.specs, source.env, source.maskValue);
     checkDisplayNames(chosen.specs, [apiKey, ...resolved.map((secret) => secret.value)]);
@@ -45611,17 +45420,14 @@ function readInputs(source) {
     if (kept.secrets.length === 0) {
         throw new InputError(selection.patterns
             ? nothingSelectedMessage(selection.patterns, leftOut)
-            : prune
-                ? 'Refusing to prune: "secrets" and "secrets-file" yield no secrets, so every owned secret would be deleted. ' +
-                    'A typo or a missing secret file looks exactly like this.'
-                : 'No secrets to push: "secrets" and "secrets-file" are both empty.');
+            : 'No secrets to push: "secrets" and "secrets-file" yield none. A typo or a missing secrets file looks exactly like this.');
     }
     const settings = {
         apiKey,
         apiUrl,
         secrets: kept.secrets,
         maxRetries,
-        timeoutMs,
+        timeoutMs: Number(timeout) * 1000,
         concurrency,
         rateLimitPerMinute,
         ...(prune ? { owns: matcherFor(prune) } : {}),
@@ -45632,17 +45438,14 @@ function readInputs(source) {
         ? { settings, selection: { keys: new Set(entries.map((e) => e.key)).size, leftOut } }
         : { settings };
 }
-/** A URL hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
+/** A hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
 function isLoopback(hostname) {
     return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
-/** Reads `api-url`: a path prefix is kept, and the key never travels over plain http but to this machine. */
+/** Reads `api-url`: the key never travels over plain http but to this machine. */
 function parseApiUrl(text) {
-    let url;
-    try {
-        url = new URL(text.trim());
-    }
-    catch {
+    const url = URL.parse(text.trim());
+    if (url === null) {
         throw new InputError('Input "api-url" is not a valid URL; expected for example https://api.getcortexapp.com.');
     }
     if (url.username || url.password) {
@@ -45669,38 +45472,14 @@ function settings_boolean(text, input) {
         return false;
     throw new InputError(`Input "${input}" must be true or false.`);
 }
-function wholeNumber(text, input, min, max) {
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || value < min || value > max) {
-        throw new InputError(`Input "${input}" must be a whole number from ${min} to ${max}.`);
-    }
-    return value;
-}
-function secondsInput(text, input, max) {
-    const value = Number(text);
-    if (!/^\d+(\.\d+)?$/.test(text) || value <= 0 || value > max) {
-        throw new InputError(`Input "${input}" must be a number of seconds greater than 0 and at most ${max}.`);
-    }
-    return value;
-}
-/**
- * The variables undici's EnvHttpProxyAgent reads a proxy from, checked before any request: undici
- * fails on a bad one with a bare "Invalid URL" (`proxy:3128` without a scheme, which curl accepts).
- * The message names the variable, never its value: it may hold proxy credentials.
- */
+/** undici fails on a bad proxy variable (`proxy:3128`, which curl takes) with a bare "Invalid URL". */
 function checkProxyVariables(env) {
     for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
         const value = env[name]?.trim();
         if (!value)
             continue;
-        let url;
-        try {
-            url = new URL(value);
-        }
-        catch {
-            url = undefined;
-        }
-        if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+        const url = URL.parse(value);
+        if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
             throw new InputError(`Environment variable ${name} is not a proxy URL: expected http://host:port or https://host:port ` +
                 '(the value is not shown; it may hold proxy credentials).');
         }
@@ -45712,9 +45491,7 @@ function checkProxyVariables(env) {
 
 /** An outcome as the log and the summary say it: `created`, or in a dry run `would create`. */
 function outcomeWord(outcome, dryRun) {
-    if (!dryRun || outcome === 'failed')
-        return outcome;
-    return `would ${outcome.slice(0, -1)}`;
+    return !dryRun || outcome === 'failed' ? outcome : `would ${outcome.slice(0, -1)}`;
 }
 function startLine({ secrets, host, dryRun, prune, selection }) {
     const mode = dryRun ? 'Dry run: planning' : 'Pushing';
@@ -45751,15 +45528,14 @@ function budgetWarning(ms, reason, perMinute) {
     return `Request budget reached (rate-limit: ${perMinute} a minute): waiting ${seconds(ms)}.`;
 }
 function doneLine(tags, dryRun) {
-    const counts = ['created', 'updated', 'deleted'].map((o) => `${tags[o].length} ${dryRun ? 'would be ' : ''}${o}`);
-    return `Done: ${counts.join(', ')}.`;
+    const said = (o) => `${tags[o].length} ${dryRun ? 'would be ' : ''}${o}`;
+    return `Done: ${said('created')}, ${said('updated')}, ${said('deleted')}.`;
 }
-/** What the run spent on retries and waits, for the log and the summary. */
+/** What the run spent on retries, and on waits: Cortex's 429s, and its own pacing. */
 class RetryTally {
     #byTag = new Map();
     retries = 0;
     rateLimitPauses = 0;
-    /** Time requests were held back: by Cortex's 429s, and by our own pacing. */
     rateLimitedMs = 0;
     pacedMs = 0;
     recordRetry(event) {
@@ -45792,41 +45568,32 @@ class RetryTally {
     }
 }
 /**
- * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the
- * step's message. `inputTags`: the tags the input names; a failed tag outside them was being
- * deleted by prune, not pushed.
+ * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the step's message: every
+ * failed secret with its reason, and a skipped prune. A refused key fails every secret left for one reason: it is said
+ * once, then what it left undone. `inputTags`: the tags the input names; a failed tag outside them was being deleted.
  */
-function verdict(report, inputTags) {
+function verdict({ results, pruneSkipped }, inputTags) {
     const tags = { created: [], updated: [], deleted: [], failed: [] };
-    for (const result of report.results)
+    for (const result of results)
         tags[result.outcome].push(result.tag);
     for (const list of Object.values(tags))
         list.sort(compareTags);
-    const failure = failureMessage(report, inputTags);
-    return failure === undefined ? { tags } : { tags, failure };
-}
-/**
- * Every failed secret with its reason, one a line, and a skipped prune. A refused key fails every
- * secret left for one reason: it is said once, then what it left undone.
- */
-function failureMessage({ results, pruneSkipped }, inputTags) {
     const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
     if (failed.length === 0)
-        return undefined;
+        return { tags };
     const refused = failed.find((r) => r.error instanceof ApiKeyRefusedError)?.error;
     if (refused) {
-        const notPushed = failed.filter((r) => inputTags.has(r.tag)).map((r) => showControls(r.tag));
-        const notDeleted = failed.filter((r) => !inputTags.has(r.tag)).map((r) => showControls(r.tag));
-        return [
-            showControls(refused.message),
-            ...(notPushed.length > 0 ? [`Not pushed (${notPushed.length}): ${notPushed.join(', ')}`] : []),
-            ...(notDeleted.length > 0 ? [`Not deleted (${notDeleted.length}): ${notDeleted.join(', ')}`] : [])
-        ].join('\n');
+        const left = (what, pushed) => {
+            const list = failed.filter((r) => inputTags.has(r.tag) === pushed).map((r) => showControls(r.tag));
+            return list.length > 0 ? [`${what} (${list.length}): ${list.join(', ')}`] : [];
+        };
+        const lines = [showControls(refused.message), ...left('Not pushed', true), ...left('Not deleted', false)];
+        return { tags, failure: lines.join('\n') };
     }
     const lines = failed.map((r) => `- ${showControls(r.tag)}: ${showControls(r.error?.message ?? 'failed')}`);
     if (pruneSkipped)
         lines.push(`Prune skipped: ${pruneSkipped.reason} (${pruneSkipped.tags.length} planned).`);
-    return [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n');
+    return { tags, failure: [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n') };
 }
 function pruneSkippedWarning(skip) {
     return `Prune skipped: ${skip.reason}.`;
@@ -45847,75 +45614,37 @@ function describeRun(source) {
     }
     return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` };
 }
-/**
- * The most the summary may weigh, in UTF-8 bytes. GitHub drops a step summary
- * over 1 MiB (1,048,576 bytes) whole; rows past this budget are left out and
- * counted instead, so the summary is always published.
- */
+/** GitHub drops a step summary over 1 MiB whole: rows past this budget are left out and counted instead. */
 const SUMMARY_BUDGET_BYTES = 1_000_000;
 /** The longest string shown in one place; longer ones are cut and end in `…`. */
 const SUMMARY_TEXT_CHARS = 500;
-/** What the planned deletions of a skipped prune may take of the budget. */
-const PLANNED_LIST_BYTES = 64 * 1024;
-/** Room kept for the line that says how many rows were left out. */
-const LEFT_OUT_LINE_BYTES = 1024;
-const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/**
- * Any string written into the summary, made safe for it: one line (a blank line
- * would end the summary's HTML block, and whatever follows would be read as
- * markdown), at most SUMMARY_TEXT_CHARS long, HTML-escaped. Every interpolated
- * string goes through here, whoever cleaned it before.
- */
+const PLANNED_LIST_BYTES = 64 * 1024; // what a skipped prune's planned deletions may take of the budget
+const LEFT_OUT_LINE_BYTES = 1024; // room kept for the line that says how many rows were left out
+const summary_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Any string in the summary: one line (a blank line would end the HTML block), cut, HTML-escaped, cleaned or not. */
 function summaryText(text) {
-    return cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+    return cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => summary_ESCAPES[c] ?? c);
 }
-function resultCell(result, dryRun, tally) {
-    const retries = tally?.retriesFor(result.tag) ?? 0;
-    const note = retries > 0 ? ` (${count(retries, 'retry', 'retries')})` : '';
-    if (result.outcome !== 'failed')
-        return `${outcomeWord(result.outcome, dryRun)}${note}`;
-    return `failed${note}: ${result.error?.message ?? 'unknown error'}`;
+const code = (text) => `<code>${summaryText(text)}</code>`;
+/** The first of `items` that fit in `budget` bytes, each costing its bytes and `extra`. */
+function fitting(items, budget, extra) {
+    let used = 0;
+    const index = items.findIndex((item) => (used += Buffer.byteLength(item) + extra) > budget);
+    return index < 0 ? [...items] : items.slice(0, index);
 }
 function row(result, dryRun, tally) {
-    const tag = `<code>${summaryText(result.tag)}</code>`;
-    const cells = [
-        result.key === undefined ? tag : `<code>${summaryText(result.key)}</code> → ${tag}`,
-        summaryText(result.name),
-        summaryText(resultCell(result, dryRun, tally))
-    ];
-    return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
-}
-/** Failed rows first (they are what a reader looks for), then the rest, each by tag. */
-function rowOrder(results) {
-    const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
-    return [...failed, ...results.filter((r) => r.outcome !== 'failed').sort(byTag)];
-}
-/** `Selected by select: 12 of 31 keys; left out: github_token (why)`. Left-out keys are few: select matched each. */
-function selectionItem({ keys, leftOut }, results) {
-    const pushed = results.filter((r) => r.key !== undefined).length;
-    const left = leftOut.map(({ key, reason }) => `<code>${summaryText(key)}</code> (${summaryText(reason)})`);
-    return `<li>Selected by <code>select</code>: ${pushed} of ${count(keys, 'key')}${left.length > 0 ? `; left out: ${left.join(', ')}` : ''}</li>`;
-}
-const bytes = (text) => Buffer.byteLength(text, 'utf8');
-/** The tags of a skipped prune as `<code>` items, as many as fit in PLANNED_LIST_BYTES. */
-function plannedList(tags) {
-    const items = [];
-    let used = 0;
-    for (const tag of tags) {
-        const item = `<code>${summaryText(tag)}</code>`;
-        used += bytes(item) + 2;
-        if (used > PLANNED_LIST_BYTES)
-            break;
-        items.push(item);
-    }
-    const more = tags.length - items.length;
-    return `${items.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+    const retries = tally?.retriesFor(result.tag) ?? 0;
+    const note = retries > 0 ? ` (${count(retries, 'retry', 'retries')})` : '';
+    const outcome = result.outcome === 'failed'
+        ? `failed${note}: ${result.error?.message ?? 'unknown error'}`
+        : `${outcomeWord(result.outcome, dryRun)}${note}`;
+    const tag = result.key === undefined ? code(result.tag) : `${code(result.key)} → ${code(result.tag)}`;
+    return `<tr><td>${tag}</td><td>${summaryText(result.name)}</td><td>${summaryText(outcome)}</td></tr>`;
 }
 /**
- * The job summary as HTML: the run, the Cortex host, and one row per secret
- * (failed ones first). Never a value. The counts cover every secret; when the
- * rows would not fit in SUMMARY_BUDGET_BYTES, the last ones are left out and
- * counted, and the outputs still list every tag.
+ * The job summary as HTML: the run, the Cortex host, and one row per secret, failed ones first
+ * (what a reader looks for), never a value. The counts cover every secret; rows that would not
+ * fit in SUMMARY_BUDGET_BYTES are left out and counted, and the outputs still list every tag.
  */
 function renderJobSummary({ run, cortexHost, report, tally, selection }) {
     const { results, dryRun, pruneSkipped } = report;
@@ -45923,182 +45652,147 @@ function renderJobSummary({ run, cortexHost, report, tally, selection }) {
     for (const r of results)
         counts[r.outcome]++;
     const shown = OUTCOMES.filter((o) => o !== 'deleted' || counts.deleted > 0 || pruneSkipped);
-    const tallyLine = shown.map((o) => `${counts[o]} ${outcomeWord(o, dryRun)}`).join(', ');
     const retries = tally?.describe();
-    const notes = [
-        ...(dryRun
-            ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>']
-            : []),
-        ...(pruneSkipped
-            ? [
-                `<p><strong>Prune skipped</strong>: ${summaryText(pruneSkipped.reason)}. Planned deletions: ${plannedList(pruneSkipped.tags)}.</p>`
-            ]
-            : [])
-    ];
     const head = [
-        `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${tallyLine}</h2>`,
-        ...notes,
-        '<ul>',
-        `<li>Trigger: ${summaryText(run.trigger)}</li>`,
-        `<li>Repository: ${summaryText(run.repository)}, <a href="${summaryText(run.runUrl)}">run</a></li>`,
-        `<li>Cortex host: <code>${summaryText(cortexHost)}</code></li>`,
-        ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : []),
-        ...(selection ? [selectionItem(selection, results)] : []),
-        '</ul>'
+        `<h2>Cortex secrets${dryRun ? ' (dry run)' : ''}: ${shown.map((o) => `${counts[o]} ${outcomeWord(o, dryRun)}`).join(', ')}</h2>`,
+        ...(dryRun ? ['<p><strong>Dry run</strong>: only read requests were made; nothing was changed in Cortex.</p>'] : [])
     ];
-    const tableStart = '<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>';
-    const tableEnd = '</table>';
-    // Each line costs its bytes and a line feed; the trailing '' adds none.
-    let used = [...head, tableStart, tableEnd].reduce((sum, line) => sum + bytes(line) + 1, 0) + LEFT_OUT_LINE_BYTES;
-    const rows = [];
-    for (const result of rowOrder(results)) {
-        const html = row(result, dryRun, tally);
-        used += bytes(html) + 1;
-        if (used > SUMMARY_BUDGET_BYTES)
-            break;
-        rows.push(html);
+    if (pruneSkipped) {
+        const planned = pruneSkipped.tags.map(code);
+        const listed = fitting(planned, PLANNED_LIST_BYTES, 2);
+        const more = planned.length > listed.length ? ` and ${planned.length - listed.length} more` : '';
+        head.push(`<p><strong>Prune skipped</strong>: ${summaryText(pruneSkipped.reason)}. Planned deletions: ${listed.join(', ')}${more}.</p>`);
     }
+    head.push('<ul>', `<li>Trigger: ${summaryText(run.trigger)}</li>`, `<li>Repository: ${summaryText(run.repository)}, <a href="${summaryText(run.runUrl)}">run</a></li>`, `<li>Cortex host: ${code(cortexHost)}</li>`, ...(retries ? [`<li>Retries and waits: ${summaryText(retries)}</li>`] : []));
+    if (selection) {
+        // Left-out keys are few, and may be named: select matched each.
+        const pushed = results.filter((r) => r.key !== undefined).length;
+        const left = selection.leftOut.map(({ key, reason }) => `${code(key)} (${summaryText(reason)})`);
+        head.push(`<li>Selected by <code>select</code>: ${pushed} of ${count(selection.keys, 'key')}${left.length > 0 ? `; left out: ${left.join(', ')}` : ''}</li>`);
+    }
+    head.push('</ul>');
+    const table = ['<table><tr><th>Tag</th><th>Name</th><th>Result</th></tr>', '</table>'];
+    const failed = (r) => Number(r.outcome === 'failed');
+    const allRows = [...results].sort((a, b) => failed(b) - failed(a) || byTag(a, b)).map((r) => row(r, dryRun, tally));
+    // Each line costs its bytes and a line feed.
+    const fixed = [...head, ...table].reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) + LEFT_OUT_LINE_BYTES;
+    const rows = fitting(allRows, SUMMARY_BUDGET_BYTES - fixed, 1);
     const leftOut = results.length - rows.length;
-    const leftOutLine = leftOut > 0
-        ? [
-            `<p><strong>${count(leftOut, 'row', 'rows')} left out</strong>: the table shows the first ${rows.length} of ` +
-                `${count(results.length, 'secret')} (failed ones first) to keep this summary within GitHub's 1 MiB limit; ` +
-                'the outputs <code>created</code>, <code>updated</code>, <code>deleted</code> and <code>failed</code> list every tag.</p>'
-        ]
-        : [];
-    return [...head, ...leftOutLine, tableStart, ...rows, tableEnd, ''].join('\n');
+    if (leftOut > 0) {
+        head.push(`<p><strong>${count(leftOut, 'row', 'rows')} left out</strong>: the table shows the first ${rows.length} of ` +
+            `${count(results.length, 'secret')} (failed ones first) to keep this summary within GitHub's 1 MiB limit; ` +
+            'the outputs <code>created</code>, <code>updated</code>, <code>deleted</code> and <code>failed</code> list every tag.</p>');
+    }
+    return [...head, table[0], ...rows, table[1], ''].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/sync.ts
 
 
+const CLASHES = {
+    write: ['writing it could change', 'Not pushed: give this secret another tag.'],
+    delete: ['deleting it could delete', 'Not deleted: delete it in Cortex by hand.']
+};
 /**
- * What the run does with the workspace as listed: create the input tags it lacks, update those
- * it has, and with `owns`, delete the owned tags the input no longer names. A workspace tag equal
- * to an input tag ignoring case is never deleted: Cortex does not say whether it tells
- * `Payments_DB` from `payments_db`, and if not, that secret is the one this run writes.
- *
- * Cortex addresses one secret in a path by `tagOrId`, so a tag equal to another listed secret's
- * id (ignoring case) may reach that secret instead: such a tag is neither written nor deleted,
- * but refused with the reason, and the rest of the plan goes on.
+ * Create the input tags the workspace lacks, update those it has, and with `owns`, delete the owned tags the input
+ * no longer names, never one equal to an input tag ignoring case: Cortex may not tell `Payments_DB` from `payments_db`,
+ * and then that is the secret this run writes. Cortex reads a path's `tagOrId` as either, so a tag equal to another
+ * listed secret's id (ignoring case) is refused, neither written nor deleted, and the rest of the plan goes on.
  */
 function plan(desired, existing, owns) {
     const byTag = new Map(existing.map((s) => [s.tag, s]));
     const byId = new Map();
     for (const secret of existing)
         byId.set(foldCase(secret.id), [...(byId.get(foldCase(secret.id)) ?? []), secret]);
-    const idOfAnother = (tag) => byId.get(foldCase(tag))?.find((s) => foldCase(s.tag) !== foldCase(tag));
-    const clash = (tag, other, risk, outcome) => `"${tag}" is also the id of the secret "${other.tag}", and Cortex reads a secret's path as a tag or an id: ` +
-        `${risk} "${other.tag}" instead. ${outcome}`;
     const result = { writes: [], deletions: [], refusals: [] };
+    const refused = (subject, action) => {
+        const other = byId.get(foldCase(subject.tag))?.find((s) => foldCase(s.tag) !== foldCase(subject.tag));
+        if (other === undefined)
+            return false;
+        const [risk, outcome] = CLASHES[action];
+        const reason = `"${subject.tag}" is also the id of the secret "${other.tag}", and Cortex reads a secret's path as a tag or an id: ` +
+            `${risk} "${other.tag}" instead. ${outcome}`;
+        result.refusals.push({ ...subject, reason, action });
+        return true;
+    };
     for (const secret of desired) {
         const current = byTag.get(secret.tag);
-        const other = idOfAnother(secret.tag);
-        if (other !== undefined) {
-            const reason = clash(secret.tag, other, 'writing it could change', 'Not pushed: give this secret another tag.');
-            const name = nameOrTag({ tag: secret.tag, name: secret.name ?? current?.name });
-            result.refusals.push({ tag: secret.tag, ...withKey(secret), name, reason, action: 'write' });
-        }
-        else if (current === undefined) {
-            result.writes.push({ action: 'create', secret });
-        }
-        else {
-            result.writes.push({
-                action: 'update',
-                secret,
-                ...(current.name === undefined ? {} : { currentName: current.name })
-            });
-        }
+        if (refused(resultOf({ secret, currentName: current?.name }), 'write'))
+            continue;
+        const write = { action: current ? 'update' : 'create', secret };
+        if (current?.name !== undefined)
+            write.currentName = current.name;
+        result.writes.push(write);
     }
     const wanted = new Set(desired.map((s) => foldCase(s.tag)));
     for (const secret of existing.filter((s) => owns?.(s.tag) && !wanted.has(foldCase(s.tag)))) {
-        const other = idOfAnother(secret.tag);
-        if (other === undefined)
-            result.deletions.push({ tag: secret.tag, name: nameOrTag(secret) });
-        else {
-            const reason = clash(secret.tag, other, 'deleting it could delete', 'Not deleted: delete it in Cortex by hand.');
-            result.refusals.push({ tag: secret.tag, name: nameOrTag(secret), reason, action: 'delete' });
-        }
+        const deletion = { tag: secret.tag, name: nameOrTag(secret) };
+        if (!refused(deletion, 'delete'))
+            result.deletions.push(deletion);
     }
     return result;
 }
 /** The name a secret ends up with: the input's when it gives one (it is sent), else the one an update leaves. */
-function displayName({ secret, currentName }) {
-    return secret.name ?? currentName ?? secret.tag;
+function displayName(write) {
+    return resultOf(write).name;
+}
+function resultOf({ secret, currentName }) {
+    const name = secret.name ?? currentName ?? secret.tag;
+    return secret.key === undefined ? { tag: secret.tag, name } : { tag: secret.tag, key: secret.key, name };
 }
 /**
- * One run: list the workspace once, create or update every input secret, then, only if every
- * write landed, delete the owned secrets the input no longer names. If the list fails, every
- * input secret fails with its reason: none is left unaccounted for. A prune with no secrets is
- * refused before any request: it would delete every owned secret.
+ * One run: list the workspace once, create or update every input secret, then, only if every write landed, delete
+ * the owned secrets the input no longer names. If the list fails, every input secret fails with its reason. A prune
+ * with no secrets is refused before any request: it would delete every owned secret.
  */
 async function syncSecrets(client, secrets, options) {
     if (options.owns && secrets.length === 0) {
         throw new Error('Refusing to prune with no secrets to push: every owned secret would be deleted.');
     }
-    const { dryRun } = options;
-    const done = (result) => {
-        options.onResult?.(result);
-        return result;
+    const { concurrency, dryRun } = options;
+    const done = (result) => (options.onResult?.(result), result);
+    const failed = (subject, error) => done({ ...subject, outcome: 'failed', error: error });
+    // One secret's failure stops no other.
+    const settle = async (subject, work) => {
+        try {
+            return done({ ...subject, outcome: await work() });
+        }
+        catch (error) {
+            return failed(subject, error);
+        }
     };
-    const failed = (error) => (r) => done({ ...r, outcome: 'failed', error: error });
     let existing;
     try {
-        existing = await client.listAll(options.concurrency);
+        existing = await client.listAll(concurrency);
     }
     catch (error) {
-        const results = secrets.map((s) => failed(error)({ tag: s.tag, ...withKey(s), name: nameOrTag(s) }));
-        return { results, dryRun };
+        return { results: secrets.map((secret) => failed(resultOf({ secret }), error)), dryRun };
     }
     const { writes, deletions, refusals } = plan(secrets, existing, options.owns);
-    const refused = (action) => refusals.filter((r) => r.action === action).map(({ reason, action: _, ...r }) => failed(new Error(reason))(r));
-    const planned = (write) => ({
-        tag: write.secret.tag,
-        ...withKey(write.secret),
-        name: displayName(write)
-    });
-    if (dryRun) {
-        const results = [
-            ...refused('write'),
-            ...writes.map((w) => done({ ...planned(w), outcome: w.action === 'create' ? 'created' : 'updated' })),
-            ...refused('delete'),
-            ...deletions.map((d) => done({ ...d, outcome: 'deleted' }))
-        ];
-        return { results, dryRun };
-    }
-    const written = [
+    const refused = (action) => refusals.filter((r) => r.action === action).map(({ reason, action: _, ...r }) => failed(r, new Error(reason)));
+    const results = [
         ...refused('write'),
-        ...(await mapConcurrently(writes, options.concurrency, (w) => settle(planned(w), () => upsert(client, w), done)))
+        ...(dryRun
+            ? writes.map((w) => done({ ...resultOf(w), outcome: w.action === 'create' ? 'created' : 'updated' }))
+            : await mapConcurrently(writes, concurrency, (w) => settle(resultOf(w), () => upsert(client, w))))
     ];
-    const notDeleted = refused('delete');
-    const failures = written.filter((r) => r.outcome === 'failed').length;
-    if (deletions.length === 0)
-        return { results: [...written, ...notDeleted], dryRun };
-    if (failures > 0) {
+    const failures = results.filter((r) => r.outcome === 'failed').length;
+    results.push(...refused('delete'));
+    if (dryRun)
+        results.push(...deletions.map((d) => done({ ...d, outcome: 'deleted' })));
+    else if (failures > 0 && deletions.length > 0) {
         const reason = `${count(failures, 'create or update', 'creates or updates')} failed, so nothing was deleted`;
-        const pruneSkipped = { reason, tags: deletions.map((d) => d.tag).sort(compareTags) };
-        return { results: [...written, ...notDeleted], dryRun, pruneSkipped };
+        return { results, dryRun, pruneSkipped: { reason, tags: deletions.map((d) => d.tag).sort(compareTags) } };
     }
-    // `absent` (already gone) counts as deleted too: what the prune wanted holds.
-    const deleted = await mapConcurrently(deletions, options.concurrency, (d) => settle(d, async () => (await client.delete(d.tag), 'deleted'), done));
-    return { results: [...written, ...notDeleted, ...deleted], dryRun };
-}
-function withKey(secret) {
-    return secret.key === undefined ? {} : { key: secret.key };
-}
-/** Runs one secret's work and turns its outcome, or its error, into a result: one failure stops no other. */
-async function settle(subject, work, done) {
-    try {
-        return done({ ...subject, outcome: await work() });
+    else {
+        // `absent` (already gone) counts as deleted too: what the prune wanted holds.
+        const deleted = (d) => settle(d, async () => (await client.delete(d.tag), 'deleted'));
+        results.push(...(await mapConcurrently(deletions, concurrency, deleted)));
     }
-    catch (error) {
-        return done({ ...subject, outcome: 'failed', error: error });
-    }
+    return { results, dryRun };
 }
-/**
- * Creates or updates one secret, absorbing races with another writer: an update of a tag that
- * has gone becomes a create, and a create that finds the tag becomes an update.
- */
+// Races with another writer are absorbed: an update of a tag that has gone becomes a create, and a create that
+// finds the tag becomes an update.
 async function upsert(client, write) {
     const { tag, name, value } = write.secret;
     if (write.action === 'update' && (await client.update(tag, { name, value })) === 'updated')
@@ -46106,11 +45800,10 @@ async function upsert(client, write) {
     const created = await client.create({ tag, name: nameOrTag(write.secret), value });
     if (created.outcome === 'created')
         return 'created';
-    // The tag exists: another writer created it since the list, or an earlier attempt of this very
-    // create landed before its answer was lost. Either way an update writes the value; in the second
-    // case the secret is the one this run created, and is reported so.
+    // The tag exists: another writer created it since the list, or an earlier attempt of this create landed and its
+    // answer was lost. Either way an update writes the value; in the second case this run created it, and says so.
     if ((await client.update(tag, { name, value })) === 'absent') {
-        throw new Error(`update "${tag}": Cortex said the tag exists, then that it does not: another writer is changing it`);
+        throw new Error(`${subjectOf('update', tag)}: Cortex said the tag exists, then that it does not: another writer is changing it`);
     }
     return created.earlierAttemptMayHaveLanded ? 'created' : 'updated';
 }
@@ -46135,94 +45828,84 @@ const ACTION_VERSION = package_namespaceObject.rE;
 
 
 
-/**
- * The GitHub Action's front door: inputs from the runner, the sync, then outputs, job summary
- * and log. The one place the step is failed.
- */
+/** The GitHub Action: inputs from the runner, the sync told to the log as it goes, outputs, job summary. */
 async function run(options = {}) {
     try {
-        const inputs = readInputs({
+        const { settings, selection } = readInputs({
             getInput: (name) => getInput(name, { trimWhitespace: false }),
             env: process.env,
             readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'),
             maskValue: (value) => masksFor(value).forEach((mask) => core_setSecret(mask))
         });
-        const { tags, failure } = await push(inputs, options);
-        if (failure !== undefined)
-            throw new Error(failure);
-        main_info(doneLine(tags, inputs.settings.dryRun));
+        const { apiUrl, dryRun, rateLimitPerMinute, secrets } = settings;
+        const tally = new RetryTally();
+        const client = new CortexClient({
+            baseUrl: apiUrl,
+            apiKey: settings.apiKey,
+            userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
+            dispatcher: options.dispatcher ?? dispatcherFor(apiUrl),
+            timeoutMs: settings.timeoutMs,
+            maxRetries: settings.maxRetries,
+            requestsPerMinute: rateLimitPerMinute,
+            secrets: secrets.map((secret) => secret.value),
+            clock: options.clock,
+            random: options.random,
+            debug: (line) => core_debug(line),
+            onRetry: (retry) => {
+                tally.recordRetry(retry);
+                core_debug(retryLine(retry));
+                warn(rateLimitWarning(retry));
+            },
+            onWait: (ms, reason) => {
+                tally.recordWait(ms, reason);
+                warn(budgetWarning(ms, reason, rateLimitPerMinute));
+            }
+        });
+        main_info(startLine({ secrets: secrets.length, host: apiUrl.host, dryRun, prune: !!settings.owns, selection }));
+        leftOutLines(selection).forEach(main_info);
+        const report = await syncSecrets(client, secrets, {
+            concurrency: settings.concurrency,
+            dryRun,
+            owns: settings.owns,
+            onResult: (result) => {
+                main_info(resultLine(result, dryRun));
+                const retries = tally.retriesFor(result.tag);
+                if (retries > 0)
+                    core_debug(`${result.tag}: ${count(retries, 'retry', 'retries')}`);
+            }
+        });
+        if (report.pruneSkipped)
+            warning(pruneSkippedWarning(report.pruneSkipped));
+        const { tags, failure } = verdict(report, new Set(secrets.map((secret) => secret.tag)));
+        // The list of failed secrets stays the message; outputs that could not be written are added to it.
+        const notWritten = await attempt('Outputs not written', async () => {
+            for (const [output, list] of Object.entries(tags))
+                setOutput(output, JSON.stringify(list));
+        });
+        if (process.env.GITHUB_STEP_SUMMARY) {
+            // A summary that cannot be written is a warning: the step's own message must stay the one it fails with.
+            const problem = await attempt('Job summary not written', async () => {
+                // Loaded here, not at start-up: only the summary needs the run's context, and @actions/github
+                // (Octokit included) would delay the first request. "eager" keeps it in dist/index.js.
+                const { context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+                const html = renderJobSummary({ run: describeRun(context), cortexHost: apiUrl.host, report, tally, selection });
+                await summary.addRaw(html).write();
+            });
+            warn(problem);
+        }
+        const message = [failure, notWritten].filter((part) => part !== undefined).join('\n');
+        if (message !== '')
+            throw new Error(message);
+        main_info(doneLine(tags, dryRun));
     }
     catch (error) {
-        setFailed(error instanceof Error ? error.message : String(error));
+        setFailed(messageOf(error));
     }
-}
-/** One run against Cortex, told to the log as it goes; outputs and summary written at its end. */
-async function push({ settings, selection }, options) {
-    const { apiUrl, dryRun, rateLimitPerMinute, secrets } = settings;
-    const tally = new RetryTally();
-    const client = new CortexClient({
-        baseUrl: apiUrl,
-        apiKey: settings.apiKey,
-        userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
-        dispatcher: options.dispatcher ?? dispatcherFor(apiUrl),
-        timeoutMs: settings.timeoutMs,
-        maxRetries: settings.maxRetries,
-        requestsPerMinute: rateLimitPerMinute,
-        secrets: secrets.map((secret) => secret.value),
-        clock: options.clock,
-        random: options.random,
-        debug: (line) => core_debug(line),
-        onRetry: (retry) => {
-            tally.recordRetry(retry);
-            core_debug(retryLine(retry));
-            warn(rateLimitWarning(retry));
-        },
-        onWait: (ms, reason) => {
-            tally.recordWait(ms, reason);
-            warn(budgetWarning(ms, reason, rateLimitPerMinute));
-        }
-    });
-    main_info(startLine({ secrets: secrets.length, host: apiUrl.host, dryRun, prune: !!settings.owns, selection }));
-    leftOutLines(selection).forEach(main_info);
-    const report = await syncSecrets(client, secrets, {
-        concurrency: settings.concurrency,
-        dryRun,
-        owns: settings.owns,
-        onResult: (result) => {
-            main_info(resultLine(result, dryRun));
-            const retries = tally.retriesFor(result.tag);
-            if (retries > 0)
-                core_debug(`${result.tag}: ${retries} ${retries === 1 ? 'retry' : 'retries'}`);
-        }
-    });
-    if (report.pruneSkipped)
-        warning(pruneSkippedWarning(report.pruneSkipped));
-    const outcome = verdict(report, new Set(secrets.map((secret) => secret.tag)));
-    // The list of failed secrets stays the message; outputs that could not be written are added to it.
-    const notWritten = await attempt('Outputs not written', async () => {
-        for (const [output, list] of Object.entries(outcome.tags))
-            setOutput(output, JSON.stringify(list));
-    });
-    if (process.env.GITHUB_STEP_SUMMARY) {
-        // A summary that cannot be written is a warning: the step's own message must stay the one it fails with.
-        const problem = await attempt('Job summary not written', async () => {
-            // Loaded here, not at start-up: only the summary needs the run's context, and @actions/github
-            // (Octokit included) would delay the first request. "eager" keeps it in dist/index.js.
-            const { context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 7221));
-            const html = renderJobSummary({ run: describeRun(context), cortexHost: apiUrl.host, report, tally, selection });
-            await summary.addRaw(html).write();
-        });
-        if (problem !== undefined)
-            warning(problem);
-    }
-    const failure = [outcome.failure, notWritten].filter((part) => part !== undefined).join('\n');
-    return failure === '' ? { tags: outcome.tags } : { tags: outcome.tags, failure };
 }
 /**
- * How requests to `apiUrl` travel. A loopback host is reached directly, never through a proxy
- * (plain http is allowed there only because it stays on this machine); any other host through
- * undici's EnvHttpProxyAgent (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case). undici follows no
- * redirect, so the key never reaches another origin, and one choice holds for the whole run.
+ * A loopback host is reached directly, never through a proxy (plain http is allowed there only because it stays on
+ * this machine); any other through undici's EnvHttpProxyAgent (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case).
+ * undici follows no redirect, so the key never reaches another origin, and one choice holds for the whole run.
  */
 function dispatcherFor(apiUrl) {
     return isLoopback(apiUrl.hostname) ? new undici.Agent() : new undici.EnvHttpProxyAgent();
@@ -46235,15 +45918,12 @@ function warn(line) {
     if (line !== undefined)
         warning(line);
 }
-/** Runs `work`; what went wrong, prefixed with `what`, instead of a throw. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** What went wrong with `work`, prefixed with `what`, instead of a throw. */
 async function attempt(what, work) {
-    try {
-        await work();
-        return undefined;
-    }
-    catch (error) {
-        return `${what}: ${error instanceof Error ? error.message : String(error)}`;
-    }
+    return work().then(undefined, (error) => `${what}: ${messageOf(error)}`);
 }
 
 
@@ -46508,18 +46188,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 5434:
+/***/ 7349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
-var YAMLMap = __nccwpck_require__(1950);
-var YAMLSeq = __nccwpck_require__(7495);
-var resolveBlockMap = __nccwpck_require__(6519);
-var resolveBlockSeq = __nccwpck_require__(2662);
-var resolveFlowCollection = __nccwpck_require__(4206);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockSeq = __nccwpck_require__(334);
+var resolveFlowCollection = __nccwpck_require__(3142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -46605,15 +46285,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 5899:
+/***/ 3683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(6885);
-var composeNode = __nccwpck_require__(4873);
-var resolveEnd = __nccwpck_require__(644);
-var resolveProps = __nccwpck_require__(2207);
+var Document = __nccwpck_require__(3021);
+var composeNode = __nccwpck_require__(5937);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -46657,17 +46337,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 4873:
+/***/ 5937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(7641);
-var identity = __nccwpck_require__(415);
-var composeCollection = __nccwpck_require__(5434);
-var composeScalar = __nccwpck_require__(3293);
-var resolveEnd = __nccwpck_require__(644);
-var utilEmptyScalarPosition = __nccwpck_require__(4831);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var composeCollection = __nccwpck_require__(7349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(7788);
+var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -46776,15 +46456,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 3293:
+/***/ 5413:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
-var resolveBlockScalar = __nccwpck_require__(809);
-var resolveFlowScalar = __nccwpck_require__(8066);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -46871,18 +46551,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 3480:
+/***/ 9984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(2342);
-var Document = __nccwpck_require__(6885);
-var errors = __nccwpck_require__(3376);
-var identity = __nccwpck_require__(415);
-var composeDoc = __nccwpck_require__(5899);
-var resolveEnd = __nccwpck_require__(644);
+var directives = __nccwpck_require__(1342);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var identity = __nccwpck_require__(1127);
+var composeDoc = __nccwpck_require__(3683);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -47102,17 +46782,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 6519:
+/***/ 7103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(4245);
-var YAMLMap = __nccwpck_require__(1950);
-var resolveProps = __nccwpck_require__(2207);
-var utilContainsNewline = __nccwpck_require__(9699);
-var utilFlowIndentCheck = __nccwpck_require__(7723);
-var utilMapIncludes = __nccwpck_require__(8539);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -47226,12 +46906,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 809:
+/***/ 8913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
+var Scalar = __nccwpck_require__(3301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -47433,14 +47113,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 2662:
+/***/ 334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(7495);
-var resolveProps = __nccwpck_require__(2207);
-var utilFlowIndentCheck = __nccwpck_require__(7723);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveProps = __nccwpck_require__(4631);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -47491,7 +47171,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 644:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -47537,19 +47217,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 4206:
+/***/ 3142:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var YAMLMap = __nccwpck_require__(1950);
-var YAMLSeq = __nccwpck_require__(7495);
-var resolveEnd = __nccwpck_require__(644);
-var resolveProps = __nccwpck_require__(2207);
-var utilContainsNewline = __nccwpck_require__(9699);
-var utilMapIncludes = __nccwpck_require__(8539);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -47753,13 +47433,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 8066:
+/***/ 6842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
-var resolveEnd = __nccwpck_require__(644);
+var Scalar = __nccwpck_require__(3301);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -47988,7 +47668,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 2207:
+/***/ 4631:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48143,7 +47823,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9699:
+/***/ 9499:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48186,7 +47866,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 4831:
+/***/ 2599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48221,12 +47901,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 7723:
+/***/ 4051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(9699);
+var utilContainsNewline = __nccwpck_require__(9499);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -48245,12 +47925,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 8539:
+/***/ 1187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
+var identity = __nccwpck_require__(1127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -48267,22 +47947,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 6885:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(7641);
-var Collection = __nccwpck_require__(3469);
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var toJS = __nccwpck_require__(915);
-var Schema = __nccwpck_require__(8296);
-var stringifyDocument = __nccwpck_require__(7653);
-var anchors = __nccwpck_require__(5236);
-var applyReviver = __nccwpck_require__(5797);
-var createNode = __nccwpck_require__(2076);
-var directives = __nccwpck_require__(2342);
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var toJS = __nccwpck_require__(6424);
+var Schema = __nccwpck_require__(5840);
+var stringifyDocument = __nccwpck_require__(6829);
+var anchors = __nccwpck_require__(1596);
+var applyReviver = __nccwpck_require__(3661);
+var createNode = __nccwpck_require__(2404);
+var directives = __nccwpck_require__(1342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -48611,13 +48291,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 5236:
+/***/ 1596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var visit = __nccwpck_require__(292);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -48694,7 +48374,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 5797:
+/***/ 3661:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48758,14 +48438,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2076:
+/***/ 2404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(7641);
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -48855,13 +48535,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 2342:
+/***/ 1342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var visit = __nccwpck_require__(292);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 const escapeChars = {
     '!': '%21',
@@ -49040,7 +48720,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 3376:
+/***/ 1464:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -49109,28 +48789,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 7207:
+/***/ 8815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(3480);
-var Document = __nccwpck_require__(6885);
-var Schema = __nccwpck_require__(8296);
-var errors = __nccwpck_require__(3376);
-var Alias = __nccwpck_require__(7641);
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var Scalar = __nccwpck_require__(2765);
-var YAMLMap = __nccwpck_require__(1950);
-var YAMLSeq = __nccwpck_require__(7495);
-var cst = __nccwpck_require__(5421);
-var lexer = __nccwpck_require__(2081);
-var lineCounter = __nccwpck_require__(4588);
-var parser = __nccwpck_require__(6651);
-var publicApi = __nccwpck_require__(8759);
-var visit = __nccwpck_require__(292);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var Schema = __nccwpck_require__(5840);
+var errors = __nccwpck_require__(1464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(4047);
+var visit = __nccwpck_require__(204);
 
 
 
@@ -49167,7 +48847,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 2745:
+/***/ 7249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -49193,16 +48873,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 7641:
+/***/ 4065:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(5236);
-var visit = __nccwpck_require__(292);
-var identity = __nccwpck_require__(415);
-var Node = __nccwpck_require__(6617);
-var toJS = __nccwpck_require__(915);
+var anchors = __nccwpck_require__(1596);
+var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -49320,14 +49000,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 3469:
+/***/ 101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2076);
-var identity = __nccwpck_require__(415);
-var Node = __nccwpck_require__(6617);
+var createNode = __nccwpck_require__(2404);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -49478,14 +49158,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6617:
+/***/ 6673:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(5797);
-var identity = __nccwpck_require__(415);
-var toJS = __nccwpck_require__(915);
+var applyReviver = __nccwpck_require__(3661);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
 
 class NodeBase {
     constructor(type) {
@@ -49525,15 +49205,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 4245:
+/***/ 7165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2076);
-var stringifyPair = __nccwpck_require__(5004);
-var addPairToJSMap = __nccwpck_require__(9256);
-var identity = __nccwpck_require__(415);
+var createNode = __nccwpck_require__(2404);
+var stringifyPair = __nccwpck_require__(9748);
+var addPairToJSMap = __nccwpck_require__(7104);
+var identity = __nccwpck_require__(1127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -49571,14 +49251,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 2765:
+/***/ 3301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Node = __nccwpck_require__(6617);
-var toJS = __nccwpck_require__(915);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -49605,17 +49285,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 1950:
+/***/ 4454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(6340);
-var addPairToJSMap = __nccwpck_require__(9256);
-var Collection = __nccwpck_require__(3469);
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var Scalar = __nccwpck_require__(2765);
+var stringifyCollection = __nccwpck_require__(1212);
+var addPairToJSMap = __nccwpck_require__(7104);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -49759,17 +49439,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 7495:
+/***/ 2223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2076);
-var stringifyCollection = __nccwpck_require__(6340);
-var Collection = __nccwpck_require__(3469);
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
-var toJS = __nccwpck_require__(915);
+var createNode = __nccwpck_require__(2404);
+var stringifyCollection = __nccwpck_require__(1212);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var toJS = __nccwpck_require__(6424);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -49881,16 +49561,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 9256:
+/***/ 7104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(2745);
-var merge = __nccwpck_require__(6220);
-var stringify = __nccwpck_require__(732);
-var identity = __nccwpck_require__(415);
-var toJS = __nccwpck_require__(915);
+var log = __nccwpck_require__(7249);
+var merge = __nccwpck_require__(452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -49953,7 +49633,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 415:
+/***/ 1127:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -50013,12 +49693,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 915:
+/***/ 6424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
+var identity = __nccwpck_require__(1127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -50059,15 +49739,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 1366:
+/***/ 110:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(809);
-var resolveFlowScalar = __nccwpck_require__(8066);
-var errors = __nccwpck_require__(3376);
-var stringifyString = __nccwpck_require__(501);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+var errors = __nccwpck_require__(1464);
+var stringifyString = __nccwpck_require__(3069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -50284,7 +49964,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 8013:
+/***/ 1733:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -50354,7 +50034,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 4555:
+/***/ 7715:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -50460,14 +50140,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 5421:
+/***/ 3461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(1366);
-var cstStringify = __nccwpck_require__(8013);
-var cstVisit = __nccwpck_require__(4555);
+var cstScalar = __nccwpck_require__(110);
+var cstStringify = __nccwpck_require__(1733);
+var cstVisit = __nccwpck_require__(7715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -50579,12 +50259,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 2081:
+/***/ 361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(5421);
+var cst = __nccwpck_require__(3461);
 
 /*
 START -> stream
@@ -51309,7 +50989,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 4588:
+/***/ 6628:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -51357,14 +51037,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 6651:
+/***/ 3456:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(5421);
-var lexer = __nccwpck_require__(2081);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -52344,18 +52024,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 8759:
+/***/ 4047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(3480);
-var Document = __nccwpck_require__(6885);
-var errors = __nccwpck_require__(3376);
-var log = __nccwpck_require__(2745);
-var identity = __nccwpck_require__(415);
-var lineCounter = __nccwpck_require__(4588);
-var parser = __nccwpck_require__(6651);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var log = __nccwpck_require__(7249);
+var identity = __nccwpck_require__(1127);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -52458,16 +52138,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 8296:
+/***/ 5840:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var map = __nccwpck_require__(7683);
-var seq = __nccwpck_require__(4066);
-var string = __nccwpck_require__(4088);
-var tags = __nccwpck_require__(3578);
+var identity = __nccwpck_require__(1127);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var tags = __nccwpck_require__(18);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -52504,13 +52184,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7683:
+/***/ 7451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var YAMLMap = __nccwpck_require__(1950);
+var identity = __nccwpck_require__(1127);
+var YAMLMap = __nccwpck_require__(4454);
 
 const map = {
     collection: 'map',
@@ -52530,12 +52210,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 3632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
+var Scalar = __nccwpck_require__(3301);
 
 const nullTag = {
     identify: value => value == null,
@@ -52554,13 +52234,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 4066:
+/***/ 1706:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var YAMLSeq = __nccwpck_require__(7495);
+var identity = __nccwpck_require__(1127);
+var YAMLSeq = __nccwpck_require__(2223);
 
 const seq = {
     collection: 'seq',
@@ -52580,12 +52260,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 4088:
+/***/ 6464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(501);
+var stringifyString = __nccwpck_require__(3069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -52603,12 +52283,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 7247:
+/***/ 3959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
+var Scalar = __nccwpck_require__(3301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -52631,13 +52311,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 7661:
+/***/ 8405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
-var stringifyNumber = __nccwpck_require__(2729);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -52685,12 +52365,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9546:
+/***/ 9874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(2729);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -52734,18 +52414,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 9032:
+/***/ 896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7683);
-var _null = __nccwpck_require__(1528);
-var seq = __nccwpck_require__(4066);
-var string = __nccwpck_require__(4088);
-var bool = __nccwpck_require__(7247);
-var float = __nccwpck_require__(7661);
-var int = __nccwpck_require__(9546);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
 
 const schema = [
     map.map,
@@ -52766,14 +52446,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 7519:
+/***/ 3559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
-var map = __nccwpck_require__(7683);
-var seq = __nccwpck_require__(4066);
+var Scalar = __nccwpck_require__(3301);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -52837,27 +52517,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3578:
+/***/ 18:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7683);
-var _null = __nccwpck_require__(1528);
-var seq = __nccwpck_require__(4066);
-var string = __nccwpck_require__(4088);
-var bool = __nccwpck_require__(7247);
-var float = __nccwpck_require__(7661);
-var int = __nccwpck_require__(9546);
-var schema = __nccwpck_require__(9032);
-var schema$1 = __nccwpck_require__(7519);
-var binary = __nccwpck_require__(4011);
-var merge = __nccwpck_require__(6220);
-var omap = __nccwpck_require__(2775);
-var pairs = __nccwpck_require__(1705);
-var schema$2 = __nccwpck_require__(1921);
-var set = __nccwpck_require__(832);
-var timestamp = __nccwpck_require__(168);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+var schema = __nccwpck_require__(896);
+var schema$1 = __nccwpck_require__(3559);
+var binary = __nccwpck_require__(6083);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var schema$2 = __nccwpck_require__(5913);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -52943,14 +52623,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 4011:
+/***/ 6083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(2765);
-var stringifyString = __nccwpck_require__(501);
+var Scalar = __nccwpck_require__(3301);
+var stringifyString = __nccwpck_require__(3069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -53020,12 +52700,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 2214:
+/***/ 8398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
+var Scalar = __nccwpck_require__(3301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -53056,13 +52736,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 9614:
+/***/ 5782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
-var stringifyNumber = __nccwpck_require__(2729);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -53113,12 +52793,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 6257:
+/***/ 873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(2729);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -53196,13 +52876,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 6220:
+/***/ 452:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -53274,16 +52954,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 2775:
+/***/ 303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var toJS = __nccwpck_require__(915);
-var YAMLMap = __nccwpck_require__(1950);
-var YAMLSeq = __nccwpck_require__(7495);
-var pairs = __nccwpck_require__(1705);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var pairs = __nccwpck_require__(8385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -53358,15 +53038,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 1705:
+/***/ 8385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var Scalar = __nccwpck_require__(2765);
-var YAMLSeq = __nccwpck_require__(7495);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLSeq = __nccwpck_require__(2223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -53447,24 +53127,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 1921:
+/***/ 5913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7683);
-var _null = __nccwpck_require__(1528);
-var seq = __nccwpck_require__(4066);
-var string = __nccwpck_require__(4088);
-var binary = __nccwpck_require__(4011);
-var bool = __nccwpck_require__(2214);
-var float = __nccwpck_require__(9614);
-var int = __nccwpck_require__(6257);
-var merge = __nccwpck_require__(6220);
-var omap = __nccwpck_require__(2775);
-var pairs = __nccwpck_require__(1705);
-var set = __nccwpck_require__(832);
-var timestamp = __nccwpck_require__(168);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var binary = __nccwpck_require__(6083);
+var bool = __nccwpck_require__(8398);
+var float = __nccwpck_require__(5782);
+var int = __nccwpck_require__(873);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
 
 const schema = [
     map.map,
@@ -53495,14 +53175,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 832:
+/***/ 1528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var YAMLMap = __nccwpck_require__(1950);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -53598,12 +53278,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 168:
+/***/ 4371:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(2729);
+var stringifyNumber = __nccwpck_require__(8689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -53710,7 +53390,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 3699:
+/***/ 4475:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -53868,15 +53548,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 732:
+/***/ 2148:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(5236);
-var identity = __nccwpck_require__(415);
-var stringifyComment = __nccwpck_require__(8927);
-var stringifyString = __nccwpck_require__(501);
+var anchors = __nccwpck_require__(1596);
+var identity = __nccwpck_require__(1127);
+var stringifyComment = __nccwpck_require__(9799);
+var stringifyString = __nccwpck_require__(3069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -54007,14 +53687,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 6340:
+/***/ 1212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var stringify = __nccwpck_require__(732);
-var stringifyComment = __nccwpck_require__(8927);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -54169,7 +53849,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 8927:
+/***/ 9799:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54200,14 +53880,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 7653:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var stringify = __nccwpck_require__(732);
-var stringifyComment = __nccwpck_require__(8927);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -54294,7 +53974,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 2729:
+/***/ 8689:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54328,15 +54008,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 5004:
+/***/ 9748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
-var stringify = __nccwpck_require__(732);
-var stringifyComment = __nccwpck_require__(8927);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -54487,13 +54167,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 501:
+/***/ 3069:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
-var foldFlowLines = __nccwpck_require__(3699);
+var Scalar = __nccwpck_require__(3301);
+var foldFlowLines = __nccwpck_require__(4475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -54832,12 +54512,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 292:
+/***/ 204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
+var identity = __nccwpck_require__(1127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -55075,7 +54755,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 7221:
+/***/ 2413:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -55090,7 +54770,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/context.js
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
 class Context {
@@ -55143,11 +54823,11 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(2827);
-// EXTERNAL MODULE: ../../work/main/node_modules/undici/index.js
-var undici = __nccwpck_require__(576);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/internal/utils.js
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(9659);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -55200,7 +54880,7 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
     return baseUserAgent;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -55215,7 +54895,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -55244,7 +54924,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -55292,7 +54972,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -55313,7 +54993,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -55360,7 +55040,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -55706,7 +55386,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -55998,7 +55678,7 @@ function unescapeQuotedPairs(str, start, end) {
     return result + str.slice(start, end);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -56599,7 +56279,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -56640,7 +56320,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -56847,7 +56527,7 @@ var request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -56978,7 +56658,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -57033,11 +56713,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -57178,12 +56858,12 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 const dist_src_version_VERSION = "17.0.0";
 
 //# sourceMappingURL=version.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 const Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -59477,7 +59157,7 @@ var endpoints_default = Endpoints;
 
 //# sourceMappingURL=endpoints.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 
 const endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
@@ -59603,7 +59283,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
 
 //# sourceMappingURL=endpoints-to-methods.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 
 
 function restEndpointMethods(octokit) {
@@ -59624,7 +59304,7 @@ legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
 
 //# sourceMappingURL=index.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
 
@@ -60036,7 +59716,7 @@ function paginateRest(octokit) {
 paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
 
 
 // octokit + plugins
@@ -60075,7 +59755,7 @@ function utils_getOctokitOptions(token, options) {
     return opts;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/github.js
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
 
 
 const github_context = new Context();
@@ -60232,6 +59912,6 @@ function getOctokit(token, options, ...additionalPlugins) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(7890);
+/******/ var __webpack_exports__ = __nccwpck_require__(9407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
