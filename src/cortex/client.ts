@@ -100,9 +100,8 @@ interface Reply {
 }
 
 /**
- * The five operations of the Cortex Secrets API, with retries, pacing and timeouts. Cortex's
- * rules live here: every body is checked against the shape the API gives before it is used,
- * statuses become typed results, and Cortex's text is cleaned (Redactor) before it leaves.
+ * The five operations of the Cortex Secrets API, with retries, pacing and timeouts: bodies are
+ * checked before use, statuses become typed results, and Cortex's text is cleaned before it leaves.
  */
 export class CortexClient {
   readonly #options: CortexClientOptions
@@ -377,11 +376,7 @@ export class CortexClient {
   }
 }
 
-/**
- * The list with each secret once, or the first conflict: a tag under two ids, or an id under two
- * tags. Either way two entries claim what only one secret can be, and a prune driven by them
- * could delete the wrong one. The conflict names tags only (they are checked, ids are not).
- */
+/** Each secret once, or the first conflict (a tag under two ids, an id under two tags: a prune could delete the wrong one). */
 function uniqueSecrets(secrets: readonly SecretSummary[]): SecretSummary[] | string {
   const byTag = new Map<string, SecretSummary>()
   const byId = new Map<string, SecretSummary>()
@@ -416,55 +411,48 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
   return Buffer.concat(chunks).toString('utf8')
 }
 
-// The bodies Cortex answers with, as the OpenAPI text describes them, checked by hand (a schema
-// validator would cost start-up time for three small shapes). A mismatch names the field and
-// what was there by kind (a number itself at most), never the body's text.
+// Cortex's bodies, checked by hand against the OpenAPI shapes (a schema validator would cost start-up
+// time for three small shapes). A mismatch names the field and the kind found there, never the body.
 
 class ShapeMismatch extends Error {}
 
 /** A list page: safe whole numbers, `page` the one asked, at most the page size; one bad item fails it all. */
 function readPage(body: unknown, page: number, pageSize: number): SecretPage {
-  const fields = objectAt(body, 'the body')
-  const [read, total, totalPages] = (['page', 'total', 'totalPages'] as const).map((key) => countAt(fields[key], key))
+  const fields = field(body, 'the body', 'object') as Record<string, unknown>
+  const [read, total, totalPages] = (['page', 'total', 'totalPages'] as const).map(
+    (key) => field(fields[key], key, 'number') as number
+  )
   if (read !== page) throw new ShapeMismatch(`page is ${read}, not the page asked (${page})`)
   const items = fields.secrets
   if (!Array.isArray(items)) throw new ShapeMismatch(`secrets is ${kindOf(items)}, not an array`)
-  if (items.length > pageSize)
+  if (items.length > pageSize) {
     throw new ShapeMismatch(`secrets holds ${items.length} items, more than the ${pageSize} asked`)
+  }
   const secrets = items.map((item: unknown, i) => readSummary(item, `secrets[${i}]`))
   return { page, secrets, total: total as number, totalPages: totalPages as number }
 }
 
-/** A secret; the answer to a create or an update must carry the tag asked for (`tag`). */
+/** A secret; the answer to a create or an update must carry the tag asked for (`asked`). */
 function readSummary(value: unknown, where: string, asked?: string): SecretSummary {
-  const fields = objectAt(value, where)
-  const at = (field: string) => (where === 'the body' ? field : `${where}.${field}`)
-  const id = stringAt(fields.id, at('id'))
+  const fields = field(value, where, 'object') as Record<string, unknown>
+  const at = (key: string) => (where === 'the body' ? key : `${where}.${key}`)
+  const id = field(fields.id, at('id'), 'string') as string
   if (id === '') throw new ShapeMismatch(`${at('id')} is empty`)
-  const tag = stringAt(fields.tag, at('tag'))
+  const tag = field(fields.tag, at('tag'), 'string') as string
   if (!TAG_PATTERN.test(tag)) throw new ShapeMismatch(`${at('tag')} is not a tag (${TAG_RULE})`)
   if (asked !== undefined && tag !== asked) throw new ShapeMismatch('tag is not the tag asked')
   // `name` is optional; a null is read as absent, as a serialiser writes an unset field.
-  const name = fields.name === null || fields.name === undefined ? undefined : stringAt(fields.name, at('name'))
-  return { id, tag, ...(name === undefined ? {} : { name }) }
+  const name = fields.name ?? undefined
+  return name === undefined ? { id, tag } : { id, tag, name: field(name, at('name'), 'string') as string }
 }
 
-function objectAt(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ShapeMismatch(`${where} is ${kindOf(value)}, not an object`)
+/** The value when it is of `kind` (a number: a safe whole number of 0 or more). */
+function field(value: unknown, where: string, kind: 'object' | 'string' | 'number'): unknown {
+  const expected = kind === 'object' ? 'an object' : `a ${kind}`
+  if (kindOf(value) !== expected) throw new ShapeMismatch(`${where} is ${kindOf(value)}, not ${expected}`)
+  if (kind === 'number' && (!Number.isSafeInteger(value) || (value as number) < 0)) {
+    throw new ShapeMismatch(`${where} is ${value as number}, not a whole number of 0 or more`)
   }
-  return value as Record<string, unknown>
-}
-
-function stringAt(value: unknown, where: string): string {
-  if (typeof value !== 'string') throw new ShapeMismatch(`${where} is ${kindOf(value)}, not a string`)
-  return value
-}
-
-function countAt(value: unknown, where: string): number {
-  if (typeof value !== 'number') throw new ShapeMismatch(`${where} is ${kindOf(value)}, not a number`)
-  if (!Number.isSafeInteger(value) || value < 0)
-    throw new ShapeMismatch(`${where} is ${value}, not a whole number of 0 or more`)
   return value
 }
 

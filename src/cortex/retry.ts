@@ -50,12 +50,7 @@ export type Verdict =
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504])
 export const TIMEOUT_CODE = 'TIMEOUT'
-/**
- * Network failures worth another attempt. Some come before Cortex saw the request (refused,
- * unreachable); the others may come after it carried the request out. A retry is safe either
- * way: an update or delete sent twice leaves what one leaves, and a create sent twice is
- * answered "exists" (the client then reads the tag back).
- */
+/** Network failures worth another attempt: safe even after Cortex acted (an update or delete twice leaves what one does; a create twice finds the tag). */
 const RETRYABLE_CODES = new Set(
   `${TIMEOUT_CODE} ECONNRESET ECONNREFUSED EPIPE ETIMEDOUT ENETUNREACH EAI_AGAIN UND_ERR_SOCKET UND_ERR_CLOSED
    UND_ERR_CONNECT_TIMEOUT UND_ERR_HEADERS_TIMEOUT UND_ERR_BODY_TIMEOUT`.split(/\s+/)
@@ -91,10 +86,8 @@ export function backoffMs(
 }
 
 /**
- * The wait the server asked for, in milliseconds: `Retry-After` (seconds, or an IMF-fixdate
- * HTTP date) or else problem+json `retryAfter` (seconds). What is not a wait to come (0,
- * negative, garbage, a date gone by) is no answer, so the caller backs off. Whole seconds, as
- * RFC 9110 counts them: a fraction is rounded up. A huge value is returned for the caller to refuse.
+ * The wait asked for, in ms: `Retry-After` (seconds or an HTTP date), else problem+json `retryAfter`,
+ * in whole seconds rounded up (RFC 9110). No wait to come (0, negative, garbage, past) is no answer.
  */
 export function retryAfterMs(
   response: { headers: Record<string, string | string[] | undefined>; text: string },
@@ -162,15 +155,10 @@ export interface RequestGateOptions {
 const MINUTE_MS = 60_000
 
 /**
- * The one door every request of a run goes through. It keeps the run within its budget (no
- * 60-second window holds more starts than `requestsPerMinute`), holds every request back while
- * Cortex has asked the run to wait (429), and once the run is stopped lets none start: the stop
- * also ends every wait and aborts every request in flight that listens to `stopped`.
- *
- * Until the first 429 the run may spend its budget in bursts. After one, requests are spread
- * evenly at the budget's rate from the moment of the 429, with the pause's length as credit: a
- * server that refills its bucket gradually has refilled that much, and bursts would draw
- * another 429.
+ * The door every request goes through: no 60 seconds hold more starts than `requestsPerMinute`, a
+ * 429 holds every request back, and after a stop none starts (every wait ends, `stopped` aborts).
+ * After a 429, requests are spread at the budget's rate with the pause as credit: a bucket refilled
+ * gradually has refilled that much, and a burst would draw another 429.
  */
 export class RequestGate {
   readonly #options: RequestGateOptions

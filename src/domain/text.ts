@@ -1,11 +1,9 @@
+import { decodeHTML, decodeXML } from 'entities/decode'
+
 // How text is made safe to show, in one place: the log, annotations, the job summary and
 // the outputs all go through these rules, whatever the text's source.
 
-/**
- * What is never shown as it is: a line break (CR LF, CR, LF, NEL, U+2028, U+2029), a control
- * character (C0, DEL, C1), a format character (bidi controls, zero-width characters, the BOM)
- * or a lone surrogate. Each could break a line, hide or reorder what follows.
- */
+/** Never shown as it is: line breaks, control and format characters (bidi, zero-width, BOM), lone surrogates. */
 const NOT_SHOWN = /\r\n|[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu
 const LINE_BREAK = /^(?:\r\n|[\n\r\u0085\u2028\u2029])$/
 
@@ -25,11 +23,7 @@ export function isOneLine(text: string): boolean {
   return text.search(NOT_SHOWN) < 0
 }
 
-/**
- * The runner takes a line as a workflow command when it starts with `::` (after white space)
- * or holds `##[` anywhere (actions/runner ActionCommand.TryParse): both are broken with a
- * look-alike character, one for one.
- */
+/** The runner runs a line starting `::` or holding `##[` (ActionCommand.TryParse): a look-alike breaks both. */
 export function defuseCommands(text: string): string {
   return text.replace(/##\[/g, '##［').replace(/^(\s*):(?=:)/, '$1：')
 }
@@ -68,11 +62,9 @@ export function groupDigits(n: number): string {
 }
 
 /**
- * The strings to register with the runner's masker for one value. The runner registers each
- * line of a multi-line mask, trimmed (ActionCommandManager, AddMaskCommandExtension): a JSON
- * value would mask every `{` of the job's log. So a multi-line value is registered line by line,
- * leaving out lines under 4 characters or of punctuation only (all the runner would have masked
- * of them); a value of one line, or with no line worth a mask, is registered whole.
+ * The masks for one value. The runner masks each line of a mask, trimmed (AddMaskCommandExtension),
+ * so a JSON value would mask every `{` of the log: lines under 4 characters or of punctuation only
+ * are left out; a value of one line, or with no line worth a mask, is registered whole.
  */
 export function masksFor(value: string): string[] {
   const lines = value.split(/\r\n|\r|\n/)
@@ -98,10 +90,8 @@ const LOOKED_AT = 4
 const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
 
 /**
- * The escapings in which a server could quote a value back: as is; inside a JSON string
- * (`\"`, `\\`, `\n`); that JSON with every non-ASCII character as `\uXXXX` (Jackson's
- * ESCAPE_NON_ASCII, Python's ensure_ascii); and with `<>&='` as `\uXXXX` (Gson). Encodings
- * over these (percent, HTML references, base64) are undone on the server's text instead.
+ * How a server could quote a value back: as is; in a JSON string; that JSON with non-ASCII as `\uXXXX`
+ * (Jackson, Python); or with `<>&='` as `\uXXXX` (Gson). Encodings over these are undone on the text.
  */
 export function quotedForms(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1)
@@ -120,48 +110,21 @@ function comparable(text: string): string {
   return showControls(text).replace(/\\u[0-9A-Fa-f]{4}/g, (escape) => escape.toLowerCase())
 }
 
-/** The named references an escaper writes: XML's five, and HTML 4's Latin-1 set (U+00A0 to U+00FF in order). */
-const LATIN_1 =
-  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute ' +
-  'micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig ' +
-  'Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash ' +
-  'Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ' +
-  'ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc ' +
-  'uuml yacute thorn yuml'
-const NAMED_REFERENCES = new Map<string, number>(
-  Object.entries({ amp: 0x26, lt: 0x3c, gt: 0x3e, quot: 0x22, apos: 0x27 }).concat(
-    LATIN_1.split(' ').map((name, i) => [name, 0xa0 + i])
-  )
-)
-/** Numeric references with or without the `;` (browsers accept both); named ones with it. */
-const REFERENCE = /&#[xX]([0-9A-Fa-f]+);?|&#([0-9]+);?|&([A-Za-z][A-Za-z0-9]*);/g
-
-function htmlDecoded(text: string): string {
-  return text.replace(REFERENCE, (whole, hex?: string, decimal?: string, name?: string) => {
-    const cp =
-      name === undefined ? parseInt(hex ?? decimal ?? '', hex === undefined ? 10 : 16) : NAMED_REFERENCES.get(name)
-    if (cp === undefined) return whole
-    // A code point no reference may name (0, a surrogate, past U+10FFFF) reads as U+FFFD, as in HTML.
-    return cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : '\uFFFD'
-  })
-}
-
 function percentDecoded(text: string): string {
   return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'))
 }
 
 /**
- * The text read as each encoding a server could have applied to what it quotes: percent-decoded
- * (and again with `+` as a space, as form encoding writes it), HTML references decoded, and each
- * run of base64 (either alphabet) decoded from each of the four characters it can start at, so
- * that a value at any offset of an encoded body reads as itself in one of them. A run shorter than
- * a match could be encoded in is not read.
+ * The text read as each encoding a server could have applied: percent-decoded (also with `+` as a
+ * space), HTML references decoded (as a browser does, and as XML does), and each base64 run long
+ * enough to hold a match decoded from each of its first four characters, so that a value at any
+ * offset of an encoded body reads whole.
  */
 function decodedViews(text: string, shortest: number): string[] {
   const views: string[] = []
   if (/%[0-9A-Fa-f]{2}/.test(text)) views.push(percentDecoded(text))
   if (text.includes('+')) views.push(percentDecoded(text.replace(/\+/g, ' ')))
-  if (/&(?:#|[A-Za-z])/.test(text)) views.push(htmlDecoded(text))
+  if (/&(?:#|[A-Za-z])/.test(text)) views.push(decodeHTML(text), decodeXML(text))
   const runs = new RegExp(`[A-Za-z0-9+/_-]{${Math.ceil((shortest * 4) / 3)},}`, 'g')
   for (const [run] of text.matchAll(runs)) {
     for (let offset = 0; offset < 4; offset++) views.push(Buffer.from(run.slice(offset), 'base64').toString('utf8'))
@@ -176,9 +139,8 @@ const HASH_A_OUT = power(HASH_A)
 const HASH_B_OUT = power(HASH_B)
 
 /**
- * A set of windows of SECRET_RUN code units, by two 32-bit rolling hashes: one picks the slot
- * (open addressing), the other is stored (4 bytes a slot). Two windows that share both count as
- * one (about once in 2^31 looks): a false yes redacts a little too much, never too little.
+ * Windows of SECRET_RUN code units by two rolling hashes: one picks the slot, the other is stored.
+ * Windows sharing both count as one (once in 2^31 looks): that redacts too much, never too little.
  */
 class WindowTable {
   readonly #slots: Uint32Array
@@ -240,12 +202,9 @@ interface Found {
 const quotes = (found: Found) => found.encoded || found.ranges.length > 0
 
 /**
- * Finds where texts quote a secret: any run of SECRET_RUN characters of a value in any of its
- * quotedForms, or a whole value shorter than that. Nothing is built until a text is looked at.
- * A look compares the texts' windows with one pass over the values (texts are short, values may
- * be megabytes): its cost is the values' length, whatever the number of texts in the batch. Once
- * looks have cost several passes, the values' windows are indexed instead, once, in memory
- * proportional to them, and each look costs only its texts.
+ * Finds where texts quote a secret: a run of SECRET_RUN characters of a value in any quotedForm, or
+ * a whole shorter value. A look at a batch of texts is one pass over the values (texts are short,
+ * values may be megabytes); once looks have cost eight passes, the values are indexed instead, once.
  */
 export class Redactor {
   readonly #values: string[]
