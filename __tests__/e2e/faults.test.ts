@@ -71,7 +71,7 @@ describe('rate limit (token bucket, 429 with Retry-After)', () => {
     expect(limited).toBeLessThanOrEqual(pauses * 16)
     expect(run.stdout).toMatch(/^::debug::retry 1 of create "svc_\d+" in 1000 ms after HTTP 429$/m)
     expect(run.summary).toMatch(
-      /<li>Retries and waits: \d+ requests retried; waited \d+(\.\d)? s on Cortex&#39;s rate limit \(\d+ × HTTP 429\)(; paced \d+(\.\d)? s to stay within rate-limit)?\.<\/li>/
+      /<li>Retries and waits: \d+ requests retried; waited \d+(\.\d+)? s on Cortex&#39;s rate limit \(\d+ × HTTP 429\)(; paced \d+(\.\d+)? s to stay within rate-limit)?\.<\/li>/
     )
     expectWithinContract(standIn)
     expectNoLeak(run, Object.values(values))

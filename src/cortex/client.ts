@@ -157,10 +157,8 @@ export class CortexClient {
       throw this.#unusable({ operation: 'list' }, undefined, `${unique}: the list cannot be trusted`)
     }
     // Names are Cortex's text, shown in the log and the summary: cleaned here, all in one look.
-    const names = this.#redactor.cleanAll(
-      unique.map((secret) => secret.name ?? ''),
-      SHOWN.name
-    )
+    const raw = unique.map((secret) => secret.name ?? '')
+    const names = this.#redactor.cleanAll(raw, SHOWN.name)
     return unique.map((secret, i) => (secret.name === undefined ? secret : { ...secret, name: names[i] as string }))
   }
 
@@ -313,10 +311,8 @@ export class CortexClient {
     if (detail === undefined) return { detail: `a ${Buffer.byteLength(text)}-byte body that is not a Cortex error` }
     const fields = { type, detail, requestId: string(body.requestId) }
     const keys = (['type', 'detail', 'requestId'] as const).filter((key) => fields[key] !== undefined)
-    const cleaned = this.#redactor.cleanAll(
-      keys.map((key) => fields[key] as string),
-      keys.map((key) => SHOWN[key])
-    )
+    const [raw, limits] = [keys.map((key) => fields[key] as string), keys.map((key) => SHOWN[key])]
+    const cleaned = this.#redactor.cleanAll(raw, limits)
     keys.forEach((key, i) => (fields[key] = cleaned[i] as string))
     return fields
   }

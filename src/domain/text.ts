@@ -232,12 +232,12 @@ export class Redactor {
     const pieces = shown.map((text, i) => redacted(text, (found[i] as Found).ranges))
     // A text that quotes a secret as it is and also decoded: its echoes cut out, is an encoded one left?
     const both = shown.flatMap((_, i) => (found[i]?.encoded && found[i]?.ranges.length ? [i] : []))
-    const again = this.#quotes(both.map((i) => (pieces[i] as Piece[]).map((piece) => piece.text).join('')))
+    const again = this.#quotes(both.map((i) => (pieces[i] as string[]).join('')))
     both.forEach((i, n) => ((found[i] as Found).encoded = again[n]?.encoded === true))
     const safe = shown.map((_, i) => {
       if (found[i]?.encoded) return WITHHELD
       const cutBefore = (heads[i] as string).length < (texts[i] as string).length
-      return defuseCommands(capped(pieces[i] as Piece[], limitOf(i), cutNote(i), cutBefore))
+      return defuseCommands(capped(pieces[i] as string[], limitOf(i), cutNote(i), cutBefore))
     })
     // A window across a marker's edge holds one of these characters: only a secret that has one
     // (or a marker that quotes a secret) can still show in what redacting, cutting and defusing left.
@@ -344,35 +344,24 @@ function merged(ranges: Range[], text: string): Range[] {
   return out.map(([start, end]) => [isLow(start) ? start - 1 : start, isLow(end) ? end + 1 : end])
 }
 
-interface Piece {
-  text: string
-  redacted: boolean
-}
-
-function redacted(text: string, ranges: readonly Range[]): Piece[] {
-  const pieces: Piece[] = []
-  let at = 0
-  for (const [start, end] of ranges) {
-    if (start > at) pieces.push({ text: text.slice(at, start), redacted: false })
-    pieces.push({ text: REDACTED, redacted: true })
-    at = end
-  }
-  if (at < text.length) pieces.push({ text: text.slice(at), redacted: false })
-  return pieces
+/** The text in pieces, each range replaced by REDACTED (kept whole or left out at a cut). */
+function redacted(text: string, ranges: readonly Range[]): string[] {
+  const starts = [0, ...ranges.map(([, end]) => end)]
+  return starts.flatMap((at, i) => (i < ranges.length ? [text.slice(at, ranges[i]?.[0]), REDACTED] : [text.slice(at)]))
 }
 
 /** The pieces joined, at most `limit` characters; when anything is left out, the end says how long the text was. */
-function capped(pieces: readonly Piece[], limit: number, suffix: string, cutBefore: boolean): string {
-  const whole = pieces.map((piece) => piece.text).join('')
+function capped(pieces: readonly string[], limit: number, suffix: string, cutBefore: boolean): string {
+  const whole = pieces.join('')
   if (!cutBefore && whole.length <= limit) return whole
   let kept = ''
   for (const piece of pieces) {
     const room = limit - suffix.length - kept.length
-    if (piece.text.length > room) {
-      if (!piece.redacted) kept += headOf(piece.text, room)
+    if (piece.length > room) {
+      if (piece !== REDACTED) kept += headOf(piece, room)
       break
     }
-    kept += piece.text
+    kept += piece
   }
   return kept + suffix
 }

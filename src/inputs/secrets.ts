@@ -336,12 +336,8 @@ export function resolveSecrets(
 export function checkDisplayNames(specs: readonly SecretSpec[], secrets: Iterable<string>): void {
   const named = specs.filter((spec): spec is SecretSpec & { name: string } => spec.name !== undefined)
   const broken = named.find((spec) => !isOneLine(spec.name))
-  if (broken) {
-    throw tagError(
-      broken,
-      ': "name" holds a line break, a control or an invisible character; a name is one line of text.'
-    )
-  }
+  const notOneLine = ': "name" holds a line break, a control or an invisible character; a name is one line of text.'
+  if (broken) throw tagError(broken, notOneLine)
   const quotes = new Redactor(secrets).quotesAny(named.map((spec) => spec.name))
   const holder = named.find((_, i) => quotes[i])
   if (holder !== undefined) {
