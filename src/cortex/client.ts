@@ -32,7 +32,7 @@ export interface SecretSummary {
   name?: string
 }
 
-export interface SecretPage {
+interface SecretPage {
   page: number
   secrets: SecretSummary[]
   total: number
@@ -43,7 +43,7 @@ export interface SecretPage {
  * What a create came to. `exists`: Cortex refused it, and reading the tag back found it; when an
  * earlier attempt got no complete answer or a 5xx, the secret found may be the one it stored.
  */
-export type CreateResult = { outcome: 'created' } | { outcome: 'exists'; earlierAttemptMayHaveLanded: boolean }
+type CreateResult = { outcome: 'created' } | { outcome: 'exists'; earlierAttemptMayHaveLanded: boolean }
 
 /** A request that failed and is sent again: which one, and why. */
 export type RequestRetry = RetryEvent & { operation: CortexOperation; tag?: string }
@@ -71,8 +71,8 @@ export interface CortexClientOptions {
 
 /** The largest body read (a full list page is under 1 MiB); the largest page; the most pages (a million secrets). */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
-export const MAX_PAGE_SIZE = 1000
-export const MAX_LIST_PAGES = 1000
+const MAX_PAGE_SIZE = 1000
+const MAX_LIST_PAGES = 1000
 /** Characters shown of a secret's name, and of each field of Cortex's errors. */
 const SHOWN = { name: 200, type: 64, detail: 300, requestId: 100 } as const
 const MAX_VIOLATIONS = 10

@@ -39,7 +39,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 } as const
 
-export type Verdict =
+type Verdict =
   | { kind: 'success' }
   /** `pauseAll` when Cortex asked the whole run to slow down (429). */
   | { kind: 'retry'; delayMs: number; pauseAll: boolean; reason: string }
@@ -146,7 +146,7 @@ export interface RetryEvent {
 /** Why requests wait: Cortex asked the run to (429), or the run's own request budget is spent. */
 export type WaitReason = 'rate-limited' | 'paced'
 
-export interface RequestGateOptions {
+interface RequestGateOptions {
   requestsPerMinute: number
   clock: Clock
   onWait?: (ms: number, reason: WaitReason) => void
