@@ -2,7 +2,8 @@
  * The runner executes the committed dist/; npm test runs the action bundled from the
  * current src/ (__tests__/setup/global-setup.ts). Unless the two are the same bytes, what
  * the tests passed is not what ships. The dist/ on disk is compared, so that a rebuilt but
- * not yet committed dist/ passes here: CI (.ci/run, check-dist.yml) checks what is committed.
+ * not yet committed dist/ passes here; in CI's fresh clone the dist/ on disk is the committed one. This is
+ * the one check of dist/: .ci/run and the CI workflow run it as part of npm test.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
