@@ -11,6 +11,8 @@ import { connect, type AddressInfo, type Socket } from 'node:net'
 export interface TestProxyOptions {
   /** Host names this proxy resolves, to addresses on this machine. */
   hosts?: Record<string, string>
+  /** `user:password` a CONNECT must carry (Proxy-Authorization: Basic); without them: 407. */
+  credentials?: string
 }
 
 export class TestProxy {
@@ -23,6 +25,7 @@ export class TestProxy {
 
   private constructor(options: TestProxyOptions) {
     this.#hosts = options.hosts ?? {}
+    const authorization = options.credentials && `Basic ${Buffer.from(options.credentials).toString('base64')}`
     this.#server = createServer((req, res) => {
       this.seen.push(`${req.method} ${req.url}`)
       const target = new URL(req.url ?? '')
@@ -36,6 +39,10 @@ export class TestProxy {
     })
     this.#server.on('connect', (req, client: Socket, head: Buffer) => {
       this.seen.push(`CONNECT ${req.url}`)
+      if (authorization && req.headers['proxy-authorization'] !== authorization) {
+        client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n')
+        return
+      }
       const [host, port] = (req.url ?? '').split(':')
       const upstream = connect(Number(port), this.#resolve(host ?? ''), () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n')

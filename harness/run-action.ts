@@ -69,6 +69,11 @@ export interface RunActionOptions {
   /** Kills the action after this long (a hung action is a failing test, not a hung suite). */
   timeoutMs?: number
   /**
+   * Cancels the job this long after the action started, as the runner does (ProcessInvoker.cs,
+   * CancelAndKillProcessTree): SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that.
+   */
+  cancelAfterMs?: number
+  /**
    * false: stdout and stderr are kept as written but not put through the runner's command
    * processing and masker, so `log` holds the step header only. For the benchmark: the
    * emulated masker's cost grows with masks × lines and is the harness's, not the action's.
@@ -89,6 +94,8 @@ export interface ActionRun {
   /** The job summary as the runner publishes it (masked line by line). */
   publishedSummary: string
   wallMs: number
+  /** With `cancelAfterMs`: from the SIGINT to the process's exit. */
+  cancelledForMs?: number
 }
 
 export const RELEASE_EVENT: ActionEvent = {
@@ -229,8 +236,24 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     if (emulateLog) stderrLines.push(chunk)
   })
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+  let cancelledAt: number | undefined
+  const cancellation = [
+    [options.cancelAfterMs, 'SIGINT'],
+    [(options.cancelAfterMs ?? 0) + 7500, 'SIGTERM'],
+    [(options.cancelAfterMs ?? 0) + 10_000, 'SIGKILL']
+  ].flatMap(([ms, signal]) =>
+    options.cancelAfterMs === undefined
+      ? []
+      : [
+          setTimeout(() => {
+            cancelledAt ??= performance.now()
+            child.kill(signal as NodeJS.Signals)
+          }, ms as number)
+        ]
+  )
   const exitCode = await new Promise<number | null>((done) => child.on('close', (code) => done(code)))
   clearTimeout(timer)
+  cancellation.forEach(clearTimeout)
   const wallMs = performance.now() - started
   stdoutLines.end()
   stderrLines.end()
@@ -245,7 +268,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     outputs: parseOutputFile(readFileSync(files.output, 'utf8')),
     summary,
     publishedSummary: publishStepSummary(summary, log),
-    wallMs
+    wallMs,
+    ...(cancelledAt === undefined ? {} : { cancelledForMs: started + wallMs - cancelledAt })
   }
   rmSync(dir, { recursive: true, force: true })
   return run

@@ -3,8 +3,9 @@ import * as core from '@actions/core'
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
 import { CortexClient } from './cortex/client.ts'
 import type { Clock } from './cortex/retry.ts'
+import { CancelledError, OUTCOMES, type SyncReport } from './domain/secret.ts'
 import { count, logLine, masksFor } from './domain/text.ts'
-import { isLoopback, readInputs } from './inputs/settings.ts'
+import { isLoopback, readInputs, type Inputs } from './inputs/settings.ts'
 import {
   budgetWarning,
   doneLine,
@@ -17,7 +18,7 @@ import {
   startLine,
   verdict
 } from './report/log.ts'
-import { describeRun, renderJobSummary } from './report/summary.ts'
+import { describeRun, renderFailedSummary, renderJobSummary } from './report/summary.ts'
 import { syncSecrets } from './sync.ts'
 import { ACTION_NAME, ACTION_VERSION } from './version.ts'
 
@@ -28,40 +29,57 @@ interface RunOptions {
   random?: () => number
 }
 
-/** The GitHub Action: inputs from the runner, the sync told to the log as it goes, outputs, job summary. */
+/**
+ * The GitHub Action: inputs from the runner, the sync told to the log as it goes, then the four outputs and the
+ * job summary, on every path (a later step's `fromJSON(steps.<id>.outputs.failed)` needs a list); the one place
+ * the step is failed.
+ */
 export async function run(options: RunOptions = {}): Promise<void> {
+  let inputs: Inputs
   try {
-    const { settings, selection } = readInputs({
+    inputs = readInputs({
       getInput: (name) => core.getInput(name, { trimWhitespace: false }),
       env: process.env,
       readFile: (path) => readFileSync(path, 'utf8'),
       maskValue: (value) => masksFor(value).forEach((mask) => core.setSecret(mask))
     })
-    const { apiUrl, dryRun, rateLimitPerMinute, secrets } = settings
-    const tally = new RetryTally()
-    const client = new CortexClient({
-      baseUrl: apiUrl,
-      apiKey: settings.apiKey,
-      userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
-      dispatcher: options.dispatcher ?? dispatcherFor(apiUrl),
-      timeoutMs: settings.timeoutMs,
-      maxRetries: settings.maxRetries,
-      requestsPerMinute: rateLimitPerMinute,
-      secrets: secrets.map((secret) => secret.value),
-      clock: options.clock,
-      random: options.random,
-      debug: (line) => core.debug(line),
-      onRetry: (retry) => {
-        tally.recordRetry(retry)
-        core.debug(retryLine(retry))
-        warn(rateLimitWarning(retry))
-      },
-      onWait: (ms, reason) => {
-        tally.recordWait(ms, reason)
-        warn(budgetWarning(ms, reason, rateLimitPerMinute))
-      }
-    })
-
+  } catch (error) {
+    const reason = messageOf(error)
+    const notWritten = await writeOutputs({ results: [] })
+    await writeSummary(() => renderFailedSummary(reason))
+    return fail([reason, notWritten])
+  }
+  const { settings, selection } = inputs
+  const { apiUrl, dryRun, rateLimitPerMinute, secrets } = settings
+  const tally = new RetryTally()
+  const client = new CortexClient({
+    baseUrl: apiUrl,
+    apiKey: settings.apiKey,
+    userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
+    dispatcher: options.dispatcher ?? dispatcherFor(apiUrl),
+    timeoutMs: settings.timeoutMs,
+    maxRetries: settings.maxRetries,
+    requestsPerMinute: rateLimitPerMinute,
+    secrets: secrets.map((secret) => secret.value),
+    proxy: proxyVariable(apiUrl),
+    clock: options.clock,
+    random: options.random,
+    debug: (line) => core.debug(line),
+    onRetry: (retry) => {
+      tally.recordRetry(retry)
+      core.debug(retryLine(retry))
+      warn(rateLimitWarning(retry))
+    },
+    onWait: (ms, reason) => {
+      tally.recordWait(ms, reason)
+      warn(budgetWarning(ms, reason, rateLimitPerMinute))
+    }
+  })
+  // A cancelled job: the runner sends SIGINT, then SIGTERM 7.5 s later. No request starts after it, those in
+  // flight are aborted, and the run ends with its verdict, outputs and summary.
+  const cancel = (signal: NodeJS.Signals) => client.stop(new CancelledError(signal))
+  process.on('SIGINT', cancel).on('SIGTERM', cancel)
+  try {
     info(startLine({ secrets: secrets.length, host: apiUrl.host, dryRun, prune: !!settings.owns, selection }))
     leftOutLines(selection).forEach(info)
     const report = await syncSecrets(client, secrets, {
@@ -75,28 +93,21 @@ export async function run(options: RunOptions = {}): Promise<void> {
       }
     })
     if (report.pruneSkipped) core.warning(pruneSkippedWarning(report.pruneSkipped))
-
     const { tags, failure } = verdict(report, new Set(secrets.map((secret) => secret.tag)))
     // The list of failed secrets stays the message; outputs that could not be written are added to it.
-    const notWritten = await attempt('Outputs not written', async () => {
-      for (const [output, list] of Object.entries(tags)) core.setOutput(output, JSON.stringify(list))
+    const notWritten = await writeOutputs(report)
+    await writeSummary(async () => {
+      // Loaded here, not at start-up: only the summary needs the run's context, and @actions/github
+      // (Octokit included) would delay the first request. "eager" keeps it in dist/index.js.
+      const { context } = await import(/* webpackMode: "eager" */ '@actions/github')
+      return renderJobSummary({ run: describeRun(context), cortexHost: apiUrl.host, report, tally, selection })
     })
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      // A summary that cannot be written is a warning: the step's own message must stay the one it fails with.
-      const problem = await attempt('Job summary not written', async () => {
-        // Loaded here, not at start-up: only the summary needs the run's context, and @actions/github
-        // (Octokit included) would delay the first request. "eager" keeps it in dist/index.js.
-        const { context } = await import(/* webpackMode: "eager" */ '@actions/github')
-        const html = renderJobSummary({ run: describeRun(context), cortexHost: apiUrl.host, report, tally, selection })
-        await core.summary.addRaw(html).write()
-      })
-      warn(problem)
-    }
-    const message = [failure, notWritten].filter((part) => part !== undefined).join('\n')
-    if (message !== '') throw new Error(message)
-    info(doneLine(tags, dryRun))
+    if (failure === undefined && notWritten === undefined) info(doneLine(tags, dryRun))
+    else fail([failure, notWritten])
   } catch (error) {
-    core.setFailed(messageOf(error))
+    fail([messageOf(error)])
+  } finally {
+    process.off('SIGINT', cancel).off('SIGTERM', cancel)
   }
 }
 
@@ -107,6 +118,31 @@ export async function run(options: RunOptions = {}): Promise<void> {
  */
 export function dispatcherFor(apiUrl: URL): Dispatcher {
   return isLoopback(apiUrl.hostname) ? new Agent() : new EnvHttpProxyAgent()
+}
+
+/** The variable EnvHttpProxyAgent takes the proxy for `apiUrl` from, lower case first, as it reads them. */
+function proxyVariable(apiUrl: URL): string | undefined {
+  const names = apiUrl.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  return names.find((name) => process.env[name])
+}
+
+/** The four outputs, tags sorted (`[]` where nothing happened); what went wrong, instead of a throw. */
+async function writeOutputs(report: Pick<SyncReport, 'results'>): Promise<string | undefined> {
+  const { tags } = verdict(report, new Set())
+  return attempt('Outputs not written', async () => {
+    for (const outcome of OUTCOMES) core.setOutput(outcome, JSON.stringify(tags[outcome]))
+  })
+}
+
+/** A summary that cannot be written is a warning: the step's own message must stay the one it fails with. */
+async function writeSummary(render: () => string | Promise<string>): Promise<void> {
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    warn(await attempt('Job summary not written', async () => void (await core.summary.addRaw(await render()).write())))
+  }
+}
+
+function fail(parts: (string | undefined)[]): void {
+  core.setFailed(parts.filter((part) => part !== undefined).join('\n'))
 }
 
 /** Every plain log line goes out here: one line, no workflow command (core.info writes text raw). */

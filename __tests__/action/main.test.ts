@@ -196,16 +196,19 @@ describe('run()', () => {
     expect(lines().some((line) => line.startsWith('Done:'))).toBe(false)
   })
 
-  it('fails on a bad input before any request, naming the input, with no outputs', async () => {
+  it('fails on a bad input before any request, naming the input; still writes the four outputs and a summary', async () => {
     withInputs({ 'api-key': '', 'api-url': standIn.url, secrets: 'a_tag: value-a-4d4d' })
     await run()
 
     expect(process.exitCode).toBe(1)
-    expect(commands('error')).toEqual([
-      '::error::Input "api-key" is required: a Cortex API key with the "Create secrets" permission.'
-    ])
+    const message = 'Input "api-key" is required: a Cortex API key with the "Create secrets" permission.'
+    expect(commands('error')).toEqual([`::error::${message}`])
     expect(standIn.requests).toEqual([])
-    expect(outputs()).toEqual({})
+    // A later step's fromJSON(steps.push.outputs.failed) needs a list, on every path.
+    expect(outputs()).toEqual({ created: '[]', updated: '[]', deleted: '[]', failed: '[]' })
+    expect(readFileSync(summaryPath, 'utf8')).toBe(
+      `<h2>Cortex secrets: failed before any request</h2>\n<p>${message.replace(/"/g, '&quot;')}</p>\n`
+    )
   })
 
   it('a dry run (secrets and a secrets-file) writes the plan: read requests, "would" in the log, outputs, summary', async () => {

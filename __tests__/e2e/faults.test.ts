@@ -436,6 +436,25 @@ describe('proxies and redirects', () => {
     expectNoLeak(run, [...Object.values(values), STAND_IN_API_KEY])
   })
 
+  it('says the proxy refused its credentials (407), naming the variable, never quoting it (issue 17, item 7)', async () => {
+    await proxy.close()
+    proxy = await TestProxy.start({ hosts: { [CORTEX_HOST]: '127.0.0.1' }, credentials: 'ci:right-pass' })
+    await restartOverHttps()
+    const wrong = `http://ci:wrong-pass-4f4f@${new URL(proxy.url).host}`
+    const run = await push(
+      { svc_0: 'proxied-value-4f4f' },
+      { 'max-retries': '0' },
+      { env: { HTTPS_PROXY: wrong, NODE_EXTRA_CA_CERTS: caFile } }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(standIn.requests).toEqual([])
+    expect(run.stdout).toContain(
+      '✖ svc_0: failed: list: no response PROXY_REFUSED: the proxy named by HTTPS_PROXY refused the tunnel to Cortex ' +
+        'with HTTP 407: it refused the credentials in HTTPS_PROXY (1 attempt)'
+    )
+    expectNoLeak(run, ['proxied-value-4f4f', 'wrong-pass-4f4f', STAND_IN_API_KEY])
+  })
+
   it('does not follow a redirect to another origin, so the key never reaches it', async () => {
     const elsewhere: string[] = []
     const other: Server = createServer((req, res) => {
@@ -450,7 +469,10 @@ describe('proxies and redirects', () => {
     expect(elsewhere).toEqual([])
     expect(standIn.values()).toEqual({})
     expect(run.outputs).toEqual({ created: '[]', updated: '[]', deleted: '[]', failed: '["moved"]' })
-    expect(run.stdout).toContain('- moved: create "moved": HTTP 307')
+    expect(run.stdout).toContain(
+      '- moved: create "moved": HTTP 307: a redirect, which the action never follows (the API key would go along): ' +
+        'set api-url to the final URL (1 attempt)'
+    )
     expectNoLeak(run, ['moved-value-7c7c', STAND_IN_API_KEY])
   })
 })

@@ -119,7 +119,7 @@ describe('CortexClient over an injected dispatcher', () => {
     const error = await failure(client.create({ tag: 't', name: 't', value: 'v' }))
     expect(error).toBeInstanceOf(CortexApiError)
     expect(error.message).toBe(
-      'create "t": no response ECONNRESET: the connection failed before the response was complete (3 attempts)'
+      'create "t": no response ECONNRESET: the connection failed before the response was complete; it may have been applied (3 attempts)'
     )
     expect(error.details).toMatchObject({ operation: 'create', tag: 't', type: 'ECONNRESET', attempts: 3 })
     expect(error.status).toBeUndefined()
@@ -936,7 +936,53 @@ describe('a run stopped while requests are in flight', () => {
   it('times out an attempt that gets no answer, and says how long it waited', async () => {
     standIn = await CortexStandIn.start({ intercept: () => ({ hang: true }) })
     const error = await failure(clientFor(standIn, STAND_IN_API_KEY, { timeoutMs: 150 }).delete('t'))
-    expect(error.message).toBe('delete "t": no response TIMEOUT: no response within 0.15 s (1 attempt)')
+    expect(error.message).toBe(
+      'delete "t": no response TIMEOUT: no response within 0.15 s; it may have been applied (1 attempt)'
+    )
+  })
+
+  it('says a write may have been applied only when it was sent and no answer came (issue 17, item 4)', async () => {
+    standIn = await CortexStandIn.start({ intercept: () => ({ hang: true }) })
+    const client = clientFor(standIn, STAND_IN_API_KEY, { timeoutMs: 100, maxRetries: 0 })
+    for (const write of [client.create({ tag: 't', name: 't', value: 'v' }), client.update('t', { value: 'v' })]) {
+      expect((await failure(write)).message).toMatch(
+        /: no response within 0\.1 s; it may have been applied \(1 attempt\)$/
+      )
+    }
+    // A read changed nothing: no such note.
+    expect((await failure(client.exists('t'))).message).toBe(
+      'get "t": no response TIMEOUT: no response within 0.1 s (1 attempt)'
+    )
+    // A request that never reached Cortex (connection refused) was not applied.
+    const port = Number(new URL(standIn.url).port)
+    await standIn.close()
+    const refused = clientFor({ url: `http://127.0.0.1:${port}` } as CortexStandIn, STAND_IN_API_KEY, { maxRetries: 0 })
+    expect((await failure(refused.delete('t'))).message).toBe(
+      'delete "t": no response ECONNREFUSED: the connection failed before the response was complete (1 attempt)'
+    )
+  })
+
+  it('says an update may have been applied when an earlier attempt got no answer, whatever the last one said', async () => {
+    let attempts = 0
+    standIn = await CortexStandIn.start({
+      intercept: () =>
+        ++attempts === 1 ? { hang: true } : { status: 500, body: { type: 'INTERNAL', message: 'Oops' } }
+    })
+    const error = await failure(
+      clientFor(standIn, STAND_IN_API_KEY, { timeoutMs: 100, maxRetries: 1 }).update('t', { value: 'v' })
+    )
+    expect(error.message).toBe('update "t": HTTP 500 INTERNAL: Oops; it may have been applied (2 attempts)')
+  })
+
+  it('names a redirect as one, never follows it, and says what api-url should be (issue 17, item 7)', async () => {
+    standIn = await CortexStandIn.start({
+      intercept: () => ({ status: 301, headers: { location: 'https://elsewhere.example/api/v1/secrets' } })
+    })
+    const error = await failure(clientFor(standIn).listAll())
+    expect(error.message).toBe(
+      'list: HTTP 301: a redirect, which the action never follows (the API key would go along): set api-url to the final URL (1 attempt)'
+    )
+    expect(standIn.requests).toHaveLength(1)
   })
 
   it('refuses a key with 403 naming the permission, and stops the run', async () => {

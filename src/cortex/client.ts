@@ -64,6 +64,8 @@ export interface CortexClientOptions {
   secrets?: Iterable<string>
   clock?: Clock
   random?: () => number
+  /** The variable that names the proxy requests go through, for messages. */
+  proxy?: string
   debug?: (line: string) => void
   onRetry?: (retry: RequestRetry) => void
   onWait?: (ms: number, reason: WaitReason) => void
@@ -79,6 +81,12 @@ const MAX_VIOLATIONS = 10
 const RESPONSE_TOO_LARGE_CODE = 'RESPONSE_TOO_LARGE'
 /** An attempt abandoned because the run stopped: never retried, and reported with the stop's reason. */
 const RUN_STOPPED_CODE = 'RUN_STOPPED'
+const PROXY_REFUSED_CODE = 'PROXY_REFUSED'
+/** Failures before a request left for Cortex: any other without an answer may have reached it. */
+const NOT_SENT = new Set(
+  `ECONNREFUSED ENETUNREACH EAI_AGAIN ENOTFOUND UND_ERR_CONNECT_TIMEOUT ${PROXY_REFUSED_CODE}`.split(' ')
+)
+const WRITES = new Set<CortexOperation>(['create', 'update', 'delete'])
 
 interface Call {
   operation: CortexOperation
@@ -247,12 +255,14 @@ export class CortexClient {
     const url = new URL(call.path, this.#options.baseUrl)
     const body = call.body === undefined ? undefined : JSON.stringify(call.body)
     const uncertain: boolean[] = []
+    let unanswered = false
     const { result, verdict, attempts } = await sendWithRetries(
       async () => {
         // The stop may have come since the gate let this request through: then it is not sent.
         this.#gate.stopped.throwIfAborted()
         const attempt = await this.#attempt(call.method, url, body)
         uncertain.push(!('status' in attempt) || attempt.status >= 500)
+        unanswered ||= !('status' in attempt) && !NOT_SENT.has(attempt.code)
         return attempt
       },
       this.#policy,
@@ -260,8 +270,13 @@ export class CortexClient {
       (event) => this.#options.onRetry?.({ ...event, operation: call.operation, tag: call.tag })
     )
     const reply = { attempts, earlierAttemptMayHaveLanded: uncertain.slice(0, -1).includes(true) }
+    // A write sent without an answer may have been carried out: every report of it says so.
+    const mayHave = WRITES.has(call.operation) && unanswered ? '; it may have been applied' : ''
     const error = (said: Omit<CortexApiErrorDetails, 'operation' | 'tag' | 'attempts'>, cause?: unknown) =>
-      new CortexApiError({ operation: call.operation, tag: call.tag, attempts, ...said }, { cause })
+      new CortexApiError(
+        { operation: call.operation, tag: call.tag, attempts, ...said, detail: said.detail + mayHave },
+        { cause }
+      )
 
     if ('error' in result) {
       if (result.code === RUN_STOPPED_CODE) throw this.#stoppedInFlight(call)
@@ -270,13 +285,21 @@ export class CortexClient {
           ? `no response within ${seconds(this.#options.timeoutMs)}`
           : result.code === RESPONSE_TOO_LARGE_CODE
             ? `the response was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, so it was not read`
-            : 'the connection failed before the response was complete'
+            : result.code === PROXY_REFUSED_CODE
+              ? proxyRefusal(result.error.message, this.#options.proxy)
+              : 'the connection failed before the response was complete'
       return { ...reply, error: error({ type: result.code, detail }, result.error) }
     }
     const { status, text } = result
     if (verdict.kind === 'success') return { ...reply, status, text }
     // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
-    const said = this.#errorBody(text)
+    const said =
+      status >= 300 && status < 400
+        ? {
+            detail:
+              'a redirect, which the action never follows (the API key would go along): set api-url to the final URL'
+          }
+        : this.#errorBody(text)
     const failure = error({ status, ...said, detail: (verdict.kind === 'fail' && verdict.reason) || said.detail })
     if (verdict.kind === 'stop-run') {
       const refused = new ApiKeyRefusedError(failure)
@@ -365,7 +388,9 @@ export class CortexClient {
         ? RUN_STOPPED_CODE
         : err.name === 'TimeoutError'
           ? TIMEOUT_CODE
-          : (err.code ?? 'NETWORK_ERROR')
+          : err.code === 'UND_ERR_ABORTED' && err.message.startsWith('Proxy response (')
+            ? PROXY_REFUSED_CODE
+            : (err.code ?? 'NETWORK_ERROR')
       debug?.(`${target} failed (${code}) after ${elapsed()} ms`)
       return { error: err, code }
     }
@@ -386,6 +411,13 @@ function uniqueSecrets(secrets: readonly SecretSummary[]): SecretSummary[] | str
     byId.set(secret.id, secret)
   }
   return [...byTag.values()]
+}
+
+/** undici's "Proxy response (407) !== 200 when HTTP Tunneling", said for the user. */
+function proxyRefusal(message: string, proxy = 'the proxy variable'): string {
+  const status = /\((\d{3})\)/.exec(message)?.[1] ?? 'an error'
+  const credentials = status === '407' ? `: it refused the credentials in ${proxy}` : ''
+  return `the proxy named by ${proxy} refused the tunnel to Cortex with HTTP ${status}${credentials}`
 }
 
 function secretPath(tag: string): string {

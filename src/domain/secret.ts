@@ -124,6 +124,15 @@ export class ApiKeyRefusedError extends Error {
   }
 }
 
+/** The job was cancelled: the runner sent SIGINT (then SIGTERM). */
+export class CancelledError extends Error {
+  override name = 'CancelledError'
+
+  constructor(signal: string) {
+    super(`The job was cancelled (${signal}).`)
+  }
+}
+
 /** A write abandoned in flight when the run stopped: Cortex may have carried it out. */
 export class StoppedInFlightError extends Error {
   override name = 'StoppedInFlightError'

@@ -4,6 +4,8 @@ import type { RequestRetry } from '../cortex/client.ts'
 import type { WaitReason } from '../cortex/retry.ts'
 import {
   ApiKeyRefusedError,
+  CancelledError,
+  StoppedInFlightError,
   byTag,
   compareTags,
   subjectOf,
@@ -12,7 +14,7 @@ import {
   type SecretResult,
   type SyncReport
 } from '../domain/secret.ts'
-import { count, seconds, showControls } from '../domain/text.ts'
+import { count, cut, seconds, showControls } from '../domain/text.ts'
 import type { SelectionCount } from '../inputs/select.ts'
 
 interface RunStart {
@@ -44,10 +46,13 @@ export function secretLabel(result: Pick<SecretResult, 'tag' | 'key'>): string {
   return result.key === undefined ? result.tag : `${result.key} → ${result.tag}`
 }
 
+/** How much of a name a log line shows. */
+const NAME_CHARS = 200
+
 /** `✔ tag: created (name)`, `• key → tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
 export function resultLine(result: SecretResult, dryRun: boolean): string {
   if (result.outcome === 'failed') return `✖ ${secretLabel(result)}: failed: ${result.error?.message}`
-  return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${result.name})`
+  return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${cut(result.name, NAME_CHARS)})`
 }
 
 export function retryLine(retry: RequestRetry): string {
@@ -110,8 +115,8 @@ type TagsByOutcome = Record<Outcome, string[]>
 
 /**
  * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the step's message: every
- * failed secret with its reason, and a skipped prune. A refused key fails every secret left for one reason: it is said
- * once, then what it left undone. `inputTags`: the tags the input names; a failed tag outside them was being deleted.
+ * failed secret with its reason, and a skipped prune. `inputTags`: the tags the input names; a failed tag outside them
+ * was being deleted.
  */
 export function verdict(
   { results, pruneSkipped }: Pick<SyncReport, 'results' | 'pruneSkipped'>,
@@ -122,14 +127,24 @@ export function verdict(
   for (const list of Object.values(tags)) list.sort(compareTags)
   const failed = results.filter((r) => r.outcome === 'failed').sort(byTag)
   if (failed.length === 0) return { tags }
-  const refused = failed.find((r) => r.error instanceof ApiKeyRefusedError)?.error
-  if (refused) {
+  // A refused key or a cancelled job stops every secret left for one reason: said once, then what is left undone.
+  const stopOf = (error?: Error) => (error instanceof StoppedInFlightError ? (error.cause as Error) : error)
+  const stop = failed
+    .map((r) => stopOf(r.error))
+    .find((e) => e instanceof ApiKeyRefusedError || e instanceof CancelledError)
+  if (stop) {
+    const inFlight = stop instanceof CancelledError ? failed.filter((r) => r.error instanceof StoppedInFlightError) : []
+    const listed = (list: SecretResult[]) => list.map((r) => showControls(r.tag)).join(', ')
     const left = (what: string, pushed: boolean) => {
-      const list = failed.filter((r) => inputTags.has(r.tag) === pushed).map((r) => showControls(r.tag))
-      return list.length > 0 ? [`${what} (${list.length}): ${list.join(', ')}`] : []
+      const list = failed.filter((r) => inputTags.has(r.tag) === pushed && !inFlight.includes(r))
+      return list.length > 0 ? [`${what} (${list.length}): ${listed(list)}`] : []
     }
-    const lines = [showControls(refused.message), ...left('Not pushed', true), ...left('Not deleted', false)]
-    return { tags, failure: lines.join('\n') }
+    const header =
+      stop instanceof CancelledError
+        ? `Cancelled: ${results.length - failed.length} applied; ${inFlight.length} in flight may have been applied` +
+          `${inFlight.length > 0 ? `: ${listed(inFlight)}` : ''}. ${stop.message}`
+        : showControls(stop.message)
+    return { tags, failure: [header, ...left('Not pushed', true), ...left('Not deleted', false)].join('\n') }
   }
   const lines = failed.map((r) => `- ${showControls(r.tag)}: ${showControls(r.error?.message ?? 'failed')}`)
   if (pruneSkipped) lines.push(`Prune skipped: ${pruneSkipped.reason} (${pruneSkipped.tags.length} planned).`)

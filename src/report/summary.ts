@@ -72,6 +72,11 @@ function row(result: SecretResult, dryRun: boolean, tally?: RetryTally): string 
   return `<tr><td>${tag}</td><td>${summaryText(result.name)}</td><td>${summaryText(outcome)}</td></tr>`
 }
 
+/** The job summary of a run that failed before any request (bad input): why, in one line; never a value. */
+export function renderFailedSummary(reason: string): string {
+  return `<h2>Cortex secrets: failed before any request</h2>\n<p>${summaryText(reason)}</p>\n`
+}
+
 /**
  * The job summary as HTML: the run, the Cortex host, and one row per secret, failed ones first
  * (what a reader looks for), never a value. The counts cover every secret; rows that would not
