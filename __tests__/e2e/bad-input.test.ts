@@ -7,6 +7,9 @@ import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.t
 import { runAction } from '../../harness/run-action.ts'
 import { expectNoLeak } from '../support/expectations.ts'
 
+/** The outputs of a run that stopped before any request (issue 17, item 6). */
+const NOTHING_DONE = { created: '[]', updated: '[]', deleted: '[]', failed: '[]' }
+
 let standIn: CortexStandIn
 beforeAll(async () => {
   standIn = await CortexStandIn.start()
@@ -27,7 +30,8 @@ async function refusedDotenv(text: string, message: RegExp) {
   expect(standIn.requests).toHaveLength(0)
   expect(standIn.secrets.size).toBe(0)
   expect(run.stdout).toMatch(message)
-  expect(run.outputs).toEqual({})
+  expect(run.outputs).toEqual(NOTHING_DONE)
+  expect(run.summary).toMatch(/^<h2>Cortex secrets: failed before any request<\/h2>\n<p>secrets-file line \d+/)
   return run
 }
 
@@ -136,7 +140,7 @@ describe('bad input', () => {
     expect(standIn.secrets.size).toBe(0)
     expect(run.stdout).toMatch(new RegExp(`^::error::${message.source}`, 'm'))
     expectNoLeak(run, [SECRET])
-    expect(run.outputs).toEqual({})
+    expect(run.outputs).toEqual(NOTHING_DONE)
   })
 
   it('refuses a value over the 2 MB cap, naming the tag', async () => {
@@ -153,7 +157,7 @@ describe('bad input', () => {
       /^::error::Tag "huge" \(secrets-file line 2\) is too large: its request body would exceed Cortex's 2 MB limit/m
     )
     expect(standIn.secrets.size).toBe(0)
-    expect(run.outputs).toEqual({})
+    expect(run.outputs).toEqual(NOTHING_DONE)
     expectNoLeak(run, [SECRET])
   })
 
@@ -194,7 +198,7 @@ describe('bad input', () => {
       /^::error::Tag "db" \(secrets line 2\): "name" holds a secret value of this run \(or 8 or more characters of one\), which Cortex would show/m
     )
     expect(run.summary).not.toContain('pa&#39;ss&amp;word')
-    expect(run.outputs).toEqual({})
+    expect(run.outputs).toEqual(NOTHING_DONE)
     expectNoLeak(run, [SECRET, value])
   })
 
@@ -206,7 +210,7 @@ describe('bad input', () => {
     expect(run.stdout).toMatch(
       /^::error::Input "api-url" uses plain http:\/\/ for cortex.example.com; the API key is only sent over https:\/\//m
     )
-    expect(run.outputs).toEqual({})
+    expect(run.outputs).toEqual(NOTHING_DONE)
     expectNoLeak(run, [SECRET, STAND_IN_API_KEY])
   })
 })

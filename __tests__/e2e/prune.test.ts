@@ -4,6 +4,9 @@ import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.t
 import { runAction } from '../../harness/run-action.ts'
 import { expectNoLeak, expectWithinContract } from '../support/expectations.ts'
 
+/** The outputs of a run that stopped before any request (issue 17, item 6). */
+const NOTHING_DONE = { created: '[]', updated: '[]', deleted: '[]', failed: '[]' }
+
 let standIn: CortexStandIn
 beforeEach(async () => {
   standIn = await CortexStandIn.start()
@@ -277,8 +280,8 @@ describe('prune guards', () => {
     expect(standIn.requests).toHaveLength(0)
     expect(standIn.values()).toEqual(before)
     expect(run.stdout).toMatch(/^::error::No secrets to push: "secrets" and "secrets-file" yield none/m)
-    // Bad input stops the step before the outputs are known: it sets none.
-    expect(run.outputs).toEqual({})
+    // Bad input stops the step before any request; the outputs are still written, empty.
+    expect(run.outputs).toEqual(NOTHING_DONE)
     expectNoLeak(run, [STAND_IN_API_KEY])
   })
 
@@ -291,7 +294,7 @@ describe('prune guards', () => {
     expect(run.stdout).toMatch(
       /^::error::Input "prune-match" is required when "prune" is true.*Write '\*' to own the whole workspace\./m
     )
-    expect(run.outputs).toEqual({})
+    expect(run.outputs).toEqual(NOTHING_DONE)
     expectNoLeak(run, [...Object.values(INPUT), STAND_IN_API_KEY])
   })
 

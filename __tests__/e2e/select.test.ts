@@ -10,6 +10,9 @@ import { EMULATED_GITHUB_TOKEN, runAction, type ActionRun } from '../../harness/
 import { secretsContextToJson } from '../../harness/to-json.ts'
 import { expectMasked, expectNoLeak, expectWithinContract } from '../support/expectations.ts'
 
+/** The outputs of a run that stopped before any request (issue 17, item 6). */
+const NOTHING_DONE = { created: '[]', updated: '[]', deleted: '[]', failed: '[]' }
+
 let standIn: CortexStandIn
 beforeEach(async () => {
   standIn = await CortexStandIn.start()
@@ -349,7 +352,7 @@ describe('select refusals', () => {
     expect(standIn.requests).toHaveLength(0)
     expect(standIn.values()).toEqual(seeded)
     expect(run.stdout).toMatch(new RegExp(`^::error::${message.source}`, 'm'))
-    expect(run.outputs).toEqual({})
+    expect(run.outputs).toEqual(NOTHING_DONE)
     // The message names the patterns and the keys at fault, no other key of the input.
     expectNotNamed(
       run,

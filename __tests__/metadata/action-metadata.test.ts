@@ -191,6 +191,26 @@ describe('workflows and examples', () => {
     }
   })
 
+  it('queue rather than cancel: every README workflow that prunes or runs on release is in a concurrency group (issue 17, item 5)', () => {
+    const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map(
+      (block) => parseYaml(block[1] ?? '') as Workflow
+    )
+    const overlapping = examples.filter((doc) => {
+      const on = (doc as { on?: Record<string, unknown> }).on
+      const prunes = Object.values(doc.jobs ?? {}).some((job) =>
+        job.steps?.some((step) => String(step.with?.prune) === 'true')
+      )
+      return on !== undefined && (on.release !== undefined || prunes)
+    })
+    expect(overlapping.length).toBeGreaterThanOrEqual(3)
+    for (const doc of overlapping) {
+      expect((doc as { concurrency?: unknown }).concurrency).toEqual({
+        group: expect.any(String),
+        'cancel-in-progress': false
+      })
+    }
+  })
+
   it('read only the repository by default and pin third-party actions to a full commit SHA', () => {
     for (const [name, workflow] of Object.entries(workflows)) {
       expect([name, workflow.permissions]).toEqual([name, { contents: 'read' }])

@@ -2,7 +2,7 @@ import { expect } from '@jest/globals'
 import type { CortexStandIn } from '../../harness/cortex-stand-in.ts'
 import { OpenApiContract } from '../../harness/openapi-contract.ts'
 import type { ActionRun } from '../../harness/run-action.ts'
-import { echoedForms } from './echo-forms.ts'
+import { base64Aligned, echoedForms } from './echo-forms.ts'
 
 const contract = new OpenApiContract()
 
@@ -42,14 +42,22 @@ function writtenForms(value: string): string[] {
   ]
 }
 
-/** Every run of FRAGMENT_LENGTH characters of each form of each value (shorter values: `fragments` checks them whole). */
+/**
+ * Every run of FRAGMENT_LENGTH characters of each value, in each form it could be written in, and
+ * every run of FRAGMENT_LENGTH characters of the value's base64 (shorter values: `fragments` checks
+ * them whole). An escaped form of a shorter run (`", "` HTML-escaped is 14 characters) is no leak.
+ */
 function runsOf(values: Iterable<string>): Set<string> {
   const all = new Set<string>()
+  const windows = (text: string) => {
+    for (let i = 0; i + FRAGMENT_LENGTH <= text.length; i++) all.add(text.slice(i, i + FRAGMENT_LENGTH))
+  }
   for (const value of values) {
-    for (const form of writtenForms(value)) {
-      if (form.length < FRAGMENT_LENGTH) continue
-      for (let i = 0; i + FRAGMENT_LENGTH <= form.length; i++) all.add(form.slice(i, i + FRAGMENT_LENGTH))
+    for (let i = 0; i + FRAGMENT_LENGTH <= value.length; i++) {
+      for (const form of writtenForms(value.slice(i, i + FRAGMENT_LENGTH)))
+        if (form.length >= FRAGMENT_LENGTH) all.add(form)
     }
+    for (const form of [...base64Aligned(value), ...base64Aligned(JSON.stringify(value).slice(1, -1))]) windows(form)
   }
   return all
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { ApiKeyRefusedError, CortexApiError, type SecretResult } from '../../src/domain/secret.ts'
+import {
+  ApiKeyRefusedError,
+  CancelledError,
+  CortexApiError,
+  StoppedInFlightError,
+  type SecretResult
+} from '../../src/domain/secret.ts'
 import {
   budgetWarning,
   doneLine,
@@ -114,6 +120,24 @@ describe('verdict', () => {
     )
   })
 
+  it('says of a cancelled job what was applied, what was in flight and may have been, and what was not started', () => {
+    const cancelled = new CancelledError('SIGINT')
+    const results: SecretResult[] = [
+      { tag: 'a', name: 'a', outcome: 'created' },
+      { tag: 'b', name: 'b', outcome: 'updated' },
+      { tag: 'c', name: 'c', outcome: 'failed', error: new StoppedInFlightError('create', 'c', cancelled) },
+      { tag: 'd', name: 'd', outcome: 'failed', error: cancelled },
+      { tag: 'old', name: 'old', outcome: 'failed', error: cancelled }
+    ]
+    expect(verdict({ results }, new Set(['a', 'b', 'c', 'd'])).failure).toBe(
+      'Cancelled: 2 applied; 1 in flight may have been applied: c. The job was cancelled (SIGINT).\n' +
+        'Not pushed (1): d\nNot deleted (1): old'
+    )
+    expect(verdict({ results: results.filter((r) => r.tag !== 'c') }, new Set(['a', 'b', 'd'])).failure).toMatch(
+      /^Cancelled: 2 applied; 0 in flight may have been applied\. The job was cancelled \(SIGINT\)\./
+    )
+  })
+
   it('says a prune was skipped, with how many deletions were planned', () => {
     const report = {
       results,
@@ -155,6 +179,10 @@ describe('log lines', () => {
     expect(resultLine(created, true)).toBe('• CORTEX_PAGERDUTY_TOKEN → pagerduty_token: would create (pagerduty_token)')
     expect(resultLine(updated, false)).toBe('✔ CORTEX_DD_KEY → dd_key: updated (Datadog)')
     expect(resultLine(deleted, true)).toBe('• stale: would delete (stale)')
+    // A long name is cut in the log line (issue 17, item 7); Cortex keeps it whole.
+    expect(resultLine({ ...updated, name: 'n'.repeat(5000) }, false)).toBe(
+      `✔ CORTEX_DD_KEY → dd_key: updated (${'n'.repeat(199)}…)`
+    )
     expect(resultLine({ ...created, outcome: 'failed', error: refused }, false)).toBe(
       `✖ CORTEX_PAGERDUTY_TOKEN → pagerduty_token: failed: ${refused.message}`
     )
