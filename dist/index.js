@@ -45329,6 +45329,13 @@ class ApiKeyRefusedError extends Error {
         super(`Cortex refused the API key with HTTP ${cause.status}: ${why}${requestId}. The run stopped.`, { cause });
     }
 }
+/** The job was cancelled: the runner sent SIGINT (then SIGTERM). */
+class CancelledError extends Error {
+    name = 'CancelledError';
+    constructor(signal) {
+        super(`The job was cancelled (${signal}).`);
+    }
+}
 /** A write abandoned in flight when the run stopped: Cortex may have carried it out. */
 class StoppedInFlightError extends Error {
     name = 'StoppedInFlightError';
@@ -45543,6 +45550,10 @@ const MAX_VIOLATIONS = 10;
 const RESPONSE_TOO_LARGE_CODE = 'RESPONSE_TOO_LARGE';
 /** An attempt abandoned because the run stopped: never retried, and reported with the stop's reason. */
 const RUN_STOPPED_CODE = 'RUN_STOPPED';
+const PROXY_REFUSED_CODE = 'PROXY_REFUSED';
+/** Failures before a request left for Cortex: any other without an answer may have reached it. */
+const NOT_SENT = new Set(`ECONNREFUSED ENETUNREACH EAI_AGAIN ENOTFOUND UND_ERR_CONNECT_TIMEOUT ${PROXY_REFUSED_CODE}`.split(' '));
+const WRITES = new Set(['create', 'update', 'delete']);
 /**
  * The five operations of the Cortex Secrets API, with retries, pacing and timeouts: bodies are
  * checked before use, statuses become typed results, and Cortex's text is cleaned before it leaves.
@@ -45695,15 +45706,19 @@ class CortexClient {
         const url = new URL(call.path, this.#options.baseUrl);
         const body = call.body === undefined ? undefined : JSON.stringify(call.body);
         const uncertain = [];
+        let unanswered = false;
         const { result, verdict, attempts } = await sendWithRetries(async () => {
             // The stop may have come since the gate let this request through: then it is not sent.
             this.#gate.stopped.throwIfAborted();
             const attempt = await this.#attempt(call.method, url, body);
             uncertain.push(!('status' in attempt) || attempt.status >= 500);
+            unanswered ||= !('status' in attempt) && !NOT_SENT.has(attempt.code);
             return attempt;
         }, this.#policy, this.#gate, (event) => this.#options.onRetry?.({ ...event, operation: call.operation, tag: call.tag }));
         const reply = { attempts, earlierAttemptMayHaveLanded: uncertain.slice(0, -1).includes(true) };
-        const error = (said, cause) => new CortexApiError({ operation: call.operation, tag: call.tag, attempts, ...said }, { cause });
+        // A write sent without an answer may have been carried out: every report of it says so.
+        const mayHave = WRITES.has(call.operation) && unanswered ? '; it may have been applied' : '';
+        const error = (said, cause) => new CortexApiError({ operation: call.operation, tag: call.tag, attempts, ...said, detail: said.detail + mayHave }, { cause });
         if ('error' in result) {
             if (result.code === RUN_STOPPED_CODE)
                 throw this.#stoppedInFlight(call);
@@ -45711,14 +45726,20 @@ class CortexClient {
                 ? `no response within ${seconds(this.#options.timeoutMs)}`
                 : result.code === RESPONSE_TOO_LARGE_CODE
                     ? `the response was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, so it was not read`
-                    : 'the connection failed before the response was complete';
+                    : result.code === PROXY_REFUSED_CODE
+                        ? proxyRefusal(result.error.message, this.#options.proxy)
+                        : 'the connection failed before the response was complete';
             return { ...reply, error: error({ type: result.code, detail }, result.error) };
         }
         const { status, text } = result;
         if (verdict.kind === 'success')
             return { ...reply, status, text };
         // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
-        const said = this.#errorBody(text);
+        const said = status >= 300 && status < 400
+            ? {
+                detail: 'a redirect, which the action never follows (the API key would go along): set api-url to the final URL'
+            }
+            : this.#errorBody(text);
         const failure = error({ status, ...said, detail: (verdict.kind === 'fail' && verdict.reason) || said.detail });
         if (verdict.kind === 'stop-run') {
             const refused = new ApiKeyRefusedError(failure);
@@ -45803,7 +45824,9 @@ class CortexClient {
                 ? RUN_STOPPED_CODE
                 : err.name === 'TimeoutError'
                     ? TIMEOUT_CODE
-                    : (err.code ?? 'NETWORK_ERROR');
+                    : err.code === 'UND_ERR_ABORTED' && err.message.startsWith('Proxy response (')
+                        ? PROXY_REFUSED_CODE
+                        : (err.code ?? 'NETWORK_ERROR');
             debug?.(`${target} failed (${code}) after ${elapsed()} ms`);
             return { error: err, code };
         }
@@ -45824,6 +45847,12 @@ function uniqueSecrets(secrets) {
         byId.set(secret.id, secret);
     }
     return [...byTag.values()];
+}
+/** undici's "Proxy response (407) !== 200 when HTTP Tunneling", said for the user. */
+function proxyRefusal(message, proxy = 'the proxy variable') {
+    const status = /\((\d{3})\)/.exec(message)?.[1] ?? 'an error';
+    const credentials = status === '407' ? `: it refused the credentials in ${proxy}` : '';
+    return `the proxy named by ${proxy} refused the tunnel to Cortex with HTTP ${status}${credentials}`;
 }
 function secretPath(tag) {
     return `api/v1/secrets/${encodeURIComponent(tag)}`;
@@ -46807,11 +46836,13 @@ function leftOutLines(selection) {
 function secretLabel(result) {
     return result.key === undefined ? result.tag : `${result.key} → ${result.tag}`;
 }
+/** How much of a name a log line shows. */
+const NAME_CHARS = 200;
 /** `✔ tag: created (name)`, `• key → tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
 function resultLine(result, dryRun) {
     if (result.outcome === 'failed')
         return `✖ ${secretLabel(result)}: failed: ${result.error?.message}`;
-    return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${result.name})`;
+    return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${cut(result.name, NAME_CHARS)})`;
 }
 function retryLine(retry) {
     return `retry ${retry.attempt} of ${subjectOf(retry.operation, retry.tag)} in ${retry.delayMs} ms after ${retry.reason}`;
@@ -46870,8 +46901,8 @@ class RetryTally {
 }
 /**
  * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the step's message: every
- * failed secret with its reason, and a skipped prune. A refused key fails every secret left for one reason: it is said
- * once, then what it left undone. `inputTags`: the tags the input names; a failed tag outside them was being deleted.
+ * failed secret with its reason, and a skipped prune. `inputTags`: the tags the input names; a failed tag outside them
+ * was being deleted.
  */
 function verdict({ results, pruneSkipped }, inputTags) {
     const tags = { created: [], updated: [], deleted: [], failed: [] };
@@ -46882,14 +46913,23 @@ function verdict({ results, pruneSkipped }, inputTags) {
     const failed = results.filter((r) => r.outcome === 'failed').sort(byTag);
     if (failed.length === 0)
         return { tags };
-    const refused = failed.find((r) => r.error instanceof ApiKeyRefusedError)?.error;
-    if (refused) {
+    // A refused key or a cancelled job stops every secret left for one reason: said once, then what is left undone.
+    const stopOf = (error) => (error instanceof StoppedInFlightError ? error.cause : error);
+    const stop = failed
+        .map((r) => stopOf(r.error))
+        .find((e) => e instanceof ApiKeyRefusedError || e instanceof CancelledError);
+    if (stop) {
+        const inFlight = stop instanceof CancelledError ? failed.filter((r) => r.error instanceof StoppedInFlightError) : [];
+        const listed = (list) => list.map((r) => showControls(r.tag)).join(', ');
         const left = (what, pushed) => {
-            const list = failed.filter((r) => inputTags.has(r.tag) === pushed).map((r) => showControls(r.tag));
-            return list.length > 0 ? [`${what} (${list.length}): ${list.join(', ')}`] : [];
+            const list = failed.filter((r) => inputTags.has(r.tag) === pushed && !inFlight.includes(r));
+            return list.length > 0 ? [`${what} (${list.length}): ${listed(list)}`] : [];
         };
-        const lines = [showControls(refused.message), ...left('Not pushed', true), ...left('Not deleted', false)];
-        return { tags, failure: lines.join('\n') };
+        const header = stop instanceof CancelledError
+            ? `Cancelled: ${results.length - failed.length} applied; ${inFlight.length} in flight may have been applied` +
+                `${inFlight.length > 0 ? `: ${listed(inFlight)}` : ''}. ${stop.message}`
+            : showControls(stop.message);
+        return { tags, failure: [header, ...left('Not pushed', true), ...left('Not deleted', false)].join('\n') };
     }
     const lines = failed.map((r) => `- ${showControls(r.tag)}: ${showControls(r.error?.message ?? 'failed')}`);
     if (pruneSkipped)
@@ -46941,6 +46981,10 @@ function row(result, dryRun, tally) {
         : `${outcomeWord(result.outcome, dryRun)}${note}`;
     const tag = result.key === undefined ? code(result.tag) : `${code(result.key)} → ${code(result.tag)}`;
     return `<tr><td>${tag}</td><td>${summaryText(result.name)}</td><td>${summaryText(outcome)}</td></tr>`;
+}
+/** The job summary of a run that failed before any request (bad input): why, in one line; never a value. */
+function renderFailedSummary(reason) {
+    return `<h2>Cortex secrets: failed before any request</h2>\n<p>${summaryText(reason)}</p>\n`;
 }
 /**
  * The job summary as HTML: the run, the Cortex host, and one row per secret, failed ones first
@@ -47129,39 +47173,59 @@ const ACTION_VERSION = package_namespaceObject.rE;
 
 
 
-/** The GitHub Action: inputs from the runner, the sync told to the log as it goes, outputs, job summary. */
+
+/**
+ * The GitHub Action: inputs from the runner, the sync told to the log as it goes, then the four outputs and the
+ * job summary, on every path (a later step's `fromJSON(steps.<id>.outputs.failed)` needs a list); the one place
+ * the step is failed.
+ */
 async function run(options = {}) {
+    let inputs;
     try {
-        const { settings, selection } = readInputs({
+        inputs = readInputs({
             getInput: (name) => getInput(name, { trimWhitespace: false }),
             env: process.env,
             readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'),
             maskValue: (value) => masksFor(value).forEach((mask) => core_setSecret(mask))
         });
-        const { apiUrl, dryRun, rateLimitPerMinute, secrets } = settings;
-        const tally = new RetryTally();
-        const client = new CortexClient({
-            baseUrl: apiUrl,
-            apiKey: settings.apiKey,
-            userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
-            dispatcher: options.dispatcher ?? dispatcherFor(apiUrl),
-            timeoutMs: settings.timeoutMs,
-            maxRetries: settings.maxRetries,
-            requestsPerMinute: rateLimitPerMinute,
-            secrets: secrets.map((secret) => secret.value),
-            clock: options.clock,
-            random: options.random,
-            debug: (line) => core_debug(line),
-            onRetry: (retry) => {
-                tally.recordRetry(retry);
-                core_debug(retryLine(retry));
-                warn(rateLimitWarning(retry));
-            },
-            onWait: (ms, reason) => {
-                tally.recordWait(ms, reason);
-                warn(budgetWarning(ms, reason, rateLimitPerMinute));
-            }
-        });
+    }
+    catch (error) {
+        const reason = messageOf(error);
+        const notWritten = await writeOutputs({ results: [] });
+        await writeSummary(() => renderFailedSummary(reason));
+        return fail([reason, notWritten]);
+    }
+    const { settings, selection } = inputs;
+    const { apiUrl, dryRun, rateLimitPerMinute, secrets } = settings;
+    const tally = new RetryTally();
+    const client = new CortexClient({
+        baseUrl: apiUrl,
+        apiKey: settings.apiKey,
+        userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
+        dispatcher: options.dispatcher ?? dispatcherFor(apiUrl),
+        timeoutMs: settings.timeoutMs,
+        maxRetries: settings.maxRetries,
+        requestsPerMinute: rateLimitPerMinute,
+        secrets: secrets.map((secret) => secret.value),
+        proxy: proxyVariable(apiUrl),
+        clock: options.clock,
+        random: options.random,
+        debug: (line) => core_debug(line),
+        onRetry: (retry) => {
+            tally.recordRetry(retry);
+            core_debug(retryLine(retry));
+            warn(rateLimitWarning(retry));
+        },
+        onWait: (ms, reason) => {
+            tally.recordWait(ms, reason);
+            warn(budgetWarning(ms, reason, rateLimitPerMinute));
+        }
+    });
+    // A cancelled job: the runner sends SIGINT, then SIGTERM 7.5 s later. No request starts after it, those in
+    // flight are aborted, and the run ends with its verdict, outputs and summary.
+    const cancel = (signal) => client.stop(new CancelledError(signal));
+    process.on('SIGINT', cancel).on('SIGTERM', cancel);
+    try {
         main_info(startLine({ secrets: secrets.length, host: apiUrl.host, dryRun, prune: !!settings.owns, selection }));
         leftOutLines(selection).forEach(main_info);
         const report = await syncSecrets(client, secrets, {
@@ -47179,28 +47243,23 @@ async function run(options = {}) {
             warning(pruneSkippedWarning(report.pruneSkipped));
         const { tags, failure } = verdict(report, new Set(secrets.map((secret) => secret.tag)));
         // The list of failed secrets stays the message; outputs that could not be written are added to it.
-        const notWritten = await attempt('Outputs not written', async () => {
-            for (const [output, list] of Object.entries(tags))
-                setOutput(output, JSON.stringify(list));
+        const notWritten = await writeOutputs(report);
+        await writeSummary(async () => {
+            // Loaded here, not at start-up: only the summary needs the run's context, and @actions/github
+            // (Octokit included) would delay the first request. "eager" keeps it in dist/index.js.
+            const { context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+            return renderJobSummary({ run: describeRun(context), cortexHost: apiUrl.host, report, tally, selection });
         });
-        if (process.env.GITHUB_STEP_SUMMARY) {
-            // A summary that cannot be written is a warning: the step's own message must stay the one it fails with.
-            const problem = await attempt('Job summary not written', async () => {
-                // Loaded here, not at start-up: only the summary needs the run's context, and @actions/github
-                // (Octokit included) would delay the first request. "eager" keeps it in dist/index.js.
-                const { context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-                const html = renderJobSummary({ run: describeRun(context), cortexHost: apiUrl.host, report, tally, selection });
-                await summary.addRaw(html).write();
-            });
-            warn(problem);
-        }
-        const message = [failure, notWritten].filter((part) => part !== undefined).join('\n');
-        if (message !== '')
-            throw new Error(message);
-        main_info(doneLine(tags, dryRun));
+        if (failure === undefined && notWritten === undefined)
+            main_info(doneLine(tags, dryRun));
+        else
+            fail([failure, notWritten]);
     }
     catch (error) {
-        setFailed(messageOf(error));
+        fail([messageOf(error)]);
+    }
+    finally {
+        process.off('SIGINT', cancel).off('SIGTERM', cancel);
     }
 }
 /**
@@ -47210,6 +47269,28 @@ async function run(options = {}) {
  */
 function dispatcherFor(apiUrl) {
     return isLoopback(apiUrl.hostname) ? new undici.Agent() : new undici.EnvHttpProxyAgent();
+}
+/** The variable EnvHttpProxyAgent takes the proxy for `apiUrl` from, lower case first, as it reads them. */
+function proxyVariable(apiUrl) {
+    const names = apiUrl.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    return names.find((name) => process.env[name]);
+}
+/** The four outputs, tags sorted (`[]` where nothing happened); what went wrong, instead of a throw. */
+async function writeOutputs(report) {
+    const { tags } = verdict(report, new Set());
+    return attempt('Outputs not written', async () => {
+        for (const outcome of OUTCOMES)
+            setOutput(outcome, JSON.stringify(tags[outcome]));
+    });
+}
+/** A summary that cannot be written is a warning: the step's own message must stay the one it fails with. */
+async function writeSummary(render) {
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        warn(await attempt('Job summary not written', async () => void (await summary.addRaw(await render()).write())));
+    }
+}
+function fail(parts) {
+    setFailed(parts.filter((part) => part !== undefined).join('\n'));
 }
 /** Every plain log line goes out here: one line, no workflow command (core.info writes text raw). */
 function main_info(line) {
