@@ -343,9 +343,7 @@ describe('a run with select', () => {
     const inputs = inputsFrom({ prune: 'true', 'prune-match': '*\n!keep_*' })
     expect(inputs.selection).toEqual({
       keys: 7,
-      leftOut: [
-        { key: 'CORTEX_API_KEY', reason: 'its value is the api-key input; pushed only when select names it exactly' }
-      ]
+      leftOut: [{ key: 'CORTEX_API_KEY', reason: 'its value is the api-key input, which is never pushed' }]
     })
     const { report, recording } = await sync(inputs.settings)
 

@@ -1,8 +1,20 @@
-import { describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { parse as parseDotenv } from 'dotenv'
 import fc from 'fast-check'
 import { InputError } from '../../src/domain/secret.ts'
-import { describeYamlProblem, isDotenvFile, parseDotenvSecrets, parseSecretsMapping } from '../../src/inputs/secrets.ts'
+import {
+  describeYamlProblem,
+  isDotenvFile,
+  MAX_SECRETS_FILE_BYTES,
+  parseDotenvSecrets,
+  parseSecretsMapping,
+  readRegularFile,
+  readSecretsFile
+} from '../../src/inputs/secrets.ts'
 import { chooseEntries } from '../../src/inputs/select.ts'
 
 /** The entries as the run reads them when `select` is unset: every key its own tag. */
@@ -369,5 +381,108 @@ describe('describeYamlProblem and isDotenvFile', () => {
     for (const path of ['secrets.yml', 'env', '.envrc', 'prod.env.json', 'a.env/secrets.yaml']) {
       expect([path, isDotenvFile(path)]).toEqual([path, false])
     }
+  })
+})
+
+describe('readSecretsFile with readRegularFile: a regular file only, at most 64 MiB, no NUL byte', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'secrets-file-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const at = (name: string) => join(dir, name)
+  const written = (name: string, text: string | Buffer) => {
+    writeFileSync(at(name), text)
+    return at(name)
+  }
+  const linked = (name: string, target: string) => {
+    symlinkSync(target, at(name))
+    return at(name)
+  }
+  const read = (path: string) => chooseEntries(readSecretsFile(path, readRegularFile), { tagCase: 'as-is' }).specs
+  /** The InputError reading `path` throws, and how long it took to throw it. */
+  function refusal(path: string): { message: string; ms: number } {
+    const started = performance.now()
+    try {
+      read(path)
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError)
+      return { message: (error as Error).message, ms: performance.now() - started }
+    }
+    throw new Error(`expected an InputError for ${path}`)
+  }
+  const notRegular = (path: string, kind: string) =>
+    `Input "secrets-file": ${JSON.stringify(path)} is ${kind}, not a regular file; ` +
+    'only a regular file is read (a link to one is followed).'
+
+  it('reads a regular file, and one behind a symbolic link', () => {
+    const file = written('ok.env', 'A=one\n')
+    expect(read(file)).toEqual([{ tag: 'A', value: 'one', origin: 'secrets-file line 1' }])
+    expect(read(linked('link.env', file))).toEqual([{ tag: 'A', value: 'one', origin: 'secrets-file line 1' }])
+  })
+
+  it('refuses a FIFO with no writer at once, instead of waiting for one', () => {
+    execFileSync('mkfifo', [at('pipe.env')])
+    const { message, ms } = refusal(at('pipe.env'))
+    expect(message).toBe(notRegular(at('pipe.env'), 'a FIFO (named pipe)'))
+    expect(ms).toBeLessThan(500)
+  })
+
+  it('refuses a device (/dev/zero, /dev/urandom) without reading it, also behind a link', () => {
+    for (const device of ['/dev/zero', '/dev/urandom', linked('zero.env', '/dev/zero')]) {
+      const { message, ms } = refusal(device)
+      expect(message).toBe(notRegular(device, 'a device'))
+      expect(ms).toBeLessThan(500)
+    }
+  })
+
+  it('refuses a directory', () => {
+    mkdirSync(at('secrets.yaml'))
+    expect(refusal(at('secrets.yaml')).message).toBe(notRegular(at('secrets.yaml'), 'a directory'))
+  })
+
+  it('refuses a link to /proc/self/environ, a "regular file" of size 0 whose entries end in NUL', () => {
+    const link = linked('cortex.env', '/proc/self/environ')
+    const { message } = refusal(link)
+    expect(message).toBe(
+      `Input "secrets-file": ${JSON.stringify(link)} holds a NUL byte (line 1), which no YAML, JSON or dotenv ` +
+        'file holds (a UTF-16 file does: save it as UTF-8); the text is not shown.'
+    )
+    expect(message).not.toContain('PATH')
+  })
+
+  it('refuses a NUL byte anywhere in a YAML, JSON or dotenv file, naming its line', () => {
+    const nul = (path: string, line: number) =>
+      `Input "secrets-file": ${JSON.stringify(path)} holds a NUL byte (line ${line}), which no YAML, JSON or dotenv ` +
+      'file holds (a UTF-16 file does: save it as UTF-8); the text is not shown.'
+    for (const [name, text, line] of [
+      ['nul.yaml', 'a: one\nb: "two\0three"\n', 2],
+      ['nul.json', '{"a": "one",\n"b": "tw\0"}', 2],
+      ['nul.env', 'A=one\nB=two\nC=three\0D=four\n', 3],
+      ['utf16.env', Buffer.from('\ufeffA=one\n', 'utf16le'), 1]
+    ] as const) {
+      const path = written(name, text)
+      expect([name, refusal(path).message]).toEqual([name, nul(path, line)])
+    }
+  })
+
+  it('refuses a file over 64 MiB before reading it; reads one of 64 MiB exactly', () => {
+    expect(MAX_SECRETS_FILE_BYTES).toBe(64 * 1024 * 1024)
+    const over = written('big.yaml', '')
+    truncateSync(over, MAX_SECRETS_FILE_BYTES + 1) // sparse: nothing is written
+    const { message, ms } = refusal(over)
+    expect(message).toBe(
+      `Input "secrets-file": ${JSON.stringify(over)} is larger than 64 MiB (67,108,864 bytes), the most the action reads.`
+    )
+    expect(ms).toBeLessThan(500)
+    // At the cap the file is read, and its zeros are what refuses it.
+    const full = written('full.yaml', '')
+    truncateSync(full, MAX_SECRETS_FILE_BYTES)
+    expect(refusal(full).message).toMatch(/ holds a NUL byte \(line 1\)/)
+  })
+
+  it('names a file that does not exist, or cannot be opened, by its error code', () => {
+    expect(refusal(at('gone.yaml')).message).toBe(
+      `Input "secrets-file": cannot read ${JSON.stringify(at('gone.yaml'))} (ENOENT).`
+    )
+    const loop = linked('loop.env', at('loop.env'))
+    expect(refusal(loop).message).toBe(`Input "secrets-file": cannot read ${JSON.stringify(loop)} (ELOOP).`)
   })
 })

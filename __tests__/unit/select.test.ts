@@ -19,7 +19,7 @@ import {
 const API_KEY = 'cortex-api-key-7Hq2'
 const GITHUB_TOKEN_REASON =
   "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly"
-const API_KEY_REASON = 'its value is the api-key input; pushed only when select names it exactly'
+const API_KEY_REASON = 'its value is the api-key input, which is never pushed'
 
 /** A `toJSON(secrets)`-shaped text: a pretty-printed JSON object of strings (or, to prove it unread, anything). */
 function toJson(secrets: Record<string, unknown>): string {
@@ -507,13 +507,23 @@ describe('chooseEntries: keys select skips are never read and never named', () =
 })
 
 describe('leaveOutApiKey', () => {
-  /** The secrets as resolveSecrets makes them from the chosen entries. */
-  const resolved = (chosen: ChosenEntries) => resolveSecrets(chosen.specs, {}, () => {})
+  /** leaveOutApiKey over the secrets as resolveSecrets makes them from the chosen entries. */
+  const leaveOut = (entries: SecretEntry[], select: Selection) => {
+    const { specs } = chooseEntries(entries, select)
+    return leaveOutApiKey(
+      specs,
+      resolveSecrets(specs, {}, () => {}),
+      API_KEY,
+      select
+    )
+  }
+  const holdsKey = (tag: string, origin: string) =>
+    `Tag "${tag}" (${origin}): the value holds the api-key input, which the action never pushes: ` +
+    'Cortex would show the key that writes its secrets to everyone who can read them.'
 
   it('leaves out a selected secret whose value is the api-key input, surrounding whitespace aside', () => {
     const entries = mapping({ CORTEX_API_KEY: API_KEY, CORTEX_KEY_COPY: `  ${API_KEY}\r\n`, CORTEX_A: 'a-value' })
-    const select = selection('CORTEX_*', 'CORTEX_', 'lower')
-    const { secrets, leftOut } = leaveOutApiKey(resolved(chooseEntries(entries, select)), API_KEY, select)
+    const { secrets, leftOut } = leaveOut(entries, selection('CORTEX_*', 'CORTEX_', 'lower'))
     expect(secrets).toEqual([{ tag: 'a', key: 'CORTEX_A', value: 'a-value' }])
     expect(leftOut).toEqual([
       { key: 'CORTEX_API_KEY', reason: API_KEY_REASON },
@@ -521,34 +531,43 @@ describe('leaveOutApiKey', () => {
     ])
   })
 
-  it('keeps a value that only holds the api-key, or differs from it in case', () => {
-    const entries = mapping({ A: `prefix-${API_KEY}`, B: API_KEY.toUpperCase(), C: `${API_KEY}x` })
-    const select = selection('*')
-    const { secrets, leftOut } = leaveOutApiKey(resolved(chooseEntries(entries, select)), API_KEY, select)
-    expect(secrets.map((s) => s.tag)).toEqual(['A', 'B', 'C'])
-    expect(leftOut).toEqual([])
+  it('refuses a value that holds the api-key with more around it, naming the tag and never the value', () => {
+    for (const value of [`prefix-${API_KEY}`, `${API_KEY}x`, `{"key": "${API_KEY}"}`]) {
+      const message = errorOf(() => leaveOut(mapping({ B: 'b-value', A: value }), selection('*')))
+      expect(message).toBe(holdsKey('A', 'secrets line 3, key "A"'))
+      expect(message).not.toContain(API_KEY)
+    }
   })
 
-  it('pushes it when select names its key exactly', () => {
+  it('keeps a value that differs from it in case or holds only part of it', () => {
+    const entries = mapping({ A: API_KEY.toUpperCase(), B: API_KEY.slice(1), C: 'c-value' })
+    expect(leaveOut(entries, selection('*'))).toEqual({
+      secrets: resolveSecrets(chooseEntries(entries, selection('*')).specs, {}, () => {}),
+      leftOut: []
+    })
+  })
+
+  it('refuses it when select names its key exactly; leaves it out when a pattern only matches it', () => {
     const entries = mapping({ CORTEX_API_KEY: API_KEY, CORTEX_A: '1' })
-    for (const [text, kept] of [
-      ['CORTEX_API_KEY, CORTEX_*', ['CORTEX_API_KEY', 'CORTEX_A']],
-      ['CORTEX_API_KE?, CORTEX_A', ['CORTEX_A']],
-      ['{CORTEX_API_KEY,CORTEX_A}', ['CORTEX_A']],
-      ['[C]ORTEX_API_KEY, CORTEX_A', ['CORTEX_A']]
-    ] as const) {
-      const select = selection(text)
-      const { secrets } = leaveOutApiKey(resolved(chooseEntries(entries, select)), API_KEY, select)
-      expect([text, secrets.map((s) => s.key)]).toEqual([text, kept])
+    expect(errorOf(() => leaveOut(entries, selection('CORTEX_API_KEY, CORTEX_*')))).toBe(
+      holdsKey('CORTEX_API_KEY', 'secrets line 2, key "CORTEX_API_KEY"')
+    )
+    for (const text of ['CORTEX_API_KE?, CORTEX_A', '{CORTEX_API_KEY,CORTEX_A}', '[C]ORTEX_API_KEY, CORTEX_A']) {
+      const { secrets, leftOut } = leaveOut(entries, selection(text))
+      expect([text, secrets.map((s) => s.key), leftOut]).toEqual([
+        text,
+        ['CORTEX_A'],
+        [{ key: 'CORTEX_API_KEY', reason: API_KEY_REASON }]
+      ])
     }
   })
 
-  it('keeps every secret without select: a secret written out by hand is meant', () => {
-    const entries = mapping({ CORTEX_API_KEY: API_KEY, A: '1' })
-    for (const select of [selection(''), selection('', 'CORTEX_', 'lower')]) {
-      const input = resolved(chooseEntries(entries, select))
-      expect(leaveOutApiKey(input, API_KEY, select)).toEqual({ secrets: input, leftOut: [] })
-    }
+  it('refuses it without select, renamed or not: no pattern chose it, it was written out', () => {
+    const entries = mapping({ A: '1', CORTEX_API_KEY: API_KEY })
+    expect(errorOf(() => leaveOut(entries, selection('')))).toBe(holdsKey('CORTEX_API_KEY', 'secrets line 3'))
+    expect(errorOf(() => leaveOut(entries, selection('', 'CORTEX_', 'lower')))).toBe(
+      holdsKey('api_key', 'secrets line 3, key "CORTEX_API_KEY"')
+    )
   })
 })
 
@@ -750,12 +769,13 @@ describe('chooseEntries and leaveOutApiKey, for random keys and patterns', () =>
         expect(new Set(chosen.specs.map((spec) => spec.tag.toLowerCase())).size).toBe(chosen.specs.length)
         expect(chosen.leftOut.map((l) => l.key)).toEqual(tokenLeftOut)
 
-        const { secrets, leftOut } = leaveOutApiKey(
-          resolveSecrets(chosen.specs, {}, () => {}),
-          API_KEY,
-          select
-        )
-        const apiKeyLeftOut = candidates.filter((k) => k === apiKeyHolder && !exact.has(k))
+        const resolved = resolveSecrets(chosen.specs, {}, () => {})
+        if (apiKeyHolder !== undefined && candidates.includes(apiKeyHolder) && exact.has(apiKeyHolder)) {
+          expect(() => leaveOutApiKey(chosen.specs, resolved, API_KEY, select)).toThrow(/the api-key input/)
+          return
+        }
+        const { secrets, leftOut } = leaveOutApiKey(chosen.specs, resolved, API_KEY, select)
+        const apiKeyLeftOut = candidates.filter((k) => k === apiKeyHolder)
         expect(secrets.map((secret) => secret.key)).toEqual(candidates.filter((k) => !apiKeyLeftOut.includes(k)))
         expect(leftOut.map((l) => l.key)).toEqual(apiKeyLeftOut)
         if (secrets.length === 0) {

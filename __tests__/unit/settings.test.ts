@@ -251,18 +251,21 @@ describe('readInputs', () => {
             reason:
               "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly"
           },
-          { key: 'CORTEX_API_KEY', reason: 'its value is the api-key input; pushed only when select names it exactly' }
+          { key: 'CORTEX_API_KEY', reason: 'its value is the api-key input, which is never pushed' }
         ]
       })
     })
 
-    it('pushes github_token and the api-key copy when select names them exactly', () => {
-      const { settings, selection } = readInputs(withSelect({ select: 'github_token, CORTEX_API_KEY' }))
+    it('pushes github_token when select names it exactly; refuses the api-key copy so named', () => {
+      const { settings, selection } = readInputs(withSelect({ select: 'github_token, CORTEX_PADDED' }))
       expect(settings.secrets).toEqual([
         { tag: 'github_token', key: 'github_token', value: 'ghs_job-token-value' },
-        { tag: 'CORTEX_API_KEY', key: 'CORTEX_API_KEY', value: apiKey }
+        { tag: 'CORTEX_PADDED', key: 'CORTEX_PADDED', value: '  padded value \n' }
       ])
       expect(selection).toEqual({ keys: 7, leftOut: [] })
+      expect(errorOf(withSelect({ select: 'github_token, CORTEX_API_KEY' }))).toMatch(
+        /^Tag "CORTEX_API_KEY" \(secrets line 4, key "CORTEX_API_KEY"\): the value holds the api-key input/
+      )
     })
 
     it('counts a key written in both secrets and secrets-file once', () => {
@@ -305,7 +308,7 @@ describe('readInputs', () => {
       expect(errorOf(withSelect({ select: 'github_*, *_API_KEY' }))).toBe(
         'Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches "github_*", "*_API_KEY". ' +
           'It matched only "github_token" (the job\'s GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when ' +
-          'select names it exactly), "CORTEX_API_KEY" (its value is the api-key input; pushed only when select names it exactly).' +
+          'select names it exactly), "CORTEX_API_KEY" (its value is the api-key input, which is never pushed).' +
           tail
       )
     })
@@ -391,6 +394,109 @@ describe('readInputs', () => {
         expect(settingsOf(withName(name)).secrets[1]).toEqual({ tag: 'db', value, name })
       }
     })
+  })
+})
+
+describe('readInputs: what the action never pushes, runner variables and the api-key', () => {
+  const apiKey = 'cortex-key-0123456789'
+  /** The runner's own variables as a job sees them: the step's inputs, its tokens, its directories. */
+  const runnerEnv = {
+    'INPUT_API-KEY': apiKey,
+    INPUT_SECRETS: 'a: 1',
+    ACTIONS_RUNTIME_TOKEN: 'runtime-token-value-1a2b',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token-3c4d',
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/oidc',
+    ACTIONS_CACHE_URL: 'https://cache.actions.example/',
+    RUNNER_TEMP: '/home/runner/work/_temp',
+    GITHUB_TOKEN: 'ghs_job-token-value',
+    // Windows runners find a variable ignoring case.
+    'input_api-key': apiKey,
+    actions_runtime_token: 'runtime-token-value-1a2b',
+    Github_Token: 'ghs_job-token-value',
+    // Not the runner's.
+    MY_INPUT_X: 'mine-5e6f',
+    GITHUB_TOKEN_FOR_CORTEX: 'pat-value-7a8b',
+    GH_TOKEN: 'pat-value-9c0d'
+  }
+  const runnerVariable = (tag: string, origin: string, variable: string) =>
+    `Tag "${tag}" (${origin}): "env" names the runner's variable "${variable}" (INPUT_*, ACTIONS_*, RUNNER_*, ` +
+    "GITHUB_TOKEN: the step's inputs, the api-key among them, the runner's tokens); it is never pushed."
+  const holdsKey = (tag: string, origin: string) =>
+    `Tag "${tag}" (${origin}): the value holds the api-key input, which the action never pushes: ` +
+    'Cortex would show the key that writes its secrets to everyone who can read them.'
+
+  it('refuses env: naming an INPUT_*, ACTIONS_*, RUNNER_* variable or GITHUB_TOKEN, in any case, before reading it', () => {
+    for (const variable of Object.keys(runnerEnv).slice(0, 11)) {
+      const s = source({ 'api-key': apiKey, secrets: `ok: plain\nx:\n  env: ${variable}\n` }, { env: runnerEnv })
+      expect([variable, errorOf(s)]).toEqual([variable, runnerVariable('x', 'secrets line 2', variable)])
+      expect(s.masked).toEqual([apiKey, 'plain'])
+    }
+  })
+
+  it('refuses it in a secrets-file, with or without select, naming the tag and the variable', () => {
+    const file = 'harmless_looking: {env: INPUT_API-KEY}\nalso_harmless: {env: ACTIONS_RUNTIME_TOKEN}\n'
+    for (const select of ['', '*', 'also_harmless']) {
+      const s = source(
+        { 'api-key': apiKey, 'secrets-file': 'cortex.yaml', select },
+        { env: runnerEnv, readFile: () => file }
+      )
+      const [tag, variable] =
+        select === 'also_harmless' ? ['also_harmless', 'ACTIONS_RUNTIME_TOKEN'] : ['harmless_looking', 'INPUT_API-KEY']
+      const origin = `secrets-file line ${tag === 'also_harmless' ? 2 : 1}${select ? `, key "${tag}"` : ''}`
+      expect([select, errorOf(s)]).toEqual([select, runnerVariable(tag, origin, variable)])
+    }
+  })
+
+  it("reads a variable that only looks like one of the runner's", () => {
+    const s = source(
+      { 'api-key': apiKey, secrets: 'a: {env: MY_INPUT_X}\nb: {env: GITHUB_TOKEN_FOR_CORTEX}\nc: {env: GH_TOKEN}\n' },
+      { env: runnerEnv }
+    )
+    expect(settingsOf(s).secrets.map((secret) => secret.value)).toEqual([
+      'mine-5e6f',
+      'pat-value-7a8b',
+      'pat-value-9c0d'
+    ])
+  })
+
+  it('refuses a value that holds the api-key, without select, however it is given, and never quotes it', () => {
+    for (const [secrets, env, file] of [
+      [`ok: plain\ncopy: ${apiKey}\n`, {}, ''],
+      [`ok: plain\ncopy: "Bearer ${apiKey}"\n`, {}, ''],
+      ['ok: plain\ncopy: {env: CORTEX_KEY}\n', { CORTEX_KEY: ` ${apiKey}\n` }, ''],
+      ['ok: plain\n', {}, `copy=url?key=${apiKey}&x=1\n`]
+    ] as const) {
+      const s = source(
+        { 'api-key': apiKey, secrets, 'secrets-file': file ? 'more.env' : '' },
+        { env, readFile: () => file }
+      )
+      const message = errorOf(s)
+      expect(message).toBe(holdsKey('copy', file ? 'secrets-file line 1' : 'secrets line 2'))
+      expect(message).not.toContain(apiKey)
+    }
+  })
+
+  it('refuses it with select too, unless the value is the key and select does not name it exactly: then it is left out', () => {
+    const secrets = JSON.stringify({
+      CORTEX_A: 'a-value',
+      CORTEX_API_KEY: apiKey,
+      CORTEX_URL: `https://x/?k=${apiKey}`
+    })
+    const withSelect = (select: string) => source({ 'api-key': apiKey, secrets, select, 'strip-prefix': 'CORTEX_' })
+    expect(errorOf(withSelect('CORTEX_*'))).toBe(holdsKey('URL', 'secrets line 1, key "CORTEX_URL"'))
+    expect(errorOf(withSelect('CORTEX_A, CORTEX_API_KEY'))).toBe(
+      holdsKey('API_KEY', 'secrets line 1, key "CORTEX_API_KEY"')
+    )
+    const { settings, selection } = readInputs(withSelect('CORTEX_*, !CORTEX_URL'))
+    expect(settings.secrets).toEqual([{ tag: 'A', key: 'CORTEX_A', value: 'a-value' }])
+    expect(selection?.leftOut).toEqual([
+      { key: 'CORTEX_API_KEY', reason: 'its value is the api-key input, which is never pushed' }
+    ])
+  })
+
+  it('keeps a value that differs from the api-key in case, or holds less than all of it', () => {
+    const s = source({ 'api-key': apiKey, secrets: `a: ${apiKey.toUpperCase()}\nb: ${apiKey.slice(0, -1)}\n` })
+    expect(settingsOf(s).secrets.map((secret) => secret.tag)).toEqual(['a', 'b'])
   })
 })
 

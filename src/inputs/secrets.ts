@@ -1,3 +1,4 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 import { basename } from 'node:path'
 import { parse as parseDotenv } from 'dotenv'
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type ErrorCode, type Node } from 'yaml'
@@ -146,14 +147,48 @@ export function isDotenvFile(path: string): boolean {
   return name === '.env' || name.startsWith('.env.') || name.endsWith('.env')
 }
 
+/** The most of `secrets-file` the action reads. */
+export const MAX_SECRETS_FILE_BYTES = 64 * 1024 * 1024
+
+/** Opened without blocking (a FIFO with no writer cannot hang it), a regular file once links are followed, capped. */
+export function readRegularFile(path: string): string {
+  const refuse = (why: string) => new InputError(`Input "secrets-file": ${JSON.stringify(path)} ${why}.`)
+  const tooLarge = 'is larger than 64 MiB (67,108,864 bytes), the most the action reads'
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+  try {
+    const stats = fstatSync(fd)
+    const kind = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO (named pipe)' : 'a device'
+    if (!stats.isFile())
+      throw refuse(`is ${kind}, not a regular file; only a regular file is read (a link to one is followed)`)
+    if (stats.size > MAX_SECRETS_FILE_BYTES) throw refuse(tooLarge)
+    // Up to one byte past the cap, however large the file says it is (a /proc file says 0).
+    const buffer = Buffer.allocUnsafe(MAX_SECRETS_FILE_BYTES + 1)
+    let size = 0
+    for (let read = 1; read > 0 && size < buffer.length; size += read)
+      read = readSync(fd, buffer, size, buffer.length - size, null)
+    if (size > MAX_SECRETS_FILE_BYTES) throw refuse(tooLarge)
+    return buffer.toString('utf8', 0, size)
+  } finally {
+    closeSync(fd)
+  }
+}
+
 /** Reads `secrets-file` by its name; one that cannot be read is named with the error code. */
-export function readSecretsFile(path: string, readFile: (path: string) => string): SecretEntry[] {
+export function readSecretsFile(path: string, readFile: (path: string) => string = readRegularFile): SecretEntry[] {
   let text: string
   try {
     text = readFile(path)
   } catch (error) {
+    if (error instanceof InputError) throw error
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
     throw new InputError(`Input "secrets-file": cannot read ${JSON.stringify(path)} (${code}).`)
+  }
+  const nul = text.indexOf('\0')
+  if (nul >= 0) {
+    throw new InputError(
+      `Input "secrets-file": ${JSON.stringify(path)} holds a NUL byte (line ${text.slice(0, nul).split('\n').length}), ` +
+        'which no YAML, JSON or dotenv file holds (a UTF-16 file does: save it as UTF-8); the text is not shown.'
+    )
   }
   return isDotenvFile(path) ? parseDotenvSecrets(text, 'secrets-file') : parseSecretsMapping(text, 'secrets-file')
 }
@@ -294,6 +329,10 @@ function closingQuote(lines: string[], line: number, column: number): { line: nu
 export const MAX_REQUEST_BODY_BYTES = 2_000_000
 /** Empty, white space or invisible format characters only: no one meant it, and no log mask holds it. */
 const BLANK = /^[\s\p{Cf}]*$/u
+/** The runner's own variables (the step's inputs, its tokens), whatever their case: Windows finds them so. */
+const RUNNER_VARIABLE = /^(?:INPUT_|ACTIONS_|RUNNER_|GITHUB_TOKEN$)/i
+const RUNNER_HOLDS =
+  "INPUT_*, ACTIONS_*, RUNNER_*, GITHUB_TOKEN: the step's inputs, the api-key among them, the runner's tokens"
 
 /** Gives every spec its value; `onValue` sees each at once, to mask it before anything can print it. */
 export function resolveSecrets(
@@ -304,6 +343,9 @@ export function resolveSecrets(
   return specs.map((spec) => {
     let value = spec.value ?? ''
     if (spec.env !== undefined) {
+      if (RUNNER_VARIABLE.test(spec.env)) {
+        throw tagError(spec, `: "env" names the runner's variable "${spec.env}" (${RUNNER_HOLDS}); it is never pushed.`)
+      }
       value = env[spec.env] ?? ''
       if (BLANK.test(value)) {
         throw tagError(spec, `: environment variable "${spec.env}" is unset, empty or only whitespace.`)

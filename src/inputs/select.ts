@@ -77,7 +77,7 @@ export type ChosenEntries = { specs: SecretSpec[]; leftOut: LeftOutKey[] }
 const GITHUB_TOKEN_KEY = 'github_token'
 const GITHUB_TOKEN_REASON =
   "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly"
-const API_KEY_REASON = 'its value is the api-key input; pushed only when select names it exactly'
+const API_KEY_REASON = 'its value is the api-key input, which is never pushed'
 
 /**
  * A key `select` does not match is skipped unread and unnamed. Without `select`, `github_token`
@@ -137,22 +137,29 @@ export function chooseEntries(entries: readonly SecretEntry[], selection: Select
 }
 
 /**
- * Leaves out a secret whose value is the api-key input unless `select` names its key exactly, so
- * that `CORTEX_*` does not copy the key into Cortex. Without `select` a secret is written out by hand.
+ * Refuses a secret whose value holds the api-key input: the action never copies the key that
+ * writes to Cortex into Cortex. One whose value is the key, from a key `select` matched without
+ * naming it exactly (`CORTEX_*` over toJSON(secrets)), is left out instead.
  */
 export function leaveOutApiKey(
+  specs: readonly SecretSpec[],
   secrets: readonly DesiredSecret[],
   apiKey: string,
   selection: Selection
 ): { secrets: DesiredSecret[]; leftOut: LeftOutKey[] } {
-  if (selection.patterns === undefined) return { secrets: [...secrets], leftOut: [] }
-  const exact = exactKeys(selection.patterns)
+  const exact = selection.patterns && exactKeys(selection.patterns)
   const leftOut: LeftOutKey[] = []
-  const kept = secrets.filter((secret) => {
+  const kept = secrets.filter((secret, i) => {
     const key = secret.key ?? secret.tag
-    if (secret.value.trim() !== apiKey || exact.has(key)) return true
-    leftOut.push({ key, reason: API_KEY_REASON })
-    return false
+    if (!secret.value.includes(apiKey)) return true
+    if (exact && secret.value.trim() === apiKey && !exact.has(key)) {
+      leftOut.push({ key, reason: API_KEY_REASON })
+      return false
+    }
+    throw new InputError(
+      `Tag "${secret.tag}" (${specs[i]?.origin}): the value holds the api-key input, which the action never ` +
+        'pushes: Cortex would show the key that writes its secrets to everyone who can read them.'
+    )
   })
   return { secrets: kept, leftOut }
 }

@@ -29,7 +29,7 @@ export const DEFAULTS = {
 export interface InputSource {
   getInput(name: string): string // raw text, untrimmed; `''` when not set
   env: Readonly<Record<string, string | undefined>>
-  readFile(path: string): string
+  readFile?(path: string): string // readRegularFile unless given
   maskValue(value: string): void // registers a value with the log masker before anything can print it
 }
 /** The settings, and with `select`, what it made of the keys (for the log and the summary). */
@@ -71,12 +71,12 @@ export function readInputs(source: InputSource): Inputs {
   const entries: SecretEntry[] = parseSecretsMapping(input('secrets'), 'secrets')
   const file = input('secrets-file').trim()
   // One by one: spreading 100,000 entries into push() overflows the stack.
-  if (file !== '') for (const entry of readSecretsFile(file, (path) => source.readFile(path))) entries.push(entry)
+  if (file !== '') for (const entry of readSecretsFile(file, source.readFile)) entries.push(entry)
   const selection = readSelection(input('select'), input('strip-prefix'), input('tag-case'))
   const chosen = chooseEntries(entries, selection)
   const resolved = resolveSecrets(chosen.specs, source.env, source.maskValue)
   checkDisplayNames(chosen.specs, [apiKey, ...resolved.map((secret) => secret.value)])
-  const kept = leaveOutApiKey(resolved, apiKey, selection)
+  const kept = leaveOutApiKey(chosen.specs, resolved, apiKey, selection)
   const leftOut = [...chosen.leftOut, ...kept.leftOut]
   if (kept.secrets.length === 0) {
     throw new InputError(
