@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
 import { CortexClient } from './cortex/client.ts'
@@ -40,7 +39,6 @@ export async function run(options: RunOptions = {}): Promise<void> {
     inputs = readInputs({
       getInput: (name) => core.getInput(name, { trimWhitespace: false }),
       env: process.env,
-      readFile: (path) => readFileSync(path, 'utf8'),
       maskValue: (value) => masksFor(value).forEach((mask) => core.setSecret(mask))
     })
   } catch (error) {

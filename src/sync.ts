@@ -116,7 +116,7 @@ export async function syncSecrets(
 
   let existing
   try {
-    existing = await client.listAll(concurrency)
+    existing = await client.listAll(concurrency, new Set(secrets.map((secret) => secret.tag)))
   } catch (error) {
     return { results: secrets.map((secret) => failed(resultOf({ secret }), error)), dryRun }
   }

@@ -187,7 +187,9 @@ describe('transient faults', () => {
     const { stuck, ...landed } = values
     expect(standIn.values()).toEqual(landed)
     expect(standIn.requestsWith('POST').filter((r) => r.rawBody.includes('"stuck"'))).toHaveLength(2)
-    expect(run.stdout).toContain('- stuck: create "stuck": no response TIMEOUT: no response within 1 s; it may have been applied (2 attempts)')
+    expect(run.stdout).toContain(
+      '- stuck: create "stuck": no response TIMEOUT: no response within 1 s; it may have been applied (2 attempts)'
+    )
     expectNoLeak(run, Object.values(values).concat(stuck))
   })
 

@@ -985,6 +985,49 @@ describe('a run stopped while requests are in flight', () => {
     expect(standIn.requests).toHaveLength(1)
   })
 
+  it('reads an answer that came while this process was busy, rather than timing it out (red team of issue 16)', async () => {
+    standIn = await CortexStandIn.start()
+    const client = clientFor(standIn, STAND_IN_API_KEY, { timeoutMs: 200 })
+    const updating = client.update('t', { value: 'v' })
+    while (standIn.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 1))
+    // The stand-in answers at once; this process computes for 3 times the timeout before it reads it.
+    const until = performance.now() + 600
+    while (performance.now() < until);
+    await expect(updating).resolves.toBe('absent')
+  })
+
+  it("refuses a list whose tags, other than the input's own, quote a secret value (red team of issue 16)", async () => {
+    const value = 'Sup3rS3cret-Value_abc'
+    const quoting = [
+      value,
+      Buffer.from(`tok1 ${value}`).toString('base64url'),
+      STAND_IN_API_KEY.replace(/[^\w-]/g, '_')
+    ]
+    for (const tag of quoting) {
+      standIn = await CortexStandIn.start()
+      standIn.seed([
+        { tag, secret: 'x' },
+        { tag: 'ok_tag', secret: 'y' }
+      ])
+      const error = await failure(
+        clientFor(standIn, STAND_IN_API_KEY, { secrets: [value] }).listAll(1, new Set(['ok_tag']))
+      )
+      expect([tag, error.message]).toEqual([
+        tag,
+        'Cortex answered the list with a tag that quotes a secret value of this run: the list cannot be trusted'
+      ])
+      await standIn.close()
+    }
+    // The input's own tags are the caller's text: a value that holds its own tag is no reason to refuse.
+    standIn = await CortexStandIn.start()
+    standIn.seed([{ tag: 'datadog_api_key', secret: 'x' }])
+    const listed = await clientFor(standIn, STAND_IN_API_KEY, { secrets: ['datadog_api_key=abc'] }).listAll(
+      1,
+      new Set(['datadog_api_key'])
+    )
+    expect(listed.map((s) => s.tag)).toEqual(['datadog_api_key'])
+  })
+
   it('refuses a key with 403 naming the permission, and stops the run', async () => {
     standIn = await CortexStandIn.start({
       intercept: () => ({ status: 403, body: { type: 'FORBIDDEN', message: 'No' } })

@@ -283,6 +283,29 @@ describe('Redactor: encoded echoes', () => {
     expect(new Redactor([`\uFFFD${value}`]).clean(`got %FF${encodeURIComponent(value)}`)).toBe(WITHHELD)
   })
 
+  it('withholds a value written as \\uXXXX escapes of any character, mixed encodings, or split by invisible characters (red team of issue 16)', () => {
+    const value = 'Sup3rS3cret/Value+abc'
+    const cleaner = new Redactor([value, 'ab::cd::ef::gh::ij', 'short7u'])
+    const u = (text: string, every = 1) =>
+      [...text].map((c, i) => (i % every === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join('')
+    const mixed = [...value]
+      .map((c, i) => (i % 2 ? `%${c.charCodeAt(0).toString(16)}` : `&#${c.charCodeAt(0)};`))
+      .join('')
+    for (const echo of [
+      u(value),
+      u(value).toUpperCase().replace(/\\U/g, '\\u'),
+      u(value, 2),
+      'ab\\u003a\\u003acd\\u003a\\u003aef\\u003a\\u003agh\\u003a\\u003aij',
+      u('short7u'),
+      mixed,
+      [...value].join('\u034f'),
+      [...value].join('\ufe0f'),
+      [...value].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('')
+    ]) {
+      expect([echo, cleaner.clean(`rejected ${echo}`)]).toEqual([echo, WITHHELD])
+    }
+  })
+
   it('compares what a decoding produces as showControls shows it', () => {
     const cleaner = new Redactor(['line one\r\nline two', 'bidi\u202evalue x'])
     expect(cleaner.clean('got line%20one%0D%0Aline%20two')).toBe(WITHHELD)

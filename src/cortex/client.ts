@@ -11,7 +11,7 @@ import {
   type CortexApiErrorDetails,
   type CortexOperation
 } from '../domain/secret.ts'
-import { Redactor, seconds } from '../domain/text.ts'
+import { headOf, Redactor, seconds } from '../domain/text.ts'
 import {
   DEFAULT_BACKOFF,
   RequestGate,
@@ -101,6 +101,7 @@ interface Call {
 interface Reply {
   status?: number
   text?: string
+  /** Set unless the answer was 2xx; Cortex's text in it is cleaned only when it is read (a 404 the caller absorbs costs nothing). */
   error?: CortexApiError
   attempts: number
   /** An attempt before the last got no complete answer or a 5xx: Cortex may have carried it out. */
@@ -140,7 +141,7 @@ export class CortexClient {
    * stopping at the first empty page. A secret on two pages (an insertion moved it) is kept
    * once; one tag under two ids, or one id under two tags, is a list that cannot be trusted.
    */
-  async listAll(concurrency = 1): Promise<SecretSummary[]> {
+  async listAll(concurrency = 1, known: ReadonlySet<string> = new Set()): Promise<SecretSummary[]> {
     const { read: first, call, reply } = await this.#listPage(0, MAX_PAGE_SIZE)
     const claimed = Math.min(first.totalPages, Math.ceil(first.total / MAX_PAGE_SIZE))
     if (claimed > MAX_LIST_PAGES) {
@@ -164,9 +165,18 @@ export class CortexClient {
     if (typeof unique === 'string') {
       throw this.#unusable({ operation: 'list' }, undefined, `${unique}: the list cannot be trusted`)
     }
-    // Names are Cortex's text, shown in the log and the summary: cleaned here, all in one look.
+    // Names are Cortex's text, shown in the log and the summary: cleaned here, all in one look. So are the
+    // tags the caller did not write: one that quotes a secret is a list that cannot be trusted (it would be
+    // shown in the log, the summary and the outputs, and named in a request's path).
     const raw = unique.map((secret) => secret.name ?? '')
-    const names = this.#redactor.cleanAll(raw, SHOWN.name)
+    const tags = unique.map((secret) => secret.tag).filter((tag) => !known.has(tag))
+    const limits = [...raw.map(() => SHOWN.name), ...tags.map((tag) => tag.length + 64)]
+    const cleaned = this.#redactor.cleanAll([...raw, ...tags], limits)
+    if (tags.some((tag, i) => cleaned[raw.length + i] !== tag)) {
+      const detail = 'a tag that quotes a secret value of this run: the list cannot be trusted'
+      throw this.#unusable({ operation: 'list' }, undefined, detail)
+    }
+    const names = cleaned.slice(0, raw.length)
     return unique.map((secret, i) => (secret.name === undefined ? secret : { ...secret, name: names[i] as string }))
   }
 
@@ -189,7 +199,7 @@ export class CortexClient {
     const body = { name: secret.name, secret: secret.value, tag }
     const call: Call = { operation: 'create', method: 'POST', path: 'api/v1/secrets', tag, body }
     const reply = await this.#exchange(call)
-    if (reply.error && (reply.status === 400 || reply.status === 409)) {
+    if (reply.status === 400 || reply.status === 409) {
       const found = await this.exists(tag).catch((error: unknown) => {
         if (error instanceof ApiKeyRefusedError) throw error
         return false
@@ -293,20 +303,29 @@ export class CortexClient {
     const { status, text } = result
     if (verdict.kind === 'success') return { ...reply, status, text }
     // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
-    const said =
-      status >= 300 && status < 400
-        ? {
-            detail:
-              'a redirect, which the action never follows (the API key would go along): set api-url to the final URL'
-          }
-        : this.#errorBody(text)
-    const failure = error({ status, ...said, detail: (verdict.kind === 'fail' && verdict.reason) || said.detail })
+    const describe = () => {
+      const said =
+        status >= 300 && status < 400
+          ? {
+              detail:
+                'a redirect, which the action never follows (the API key would go along): set api-url to the final URL'
+            }
+          : this.#errorBody(text)
+      return error({ status, ...said, detail: (verdict.kind === 'fail' && verdict.reason) || said.detail })
+    }
     if (verdict.kind === 'stop-run') {
-      const refused = new ApiKeyRefusedError(failure)
+      const refused = new ApiKeyRefusedError(describe())
       this.#gate.stop(refused)
       throw refused
     }
-    return { ...reply, status, error: failure }
+    let failure: CortexApiError | undefined
+    return {
+      ...reply,
+      status,
+      get error() {
+        return (failure ??= describe())
+      }
+    }
   }
 
   /**
@@ -370,7 +389,7 @@ export class CortexClient {
         dispatcher,
         body,
         // A stopped run waits for no answer: the stop aborts what is in flight, as it ends every wait.
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.#gate.stopped]),
+        signal: AbortSignal.any([timeoutSignal(timeoutMs), this.#gate.stopped]),
         headers: {
           authorization: `Bearer ${apiKey}`,
           accept: 'application/json',
@@ -411,6 +430,23 @@ function uniqueSecrets(secrets: readonly SecretSummary[]): SecretSummary[] | str
     byId.set(secret.id, secret)
   }
   return [...byTag.values()]
+}
+
+/**
+ * Aborts after `ms` of this process's time waiting, not of it computing: a timer that fires late
+ * (the event loop was busy) waits as long again, so that an answer that came meanwhile is read.
+ */
+function timeoutSignal(ms: number): AbortSignal {
+  const controller = new AbortController()
+  let due = performance.now() + ms
+  const check = () => {
+    const late = performance.now() - due
+    if (late < 100) return controller.abort(new DOMException('The attempt timed out', 'TimeoutError'))
+    due = performance.now() + late
+    setTimeout(check, late).unref()
+  }
+  setTimeout(check, ms).unref()
+  return controller.signal
 }
 
 /** undici's "Proxy response (407) !== 200 when HTTP Tunneling", said for the user. */
@@ -470,8 +506,9 @@ function readSummary(value: unknown, where: string, asked?: string): SecretSumma
   if (!TAG_PATTERN.test(tag)) throw new ShapeMismatch(`${at('tag')} is not a tag (${TAG_RULE})`)
   if (asked !== undefined && tag !== asked) throw new ShapeMismatch('tag is not the tag asked')
   // `name` is optional; a null is read as absent, as a serialiser writes an unset field.
+  // Only the start of a name is ever shown: a page of long names is not kept whole.
   const name = fields.name ?? undefined
-  return name === undefined ? { id, tag } : { id, tag, name: field(name, at('name'), 'string') as string }
+  return name === undefined ? { id, tag } : { id, tag, name: headOf(field(name, at('name'), 'string') as string, 1000) }
 }
 
 /** The value when it is of `kind` (a number: a safe whole number of 0 or more). */

@@ -3,8 +3,8 @@ import { decodeHTML, decodeXML } from 'entities/decode'
 // How text is made safe to show, in one place: the log, annotations, the job summary and
 // the outputs all go through these rules, whatever the text's source.
 
-/** Never shown as it is: line breaks, control and format characters (bidi, zero-width, BOM), lone surrogates. */
-const NOT_SHOWN = /\r\n|[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu
+/** Never shown as it is: line breaks, control, format and other invisible characters (bidi, zero-width, joiners), lone surrogates. */
+const NOT_SHOWN = /\r\n|[\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu
 const LINE_BREAK = /^(?:\r\n|[\n\r\u0085\u2028\u2029])$/
 
 /** Line breaks become `⏎`, a tab a space, other C0 characters their control picture (`␛`), DEL `␡`, the rest `�`. */
@@ -114,22 +114,40 @@ function percentDecoded(text: string): string {
   return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'))
 }
 
+/** `\uXXXX` and the other escapes of a JSON string undone, whatever characters they write. */
+function jsonDecoded(text: string): string {
+  const escapes: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
+  return text.replace(/\\(?:u([0-9A-Fa-f]{4})|(.))/gs, (_, hex?: string, c?: string) =>
+    hex === undefined ? (escapes[c as string] ?? (c as string)) : String.fromCharCode(parseInt(hex, 16))
+  )
+}
+
 /**
  * The text read as each encoding a server could have applied: percent-decoded (also with `+` as a
- * space), HTML references decoded (as a browser does, and as XML does), and each base64 run long
- * enough to hold a match decoded from each of its first four characters, so that a value at any
- * offset of an encoded body reads whole.
+ * space), HTML references decoded (as a browser does, and as XML does), JSON escapes undone; every
+ * decoding in turn until nothing changes (encodings mixed or stacked); compatibility forms folded
+ * and invisible characters left out (NFKC); and each base64 run long enough to hold a match decoded
+ * from each of its first four characters, so that a value at any offset of an encoded body reads whole.
  */
 function decodedViews(text: string, shortest: number): string[] {
-  const views: string[] = []
-  if (/%[0-9A-Fa-f]{2}/.test(text)) views.push(percentDecoded(text))
-  if (text.includes('+')) views.push(percentDecoded(text.replace(/\+/g, ' ')))
-  if (/&(?:#|[A-Za-z])/.test(text)) views.push(decodeHTML(text), decodeXML(text))
+  const views = [
+    percentDecoded(text),
+    percentDecoded(text.replace(/\+/g, ' ')),
+    decodeHTML(text),
+    decodeXML(text),
+    jsonDecoded(text),
+    text.normalize('NFKC').replace(/\p{Default_Ignorable_Code_Point}/gu, '')
+  ]
+  for (let all = text, round = 0; round < 4; round++) {
+    const next = jsonDecoded(decodeHTML(percentDecoded(all)))
+    if (next === all) break
+    views.push((all = next))
+  }
   const runs = new RegExp(`[A-Za-z0-9+/_-]{${Math.ceil((shortest * 4) / 3)},}`, 'g')
   for (const [run] of text.matchAll(runs)) {
     for (let offset = 0; offset < 4; offset++) views.push(Buffer.from(run.slice(offset), 'base64').toString('utf8'))
   }
-  return views
+  return [...new Set(views)].filter((view) => view !== text)
 }
 
 const HASH_A = 0x01000193
@@ -145,6 +163,8 @@ const HASH_B_OUT = power(HASH_B)
 class WindowTable {
   readonly #slots: Uint32Array
   readonly #mask: number
+  /** One bit per value of a window's first hash's top 16 bits: most windows of a pass are ruled out here. */
+  readonly #filter = new Uint32Array(2048)
 
   constructor(windows: number) {
     let size = 16
@@ -158,8 +178,7 @@ class WindowTable {
    * slot and start; without, `visit` gets those of the windows already in the table.
    */
   roll(text: string, add: boolean, visit?: (slot: number, start: number) => void): void {
-    const slots = this.#slots
-    const mask = this.#mask
+    const [slots, mask, filter] = [this.#slots, this.#mask, this.#filter]
     let a = 0
     let b = 0
     for (let i = 0; i < text.length; i++) {
@@ -172,6 +191,9 @@ class WindowTable {
         b = (b - Math.imul(out, HASH_B_OUT)) | 0
       }
       if (i < SECRET_RUN - 1) continue
+      const top = a >>> 16
+      if (add) filter[top >>> 5] = (filter[top >>> 5] as number) | (1 << (top & 31))
+      else if (((filter[top >>> 5] as number) & (1 << (top & 31))) === 0) continue
       // MurmurHash3's finaliser: a polynomial hash's low bits depend on the characters' low bits only.
       let h = Math.imul(a ^ (a >>> 16), 0x85ebca6b)
       h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
@@ -228,7 +250,7 @@ export class Redactor {
     const shown = heads.map(showControls)
     const cutNote = (i: number) => `… [cut: ${groupDigits((texts[i] as string).length)} characters in all]`
     // The markers this adds are looked at in the same pass: a window inside one shows nothing new.
-    const found = this.#quotes([...shown, REDACTED, ...texts.map((_, i) => cutNote(i))])
+    const found = this.#quotes([...heads, REDACTED, ...texts.map((_, i) => cutNote(i))])
     const pieces = shown.map((text, i) => redacted(text, (found[i] as Found).ranges))
     // A text that quotes a secret as it is and also decoded: its echoes cut out, is an encoded one left?
     const both = shown.flatMap((_, i) => (found[i]?.encoded && found[i]?.ranges.length ? [i] : []))
@@ -265,15 +287,16 @@ export class Redactor {
 
   /** For each text, whether it shows a secret, as is or decoded (see clean). */
   quotesAny(texts: readonly string[]): boolean[] {
-    return this.#quotes(texts.map(showControls)).map(quotes)
+    return this.#quotes(texts).map(quotes)
   }
 
-  /** Per shown text: the ranges that quote a secret as it is, and whether a decoded view of it quotes one. */
-  #quotes(shown: readonly string[]): Found[] {
-    if (shown.length === 0 || this.#values.length === 0) return shown.map(() => ({ ranges: [], encoded: false }))
+  /** Per text: the ranges (in the text as shown) that quote a secret as it is, and whether a decoded view of it quotes one. */
+  #quotes(texts: readonly string[]): Found[] {
+    if (texts.length === 0 || this.#values.length === 0) return texts.map(() => ({ ranges: [], encoded: false }))
     const forms = this.#allForms()
     const shortest = Math.min(SECRET_RUN, ...this.#short.map((form) => form.length))
-    const views = shown.map((text) => [comparable(text), ...decodedViews(text, shortest).map(comparable)])
+    // Ranges are in the text as shown; views are read from the text as it came (before invisible characters go).
+    const views = texts.map((text) => [comparable(text), ...decodedViews(text, shortest).map(comparable)])
     const hits = this.#windowHits(views.flat(), forms)
     let at = 0
     return views.map((own) => {
