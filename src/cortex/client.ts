@@ -436,7 +436,7 @@ function uniqueSecrets(secrets: readonly SecretSummary[]): SecretSummary[] | str
  * Aborts after `ms` of this process's time waiting, not of it computing: a timer that fires late
  * (the event loop was busy) waits as long again, so that an answer that came meanwhile is read.
  */
-function timeoutSignal(ms: number): AbortSignal {
+export function timeoutSignal(ms: number): AbortSignal {
   const controller = new AbortController()
   let due = performance.now() + ms
   const check = () => {
