@@ -47,7 +47,13 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // ts-jest rewrites `./x.ts` imports to `./x.js`; map them back to the source file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] }
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+    // Adds `with { type: 'json' }` to the package's JSON imports, which Jest would warn about.
+    '/node_modules/@actions/workflow-parser/dist/.+\\.js$': '<rootDir>/__tests__/setup/json-import-attribute.js'
+  },
+  // node_modules are loaded as they are, but for that package, which the transform above needs to see.
+  transformIgnorePatterns: ['/node_modules/(?!@actions/workflow-parser/dist/)']
 }
 
 /** @type {import('jest').Config} */

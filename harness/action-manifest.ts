@@ -24,7 +24,8 @@ import type { ActionInputDefinition, ActionRunsNode, ActionTemplate } from '@act
 // The package imports its schemas (*.min.json) without `with { type: 'json' }`, which
 // Node refuses (ERR_IMPORT_ATTRIBUTE_MISSING). This hook adds the attribute to those
 // imports only; it must be in place before the package loads, hence the dynamic
-// imports below. Jest loads modules itself (it only warns about the attribute).
+// imports below. Jest loads modules itself: there, a transform in jest.config.js
+// (__tests__/setup/json-import-attribute.js) adds the attribute.
 if (!('jest' in import.meta)) {
   module.registerHooks({
     resolve(specifier, context, nextResolve) {

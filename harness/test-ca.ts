@@ -4,7 +4,7 @@
  * corporate proxy trusts its company's CA. Keys exist only in memory and in
  * the test's temporary directory; none is committed.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { constants, generateKeyPairSync, privateEncrypt, randomBytes } from 'node:crypto'
 import forge from 'node-forge'
 
 export interface IssuedCertificate {
@@ -15,15 +15,27 @@ export interface IssuedCertificate {
 
 const DAY_MS = 86_400_000
 
-function newKeyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey } {
-  // node:crypto makes the key (forge's pure-JS generation takes seconds); forge signs the certificates.
+/**
+ * node:crypto makes the key and signs (forge's pure-JS RSA takes seconds, in Jest's sandbox more
+ * than two a signature); forge lays out the certificates. `signer` is what forge's cert.sign calls:
+ * an RSASSA-PKCS1-v1_5 signature of the SHA-256 digest forge computed, as forge's own key would make.
+ */
+function newKeyPair(): { privateKey: string; publicKey: forge.pki.rsa.PublicKey; signer: forge.pki.rsa.PrivateKey } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' }
   })
-  return { privateKey: forge.pki.privateKeyFromPem(privateKey), publicKey: forge.pki.publicKeyFromPem(publicKey) }
+  const sign = (md: forge.md.MessageDigest) =>
+    privateEncrypt(
+      { key: privateKey, padding: constants.RSA_PKCS1_PADDING },
+      Buffer.concat([SHA256_DIGEST_INFO, Buffer.from(md.digest().getBytes(), 'binary')])
+    ).toString('binary')
+  return { privateKey, publicKey: forge.pki.publicKeyFromPem(publicKey), signer: { sign } as forge.pki.rsa.PrivateKey }
 }
+
+/** The DER prefix of a PKCS#1 DigestInfo for SHA-256, before the 32 bytes of the digest. */
+const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex')
 
 function newCertificate(publicKey: forge.pki.PublicKey, commonName: string): forge.pki.Certificate {
   const cert = forge.pki.createCertificate()
@@ -39,11 +51,11 @@ function newCertificate(publicKey: forge.pki.PublicKey, commonName: string): for
 export class TestCertificateAuthority {
   /** The CA's certificate (PEM): the file NODE_EXTRA_CA_CERTS names holds this. */
   readonly certificatePem: string
-  readonly #key: forge.pki.rsa.PrivateKey
+  readonly #signer: forge.pki.rsa.PrivateKey
   readonly #cert: forge.pki.Certificate
 
   private constructor() {
-    const { privateKey, publicKey } = newKeyPair()
+    const { publicKey, signer } = newKeyPair()
     const cert = newCertificate(publicKey, 'cortex-secrets-action test CA')
     cert.setIssuer(cert.subject.attributes)
     cert.setExtensions([
@@ -51,8 +63,8 @@ export class TestCertificateAuthority {
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
       { name: 'subjectKeyIdentifier' }
     ])
-    cert.sign(privateKey, forge.md.sha256.create())
-    this.#key = privateKey
+    cert.sign(signer, forge.md.sha256.create())
+    this.#signer = signer
     this.#cert = cert
     this.certificatePem = forge.pki.certificateToPem(cert)
   }
@@ -73,7 +85,7 @@ export class TestCertificateAuthority {
       { name: 'subjectAltName', altNames: hostnames.map((value) => ({ type: 2, value })) },
       { name: 'authorityKeyIdentifier', keyIdentifier: this.#cert.generateSubjectKeyIdentifier().getBytes() }
     ])
-    cert.sign(this.#key, forge.md.sha256.create())
-    return { key: forge.pki.privateKeyToPem(privateKey), cert: forge.pki.certificateToPem(cert) }
+    cert.sign(this.#signer, forge.md.sha256.create())
+    return { key: privateKey, cert: forge.pki.certificateToPem(cert) }
   }
 }

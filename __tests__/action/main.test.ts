@@ -279,6 +279,26 @@ describe('run()', () => {
     expect(outputs()).toEqual({ created: '["a_tag"]', updated: '[]', deleted: '[]', failed: '[]' })
   })
 
+  it('gives each attempt timeout-seconds and a request max-retries retries; the other secrets land', async () => {
+    standIn.options.intercept = (r) =>
+      r.method === 'POST' && r.rawBody.includes('"stuck"') ? { hang: true } : undefined
+    withInputs({
+      'api-key': STAND_IN_API_KEY,
+      'api-url': standIn.url,
+      secrets: 'a_tag: value-a-1f1f\nstuck: value-s-2a2a',
+      'timeout-seconds': '0.2',
+      'max-retries': '2'
+    })
+    await run({ clock: new FakeClock() })
+
+    expect(process.exitCode).toBe(1)
+    expect(standIn.requestsWith('POST').filter((r) => r.rawBody.includes('"stuck"'))).toHaveLength(3)
+    expect(commands('error').map((line) => unescape(line.slice('::error::'.length)))).toEqual([
+      '1 of 2 secrets failed:\n- stuck: create "stuck": no response TIMEOUT: no response within 0.2 s (3 attempts)'
+    ])
+    expect(outputs()).toEqual({ created: '["a_tag"]', updated: '[]', deleted: '[]', failed: '["stuck"]' })
+  })
+
   it('a key refused mid-run fails the step once, naming what was not pushed', async () => {
     let writes = 0
     standIn.options.intercept = (r) =>

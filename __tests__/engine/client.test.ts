@@ -4,10 +4,13 @@
  * flight are about sockets. The body readers and the error-body reader are private: they are
  * tested through what the client answers.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { Ajv } from 'ajv'
 import { Agent, EnvHttpProxyAgent, MockAgent } from 'undici'
 import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
+import { TestProxy } from '../../harness/http-proxy.ts'
 import { OpenApiContract } from '../../harness/openapi-contract.ts'
 import { CortexClient, MAX_RESPONSE_BYTES, timeoutSignal } from '../../src/cortex/client.ts'
 import {
@@ -1048,6 +1051,29 @@ describe('a run stopped while requests are in flight', () => {
   })
 })
 
+describe('a redirect', () => {
+  it('is not followed, so the key never reaches another origin: the request fails with the 3xx', async () => {
+    const elsewhere: string[] = []
+    const other = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`)
+      res.end('{}')
+    })
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+    const location = `http://127.0.0.1:${(other.address() as AddressInfo).port}/api/v1/secrets`
+    const standIn = await CortexStandIn.start({ intercept: () => ({ status: 307, headers: { location } }) })
+    try {
+      const error = await failure(clientFor(standIn).create({ tag: 'moved', name: 'moved', value: 'v' }))
+      expect(error).toBeInstanceOf(CortexApiError)
+      expect(error.message).toMatch(/^create "moved": HTTP 307/)
+      expect(elsewhere).toEqual([])
+      expect(standIn.requests).toHaveLength(1)
+    } finally {
+      await standIn.close()
+      other.close().closeAllConnections()
+    }
+  })
+})
+
 describe('dispatcherFor (main.ts)', () => {
   it.each([
     'http://127.0.0.1:8080',
@@ -1068,5 +1094,73 @@ describe('dispatcherFor (main.ts)', () => {
     'https://127.0.0.1.example.com'
   ])('lets the proxy variables decide for %s', (url) => {
     expect(dispatcherFor(parseApiUrl(url))).toBeInstanceOf(EnvHttpProxyAgent)
+  })
+})
+
+describe('dispatcherFor (main.ts): the proxy variables, as undici reads them', () => {
+  // cortex.test resolves only through the proxy, to a stand-in over plain http. What is checked is the
+  // route (a CONNECT to the host, or none): TLS through the proxy to a Cortex the action trusts needs
+  // a CA given at start-up (NODE_EXTRA_CA_CERTS), which e2e/faults.test.ts does.
+  const HOST = 'cortex.test'
+  const VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy']
+  const saved: Record<string, string | undefined> = {}
+  let proxy: TestProxy
+  let standIn: CortexStandIn
+  let port: string
+  beforeEach(async () => {
+    for (const name of VARIABLES) {
+      saved[name] = process.env[name]
+      delete process.env[name]
+    }
+    proxy = await TestProxy.start({ hosts: { [HOST]: '127.0.0.1' } })
+    standIn = await CortexStandIn.start()
+    port = new URL(standIn.url).port
+  })
+  afterEach(async () => {
+    for (const name of VARIABLES) {
+      if (saved[name] === undefined) delete process.env[name]
+      else process.env[name] = saved[name]
+    }
+    await Promise.all([proxy.close(), standIn.close()])
+  })
+
+  /** The error a request to https://cortex.test fails with, through the dispatcher `env` makes. */
+  async function requestWith(env: Record<string, string>): Promise<CortexApiError> {
+    for (const [name, value] of Object.entries(env)) process.env[name] = value === 'proxy' ? proxy.url : value
+    const dispatcher = dispatcherFor(parseApiUrl(`https://${HOST}:${port}`))
+    expect(dispatcher).toBeInstanceOf(EnvHttpProxyAgent)
+    const client = new CortexClient({
+      baseUrl: parseApiUrl(`https://${HOST}:${port}`),
+      apiKey: STAND_IN_API_KEY,
+      userAgent: USER_AGENT,
+      dispatcher,
+      timeoutMs: 10_000,
+      maxRetries: 0,
+      requestsPerMinute: 1000
+    })
+    try {
+      return await failure(client.exists('t'))
+    } finally {
+      await dispatcher.close()
+    }
+  }
+
+  it.each(['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'])(
+    'sends an https api-url through the proxy %s names, as a CONNECT tunnel',
+    async (variable) => {
+      await requestWith({ [variable]: 'proxy' })
+      expect(proxy.seen).toEqual([`CONNECT ${HOST}:${port}`])
+    }
+  )
+
+  it.each([
+    ['NO_PROXY', HOST],
+    ['no_proxy', '.test']
+  ])('goes straight to a host in %s=%s, bypassing the proxy', async (variable, hosts) => {
+    const error = await requestWith({ HTTPS_PROXY: 'proxy', [variable]: hosts })
+    expect(proxy.seen).toEqual([])
+    expect(standIn.requests).toEqual([])
+    // Straight to cortex.test, which only the proxy resolves: the lookup fails.
+    expect(error.message).toMatch(/^get "t": no response (ENOTFOUND|EAI_AGAIN): /)
   })
 })

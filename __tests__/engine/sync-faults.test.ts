@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { CortexStandIn, type InterceptReply } from '../../harness/cortex-stand-in.ts'
 import { ApiKeyRefusedError, CortexApiError } from '../../src/domain/secret.ts'
-import { FakeClock } from '../support/fake-clock.ts'
+import { FakeClock, ManualClock } from '../support/fake-clock.ts'
 import {
   createdTag,
   failuresOf as failures,
@@ -68,7 +68,12 @@ describe('a list that fails', () => {
   it.each<[string, InterceptReply, RegExp]>([
     ['500', { status: 500, body: { type: 'INTERNAL', message: 'Oops' } }, /^list: HTTP 500 INTERNAL: Oops/],
     ['400', { status: 400, body: { type: 'BAD_REQUEST', message: 'No' } }, /^list: HTTP 400 BAD_REQUEST: No/],
-    ['401', { status: 401, body: { type: 'UNAUTHORIZED', message: 'Bad key' } }, /^Cortex refused the API key/]
+    ['401', { status: 401, body: { type: 'UNAUTHORIZED', message: 'Bad key' } }, /^Cortex refused the API key/],
+    [
+      'a body that does not match the API',
+      { status: 200, body: { page: 0, total: 0, totalPages: 1 } },
+      /^Cortex answered the list \(page 0\) with a body that does not match the API: secrets is missing, not an array/
+    ]
   ])('with %s: every secret fails with its reason, nothing is written', async (_status, reply, reason) => {
     standIn.options.intercept = () => reply
     const { report, recording } = await sync(settingsFor(standIn, VALUES, { pruneMatch: '*', maxRetries: 0 }))
@@ -82,6 +87,48 @@ describe('a list that fails', () => {
     }
     expect(recording.results).toEqual(report.results)
     expect(report.pruneSkipped).toBeUndefined()
+  })
+})
+
+describe('a list that fails', () => {
+  it('with 503 on every attempt: retried max-retries times, then every secret fails; nothing is written or deleted', async () => {
+    seed('ci_kept', 'ci_stale')
+    standIn.options.intercept = (r) =>
+      r.method === 'GET' && r.path === '/api/v1/secrets'
+        ? { status: 503, body: { type: 'SERVICE_UNAVAILABLE', message: 'Try later', requestId: 'req-503' } }
+        : undefined
+    const { report, clock } = await sync(
+      settingsFor(
+        standIn,
+        { ci_kept: 'kept-value-b0b0', ci_new: 'new-value-b0b0' },
+        { pruneMatch: 'ci_*', maxRetries: 2 }
+      )
+    )
+
+    expect(requestLines(standIn)).toEqual(['GET list page 0', 'GET list page 0', 'GET list page 0'])
+    expect(clock.sleeps).toEqual([250, 500])
+    const reason = 'list: HTTP 503 SERVICE_UNAVAILABLE: Try later (requestId req-503, 3 attempts)'
+    expect(failures(report)).toEqual([`ci_kept: ${reason}`, `ci_new: ${reason}`])
+    expect(standIn.values()).toEqual({ ci_kept: 'old-ci_kept', ci_stale: 'old-ci_stale' })
+    expect(report.pruneSkipped).toBeUndefined()
+  })
+})
+
+describe('a request that gets no answer', () => {
+  it('is abandoned after timeoutMs, retried, then reported; the other secrets land', async () => {
+    standIn.options.intercept = (r) =>
+      r.method === 'POST' && createdTag(r.rawBody) === 'stuck' ? { hang: true } : undefined
+    const values = { a_tag: VALUES.a_tag, stuck: 'stuck-value-5e5e', b_tag: VALUES.b_tag }
+    const { report, recording } = await sync(settingsFor(standIn, values, { timeoutMs: 200, maxRetries: 1 }))
+
+    expect(failures(report)).toEqual([
+      'stuck: create "stuck": no response TIMEOUT: no response within 0.2 s (2 attempts)'
+    ])
+    expect(recording.retries).toEqual([
+      { attempt: 1, reason: 'TIMEOUT', delayMs: 250, operation: 'create', tag: 'stuck' }
+    ])
+    expect(requestLines(standIn).filter((line) => line === 'POST stuck')).toHaveLength(2)
+    expect(standIn.values()).toEqual({ a_tag: VALUES.a_tag, b_tag: VALUES.b_tag })
   })
 })
 
@@ -116,6 +163,39 @@ describe('a key refused in the middle of the run', () => {
       reason: '3 creates or updates failed, so nothing was deleted',
       tags: ['z_old']
     })
+  })
+
+  it.each<[string, InterceptReply]>([
+    [
+      'a 429 pause of the whole run',
+      { status: 429, headers: { 'retry-after': '120' }, body: { title: 'Too Many Requests', retryAfter: 120 } }
+    ],
+    ['the backoff of one request', { status: 503, headers: { 'retry-after': '120' }, body: '<html>busy</html>' }]
+  ])('401 during %s of 120 s: the run stops waiting at once', async (_, wait) => {
+    // Sleeps on this clock end only when the test moves time on, which it never does: a run that
+    // waits out the 120 s never ends, and only the stop can wake the request that waits.
+    const clock = new ManualClock()
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    standIn.options.intercept = async (r) => {
+      if (r.method !== 'POST') return undefined
+      // The wait is asked for once both creates are sent; the key is refused once a request waits.
+      if (createdTag(r.rawBody) === 'waits') return (await until(() => standIn.requestsWith('POST').length === 2), wait)
+      await until(() => clock.sleeping > 0)
+      return { status: 401, body: { type: 'UNCATEGORIZED', message: 'Invalid API key', requestId: 'req-401' } }
+    }
+    const values = { waits: 'waits-value-1d1d', refused: 'refused-value-2e2e', queued: 'queued-value-3f3f' }
+    const { report } = await sync(settingsFor(standIn, values, { concurrency: 2 }), clock)
+
+    const refused =
+      'Cortex refused the API key with HTTP 401: the key is invalid or expired (requestId req-401). The run stopped.'
+    expect(failures(report).sort()).toEqual([`queued: ${refused}`, `refused: ${refused}`, `waits: ${refused}`])
+    expect(clock.sleeping).toBe(0)
+    expect(clock.time).toBe(new ManualClock().time)
+    // Nothing starts after the 401: the third secret is never sent.
+    expect(requestLines(standIn).sort()).toEqual(['GET list page 0', 'POST refused', 'POST waits'])
+    expect(standIn.values()).toEqual({})
   })
 
   it('403 on a deletion: the deletions left are not made and fail with it', async () => {

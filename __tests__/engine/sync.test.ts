@@ -270,6 +270,27 @@ describe('prune guards', () => {
     expect(requestLines(standIn).sort()).toEqual(['DELETE ci_gone', 'GET list page 0', 'PUT payments'])
   })
 
+  it("never writes an input tag that is also another secret's id: no request names it, and the prune is skipped", async () => {
+    seed('payments', 'ci_old')
+    const id = standIn.secrets.get('payments')?.id as string
+    const { report } = await sync(
+      settingsFor(standIn, { [id]: 'would-overwrite-7b7b', ci_new: 'new-value-8c8c' }, { pruneMatch: 'ci_*' })
+    )
+
+    expect(outcomesOf(report)).toEqual(['ci_new: created', `${id}: failed`].sort())
+    expect(failures(report)).toEqual([
+      `${id}: "${id}" is also the id of the secret "payments", and Cortex reads a secret's path as a tag or an id: ` +
+        'writing it could change "payments" instead. Not pushed: give this secret another tag.'
+    ])
+    expect(requestLines(standIn)).toEqual(['GET list page 0', 'POST ci_new'])
+    expect(standIn.requests.filter((r) => r.path.includes(id) || r.rawBody.includes(id))).toEqual([])
+    expect(report.pruneSkipped).toEqual({
+      reason: '1 create or update failed, so nothing was deleted',
+      tags: ['ci_old']
+    })
+    expect(standIn.values()).toEqual({ payments: 'old-payments', ci_old: 'old-ci_old', ci_new: 'new-value-8c8c' })
+  })
+
   it('counts a tag already gone as deleted, and a deletion Cortex refuses as failed', async () => {
     seed('ci_kept', 'ci_gone', 'ci_refused')
     standIn.options.intercept = (r, s) => {

@@ -5,7 +5,7 @@
 import { Agent } from 'undici'
 import { STAND_IN_API_KEY, type CortexStandIn } from '../../harness/cortex-stand-in.ts'
 import { CortexClient, type RequestRetry } from '../../src/cortex/client.ts'
-import type { WaitReason } from '../../src/cortex/retry.ts'
+import type { Clock, WaitReason } from '../../src/cortex/retry.ts'
 import type { DesiredSecret, SecretResult, SyncReport } from '../../src/domain/secret.ts'
 import { matcherFor, parsePatternList } from '../../src/inputs/patterns.ts'
 import { parseApiUrl, type Settings } from '../../src/inputs/settings.ts'
@@ -49,11 +49,14 @@ export function settingsFor(
   }
 }
 
-/** One sync as the action runs it (main.ts), on a fake clock whose sleeps pass at once; jitter is 0.5. */
-export async function sync(
+/**
+ * One sync as the action runs it (main.ts), on a fake clock whose sleeps pass at once (or on the clock
+ * given); jitter is 0.5.
+ */
+export async function sync<C extends Clock = FakeClock>(
   settings: Settings,
-  clock = new FakeClock()
-): Promise<{ report: SyncReport; recording: Recording; clock: FakeClock }> {
+  clock: C = new FakeClock() as Clock as C
+): Promise<{ report: SyncReport; recording: Recording; clock: C }> {
   const recording = new Recording()
   const dispatcher = new Agent()
   try {
