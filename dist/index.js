@@ -40595,8 +40595,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: dispatcherFor
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -44915,8 +44913,8 @@ class XmlEntityDecoder extends (/* unused pure expression or super */ null && (E
 
 // How text is made safe to show, in one place: the log, annotations, the job summary and
 // the outputs all go through these rules, whatever the text's source.
-/** Never shown as it is: line breaks, control and format characters (bidi, zero-width, BOM), lone surrogates. */
-const NOT_SHOWN = /\r\n|[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu;
+/** Never shown as it is: line breaks, control, format and other invisible characters (bidi, zero-width, joiners), lone surrogates. */
+const NOT_SHOWN = /\r\n|[\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu;
 const LINE_BREAK = /^(?:\r\n|[\n\r\u0085\u2028\u2029])$/;
 /** Line breaks become `⏎`, a tab a space, other C0 characters their control picture (`␛`), DEL `␡`, the rest `�`. */
 function showControls(text) {
@@ -45016,26 +45014,39 @@ function comparable(text) {
 function percentDecoded(text) {
     return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
 }
+/** `\uXXXX` and the other escapes of a JSON string undone, whatever characters they write. */
+function jsonDecoded(text) {
+    const escapes = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+    return text.replace(/\\(?:u([0-9A-Fa-f]{4})|(.))/gs, (_, hex, c) => hex === undefined ? (escapes[c] ?? c) : String.fromCharCode(parseInt(hex, 16)));
+}
 /**
  * The text read as each encoding a server could have applied: percent-decoded (also with `+` as a
- * space), HTML references decoded (as a browser does, and as XML does), and each base64 run long
- * enough to hold a match decoded from each of its first four characters, so that a value at any
- * offset of an encoded body reads whole.
+ * space), HTML references decoded (as a browser does, and as XML does), JSON escapes undone; every
+ * decoding in turn until nothing changes (encodings mixed or stacked); compatibility forms folded
+ * and invisible characters left out (NFKC); and each base64 run long enough to hold a match decoded
+ * from each of its first four characters, so that a value at any offset of an encoded body reads whole.
  */
 function decodedViews(text, shortest) {
-    const views = [];
-    if (/%[0-9A-Fa-f]{2}/.test(text))
-        views.push(percentDecoded(text));
-    if (text.includes('+'))
-        views.push(percentDecoded(text.replace(/\+/g, ' ')));
-    if (/&(?:#|[A-Za-z])/.test(text))
-        views.push(decodeHTML(text), decodeXML(text));
+    const views = [
+        percentDecoded(text),
+        percentDecoded(text.replace(/\+/g, ' ')),
+        decodeHTML(text),
+        decodeXML(text),
+        jsonDecoded(text),
+        text.normalize('NFKC').replace(/\p{Default_Ignorable_Code_Point}/gu, '')
+    ];
+    for (let all = text, round = 0; round < 4; round++) {
+        const next = jsonDecoded(decodeHTML(percentDecoded(all)));
+        if (next === all)
+            break;
+        views.push((all = next));
+    }
     const runs = new RegExp(`[A-Za-z0-9+/_-]{${Math.ceil((shortest * 4) / 3)},}`, 'g');
     for (const [run] of text.matchAll(runs)) {
         for (let offset = 0; offset < 4; offset++)
             views.push(Buffer.from(run.slice(offset), 'base64').toString('utf8'));
     }
-    return views;
+    return [...new Set(views)].filter((view) => view !== text);
 }
 const HASH_A = 0x01000193;
 const HASH_B = 0x5bd1e995;
@@ -45049,6 +45060,8 @@ const HASH_B_OUT = power(HASH_B);
 class WindowTable {
     #slots;
     #mask;
+    /** One bit per value of a window's first hash's top 16 bits: most windows of a pass are ruled out here. */
+    #filter = new Uint32Array(2048);
     constructor(windows) {
         let size = 16;
         while (size < windows * 2)
@@ -45061,8 +45074,7 @@ class WindowTable {
      * slot and start; without, `visit` gets those of the windows already in the table.
      */
     roll(text, add, visit) {
-        const slots = this.#slots;
-        const mask = this.#mask;
+        const [slots, mask, filter] = [this.#slots, this.#mask, this.#filter];
         let a = 0;
         let b = 0;
         for (let i = 0; i < text.length; i++) {
@@ -45075,6 +45087,11 @@ class WindowTable {
                 b = (b - Math.imul(out, HASH_B_OUT)) | 0;
             }
             if (i < SECRET_RUN - 1)
+                continue;
+            const top = a >>> 16;
+            if (add)
+                filter[top >>> 5] = filter[top >>> 5] | (1 << (top & 31));
+            else if ((filter[top >>> 5] & (1 << (top & 31))) === 0)
                 continue;
             // MurmurHash3's finaliser: a polynomial hash's low bits depend on the characters' low bits only.
             let h = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
@@ -45120,7 +45137,7 @@ class Redactor {
         const shown = heads.map(showControls);
         const cutNote = (i) => `… [cut: ${groupDigits(texts[i].length)} characters in all]`;
         // The markers this adds are looked at in the same pass: a window inside one shows nothing new.
-        const found = this.#quotes([...shown, REDACTED, ...texts.map((_, i) => cutNote(i))]);
+        const found = this.#quotes([...heads, REDACTED, ...texts.map((_, i) => cutNote(i))]);
         const pieces = shown.map((text, i) => redacted(text, found[i].ranges));
         // A text that quotes a secret as it is and also decoded: its echoes cut out, is an encoded one left?
         const both = shown.flatMap((_, i) => (found[i]?.encoded && found[i]?.ranges.length ? [i] : []));
@@ -45157,15 +45174,16 @@ class Redactor {
     }
     /** For each text, whether it shows a secret, as is or decoded (see clean). */
     quotesAny(texts) {
-        return this.#quotes(texts.map(showControls)).map(quotes);
+        return this.#quotes(texts).map(quotes);
     }
-    /** Per shown text: the ranges that quote a secret as it is, and whether a decoded view of it quotes one. */
-    #quotes(shown) {
-        if (shown.length === 0 || this.#values.length === 0)
-            return shown.map(() => ({ ranges: [], encoded: false }));
+    /** Per text: the ranges (in the text as shown) that quote a secret as it is, and whether a decoded view of it quotes one. */
+    #quotes(texts) {
+        if (texts.length === 0 || this.#values.length === 0)
+            return texts.map(() => ({ ranges: [], encoded: false }));
         const forms = this.#allForms();
         const shortest = Math.min(SECRET_RUN, ...this.#short.map((form) => form.length));
-        const views = shown.map((text) => [comparable(text), ...decodedViews(text, shortest).map(comparable)]);
+        // Ranges are in the text as shown; views are read from the text as it came (before invisible characters go).
+        const views = texts.map((text) => [comparable(text), ...decodedViews(text, shortest).map(comparable)]);
         const hits = this.#windowHits(views.flat(), forms);
         let at = 0;
         return views.map((own) => {
@@ -45583,7 +45601,7 @@ class CortexClient {
      * stopping at the first empty page. A secret on two pages (an insertion moved it) is kept
      * once; one tag under two ids, or one id under two tags, is a list that cannot be trusted.
      */
-    async listAll(concurrency = 1) {
+    async listAll(concurrency = 1, known = new Set()) {
         const { read: first, call, reply } = await this.#listPage(0, MAX_PAGE_SIZE);
         const claimed = Math.min(first.totalPages, Math.ceil(first.total / MAX_PAGE_SIZE));
         if (claimed > MAX_LIST_PAGES) {
@@ -45609,9 +45627,18 @@ class CortexClient {
         if (typeof unique === 'string') {
             throw this.#unusable({ operation: 'list' }, undefined, `${unique}: the list cannot be trusted`);
         }
-        // Names are Cortex's text, shown in the log and the summary: cleaned here, all in one look.
+        // Names are Cortex's text, shown in the log and the summary: cleaned here, all in one look. So are the
+        // tags the caller did not write: one that quotes a secret is a list that cannot be trusted (it would be
+        // shown in the log, the summary and the outputs, and named in a request's path).
         const raw = unique.map((secret) => secret.name ?? '');
-        const names = this.#redactor.cleanAll(raw, SHOWN.name);
+        const tags = unique.map((secret) => secret.tag).filter((tag) => !known.has(tag));
+        const limits = [...raw.map(() => SHOWN.name), ...tags.map((tag) => tag.length + 64)];
+        const cleaned = this.#redactor.cleanAll([...raw, ...tags], limits);
+        if (tags.some((tag, i) => cleaned[raw.length + i] !== tag)) {
+            const detail = 'a tag that quotes a secret value of this run: the list cannot be trusted';
+            throw this.#unusable({ operation: 'list' }, undefined, detail);
+        }
+        const names = cleaned.slice(0, raw.length);
         return unique.map((secret, i) => (secret.name === undefined ? secret : { ...secret, name: names[i] }));
     }
     /** Whether the tag exists: Cortex answers 404, or its lookup (by tag or id) finds another tag. */
@@ -45634,7 +45661,7 @@ class CortexClient {
         const body = { name: secret.name, secret: secret.value, tag };
         const call = { operation: 'create', method: 'POST', path: 'api/v1/secrets', tag, body };
         const reply = await this.#exchange(call);
-        if (reply.error && (reply.status === 400 || reply.status === 409)) {
+        if (reply.status === 400 || reply.status === 409) {
             const found = await this.exists(tag).catch((error) => {
                 if (error instanceof ApiKeyRefusedError)
                     throw error;
@@ -45735,18 +45762,27 @@ class CortexClient {
         if (verdict.kind === 'success')
             return { ...reply, status, text };
         // A give-up reason of the policy's own (a Retry-After too long to wait) replaces Cortex's message.
-        const said = status >= 300 && status < 400
-            ? {
-                detail: 'a redirect, which the action never follows (the API key would go along): set api-url to the final URL'
-            }
-            : this.#errorBody(text);
-        const failure = error({ status, ...said, detail: (verdict.kind === 'fail' && verdict.reason) || said.detail });
+        const describe = () => {
+            const said = status >= 300 && status < 400
+                ? {
+                    detail: 'a redirect, which the action never follows (the API key would go along): set api-url to the final URL'
+                }
+                : this.#errorBody(text);
+            return error({ status, ...said, detail: (verdict.kind === 'fail' && verdict.reason) || said.detail });
+        };
         if (verdict.kind === 'stop-run') {
-            const refused = new ApiKeyRefusedError(failure);
+            const refused = new ApiKeyRefusedError(describe());
             this.#gate.stop(refused);
             throw refused;
         }
-        return { ...reply, status, error: failure };
+        let failure;
+        return {
+            ...reply,
+            status,
+            get error() {
+                return (failure ??= describe());
+            }
+        };
     }
     /**
      * What Cortex says in an error body: its ErrorResponse, the `violations` shape, or problem+json.
@@ -45805,7 +45841,7 @@ class CortexClient {
                 dispatcher,
                 body,
                 // A stopped run waits for no answer: the stop aborts what is in flight, as it ends every wait.
-                signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.#gate.stopped]),
+                signal: AbortSignal.any([timeoutSignal(timeoutMs), this.#gate.stopped]),
                 headers: {
                     authorization: `Bearer ${apiKey}`,
                     accept: 'application/json',
@@ -45847,6 +45883,23 @@ function uniqueSecrets(secrets) {
         byId.set(secret.id, secret);
     }
     return [...byTag.values()];
+}
+/**
+ * Aborts after `ms` of this process's time waiting, not of it computing: a timer that fires late
+ * (the event loop was busy) waits as long again, so that an answer that came meanwhile is read.
+ */
+function timeoutSignal(ms) {
+    const controller = new AbortController();
+    let due = external_node_perf_hooks_.performance.now() + ms;
+    const check = () => {
+        const late = external_node_perf_hooks_.performance.now() - due;
+        if (late < 100)
+            return controller.abort(new DOMException('The attempt timed out', 'TimeoutError'));
+        due = external_node_perf_hooks_.performance.now() + late;
+        setTimeout(check, late).unref();
+    };
+    setTimeout(check, ms).unref();
+    return controller.signal;
 }
 /** undici's "Proxy response (407) !== 200 when HTTP Tunneling", said for the user. */
 function proxyRefusal(message, proxy = 'the proxy variable') {
@@ -45903,8 +45956,9 @@ function readSummary(value, where, asked) {
     if (asked !== undefined && tag !== asked)
         throw new ShapeMismatch('tag is not the tag asked');
     // `name` is optional; a null is read as absent, as a serialiser writes an unset field.
+    // Only the start of a name is ever shown: a page of long names is not kept whole.
     const name = fields.name ?? undefined;
-    return name === undefined ? { id, tag } : { id, tag, name: field(name, at('name'), 'string') };
+    return name === undefined ? { id, tag } : { id, tag, name: headOf(field(name, at('name'), 'string'), 1000) };
 }
 /** The value when it is of `kind` (a number: a safe whole number of 0 or more). */
 function field(value, where, kind) {
@@ -46253,6 +46307,8 @@ function whatIsWrong(key) {
     return `it has characters a tag cannot have: ${bad.slice(0, 5).map(describeCharacter).join(', ')}${more}`;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/dotenv/lib/main.js
@@ -46260,6 +46316,7 @@ var main = __nccwpck_require__(8889);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/inputs/secrets.ts
+
 
 
 
@@ -46377,15 +46434,49 @@ function isDotenvFile(path) {
     const name = (0,external_node_path_.basename)(path);
     return name === '.env' || name.startsWith('.env.') || name.endsWith('.env');
 }
+/** The most of `secrets-file` the action reads. */
+const MAX_SECRETS_FILE_BYTES = 64 * 1024 * 1024;
+/** Opened without blocking (a FIFO with no writer cannot hang it), a regular file once links are followed, capped. */
+function readRegularFile(path) {
+    const refuse = (why) => new InputError(`Input "secrets-file": ${JSON.stringify(path)} ${why}.`);
+    const tooLarge = 'is larger than 64 MiB (67,108,864 bytes), the most the action reads';
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    try {
+        const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        const kind = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO (named pipe)' : 'a device';
+        if (!stats.isFile())
+            throw refuse(`is ${kind}, not a regular file; only a regular file is read (a link to one is followed)`);
+        if (stats.size > MAX_SECRETS_FILE_BYTES)
+            throw refuse(tooLarge);
+        // Up to one byte past the cap, however large the file says it is (a /proc file says 0).
+        const buffer = Buffer.allocUnsafe(MAX_SECRETS_FILE_BYTES + 1);
+        let size = 0;
+        for (let read = 1; read > 0 && size < buffer.length; size += read)
+            read = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, size, buffer.length - size, null);
+        if (size > MAX_SECRETS_FILE_BYTES)
+            throw refuse(tooLarge);
+        return buffer.toString('utf8', 0, size);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
 /** Reads `secrets-file` by its name; one that cannot be read is named with the error code. */
-function readSecretsFile(path, readFile) {
+function readSecretsFile(path, readFile = readRegularFile) {
     let text;
     try {
         text = readFile(path);
     }
     catch (error) {
+        if (error instanceof InputError)
+            throw error;
         const code = error.code ?? 'unreadable';
         throw new InputError(`Input "secrets-file": cannot read ${JSON.stringify(path)} (${code}).`);
+    }
+    const nul = text.indexOf('\0');
+    if (nul >= 0) {
+        throw new InputError(`Input "secrets-file": ${JSON.stringify(path)} holds a NUL byte (line ${text.slice(0, nul).split('\n').length}), ` +
+            'which no YAML, JSON or dotenv file holds (a UTF-16 file does: save it as UTF-8); the text is not shown.');
     }
     return isDotenvFile(path) ? parseDotenvSecrets(text, 'secrets-file') : parseSecretsMapping(text, 'secrets-file');
 }
@@ -46509,11 +46600,17 @@ function closingQuote(lines, line, column) {
 const MAX_REQUEST_BODY_BYTES = 2_000_000;
 /** Empty, white space or invisible format characters only: no one meant it, and no log mask holds it. */
 const BLANK = /^[\s\p{Cf}]*$/u;
+/** The runner's own variables (the step's inputs, its tokens), whatever their case: Windows finds them so. */
+const RUNNER_VARIABLE = /^(?:INPUT_|ACTIONS_|RUNNER_|GITHUB_TOKEN$)/i;
+const RUNNER_HOLDS = "INPUT_*, ACTIONS_*, RUNNER_*, GITHUB_TOKEN: the step's inputs, the api-key among them, the runner's tokens";
 /** Gives every spec its value; `onValue` sees each at once, to mask it before anything can print it. */
 function resolveSecrets(specs, env, onValue) {
     return specs.map((spec) => {
         let value = spec.value ?? '';
         if (spec.env !== undefined) {
+            if (RUNNER_VARIABLE.test(spec.env)) {
+                throw tagError(spec, `: "env" names the runner's variable "${spec.env}" (${RUNNER_HOLDS}); it is never pushed.`);
+            }
             value = env[spec.env] ?? '';
             if (BLANK.test(value)) {
                 throw tagError(spec, `: environment variable "${spec.env}" is unset, empty or only whitespace.`);
@@ -46599,7 +46696,7 @@ function lowerAscii(text) {
 /** `toJSON(secrets)` always holds the job's GITHUB_TOKEN, which expires with the job: no use in Cortex. */
 const GITHUB_TOKEN_KEY = 'github_token';
 const GITHUB_TOKEN_REASON = "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly";
-const API_KEY_REASON = 'its value is the api-key input; pushed only when select names it exactly';
+const API_KEY_REASON = 'its value is the api-key input, which is never pushed';
 /**
  * A key `select` does not match is skipped unread and unnamed. Without `select`, `github_token`
  * means `secrets` is toJSON(secrets). Tags equal ignoring case are refused: Cortex does not say
@@ -46653,20 +46750,23 @@ function chooseEntries(entries, selection) {
     return { specs, leftOut };
 }
 /**
- * Leaves out a secret whose value is the api-key input unless `select` names its key exactly, so
- * that `CORTEX_*` does not copy the key into Cortex. Without `select` a secret is written out by hand.
+ * Refuses a secret whose value holds the api-key input: the action never copies the key that
+ * writes to Cortex into Cortex. One whose value is the key, from a key `select` matched without
+ * naming it exactly (`CORTEX_*` over toJSON(secrets)), is left out instead.
  */
-function leaveOutApiKey(secrets, apiKey, selection) {
-    if (selection.patterns === undefined)
-        return { secrets: [...secrets], leftOut: [] };
-    const exact = exactKeys(selection.patterns);
+function leaveOutApiKey(specs, secrets, apiKey, selection) {
+    const exact = selection.patterns && exactKeys(selection.patterns);
     const leftOut = [];
-    const kept = secrets.filter((secret) => {
+    const kept = secrets.filter((secret, i) => {
         const key = secret.key ?? secret.tag;
-        if (secret.value.trim() !== apiKey || exact.has(key))
+        if (!secret.value.includes(apiKey))
             return true;
-        leftOut.push({ key, reason: API_KEY_REASON });
-        return false;
+        if (exact && secret.value.trim() === apiKey && !exact.has(key)) {
+            leftOut.push({ key, reason: API_KEY_REASON });
+            return false;
+        }
+        throw new InputError(`Tag "${secret.tag}" (${specs[i]?.origin}): the value holds the api-key input, which the action never ` +
+            'pushes: Cortex would show the key that writes its secrets to everyone who can read them.');
     });
     return { secrets: kept, leftOut };
 }
@@ -46739,13 +46839,13 @@ function readInputs(source) {
     const file = input('secrets-file').trim();
     // One by one: spreading 100,000 entries into push() overflows the stack.
     if (file !== '')
-        for (const entry of readSecretsFile(file, (path) => source.readFile(path)))
+        for (const entry of readSecretsFile(file, source.readFile))
             entries.push(entry);
     const selection = readSelection(input('select'), input('strip-prefix'), input('tag-case'));
     const chosen = chooseEntries(entries, selection);
     const resolved = resolveSecrets(chosen.specs, source.env, source.maskValue);
     checkDisplayNames(chosen.specs, [apiKey, ...resolved.map((secret) => secret.value)]);
-    const kept = leaveOutApiKey(resolved, apiKey, selection);
+    const kept = leaveOutApiKey(chosen.specs, resolved, apiKey, selection);
     const leftOut = [...chosen.leftOut, ...kept.leftOut];
     if (kept.secrets.length === 0) {
         throw new InputError(selection.patterns
@@ -47108,7 +47208,7 @@ async function syncSecrets(client, secrets, options) {
     };
     let existing;
     try {
-        existing = await client.listAll(concurrency);
+        existing = await client.listAll(concurrency, new Set(secrets.map((secret) => secret.tag)));
     }
     catch (error) {
         return { results: secrets.map((secret) => failed(resultOf({ secret }), error)), dryRun };
@@ -47173,7 +47273,6 @@ const ACTION_VERSION = package_namespaceObject.rE;
 
 
 
-
 /**
  * The GitHub Action: inputs from the runner, the sync told to the log as it goes, then the four outputs and the
  * job summary, on every path (a later step's `fromJSON(steps.<id>.outputs.failed)` needs a list); the one place
@@ -47185,7 +47284,6 @@ async function run(options = {}) {
         inputs = readInputs({
             getInput: (name) => getInput(name, { trimWhitespace: false }),
             env: process.env,
-            readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'),
             maskValue: (value) => masksFor(value).forEach((mask) => core_setSecret(mask))
         });
     }

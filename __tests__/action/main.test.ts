@@ -294,7 +294,7 @@ describe('run()', () => {
     expect(process.exitCode).toBe(1)
     expect(standIn.requestsWith('POST').filter((r) => r.rawBody.includes('"stuck"'))).toHaveLength(3)
     expect(commands('error').map((line) => unescape(line.slice('::error::'.length)))).toEqual([
-      '1 of 2 secrets failed:\n- stuck: create "stuck": no response TIMEOUT: no response within 0.2 s (3 attempts)'
+      '1 of 2 secrets failed:\n- stuck: create "stuck": no response TIMEOUT: no response within 0.2 s; it may have been applied (3 attempts)'
     ])
     expect(outputs()).toEqual({ created: '["a_tag"]', updated: '[]', deleted: '[]', failed: '["stuck"]' })
   })

@@ -122,7 +122,7 @@ describe('a request that gets no answer', () => {
     const { report, recording } = await sync(settingsFor(standIn, values, { timeoutMs: 200, maxRetries: 1 }))
 
     expect(failures(report)).toEqual([
-      'stuck: create "stuck": no response TIMEOUT: no response within 0.2 s (2 attempts)'
+      'stuck: create "stuck": no response TIMEOUT: no response within 0.2 s; it may have been applied (2 attempts)'
     ])
     expect(recording.retries).toEqual([
       { attempt: 1, reason: 'TIMEOUT', delayMs: 250, operation: 'create', tag: 'stuck' }
