@@ -255,6 +255,16 @@ function errorOf(run: () => unknown): string {
 
 const mappingError = (text: string) => errorOf(() => mapping(text))
 
+describe("parseDotenvSecrets: keys dotenv's object would take for its own", () => {
+  it('reads __proto__ and constructor as the tags they are (issue 17, item 7)', () => {
+    const specs = parse('__proto__=value-one\nconstructor=value-two\n')
+    expect(specs.map((s) => [s.tag, s.value])).toEqual([
+      ['__proto__', 'value-one'],
+      ['constructor', 'value-two']
+    ])
+  })
+})
+
 describe('parseSecretsMapping', () => {
   it('keeps scalars as the text written, with no YAML type conversion', () => {
     const specs = mapping('a: 007\nb: 1e3\nc: true\nd: ~\ne: null\nf: 0x1F\ng: 1_000\nh: .inf\n')
@@ -356,8 +366,16 @@ describe('parseSecretsMapping', () => {
   it('refuses a field given twice, a field that is not a string, and an empty name', () => {
     expect(mappingError('a:\n  value: x\n  value: y\n')).toBe('Tag "a" (secrets line 1): "value" is given twice.')
     expect(mappingError('a:\n  value: [x]\n')).toBe('Tag "a" (secrets line 1): "value" must be a string.')
-    expect(mappingError('a:\n  value: x\n  name: ""\n')).toBe(
-      'Tag "a" (secrets line 1): "name" is empty; leave it out to use the tag as the name.'
+    for (const name of ['""', '"   "', '"\\t "']) {
+      expect(mappingError(`a:\n  value: x\n  name: ${name}\n`)).toBe(
+        'Tag "a" (secrets line 1): "name" is empty or blank; leave it out to use the tag as the name.'
+      )
+    }
+  })
+
+  it('says a mapping nested too deep is nested too deep, not that it has aliases (issue 17, item 7)', () => {
+    expect(mappingError(`a: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`)).toMatch(
+      /^Input "secrets" is not valid YAML or JSON: it is nested too deep at line 1, column \d+ \(the text is not shown/
     )
   })
 

@@ -500,6 +500,17 @@ describe('readInputs: what the action never pushes, runner variables and the api
   })
 })
 
+describe('readInputs: an api-key a header cannot carry', () => {
+  it.each(['ck_live_abc\nsecond-line', 'ck_live_abc\r\nmore', 'ck_live\u0000abc', 'ck_live_\u2028abc'])(
+    'refuses a key with a line break or a control character, naming the input only (%j)',
+    (key) => {
+      expect(errorOf(source({ 'api-key': key, secrets: 'a: 1' }))).toBe(
+        'Input "api-key" holds a line break or another character a key cannot have (the value is not shown).'
+      )
+    }
+  )
+})
+
 describe('readInputs: prune, prune-match and the booleans', () => {
   const base = { 'api-key': 'k', secrets: 'ci_kept: v\n' }
 

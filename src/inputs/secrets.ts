@@ -41,7 +41,7 @@ export function parseSecretsMapping(text: string, input: string): SecretEntry[] 
   if (problem) {
     const { line, col } = lineCounter.linePos(problem.pos[0])
     throw new InputError(
-      `Input "${input}" is not valid YAML or JSON: ${describeYamlProblem(problem.code)} at line ${line}, column ${col} ` +
+      `Input "${input}" is not valid YAML or JSON: ${/call stack/.test(problem.message) ? 'it is nested too deep' : describeYamlProblem(problem.code)} at line ${line}, column ${col} ` +
         '(the text is not shown because it holds secret values).'
     )
   }
@@ -86,7 +86,8 @@ function readSecretNode(node: Node | null, secret: Secret, where: (node: Node | 
       fields[field] = value === null ? '' : scalarText(value, secret, field)
     }
     if ('value' in fields === 'env' in fields) throw tagError(secret, ': give exactly one of "value" and "env".')
-    if (fields.name === '') throw tagError(secret, ': "name" is empty; leave it out to use the tag as the name.')
+    if (fields.name?.trim() === '')
+      throw tagError(secret, ': "name" is empty or blank; leave it out to use the tag as the name.')
     return fields
   }
   const kind = isSeq(node) ? 'a list' : isAlias(node) ? 'an alias (*)' : 'not text'
@@ -202,9 +203,9 @@ export function parseDotenvSecrets(text: string, input: string): SecretEntry[] {
     origin: `${input} line ${entry.line}`,
     keyOrigin: `${input} line ${entry.line}`,
     read: (_tag, origin) => {
-      const read = parseDotenv(entry.text)
-      const keys = Object.keys(read)
-      if (keys.length !== 1 || keys[0] !== entry.key || read[entry.key] !== entry.value) {
+      // Read under a plain key: dotenv's object would take `__proto__` for its prototype.
+      const read = parseDotenv(entry.text.replace(entry.key, 'KEY'))
+      if (Object.keys(read).join() !== 'KEY' || read.KEY !== entry.value) {
         throw new InputError(
           `${origin}: dotenv would not read this value as written (look at its quotes and backslashes: ` +
             `dotenv keeps \\" and \\\\ as two characters); ${NOT_SHOWN}`

@@ -40,6 +40,12 @@ export function readInputs(source: InputSource): Inputs {
   const apiKey = input('api-key').trim()
   if (apiKey === '')
     throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.')
+  // It goes in a header, which holds no line break nor control character: say so, not the HTTP client's error.
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(apiKey)) {
+    throw new InputError(
+      'Input "api-key" holds a line break or another character a key cannot have (the value is not shown).'
+    )
+  }
   source.maskValue(apiKey)
   const apiUrl = parseApiUrl(input('api-url').trim() || DEFAULTS.apiUrl)
   // A loopback api-url never goes through a proxy.
