@@ -46335,7 +46335,7 @@ function parseSecretsMapping(text, input) {
     const problem = doc.errors[0] ?? doc.warnings[0];
     if (problem) {
         const { line, col } = lineCounter.linePos(problem.pos[0]);
-        throw new InputError(`Input "${input}" is not valid YAML or JSON: ${describeYamlProblem(problem.code)} at line ${line}, column ${col} ` +
+        throw new InputError(`Input "${input}" is not valid YAML or JSON: ${/call stack/.test(problem.message) ? 'it is nested too deep' : describeYamlProblem(problem.code)} at line ${line}, column ${col} ` +
             '(the text is not shown because it holds secret values).');
     }
     const root = doc.contents;
@@ -46380,8 +46380,8 @@ function readSecretNode(node, secret, where) {
         }
         if ('value' in fields === 'env' in fields)
             throw tagError(secret, ': give exactly one of "value" and "env".');
-        if (fields.name === '')
-            throw tagError(secret, ': "name" is empty; leave it out to use the tag as the name.');
+        if (fields.name?.trim() === '')
+            throw tagError(secret, ': "name" is empty or blank; leave it out to use the tag as the name.');
         return fields;
     }
     const kind = (0,dist/* isSeq */.oP)(node) ? 'a list' : (0,dist/* isAlias */.Vj)(node) ? 'an alias (*)' : 'not text';
@@ -46488,9 +46488,9 @@ function parseDotenvSecrets(text, input) {
         origin: `${input} line ${entry.line}`,
         keyOrigin: `${input} line ${entry.line}`,
         read: (_tag, origin) => {
-            const read = (0,main.parse)(entry.text);
-            const keys = Object.keys(read);
-            if (keys.length !== 1 || keys[0] !== entry.key || read[entry.key] !== entry.value) {
+            // Read under a plain key: dotenv's object would take `__proto__` for its prototype.
+            const read = (0,main.parse)(entry.text.replace(entry.key, 'KEY'));
+            if (Object.keys(read).join() !== 'KEY' || read.KEY !== entry.value) {
                 throw new InputError(`${origin}: dotenv would not read this value as written (look at its quotes and backslashes: ` +
                     `dotenv keeps \\" and \\\\ as two characters); ${secrets_NOT_SHOWN}`);
             }
@@ -46808,6 +46808,10 @@ function readInputs(source) {
     const apiKey = input('api-key').trim();
     if (apiKey === '')
         throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.');
+    // It goes in a header, which holds no line break nor control character: say so, not the HTTP client's error.
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(apiKey)) {
+        throw new InputError('Input "api-key" holds a line break or another character a key cannot have (the value is not shown).');
+    }
     source.maskValue(apiKey);
     const apiUrl = parseApiUrl(input('api-url').trim() || DEFAULTS.apiUrl);
     // A loopback api-url never goes through a proxy.
