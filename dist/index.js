@@ -47304,7 +47304,7 @@ async function run(options = {}) {
         baseUrl: apiUrl,
         apiKey: settings.apiKey,
         userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
-        dispatcher: options.dispatcher ?? dispatcherFor(apiUrl),
+        dispatcher: options.dispatcher ?? dispatcherFor(apiUrl, settings.timeoutMs),
         timeoutMs: settings.timeoutMs,
         maxRetries: settings.maxRetries,
         requestsPerMinute: rateLimitPerMinute,
@@ -47369,8 +47369,13 @@ async function run(options = {}) {
  * this machine); any other through undici's EnvHttpProxyAgent (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case).
  * undici follows no redirect, so the key never reaches another origin, and one choice holds for the whole run.
  */
-function dispatcherFor(apiUrl) {
-    return isLoopback(apiUrl.hostname) ? new undici.Agent() : new undici.EnvHttpProxyAgent();
+function dispatcherFor(apiUrl, timeoutMs = 30_000) {
+    if (isLoopback(apiUrl.hostname))
+        return new undici.Agent();
+    // undici gives the proxy's CONNECT no deadline of the request's: a proxy that never answers gets timeoutMs.
+    return new undici.EnvHttpProxyAgent({
+        clientFactory: (origin, opts) => new undici.Pool(origin, { ...opts, headersTimeout: timeoutMs })
+    });
 }
 /** The variable EnvHttpProxyAgent takes the proxy for `apiUrl` from, lower case first, as it reads them. */
 function proxyVariable(apiUrl) {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici'
 import { CortexClient } from './cortex/client.ts'
 import type { Clock } from './cortex/retry.ts'
 import { CancelledError, OUTCOMES, type SyncReport } from './domain/secret.ts'
@@ -54,7 +54,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     baseUrl: apiUrl,
     apiKey: settings.apiKey,
     userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
-    dispatcher: options.dispatcher ?? dispatcherFor(apiUrl),
+    dispatcher: options.dispatcher ?? dispatcherFor(apiUrl, settings.timeoutMs),
     timeoutMs: settings.timeoutMs,
     maxRetries: settings.maxRetries,
     requestsPerMinute: rateLimitPerMinute,
@@ -114,8 +114,12 @@ export async function run(options: RunOptions = {}): Promise<void> {
  * this machine); any other through undici's EnvHttpProxyAgent (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case).
  * undici follows no redirect, so the key never reaches another origin, and one choice holds for the whole run.
  */
-export function dispatcherFor(apiUrl: URL): Dispatcher {
-  return isLoopback(apiUrl.hostname) ? new Agent() : new EnvHttpProxyAgent()
+export function dispatcherFor(apiUrl: URL, timeoutMs = 30_000): Dispatcher {
+  if (isLoopback(apiUrl.hostname)) return new Agent()
+  // undici gives the proxy's CONNECT no deadline of the request's: a proxy that never answers gets timeoutMs.
+  return new EnvHttpProxyAgent({
+    clientFactory: (origin, opts) => new Pool(origin, { ...opts, headersTimeout: timeoutMs })
+  })
 }
 
 /** The variable EnvHttpProxyAgent takes the proxy for `apiUrl` from, lower case first, as it reads them. */

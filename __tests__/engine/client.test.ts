@@ -5,7 +5,7 @@
  * tested through what the client answers.
  */
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { Ajv } from 'ajv'
 import { Agent, EnvHttpProxyAgent, MockAgent } from 'undici'
@@ -1144,6 +1144,29 @@ describe('dispatcherFor (main.ts): the proxy variables, as undici reads them', (
       await dispatcher.close()
     }
   }
+
+  it('gives up on a proxy that takes the CONNECT and never answers, within the attempt timeout (issue 17, item 4)', async () => {
+    const silent = createNetServer((socket) => socket.on('data', () => undefined))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    process.env.HTTPS_PROXY = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+    const dispatcher = dispatcherFor(parseApiUrl(`https://${HOST}:${port}`), 500)
+    const client = new CortexClient({
+      baseUrl: parseApiUrl(`https://${HOST}:${port}`),
+      apiKey: STAND_IN_API_KEY,
+      userAgent: USER_AGENT,
+      dispatcher,
+      timeoutMs: 500,
+      maxRetries: 0,
+      requestsPerMinute: 1000
+    })
+    const started = performance.now()
+    const error = await failure(client.exists('t')).finally(() => {
+      silent.close()
+      void dispatcher.destroy()
+    })
+    expect(performance.now() - started).toBeLessThan(3000)
+    expect(error.message).toMatch(/^get "t": no response UND_ERR_HEADERS_TIMEOUT: /)
+  })
 
   it.each(['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'])(
     'sends an https api-url through the proxy %s names, as a CONNECT tunnel',
