@@ -144,7 +144,11 @@ const showsAsIs = (echoed: string, value: string) =>
   quotedForms(value).some((form) => runsOf(showControls(form)).some((run) => showControls(echoed).includes(run)))
 
 describe('Redactor: encoded echoes', () => {
-  const wellFormed = secret.filter((value) => !/\p{Cs}/u.test(value) && value.trim() !== '')
+  // Invisible characters are shown as one `�` whatever their length: a run of 8 code units around an astral
+  // one is 7 shown characters, which the promise (8 characters) does not cover; left out here.
+  const wellFormed = secret.filter(
+    (value) => !/[\p{Cs}\p{Cf}\p{Default_Ignorable_Code_Point}]/u.test(value) && value.trim() !== ''
+  )
 
   it('shows no run of 8 of a secret that the text echoes base64-encoded, percent-encoded or as character references: the text is withheld', () => {
     fc.assert(
@@ -161,8 +165,9 @@ describe('Redactor: encoded echoes', () => {
           const echoed = (ECHOES[echo] as (typeof ECHOES)[string])(value, body, lead)
           // Well above the text's length: nothing is cut, so all that is not a secret is shown.
           const out = new Redactor([...others, value]).clean(`${before} ${echoed} ${after}`, 4000)
-          // Each run of 8 of the value (or of its JSON form, for the body), in each form it could be shown in.
-          const runs = [...runsOf(value), ...runsOf(jsonEscaped(value))]
+          // Each run of 8 of the value (or of its JSON form, for an echo of the body), in each form it could be
+          // shown in. (Runs of the JSON form of an echo of the value alone would count an escape's letters.)
+          const runs = [...runsOf(value), ...(echo.includes('body') ? runsOf(jsonEscaped(value)) : [])]
           expect(runs.flatMap((run) => [run, ...echoedForms(run)]).filter((form) => out.includes(form))).toEqual([])
           // Found only encoded, the echo withholds the whole text. (`&#0;` reads as U+FFFD, as in HTML: not a NUL.)
           const unnamed = echo.includes('references') && value.includes('\0')
