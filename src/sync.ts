@@ -40,10 +40,9 @@ const CLASHES = {
 } as const
 
 /**
- * Create the input tags the workspace lacks, update those it has, and with `owns`, delete the owned tags the input
- * no longer names, never one equal to an input tag ignoring case: Cortex may not tell `Payments_DB` from `payments_db`,
- * and then that is the secret this run writes. Cortex reads a path's `tagOrId` as either, so a tag equal to another
- * listed secret's id (ignoring case) is refused, neither written nor deleted, and the rest of the plan goes on.
+ * Never deletes a tag equal to an input tag ignoring case: Cortex may not tell `Payments_DB` from `payments_db`.
+ * A path's `tagOrId` may be either, so a tag equal to another listed secret's id (ignoring case) is neither written
+ * nor deleted, and the rest of the plan goes on.
  */
 export function plan(
   desired: readonly DesiredSecret[],
@@ -66,10 +65,8 @@ export function plan(
   }
   for (const secret of desired) {
     const current = byTag.get(secret.tag)
-    if (refused(resultOf({ secret, currentName: current?.name }), 'write')) continue
-    const write: PlannedWrite = { action: current ? 'update' : 'create', secret }
-    if (current?.name !== undefined) write.currentName = current.name
-    result.writes.push(write)
+    const write: PlannedWrite = { action: current ? 'update' : 'create', secret, currentName: current?.name }
+    if (!refused(resultOf(write), 'write')) result.writes.push(write)
   }
   const wanted = new Set(desired.map((s) => foldCase(s.tag)))
   for (const secret of existing.filter((s) => owns?.(s.tag) && !wanted.has(foldCase(s.tag)))) {
@@ -89,11 +86,7 @@ function resultOf({ secret, currentName }: { secret: DesiredSecret; currentName?
   return secret.key === undefined ? { tag: secret.tag, name } : { tag: secret.tag, key: secret.key, name }
 }
 
-/**
- * One run: list the workspace once, create or update every input secret, then, only if every write landed, delete
- * the owned secrets the input no longer names. If the list fails, every input secret fails with its reason. A prune
- * with no secrets is refused before any request: it would delete every owned secret.
- */
+/** Deletes only once every write landed; when the list fails, every input secret fails with its reason. */
 export async function syncSecrets(
   client: CortexClient,
   secrets: readonly DesiredSecret[],

@@ -17,13 +17,7 @@ import {
 import { count, cut, seconds, showControls } from '../domain/text.ts'
 import type { SelectionCount } from '../inputs/select.ts'
 
-interface RunStart {
-  secrets: number
-  host: string
-  dryRun: boolean
-  prune: boolean
-  selection?: SelectionCount
-}
+type RunStart = { secrets: number; host: string; dryRun: boolean; prune: boolean; selection?: SelectionCount }
 
 /** An outcome as the log and the summary say it: `created`, or in a dry run `would create`. */
 export function outcomeWord(outcome: Outcome, dryRun: boolean): string {
@@ -46,8 +40,7 @@ export function secretLabel(result: Pick<SecretResult, 'tag' | 'key'>): string {
   return result.key === undefined ? result.tag : `${result.key} → ${result.tag}`
 }
 
-/** How much of a name a log line shows. */
-const NAME_CHARS = 200
+const NAME_CHARS = 200 // of a name, in a log line
 
 /** `✔ tag: created (name)`, `• key → tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
 export function resultLine(result: SecretResult, dryRun: boolean): string {
@@ -113,11 +106,7 @@ export class RetryTally {
 
 type TagsByOutcome = Record<Outcome, string[]>
 
-/**
- * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the step's message: every
- * failed secret with its reason, and a skipped prune. `inputTags`: the tags the input names; a failed tag outside them
- * was being deleted.
- */
+/** The four outputs (tags by outcome, sorted) and, when anything failed, the step's message. `inputTags`: the input's. */
 export function verdict(
   { results, pruneSkipped }: Pick<SyncReport, 'results' | 'pruneSkipped'>,
   inputTags: ReadonlySet<string>

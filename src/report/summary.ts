@@ -13,20 +13,15 @@ interface RunContextSource {
   repo: { owner: string; repo: string }
 }
 
-interface RunContext {
-  trigger: string // what started the run: `release v1.2.0`, `workflow_dispatch by octocat`
-  repository: string
-  runUrl: string
-}
+/** `trigger`: what started the run, `release v1.2.0`, `workflow_dispatch by octocat`. */
+type RunContext = { trigger: string; repository: string; runUrl: string }
 
 export function describeRun(source: RunContextSource): RunContext {
   const repository = source.repo.owner && source.repo.repo ? `${source.repo.owner}/${source.repo.repo}` : ''
+  const release = source.payload.release?.tag_name
   let trigger = source.eventName || 'unknown event'
-  if (source.eventName === 'release' && source.payload.release?.tag_name) {
-    trigger = `release ${source.payload.release.tag_name}`
-  } else if (source.eventName === 'workflow_dispatch' && source.actor) {
-    trigger = `workflow_dispatch by ${source.actor}`
-  }
+  if (source.eventName === 'release' && release) trigger = `release ${release}`
+  else if (source.eventName === 'workflow_dispatch' && source.actor) trigger = `workflow_dispatch by ${source.actor}`
   return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` }
 }
 
@@ -77,11 +72,7 @@ export function renderFailedSummary(reason: string): string {
   return `<h2>Cortex secrets: failed before any request</h2>\n<p>${summaryText(reason)}</p>\n`
 }
 
-/**
- * The job summary as HTML: the run, the Cortex host, and one row per secret, failed ones first
- * (what a reader looks for), never a value. The counts cover every secret; rows that would not
- * fit in SUMMARY_BUDGET_BYTES are left out and counted, and the outputs still list every tag.
- */
+/** The job summary as HTML, never a value: failed rows first (what a reader looks for), rows past the budget counted. */
 export function renderJobSummary({ run, cortexHost, report, tally, selection }: SummaryInput): string {
   const { results, dryRun, pruneSkipped } = report
   const counts: Record<Outcome, number> = { created: 0, updated: 0, deleted: 0, failed: 0 }
