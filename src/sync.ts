@@ -40,9 +40,8 @@ const CLASHES = {
 } as const
 
 /**
- * Never deletes a tag equal to an input tag ignoring case: Cortex may not tell `Payments_DB` from `payments_db`.
- * A path's `tagOrId` may be either, so a tag equal to another listed secret's id (ignoring case) is neither written
- * nor deleted, and the rest of the plan goes on.
+ * Never deletes a tag equal to an input tag ignoring case (Cortex may not tell them apart); a tag equal to another
+ * listed secret's id ignoring case is neither written nor deleted, as a path's `tagOrId` may be either.
  */
 export function plan(
   desired: readonly DesiredSecret[],

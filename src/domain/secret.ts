@@ -19,10 +19,9 @@ export type DesiredSecret = { tag: string; name?: string; value: string; key?: s
 /** The name a secret has in Cortex when none is given: its tag (a create must send one). */
 export const nameOrTag = (secret: { tag: string; name?: string }): string => secret.name ?? secret.tag
 
-/** What became of one secret; in a dry run, what would. */
-export type Outcome = 'created' | 'updated' | 'deleted' | 'failed'
-/** The order every report lists them in. */
-export const OUTCOMES = ['created', 'updated', 'deleted', 'failed'] as const satisfies readonly Outcome[]
+/** What became of one secret (in a dry run, what would), in the order every report lists them. */
+export const OUTCOMES = ['created', 'updated', 'deleted', 'failed'] as const
+export type Outcome = (typeof OUTCOMES)[number]
 
 export interface SecretResult {
   tag: string
@@ -79,7 +78,6 @@ export class CortexApiError extends Error {
 /** Cortex answered with success, but with a body the action cannot act on; `detail` says why. */
 export class UnusableAnswerError extends CortexApiError {
   override name = 'UnusableAnswerError'
-
   constructor(details: CortexApiErrorDetails) {
     super(details)
     const { operation, tag, page, status, attempts = 1, detail } = details
@@ -92,7 +90,6 @@ export class UnusableAnswerError extends CortexApiError {
 /** Cortex refused the key itself (401, 403): no request can succeed, so the run stops and says so once. */
 export class ApiKeyRefusedError extends Error {
   override name = 'ApiKeyRefusedError'
-
   constructor(cause: CortexApiError) {
     const why =
       cause.status === 401
@@ -106,7 +103,6 @@ export class ApiKeyRefusedError extends Error {
 /** The job was cancelled: the runner sent SIGINT (then SIGTERM). */
 export class CancelledError extends Error {
   override name = 'CancelledError'
-
   constructor(signal: string) {
     super(`The job was cancelled (${signal}).`)
   }
@@ -115,7 +111,6 @@ export class CancelledError extends Error {
 /** A write abandoned in flight when the run stopped: Cortex may have carried it out. */
 export class StoppedInFlightError extends Error {
   override name = 'StoppedInFlightError'
-
   constructor(operation: CortexOperation, tag: string | undefined, stop: Error) {
     const what = 'the run stopped while this request was in flight; it may have been applied.'
     super(`${subjectOf(operation, tag)}: ${what} ${stop.message}`, { cause: stop })

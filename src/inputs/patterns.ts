@@ -131,9 +131,8 @@ type State = { reads?: (character: string) => boolean; next: number[] }
 const MATCHED = 0
 
 /**
- * One nondeterministic automaton for all `patterns`, run over the key with the set of states it
- * can be in: a backtracking regular expression would take hours for `a*_*_*_*_b` against a
- * 3,000-character tag, which a workspace may hold and prune matches.
+ * One nondeterministic automaton for all `patterns`, run over the key with the set of states it can be in: a
+ * backtracking regular expression would take hours for `a*_*_*_*_b` against a 3,000-character tag.
  */
 function globMatcher(patterns: readonly string[]): (key: string) => boolean {
   if (patterns.length === 0) return () => false
@@ -282,12 +281,10 @@ function parseSet(members: string): ((character: string) => boolean) | string {
 
 /** A pattern is no secret: quoted (its start only when long) when printable ASCII, else described. */
 function describePattern(pattern: string): string {
-  if (/^[\x20-\x7e]+$/.test(pattern)) {
-    return pattern.length <= SHOWN_PATTERN_CHARS
-      ? JSON.stringify(pattern)
-      : `a pattern of ${pattern.length} characters starting ${JSON.stringify(pattern.slice(0, SHOWN_PATTERN_CHARS))}`
-  }
-  return `a pattern of ${[...pattern].length} characters (not shown: it has characters outside printable ASCII)`
+  if (!/^[\x20-\x7e]+$/.test(pattern))
+    return `a pattern of ${[...pattern].length} characters (not shown: it has characters outside printable ASCII)`
+  if (pattern.length <= SHOWN_PATTERN_CHARS) return JSON.stringify(pattern)
+  return `a pattern of ${pattern.length} characters starting ${JSON.stringify(pattern.slice(0, SHOWN_PATTERN_CHARS))}`
 }
 
 /** One character of an input, never printed when it could be invisible. */

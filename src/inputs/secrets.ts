@@ -8,10 +8,7 @@ import { nameKey } from './patterns.ts'
 
 /** Exactly one of `value` and `env`, and maybe a name. */
 type SecretFields = { name?: string; value?: string; env?: string }
-/**
- * One entry of `secrets` or the secrets file, as written. Its fields are read only when the run
- * pushes it, so a key `select` leaves out is never named in a message, however it is written.
- */
+/** An entry as written, its fields read only when pushed: a key `select` leaves out is never named in a message. */
 export interface SecretEntry {
   key: string
   origin: string // `secrets line 3`
@@ -99,16 +96,15 @@ function readSecretNode(node: Node | null, secret: Secret, where: (node: Node | 
 }
 
 function scalarText(node: Node, secret: Secret, field: string): string {
-  if (!isScalar(node)) throw tagError(secret, `: "${field}" must be a string.`)
   // YAML reads an expression's leading `!` or `&` as a tag or an anchor, and drops it.
-  if (node.tag !== undefined || node.anchor !== undefined) {
+  if (isScalar(node) && (node.tag !== undefined || node.anchor !== undefined)) {
     throw tagError(
       secret,
       `: "${field}" starts with a YAML tag (!) or anchor (&), which would change the value. ` +
         'Use `env:` or toJSON(...) for this secret.'
     )
   }
-  if (typeof node.value !== 'string') throw tagError(secret, `: "${field}" must be a string.`)
+  if (!isScalar(node) || typeof node.value !== 'string') throw tagError(secret, `: "${field}" must be a string.`)
   return node.value
 }
 
@@ -228,11 +224,7 @@ const NOT_A_SHELL_SPACE = /[^\S \t]/
 const LINE_SEPARATOR = /[\u2028\u2029]/
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', '\\': '\\', '"': '"' }
 
-/**
- * The entries by dotenv's documented rules, in one pass. What a reader would take one way and
- * dotenv another is an error naming the line: a `#` inside an unquoted value, a quote not closed or
- * followed by text, whitespace outside quotes that a shell does not take for a space.
- */
+/** The entries by dotenv's documented rules; what a reader would take one way and dotenv another is an error. */
 function* dotenvEntries(text: string, input: string): Generator<DotenvEntry> {
   const lines = text
     .replace(/^\uFEFF/, '') // as editors may write one
@@ -344,13 +336,11 @@ export function resolveSecrets(
   return specs.map((spec) => {
     let value = spec.value ?? ''
     if (spec.env !== undefined) {
-      if (RUNNER_VARIABLE.test(spec.env)) {
+      if (RUNNER_VARIABLE.test(spec.env))
         throw tagError(spec, `: "env" names the runner's variable "${spec.env}" (${RUNNER_HOLDS}); it is never pushed.`)
-      }
       value = env[spec.env] ?? ''
-      if (BLANK.test(value)) {
+      if (BLANK.test(value))
         throw tagError(spec, `: environment variable "${spec.env}" is unset, empty or only whitespace.`)
-      }
     }
     if (BLANK.test(value)) {
       throw tagError(

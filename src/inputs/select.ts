@@ -27,14 +27,10 @@ export interface Selection {
 
 /** Reads the three inputs, untrimmed as the runner gives them. */
 export function readSelection(select: string, stripPrefix: string, tagCase: string): Selection {
-  const selection: Selection = { tagCase: DEFAULT_TAG_CASE }
-  if (tagCase.trim() !== '') {
-    const known = TAG_CASES.find((c) => c === tagCase.trim())
-    if (known === undefined) {
-      throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`)
-    }
-    selection.tagCase = known
-  }
+  const known = TAG_CASES.find((c) => c === (tagCase.trim() || DEFAULT_TAG_CASE))
+  if (known === undefined)
+    throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`)
+  const selection: Selection = { tagCase: known }
   if (select.trim() !== '') {
     selection.patterns = parsePatternList(select, 'select')
     if (selection.patterns.include.length === 0) {
@@ -80,10 +76,9 @@ const GITHUB_TOKEN_REASON =
 const API_KEY_REASON = 'its value is the api-key input, which is never pushed'
 
 /**
- * A key `select` does not match is skipped unread and unnamed. Without `select`, `github_token`
- * means `secrets` is toJSON(secrets). Tags equal ignoring case are refused: Cortex does not say
- * whether tags are case-sensitive. A key named outright and missing is a typo, or a secret the
- * job cannot see, which prune would delete.
+ * A key `select` does not match is skipped unread and unnamed. Without `select`, `github_token` means `secrets` is
+ * toJSON(secrets). Tags equal ignoring case are refused: Cortex does not say whether tags are case-sensitive. A key
+ * named outright and missing is a typo, or a secret the job cannot see, which prune would delete.
  */
 export function chooseEntries(entries: readonly SecretEntry[], selection: Selection): ChosenEntries {
   const { patterns } = selection
@@ -137,9 +132,8 @@ export function chooseEntries(entries: readonly SecretEntry[], selection: Select
 }
 
 /**
- * Refuses a secret whose value holds the api-key input: the action never copies the key that
- * writes to Cortex into Cortex. One whose value is the key, from a key `select` matched without
- * naming it exactly (`CORTEX_*` over toJSON(secrets)), is left out instead.
+ * Refuses a secret whose value holds the api-key input: the action never copies the key that writes to Cortex into
+ * Cortex. One whose value is the key, from a key `select` matched but did not name (`CORTEX_*`), is left out instead.
  */
 export function leaveOutApiKey(
   specs: readonly SecretSpec[],

@@ -41,11 +41,10 @@ export function readInputs(source: InputSource): Inputs {
   if (apiKey === '')
     throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.')
   // It goes in a header, which holds no line break nor control character: say so, not the HTTP client's error.
-  if (/[^\t\x20-\x7e\x80-\xff]/.test(apiKey)) {
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(apiKey))
     throw new InputError(
       'Input "api-key" holds a line break or another character a key cannot have (the value is not shown).'
     )
-  }
   source.maskValue(apiKey)
   const apiUrl = parseApiUrl(input('api-url').trim() || DEFAULTS.apiUrl)
   // A loopback api-url never goes through a proxy.
@@ -63,10 +62,9 @@ export function readInputs(source: InputSource): Inputs {
   }
   const concurrency = wholeNumber('concurrency', DEFAULTS.concurrency, 1, 64)
   const rateLimitPerMinute = wholeNumber('rate-limit', DEFAULTS.rateLimitPerMinute, 1, 1_000_000)
-  const dryRun = boolean(text('dry-run', 'false'), 'dry-run')
-  const prune = boolean(text('prune', 'false'), 'prune')
-    ? parsePatternList(input('prune-match'), 'prune-match')
-    : undefined
+  const flag = (name: string) => boolean(text(name, 'false'), name)
+  const dryRun = flag('dry-run')
+  const prune = flag('prune') ? parsePatternList(input('prune-match'), 'prune-match') : undefined
   if (prune && prune.include.length === 0) {
     throw new InputError(
       'Input "prune-match" is required when "prune" is true: glob patterns for the tags this workflow owns ' +
@@ -115,23 +113,19 @@ export function isLoopback(hostname: string): boolean {
 
 /** Reads `api-url`: the key never travels over plain http but to this machine. */
 export function parseApiUrl(text: string): URL {
+  const refuse = (why: string) => new InputError(`Input "api-url" ${why}`)
   const url = URL.parse(text.trim())
-  if (url === null) {
-    throw new InputError('Input "api-url" is not a valid URL; expected for example https://api.getcortexapp.com.')
-  }
-  if (url.username || url.password) {
-    throw new InputError('Input "api-url" must not contain credentials; the API key goes in "api-key".')
-  }
-  if (url.search || url.hash) throw new InputError('Input "api-url" must not have a query string or fragment.')
+  if (url === null) throw refuse('is not a valid URL; expected for example https://api.getcortexapp.com.')
+  if (url.username || url.password) throw refuse('must not contain credentials; the API key goes in "api-key".')
+  if (url.search || url.hash) throw refuse('must not have a query string or fragment.')
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new InputError(
-      `Input "api-url" uses plain http:// for ${url.host}; the API key is only sent over https:// ` +
+    throw refuse(
+      `uses plain http:// for ${url.host}; the API key is only sent over https:// ` +
         '(plain http is allowed for 127.0.0.0/8, localhost and [::1] only).'
     )
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`Input "api-url" must be an https:// URL, not ${url.protocol}//.`)
-  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw refuse(`must be an https:// URL, not ${url.protocol}//.`)
   if (!url.pathname.endsWith('/')) url.pathname += '/'
   return url
 }
