@@ -19,11 +19,8 @@ interface SyncOptions {
   onResult?: (result: SecretResult) => void // once per secret, when done (or planned, in a dry run)
 }
 
-interface PlannedWrite {
-  action: 'create' | 'update'
-  secret: DesiredSecret
-  currentName?: string // the name Cortex holds now, for an update; shown when the input gives none
-}
+/** `currentName`: the name Cortex holds now, for an update; shown when the input gives none. */
+type PlannedWrite = { action: 'create' | 'update'; secret: DesiredSecret; currentName?: string }
 
 type Subject = Pick<SecretResult, 'tag' | 'key' | 'name'>
 
@@ -76,9 +73,7 @@ export function plan(
 }
 
 /** The name a secret ends up with: the input's when it gives one (it is sent), else the one an update leaves. */
-export function displayName(write: PlannedWrite): string {
-  return resultOf(write).name
-}
+export const displayName = (write: PlannedWrite): string => resultOf(write).name
 
 function resultOf({ secret, currentName }: { secret: DesiredSecret; currentName?: string }): Subject {
   const name = secret.name ?? currentName ?? secret.tag
@@ -91,9 +86,8 @@ export async function syncSecrets(
   secrets: readonly DesiredSecret[],
   options: SyncOptions
 ): Promise<SyncReport> {
-  if (options.owns && secrets.length === 0) {
+  if (options.owns && secrets.length === 0)
     throw new Error('Refusing to prune with no secrets to push: every owned secret would be deleted.')
-  }
   const { concurrency, dryRun } = options
   const done = (result: SecretResult): SecretResult => (options.onResult?.(result), result)
   const failed = (subject: Subject, error: unknown) => done({ ...subject, outcome: 'failed', error: error as Error })

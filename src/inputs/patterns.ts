@@ -28,13 +28,8 @@ export function parsePatternList(text: string, inputName: string): PatternList {
       const excluded = pattern.startsWith('!')
       const body = excluded ? pattern.slice(1) : pattern
       const parsed = body === '' ? 'nothing follows "!"' : parseGlob(body)
-      const problem =
-        typeof parsed === 'string'
-          ? parsed
-          : expansion(parsed) === TOO_MANY
-            ? `it names more than ${LIMITS.namedKeys} keys (with no *, ? or [ ], a pattern names each key it matches)`
-            : undefined
-      if (problem !== undefined) {
+      const problem = typeof parsed === 'string' ? parsed : expansion(parsed)
+      if (typeof problem === 'string') {
         throw new InputError(
           `Input "${inputName}": ${describePattern(pattern)} is not a valid pattern: ${problem}. ${GRAMMAR}`
         )
@@ -96,21 +91,21 @@ function globItems(pattern: string): GlobItem[] {
   return parsed
 }
 
-const TOO_MANY = 'too many'
-/** The keys a pattern without `*`, `?` and `[ ]` matches, each once (TOO_MANY past the limit); else undefined. */
-function expansion(items: readonly GlobItem[]): string[] | undefined | typeof TOO_MANY {
+const TOO_MANY = `it names more than ${LIMITS.namedKeys} keys (with no *, ? or [ ], a pattern names each key it matches)`
+/** The keys a pattern without `*`, `?` and `[ ]` matches, each once (TOO_MANY, why it is refused, past the limit). */
+function expansion(items: readonly GlobItem[]): string[] | string | undefined {
   const writtenOut = (items: readonly GlobItem[]): boolean =>
     items.every((item) => item.kind === 'character' || (item.kind === 'alternatives' && item.options.every(writtenOut)))
   return writtenOut(items) ? expand(items) : undefined
 }
 
-function expand(items: readonly GlobItem[]): string[] | typeof TOO_MANY {
+function expand(items: readonly GlobItem[]): string[] | string {
   let keys = ['']
   for (const item of items) {
     const tails = new Set(item.kind === 'character' ? [item.character] : [])
     for (const option of item.kind === 'alternatives' ? item.options : []) {
       const expanded = expand(option)
-      if (expanded === TOO_MANY) return TOO_MANY
+      if (typeof expanded === 'string') return expanded
       for (const tail of expanded) tails.add(tail)
     }
     const next = new Set<string>()
@@ -138,10 +133,8 @@ function globMatcher(patterns: readonly string[]): (key: string) => boolean {
   if (patterns.length === 0) return () => false
   const states: State[] = [{ next: [] }]
   const add = (state: State) => states.push(state) - 1
-  const compile = (items: readonly GlobItem[], next: number): number => {
-    for (let i = items.length - 1; i >= 0; i--) next = compileItem(items[i] as GlobItem, next)
-    return next
-  }
+  const compile = (items: readonly GlobItem[], next: number): number =>
+    items.reduceRight((after, item) => compileItem(item, after), next)
   const compileItem = (item: GlobItem, next: number): number => {
     if (item.kind === 'alternatives') return add({ next: item.options.map((option) => compile(option, next)) })
     if (item.kind === 'character') return add({ reads: (c) => c === item.character, next: [next] })
@@ -264,9 +257,8 @@ function parseSet(members: string): ((character: string) => boolean) | string {
     if (members[i + 1] === '-' && i + 2 < members.length) {
       const low = members[i] as string
       const high = members[i + 2] as string
-      if (!RANGES.some((range) => range.test(low) && range.test(high)) || low > high) {
+      if (!RANGES.some((range) => range.test(low) && range.test(high)) || low > high)
         return `"${low}-${high}" inside [ ] is not a range (use 0-9, a-z or A-Z, low to high)`
-      }
       ranges.push([low, high])
       i += 3
     } else {

@@ -44,15 +44,13 @@ export function parseSecretsMapping(text: string, input: string): SecretEntry[] 
   }
   const root = doc.contents
   if (root === null || (isScalar(root) && root.value === '')) return []
-  if (!isMap(root)) {
+  if (!isMap(root))
     throw new InputError(`Input "${input}" must be a mapping of Cortex tags to secrets (${where(root)}).`)
-  }
   return root.items.map((pair) => {
     const keyNode = pair.key as Node | null
     const at = where(keyNode)
-    if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
+    if (!isScalar(keyNode) || typeof keyNode.value !== 'string')
       throw new InputError(`Input "${input}", ${at}: the key is not text; a key is a Cortex tag.`)
-    }
     const valueNode = pair.value as Node | null
     return {
       key: keyNode.value,
@@ -64,8 +62,7 @@ export function parseSecretsMapping(text: string, input: string): SecretEntry[] 
 }
 
 function readSecretNode(node: Node | null, secret: Secret, where: (node: Node | null) => string): SecretFields {
-  if (node === null) return { value: '' }
-  if (isScalar(node)) return { value: scalarText(node, secret, 'value') }
+  if (node === null || isScalar(node)) return { value: scalarText(node, secret, 'value') }
   if (isMap(node)) {
     const fields: Record<string, string> = {}
     for (const pair of node.items) {
@@ -79,8 +76,7 @@ function readSecretNode(node: Node | null, secret: Secret, where: (node: Node | 
         )
       }
       if (field in fields) throw tagError(secret, `: "${field}" is given twice.`)
-      const value = pair.value as Node | null
-      fields[field] = value === null ? '' : scalarText(value, secret, field)
+      fields[field] = scalarText(pair.value as Node | null, secret, field)
     }
     if ('value' in fields === 'env' in fields) throw tagError(secret, ': give exactly one of "value" and "env".')
     if (fields.name?.trim() === '')
@@ -95,7 +91,8 @@ function readSecretNode(node: Node | null, secret: Secret, where: (node: Node | 
   )
 }
 
-function scalarText(node: Node, secret: Secret, field: string): string {
+function scalarText(node: Node | null, secret: Secret, field: string): string {
+  if (node === null) return ''
   // YAML reads an expression's leading `!` or `&` as a tag or an anchor, and drops it.
   if (isScalar(node) && (node.tag !== undefined || node.anchor !== undefined)) {
     throw tagError(
@@ -134,9 +131,7 @@ const PLAIN_WORDS: Record<ErrorCode, string> = {
   UNEXPECTED_TOKEN: 'a character is out of place (an unquoted value with ": " or " #" needs quotes)',
   BAD_COLLECTION_TYPE: 'a tag (!) does not fit the value it is on'
 }
-export function describeYamlProblem(code: ErrorCode): string {
-  return PLAIN_WORDS[code] ?? PLAIN_WORDS.IMPOSSIBLE
-}
+export const describeYamlProblem = (code: ErrorCode): string => PLAIN_WORDS[code] ?? PLAIN_WORDS.IMPOSSIBLE
 
 /** A file named `.env`, `.env.<anything>` or `<anything>.env` is read as dotenv; any other as a YAML mapping. */
 export function isDotenvFile(path: string): boolean {
@@ -358,9 +353,8 @@ export function resolveSecrets(
     }
     // The largest body sent for a secret: the create, which carries tag, name and value.
     const body = JSON.stringify({ name: nameOrTag(secret), secret: value, tag: spec.tag })
-    if (Buffer.byteLength(body) > MAX_REQUEST_BODY_BYTES) {
+    if (Buffer.byteLength(body) > MAX_REQUEST_BODY_BYTES)
       throw tagError(spec, " is too large: its request body would exceed Cortex's 2 MB limit.")
-    }
     return secret
   })
 }

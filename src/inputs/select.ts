@@ -17,13 +17,8 @@ type TagCase = (typeof TAG_CASES)[number]
 /** As action.yml states it. */
 export const DEFAULT_TAG_CASE: TagCase = 'as-is'
 
-/** The inputs `select`, `strip-prefix` and `tag-case`: which keys are pushed, and as which tags. */
-export interface Selection {
-  /** Absent when `select` is unset: then every key is pushed. */
-  patterns?: PatternList
-  stripPrefix?: string
-  tagCase: TagCase
-}
+/** The inputs `select`, `strip-prefix` and `tag-case`; without `select`'s `patterns`, every key is pushed. */
+export type Selection = { patterns?: PatternList; stripPrefix?: string; tagCase: TagCase }
 
 /** Reads the three inputs, untrimmed as the runner gives them. */
 export function readSelection(select: string, stripPrefix: string, tagCase: string): Selection {
@@ -31,14 +26,12 @@ export function readSelection(select: string, stripPrefix: string, tagCase: stri
   if (known === undefined)
     throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`)
   const selection: Selection = { tagCase: known }
-  if (select.trim() !== '') {
-    selection.patterns = parsePatternList(select, 'select')
-    if (selection.patterns.include.length === 0) {
-      throw new InputError(
-        'Input "select" has no pattern that selects: only exclusions (!) or comments. ' +
-          'Write * to select every key, then !KEY to leave one out.'
-      )
-    }
+  if (select.trim() !== '') selection.patterns = parsePatternList(select, 'select')
+  if (selection.patterns?.include.length === 0) {
+    throw new InputError(
+      'Input "select" has no pattern that selects: only exclusions (!) or comments. ' +
+        'Write * to select every key, then !KEY to leave one out.'
+    )
   }
   const prefix = stripPrefix.trim()
   if (prefix === '') return selection
@@ -59,9 +52,7 @@ export function tagFor(key: string, { stripPrefix, tagCase }: Selection): string
   return tagCase === 'lower' ? lowerAscii(stripped) : stripped
 }
 
-export function lowerAscii(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => c.toLowerCase())
-}
+export const lowerAscii = (text: string): string => text.replace(/[A-Z]/g, (c) => c.toLowerCase())
 
 /** A key `select` matched (so it may be named) that is not pushed, and why. */
 type LeftOutKey = { key: string; reason: string }
@@ -70,7 +61,6 @@ export type SelectionCount = { keys: number; leftOut: LeftOutKey[] }
 export type ChosenEntries = { specs: SecretSpec[]; leftOut: LeftOutKey[] }
 
 /** `toJSON(secrets)` always holds the job's GITHUB_TOKEN, which expires with the job: no use in Cortex. */
-const GITHUB_TOKEN_KEY = 'github_token'
 const GITHUB_TOKEN_REASON =
   "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly"
 const API_KEY_REASON = 'its value is the api-key input, which is never pushed'
@@ -91,7 +81,7 @@ export function chooseEntries(entries: readonly SecretEntry[], selection: Select
   for (const entry of entries) {
     const { key, keyOrigin } = entry
     if (!selected(key)) continue
-    if (lowerAscii(key) === GITHUB_TOKEN_KEY && !exact.has(key)) {
+    if (lowerAscii(key) === 'github_token' && !exact.has(key)) {
       if (patterns) {
         leftOut.push({ key, reason: GITHUB_TOKEN_REASON })
         continue

@@ -41,10 +41,11 @@ export function readInputs(source: InputSource): Inputs {
   if (apiKey === '')
     throw new InputError('Input "api-key" is required: a Cortex API key with the "Create secrets" permission.')
   // It goes in a header, which holds no line break nor control character: say so, not the HTTP client's error.
-  if (/[^\t\x20-\x7e\x80-\xff]/.test(apiKey))
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(apiKey)) {
     throw new InputError(
       'Input "api-key" holds a line break or another character a key cannot have (the value is not shown).'
     )
+  }
   source.maskValue(apiKey)
   const apiUrl = parseApiUrl(input('api-url').trim() || DEFAULTS.apiUrl)
   // A loopback api-url never goes through a proxy.
@@ -57,9 +58,8 @@ export function readInputs(source: InputSource): Inputs {
   }
   const maxRetries = wholeNumber('max-retries', DEFAULTS.maxRetries, 0, 20)
   const timeout = text('timeout-seconds', DEFAULTS.timeoutSeconds)
-  if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 600) {
+  if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 600)
     throw new InputError('Input "timeout-seconds" must be a number of seconds greater than 0 and at most 600.')
-  }
   const concurrency = wholeNumber('concurrency', DEFAULTS.concurrency, 1, 64)
   const rateLimitPerMinute = wholeNumber('rate-limit', DEFAULTS.rateLimitPerMinute, 1, 1_000_000)
   const flag = (name: string) => boolean(text(name, 'false'), name)

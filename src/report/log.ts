@@ -96,9 +96,8 @@ export class RetryTally {
   describe(): string | undefined {
     if (this.retries === 0 && this.rateLimitedMs === 0 && this.pacedMs < 50) return undefined
     const parts = [`${count(this.retries, 'request')} retried`]
-    if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0) {
+    if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0)
       parts.push(`waited ${seconds(this.rateLimitedMs)} on Cortex's rate limit (${this.rateLimitPauses} × HTTP 429)`)
-    }
     if (this.pacedMs >= 50) parts.push(`paced ${seconds(this.pacedMs)} to stay within rate-limit`)
     return `${parts.join('; ')}.`
   }
@@ -140,6 +139,4 @@ export function verdict(
   return { tags, failure: [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n') }
 }
 
-export function pruneSkippedWarning(skip: PruneSkipped): string {
-  return `Prune skipped: ${skip.reason}.`
-}
+export const pruneSkippedWarning = (skip: PruneSkipped): string => `Prune skipped: ${skip.reason}.`

@@ -35,8 +35,7 @@ interface SummaryInput {
 
 /** GitHub drops a step summary over 1 MiB whole: rows past this budget are left out and counted instead. */
 export const SUMMARY_BUDGET_BYTES = 1_000_000
-/** The longest string shown in one place; longer ones are cut and end in `…`. */
-export const SUMMARY_TEXT_CHARS = 500
+export const SUMMARY_TEXT_CHARS = 500 // the longest string shown in one place
 const PLANNED_LIST_BYTES = 64 * 1024 // what a skipped prune's planned deletions may take of the budget
 const LEFT_OUT_LINE_BYTES = 1024 // room kept for the line that says how many rows were left out
 
