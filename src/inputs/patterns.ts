@@ -56,9 +56,8 @@ export function matcherFor(list: PatternList): (key: string) => boolean {
 }
 
 /** The include patterns that are plain keys: a key they match is one the user wrote out in full. */
-export function exactKeys(list: PatternList): Set<string> {
-  return new Set(list.include.filter((pattern) => TAG_PATTERN.test(pattern)))
-}
+export const exactKeys = (list: PatternList): Set<string> =>
+  new Set(list.include.filter((pattern) => TAG_PATTERN.test(pattern)))
 
 /** The keys include patterns without `*`, `?` and `[ ]` name: `{a,b}_x` names `a_x` and `b_x`. */
 export function keysNamedOutright(list: PatternList): Set<string> {
@@ -255,8 +254,7 @@ function parseSet(members: string): ((character: string) => boolean) | string {
   const ranges: [string, string][] = []
   for (let i = 0; i < members.length;) {
     if (members[i + 1] === '-' && i + 2 < members.length) {
-      const low = members[i] as string
-      const high = members[i + 2] as string
+      const [low, high] = [members[i] as string, members[i + 2] as string]
       if (!RANGES.some((range) => range.test(low) && range.test(high)) || low > high)
         return `"${low}-${high}" inside [ ] is not a range (use 0-9, a-z or A-Z, low to high)`
       ranges.push([low, high])
@@ -287,9 +285,8 @@ export function describeCharacter(c: string): string {
 }
 
 /** Quoted when it could be a key (a typo is fixed fastest so), else described: it may be a pasted value. */
-export function nameKey(key: string): string {
-  return key.length <= 64 && TAG_PATTERN.test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`
-}
+export const nameKey = (key: string): string =>
+  key.length <= 64 && TAG_PATTERN.test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`
 
 /** Why `key` is not a tag: `it is empty`, or `it has characters a tag cannot have: a space, "."`. */
 export function whatIsWrong(key: string): string {

@@ -42,9 +42,8 @@ export function readSelection(select: string, stripPrefix: string, tagCase: stri
 }
 
 /** Whether keys become tags by a rule (so reports show `key → tag`), rather than each key being its tag. */
-export function makesTags(selection: Selection): boolean {
-  return selection.patterns !== undefined || selection.stripPrefix !== undefined || selection.tagCase !== 'as-is'
-}
+export const makesTags = (selection: Selection): boolean =>
+  selection.patterns !== undefined || selection.stripPrefix !== undefined || selection.tagCase !== 'as-is'
 
 /** Only A to Z are lowered: a full Unicode lowering would make tags of keys that are none (Kelvin sign → "k"). */
 export function tagFor(key: string, { stripPrefix, tagCase }: Selection): string {

@@ -48,7 +48,6 @@ export function readInputs(source: InputSource): Inputs {
   }
   source.maskValue(apiKey)
   const apiUrl = parseApiUrl(input('api-url').trim() || DEFAULTS.apiUrl)
-  // A loopback api-url never goes through a proxy.
   if (!isLoopback(apiUrl.hostname)) checkProxyVariables(source.env)
   const text = (name: string, fallback: number | string) => input(name).trim() || String(fallback)
   const wholeNumber = (name: string, fallback: number, min: number, max: number) => {
@@ -107,9 +106,8 @@ export function readInputs(source: InputSource): Inputs {
 }
 
 /** A hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
-export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
-}
+export const isLoopback = (hostname: string): boolean =>
+  hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 
 /** Reads `api-url`: the key never travels over plain http but to this machine. */
 export function parseApiUrl(text: string): URL {

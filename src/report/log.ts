@@ -20,9 +20,8 @@ import type { SelectionCount } from '../inputs/select.ts'
 type RunStart = { secrets: number; host: string; dryRun: boolean; prune: boolean; selection?: SelectionCount }
 
 /** An outcome as the log and the summary say it: `created`, or in a dry run `would create`. */
-export function outcomeWord(outcome: Outcome, dryRun: boolean): string {
-  return !dryRun || outcome === 'failed' ? outcome : `would ${outcome.slice(0, -1)}`
-}
+export const outcomeWord = (outcome: Outcome, dryRun: boolean): string =>
+  !dryRun || outcome === 'failed' ? outcome : `would ${outcome.slice(0, -1)}`
 
 export function startLine({ secrets, host, dryRun, prune, selection }: RunStart): string {
   const mode = dryRun ? 'Dry run: planning' : 'Pushing'
@@ -31,14 +30,12 @@ export function startLine({ secrets, host, dryRun, prune, selection }: RunStart)
 }
 
 /** One line per key `select` matched and left out: `Left out github_token: why.` */
-export function leftOutLines(selection: SelectionCount | undefined): string[] {
-  return (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`)
-}
+export const leftOutLines = (selection: SelectionCount | undefined): string[] =>
+  (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`)
 
 /** A secret as reports name it: its tag, or `key → tag` when the tag was made from an input key. */
-export function secretLabel(result: Pick<SecretResult, 'tag' | 'key'>): string {
-  return result.key === undefined ? result.tag : `${result.key} → ${result.tag}`
-}
+export const secretLabel = (result: Pick<SecretResult, 'tag' | 'key'>): string =>
+  result.key === undefined ? result.tag : `${result.key} → ${result.tag}`
 
 const NAME_CHARS = 200 // of a name, in a log line
 
@@ -48,9 +45,8 @@ export function resultLine(result: SecretResult, dryRun: boolean): string {
   return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${cut(result.name, NAME_CHARS)})`
 }
 
-export function retryLine(retry: RequestRetry): string {
-  return `retry ${retry.attempt} of ${subjectOf(retry.operation, retry.tag)} in ${retry.delayMs} ms after ${retry.reason}`
-}
+export const retryLine = (retry: RequestRetry): string =>
+  `retry ${retry.attempt} of ${subjectOf(retry.operation, retry.tag)} in ${retry.delayMs} ms after ${retry.reason}`
 
 /** Said once per pause of the whole run: the 429 that started it. */
 export function rateLimitWarning(retry: RequestRetry): string | undefined {
@@ -116,9 +112,8 @@ export function verdict(
   const failed = results.filter((r) => r.outcome === 'failed').sort(byTag)
   if (failed.length === 0) return { tags }
   // A refused key or a cancelled job stops every secret left for one reason: said once, then what is left undone.
-  const stopOf = (error?: Error) => (error instanceof StoppedInFlightError ? (error.cause as Error) : error)
   const stop = failed
-    .map((r) => stopOf(r.error))
+    .map((r) => (r.error instanceof StoppedInFlightError ? (r.error.cause as Error) : r.error))
     .find((e) => e instanceof ApiKeyRefusedError || e instanceof CancelledError)
   if (stop) {
     const inFlight = stop instanceof CancelledError ? failed.filter((r) => r.error instanceof StoppedInFlightError) : []

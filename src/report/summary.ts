@@ -42,9 +42,8 @@ const LEFT_OUT_LINE_BYTES = 1024 // room kept for the line that says how many ro
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
 /** Any string in the summary: one line (a blank line would end the HTML block), cut, HTML-escaped, cleaned or not. */
-export function summaryText(text: string): string {
-  return cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
-}
+export const summaryText = (text: string): string =>
+  cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 
 const code = (text: string) => `<code>${summaryText(text)}</code>`
 
@@ -67,9 +66,8 @@ function row(result: SecretResult, dryRun: boolean, tally?: RetryTally): string 
 }
 
 /** The job summary of a run that failed before any request (bad input): why, in one line; never a value. */
-export function renderFailedSummary(reason: string): string {
-  return `<h2>Cortex secrets: failed before any request</h2>\n<p>${summaryText(reason)}</p>\n`
-}
+export const renderFailedSummary = (reason: string): string =>
+  `<h2>Cortex secrets: failed before any request</h2>\n<p>${summaryText(reason)}</p>\n`
 
 /** The job summary as HTML, never a value: failed rows first (what a reader looks for), rows past the budget counted. */
 export function renderJobSummary({ run, cortexHost, report, tally, selection }: SummaryInput): string {
