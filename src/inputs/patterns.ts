@@ -70,7 +70,6 @@ export function keysNamedOutright(list: PatternList): Set<string> {
   return named
 }
 
-/** The list as messages quote it: its first patterns, each as describePattern shows it. */
 export function describePatternList(list: PatternList): string {
   const all = [...list.include, ...list.exclude.map((p) => `!${p}`)]
   const more = all.length > SHOWN_PATTERNS ? ` and ${all.length - SHOWN_PATTERNS} more` : ''
@@ -90,7 +89,8 @@ function globItems(pattern: string): GlobItem[] {
   return parsed
 }
 
-const TOO_MANY = `it names more than ${LIMITS.namedKeys} keys (with no *, ? or [ ], a pattern names each key it matches)`
+const TOO_MANY =
+  `it names more than ${LIMITS.namedKeys} keys ` + '(with no *, ? or [ ], a pattern names each key it matches)'
 /** The keys a pattern without `*`, `?` and `[ ]` matches, each once (TOO_MANY, why it is refused, past the limit). */
 function expansion(items: readonly GlobItem[]): string[] | string | undefined {
   const writtenOut = (items: readonly GlobItem[]): boolean =>

@@ -139,8 +139,7 @@ export function isDotenvFile(path: string): boolean {
   return name === '.env' || name.startsWith('.env.') || name.endsWith('.env')
 }
 
-/** The most of `secrets-file` the action reads. */
-export const MAX_SECRETS_FILE_BYTES = 64 * 1024 * 1024
+export const MAX_SECRETS_FILE_BYTES = 64 * 1024 * 1024 // the most of `secrets-file` the action reads
 
 /** Opened without blocking (a FIFO with no writer cannot hang it), a regular file once links are followed, capped. */
 export function readRegularFile(path: string): string {
@@ -165,7 +164,6 @@ export function readRegularFile(path: string): string {
   }
 }
 
-/** Reads `secrets-file` by its name; one that cannot be read is named with the error code. */
 export function readSecretsFile(path: string, readFile: (path: string) => string = readRegularFile): SecretEntry[] {
   let text: string
   try {

@@ -14,8 +14,7 @@ import type { SecretEntry, SecretSpec } from './secrets.ts'
 /** `tag-case`: how the case of a key carries into its tag. */
 export const TAG_CASES = ['as-is', 'lower'] as const
 type TagCase = (typeof TAG_CASES)[number]
-/** As action.yml states it. */
-export const DEFAULT_TAG_CASE: TagCase = 'as-is'
+export const DEFAULT_TAG_CASE: TagCase = 'as-is' // as action.yml states it
 
 /** The inputs `select`, `strip-prefix` and `tag-case`; without `select`'s `patterns`, every key is pushed. */
 export type Selection = { patterns?: PatternList; stripPrefix?: string; tagCase: TagCase }
@@ -147,7 +146,6 @@ export function leaveOutApiKey(
   return { secrets: kept, leftOut }
 }
 
-/** Why a run with `select` has nothing to push: the patterns, and the keys they matched but left out. */
 export function nothingSelectedMessage(patterns: PatternList, leftOut: readonly LeftOutKey[]): string {
   const matchedOnly =
     leftOut.length > 0 ? ` It matched only ${leftOut.map((l) => `"${l.key}" (${l.reason})`).join(', ')}.` : ''

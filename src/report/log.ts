@@ -29,7 +29,6 @@ export function startLine({ secrets, host, dryRun, prune, selection }: RunStart)
   return `${mode} ${count(secrets, 'secret')}${selected} to ${host}${prune ? ', pruning owned tags' : ''}`
 }
 
-/** One line per key `select` matched and left out: `Left out github_token: why.` */
 export const leftOutLines = (selection: SelectionCount | undefined): string[] =>
   (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`)
 
@@ -101,7 +100,7 @@ export class RetryTally {
 
 type TagsByOutcome = Record<Outcome, string[]>
 
-/** The four outputs (tags by outcome, sorted) and, when anything failed, the step's message. `inputTags`: the input's. */
+/** The four outputs (tags by outcome, sorted) and, on any failure, the step's message. `inputTags`: the input's. */
 export function verdict(
   { results, pruneSkipped }: Pick<SyncReport, 'results' | 'pruneSkipped'>,
   inputTags: ReadonlySet<string>

@@ -69,7 +69,7 @@ function row(result: SecretResult, dryRun: boolean, tally?: RetryTally): string 
 export const renderFailedSummary = (reason: string): string =>
   `<h2>Cortex secrets: failed before any request</h2>\n<p>${summaryText(reason)}</p>\n`
 
-/** The job summary as HTML, never a value: failed rows first (what a reader looks for), rows past the budget counted. */
+/** The job summary as HTML, never a value: failed rows first (what a reader looks for); rows over budget counted. */
 export function renderJobSummary({ run, cortexHost, report, tally, selection }: SummaryInput): string {
   const { results, dryRun, pruneSkipped } = report
   const counts: Record<Outcome, number> = { created: 0, updated: 0, deleted: 0, failed: 0 }
