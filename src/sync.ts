@@ -19,11 +19,8 @@ interface SyncOptions {
   onResult?: (result: SecretResult) => void // once per secret, when done (or planned, in a dry run)
 }
 
-interface PlannedWrite {
-  action: 'create' | 'update'
-  secret: DesiredSecret
-  currentName?: string // the name Cortex holds now, for an update; shown when the input gives none
-}
+/** `currentName`: the name Cortex holds now, for an update; shown when the input gives none. */
+type PlannedWrite = { action: 'create' | 'update'; secret: DesiredSecret; currentName?: string }
 
 type Subject = Pick<SecretResult, 'tag' | 'key' | 'name'>
 
@@ -40,10 +37,8 @@ const CLASHES = {
 } as const
 
 /**
- * Create the input tags the workspace lacks, update those it has, and with `owns`, delete the owned tags the input
- * no longer names, never one equal to an input tag ignoring case: Cortex may not tell `Payments_DB` from `payments_db`,
- * and then that is the secret this run writes. Cortex reads a path's `tagOrId` as either, so a tag equal to another
- * listed secret's id (ignoring case) is refused, neither written nor deleted, and the rest of the plan goes on.
+ * Never deletes a tag equal to an input tag ignoring case (Cortex may not tell them apart); a tag equal to another
+ * listed secret's id ignoring case is neither written nor deleted, as a path's `tagOrId` may be either.
  */
 export function plan(
   desired: readonly DesiredSecret[],
@@ -66,10 +61,8 @@ export function plan(
   }
   for (const secret of desired) {
     const current = byTag.get(secret.tag)
-    if (refused(resultOf({ secret, currentName: current?.name }), 'write')) continue
-    const write: PlannedWrite = { action: current ? 'update' : 'create', secret }
-    if (current?.name !== undefined) write.currentName = current.name
-    result.writes.push(write)
+    const write: PlannedWrite = { action: current ? 'update' : 'create', secret, currentName: current?.name }
+    if (!refused(resultOf(write), 'write')) result.writes.push(write)
   }
   const wanted = new Set(desired.map((s) => foldCase(s.tag)))
   for (const secret of existing.filter((s) => owns?.(s.tag) && !wanted.has(foldCase(s.tag)))) {
@@ -80,28 +73,21 @@ export function plan(
 }
 
 /** The name a secret ends up with: the input's when it gives one (it is sent), else the one an update leaves. */
-export function displayName(write: PlannedWrite): string {
-  return resultOf(write).name
-}
+export const displayName = (write: PlannedWrite): string => resultOf(write).name
 
 function resultOf({ secret, currentName }: { secret: DesiredSecret; currentName?: string }): Subject {
   const name = secret.name ?? currentName ?? secret.tag
   return secret.key === undefined ? { tag: secret.tag, name } : { tag: secret.tag, key: secret.key, name }
 }
 
-/**
- * One run: list the workspace once, create or update every input secret, then, only if every write landed, delete
- * the owned secrets the input no longer names. If the list fails, every input secret fails with its reason. A prune
- * with no secrets is refused before any request: it would delete every owned secret.
- */
+/** Deletes only once every write landed; when the list fails, every input secret fails with its reason. */
 export async function syncSecrets(
   client: CortexClient,
   secrets: readonly DesiredSecret[],
   options: SyncOptions
 ): Promise<SyncReport> {
-  if (options.owns && secrets.length === 0) {
+  if (options.owns && secrets.length === 0)
     throw new Error('Refusing to prune with no secrets to push: every owned secret would be deleted.')
-  }
   const { concurrency, dryRun } = options
   const done = (result: SecretResult): SecretResult => (options.onResult?.(result), result)
   const failed = (subject: Subject, error: unknown) => done({ ...subject, outcome: 'failed', error: error as Error })

@@ -7,34 +7,21 @@ export const TAG_PATTERN = new RegExp(`^[${TAG_CHARACTERS}]+$`)
 export const TAG_RULE = 'letters, digits, "_" and "-" only'
 
 /** A tag with case folded (upper then lower, so `ſ` and the Kelvin sign fold too): Cortex may not tell cases apart. */
-export function foldCase(tag: string): string {
-  return tag.toUpperCase().toLowerCase()
-}
+export const foldCase = (tag: string): string => tag.toUpperCase().toLowerCase()
 
 /** The one order of tags wherever they are listed: by UTF-16 code unit, as `sort` orders strings. */
-export function compareTags(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
+export const compareTags = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 export const byTag = (a: { tag: string }, b: { tag: string }): number => compareTags(a.tag, b.tag)
 
 /** A secret ready to send. `key`: the input key its tag was made from (`select`, `strip-prefix`, `tag-case`). */
-export interface DesiredSecret {
-  tag: string
-  name?: string
-  value: string
-  key?: string
-}
+export type DesiredSecret = { tag: string; name?: string; value: string; key?: string }
 
 /** The name a secret has in Cortex when none is given: its tag (a create must send one). */
-export function nameOrTag(secret: { tag: string; name?: string }): string {
-  return secret.name ?? secret.tag
-}
+export const nameOrTag = (secret: { tag: string; name?: string }): string => secret.name ?? secret.tag
 
-/** What became of one secret; in a dry run, what would. */
-export type Outcome = 'created' | 'updated' | 'deleted' | 'failed'
-/** The order every report lists them in. */
-export const OUTCOMES = ['created', 'updated', 'deleted', 'failed'] as const satisfies readonly Outcome[]
+/** What became of one secret (in a dry run, what would), in the order every report lists them. */
+export const OUTCOMES = ['created', 'updated', 'deleted', 'failed'] as const
+export type Outcome = (typeof OUTCOMES)[number]
 
 export interface SecretResult {
   tag: string
@@ -45,16 +32,8 @@ export interface SecretResult {
 }
 
 /** Deletions a prune planned and did not make, and why; tags sorted. */
-export interface PruneSkipped {
-  reason: string
-  tags: string[]
-}
-
-export interface SyncReport {
-  results: SecretResult[]
-  dryRun: boolean
-  pruneSkipped?: PruneSkipped
-}
+export type PruneSkipped = { reason: string; tags: string[] }
+export type SyncReport = { results: SecretResult[]; dryRun: boolean; pruneSkipped?: PruneSkipped }
 
 /** A problem with the inputs, found before any request; it names the input, tag or line, never a value. */
 export class InputError extends Error {
@@ -64,9 +43,8 @@ export class InputError extends Error {
 export type CortexOperation = 'list' | 'get' | 'create' | 'update' | 'delete'
 
 /** How every message names a request: `list`, `create "tag"`. */
-export function subjectOf(operation: CortexOperation, tag?: string): string {
-  return tag === undefined ? operation : `${operation} "${tag}"`
-}
+export const subjectOf = (operation: CortexOperation, tag?: string): string =>
+  tag === undefined ? operation : `${operation} "${tag}"`
 
 export interface CortexApiErrorDetails {
   operation: CortexOperation
@@ -100,7 +78,6 @@ export class CortexApiError extends Error {
 /** Cortex answered with success, but with a body the action cannot act on; `detail` says why. */
 export class UnusableAnswerError extends CortexApiError {
   override name = 'UnusableAnswerError'
-
   constructor(details: CortexApiErrorDetails) {
     super(details)
     const { operation, tag, page, status, attempts = 1, detail } = details
@@ -113,7 +90,6 @@ export class UnusableAnswerError extends CortexApiError {
 /** Cortex refused the key itself (401, 403): no request can succeed, so the run stops and says so once. */
 export class ApiKeyRefusedError extends Error {
   override name = 'ApiKeyRefusedError'
-
   constructor(cause: CortexApiError) {
     const why =
       cause.status === 401
@@ -127,7 +103,6 @@ export class ApiKeyRefusedError extends Error {
 /** The job was cancelled: the runner sent SIGINT (then SIGTERM). */
 export class CancelledError extends Error {
   override name = 'CancelledError'
-
   constructor(signal: string) {
     super(`The job was cancelled (${signal}).`)
   }
@@ -136,7 +111,6 @@ export class CancelledError extends Error {
 /** A write abandoned in flight when the run stopped: Cortex may have carried it out. */
 export class StoppedInFlightError extends Error {
   override name = 'StoppedInFlightError'
-
   constructor(operation: CortexOperation, tag: string | undefined, stop: Error) {
     const what = 'the run stopped while this request was in flight; it may have been applied.'
     super(`${subjectOf(operation, tag)}: ${what} ${stop.message}`, { cause: stop })

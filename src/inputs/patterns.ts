@@ -28,13 +28,8 @@ export function parsePatternList(text: string, inputName: string): PatternList {
       const excluded = pattern.startsWith('!')
       const body = excluded ? pattern.slice(1) : pattern
       const parsed = body === '' ? 'nothing follows "!"' : parseGlob(body)
-      const problem =
-        typeof parsed === 'string'
-          ? parsed
-          : expansion(parsed) === TOO_MANY
-            ? `it names more than ${LIMITS.namedKeys} keys (with no *, ? or [ ], a pattern names each key it matches)`
-            : undefined
-      if (problem !== undefined) {
+      const problem = typeof parsed === 'string' ? parsed : expansion(parsed)
+      if (typeof problem === 'string') {
         throw new InputError(
           `Input "${inputName}": ${describePattern(pattern)} is not a valid pattern: ${problem}. ${GRAMMAR}`
         )
@@ -61,9 +56,8 @@ export function matcherFor(list: PatternList): (key: string) => boolean {
 }
 
 /** The include patterns that are plain keys: a key they match is one the user wrote out in full. */
-export function exactKeys(list: PatternList): Set<string> {
-  return new Set(list.include.filter((pattern) => TAG_PATTERN.test(pattern)))
-}
+export const exactKeys = (list: PatternList): Set<string> =>
+  new Set(list.include.filter((pattern) => TAG_PATTERN.test(pattern)))
 
 /** The keys include patterns without `*`, `?` and `[ ]` name: `{a,b}_x` names `a_x` and `b_x`. */
 export function keysNamedOutright(list: PatternList): Set<string> {
@@ -76,7 +70,6 @@ export function keysNamedOutright(list: PatternList): Set<string> {
   return named
 }
 
-/** The list as messages quote it: its first patterns, each as describePattern shows it. */
 export function describePatternList(list: PatternList): string {
   const all = [...list.include, ...list.exclude.map((p) => `!${p}`)]
   const more = all.length > SHOWN_PATTERNS ? ` and ${all.length - SHOWN_PATTERNS} more` : ''
@@ -96,21 +89,22 @@ function globItems(pattern: string): GlobItem[] {
   return parsed
 }
 
-const TOO_MANY = 'too many'
-/** The keys a pattern without `*`, `?` and `[ ]` matches, each once (TOO_MANY past the limit); else undefined. */
-function expansion(items: readonly GlobItem[]): string[] | undefined | typeof TOO_MANY {
+const TOO_MANY =
+  `it names more than ${LIMITS.namedKeys} keys ` + '(with no *, ? or [ ], a pattern names each key it matches)'
+/** The keys a pattern without `*`, `?` and `[ ]` matches, each once (TOO_MANY, why it is refused, past the limit). */
+function expansion(items: readonly GlobItem[]): string[] | string | undefined {
   const writtenOut = (items: readonly GlobItem[]): boolean =>
     items.every((item) => item.kind === 'character' || (item.kind === 'alternatives' && item.options.every(writtenOut)))
   return writtenOut(items) ? expand(items) : undefined
 }
 
-function expand(items: readonly GlobItem[]): string[] | typeof TOO_MANY {
+function expand(items: readonly GlobItem[]): string[] | string {
   let keys = ['']
   for (const item of items) {
     const tails = new Set(item.kind === 'character' ? [item.character] : [])
     for (const option of item.kind === 'alternatives' ? item.options : []) {
       const expanded = expand(option)
-      if (expanded === TOO_MANY) return TOO_MANY
+      if (typeof expanded === 'string') return expanded
       for (const tail of expanded) tails.add(tail)
     }
     const next = new Set<string>()
@@ -131,18 +125,15 @@ type State = { reads?: (character: string) => boolean; next: number[] }
 const MATCHED = 0
 
 /**
- * One nondeterministic automaton for all `patterns`, run over the key with the set of states it
- * can be in: a backtracking regular expression would take hours for `a*_*_*_*_b` against a
- * 3,000-character tag, which a workspace may hold and prune matches.
+ * One nondeterministic automaton for all `patterns`, run over the key with the set of states it can be in: a
+ * backtracking regular expression would take hours for `a*_*_*_*_b` against a 3,000-character tag.
  */
 function globMatcher(patterns: readonly string[]): (key: string) => boolean {
   if (patterns.length === 0) return () => false
   const states: State[] = [{ next: [] }]
   const add = (state: State) => states.push(state) - 1
-  const compile = (items: readonly GlobItem[], next: number): number => {
-    for (let i = items.length - 1; i >= 0; i--) next = compileItem(items[i] as GlobItem, next)
-    return next
-  }
+  const compile = (items: readonly GlobItem[], next: number): number =>
+    items.reduceRight((after, item) => compileItem(item, after), next)
   const compileItem = (item: GlobItem, next: number): number => {
     if (item.kind === 'alternatives') return add({ next: item.options.map((option) => compile(option, next)) })
     if (item.kind === 'character') return add({ reads: (c) => c === item.character, next: [next] })
@@ -263,11 +254,9 @@ function parseSet(members: string): ((character: string) => boolean) | string {
   const ranges: [string, string][] = []
   for (let i = 0; i < members.length;) {
     if (members[i + 1] === '-' && i + 2 < members.length) {
-      const low = members[i] as string
-      const high = members[i + 2] as string
-      if (!RANGES.some((range) => range.test(low) && range.test(high)) || low > high) {
+      const [low, high] = [members[i] as string, members[i + 2] as string]
+      if (!RANGES.some((range) => range.test(low) && range.test(high)) || low > high)
         return `"${low}-${high}" inside [ ] is not a range (use 0-9, a-z or A-Z, low to high)`
-      }
       ranges.push([low, high])
       i += 3
     } else {
@@ -282,12 +271,10 @@ function parseSet(members: string): ((character: string) => boolean) | string {
 
 /** A pattern is no secret: quoted (its start only when long) when printable ASCII, else described. */
 function describePattern(pattern: string): string {
-  if (/^[\x20-\x7e]+$/.test(pattern)) {
-    return pattern.length <= SHOWN_PATTERN_CHARS
-      ? JSON.stringify(pattern)
-      : `a pattern of ${pattern.length} characters starting ${JSON.stringify(pattern.slice(0, SHOWN_PATTERN_CHARS))}`
-  }
-  return `a pattern of ${[...pattern].length} characters (not shown: it has characters outside printable ASCII)`
+  if (!/^[\x20-\x7e]+$/.test(pattern))
+    return `a pattern of ${[...pattern].length} characters (not shown: it has characters outside printable ASCII)`
+  if (pattern.length <= SHOWN_PATTERN_CHARS) return JSON.stringify(pattern)
+  return `a pattern of ${pattern.length} characters starting ${JSON.stringify(pattern.slice(0, SHOWN_PATTERN_CHARS))}`
 }
 
 /** One character of an input, never printed when it could be invisible. */
@@ -298,9 +285,8 @@ export function describeCharacter(c: string): string {
 }
 
 /** Quoted when it could be a key (a typo is fixed fastest so), else described: it may be a pasted value. */
-export function nameKey(key: string): string {
-  return key.length <= 64 && TAG_PATTERN.test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`
-}
+export const nameKey = (key: string): string =>
+  key.length <= 64 && TAG_PATTERN.test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`
 
 /** Why `key` is not a tag: `it is empty`, or `it has characters a tag cannot have: a space, "."`. */
 export function whatIsWrong(key: string): string {

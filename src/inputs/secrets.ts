@@ -8,10 +8,7 @@ import { nameKey } from './patterns.ts'
 
 /** Exactly one of `value` and `env`, and maybe a name. */
 type SecretFields = { name?: string; value?: string; env?: string }
-/**
- * One entry of `secrets` or the secrets file, as written. Its fields are read only when the run
- * pushes it, so a key `select` leaves out is never named in a message, however it is written.
- */
+/** An entry as written, its fields read only when pushed: a key `select` leaves out is never named in a message. */
 export interface SecretEntry {
   key: string
   origin: string // `secrets line 3`
@@ -47,15 +44,13 @@ export function parseSecretsMapping(text: string, input: string): SecretEntry[] 
   }
   const root = doc.contents
   if (root === null || (isScalar(root) && root.value === '')) return []
-  if (!isMap(root)) {
+  if (!isMap(root))
     throw new InputError(`Input "${input}" must be a mapping of Cortex tags to secrets (${where(root)}).`)
-  }
   return root.items.map((pair) => {
     const keyNode = pair.key as Node | null
     const at = where(keyNode)
-    if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
+    if (!isScalar(keyNode) || typeof keyNode.value !== 'string')
       throw new InputError(`Input "${input}", ${at}: the key is not text; a key is a Cortex tag.`)
-    }
     const valueNode = pair.value as Node | null
     return {
       key: keyNode.value,
@@ -67,8 +62,7 @@ export function parseSecretsMapping(text: string, input: string): SecretEntry[] 
 }
 
 function readSecretNode(node: Node | null, secret: Secret, where: (node: Node | null) => string): SecretFields {
-  if (node === null) return { value: '' }
-  if (isScalar(node)) return { value: scalarText(node, secret, 'value') }
+  if (node === null || isScalar(node)) return { value: scalarText(node, secret, 'value') }
   if (isMap(node)) {
     const fields: Record<string, string> = {}
     for (const pair of node.items) {
@@ -82,8 +76,7 @@ function readSecretNode(node: Node | null, secret: Secret, where: (node: Node | 
         )
       }
       if (field in fields) throw tagError(secret, `: "${field}" is given twice.`)
-      const value = pair.value as Node | null
-      fields[field] = value === null ? '' : scalarText(value, secret, field)
+      fields[field] = scalarText(pair.value as Node | null, secret, field)
     }
     if ('value' in fields === 'env' in fields) throw tagError(secret, ': give exactly one of "value" and "env".')
     if (fields.name?.trim() === '')
@@ -98,17 +91,17 @@ function readSecretNode(node: Node | null, secret: Secret, where: (node: Node | 
   )
 }
 
-function scalarText(node: Node, secret: Secret, field: string): string {
-  if (!isScalar(node)) throw tagError(secret, `: "${field}" must be a string.`)
+function scalarText(node: Node | null, secret: Secret, field: string): string {
+  if (node === null) return ''
   // YAML reads an expression's leading `!` or `&` as a tag or an anchor, and drops it.
-  if (node.tag !== undefined || node.anchor !== undefined) {
+  if (isScalar(node) && (node.tag !== undefined || node.anchor !== undefined)) {
     throw tagError(
       secret,
       `: "${field}" starts with a YAML tag (!) or anchor (&), which would change the value. ` +
         'Use `env:` or toJSON(...) for this secret.'
     )
   }
-  if (typeof node.value !== 'string') throw tagError(secret, `: "${field}" must be a string.`)
+  if (!isScalar(node) || typeof node.value !== 'string') throw tagError(secret, `: "${field}" must be a string.`)
   return node.value
 }
 
@@ -138,9 +131,7 @@ const PLAIN_WORDS: Record<ErrorCode, string> = {
   UNEXPECTED_TOKEN: 'a character is out of place (an unquoted value with ": " or " #" needs quotes)',
   BAD_COLLECTION_TYPE: 'a tag (!) does not fit the value it is on'
 }
-export function describeYamlProblem(code: ErrorCode): string {
-  return PLAIN_WORDS[code] ?? PLAIN_WORDS.IMPOSSIBLE
-}
+export const describeYamlProblem = (code: ErrorCode): string => PLAIN_WORDS[code] ?? PLAIN_WORDS.IMPOSSIBLE
 
 /** A file named `.env`, `.env.<anything>` or `<anything>.env` is read as dotenv; any other as a YAML mapping. */
 export function isDotenvFile(path: string): boolean {
@@ -148,8 +139,7 @@ export function isDotenvFile(path: string): boolean {
   return name === '.env' || name.startsWith('.env.') || name.endsWith('.env')
 }
 
-/** The most of `secrets-file` the action reads. */
-export const MAX_SECRETS_FILE_BYTES = 64 * 1024 * 1024
+export const MAX_SECRETS_FILE_BYTES = 64 * 1024 * 1024 // the most of `secrets-file` the action reads
 
 /** Opened without blocking (a FIFO with no writer cannot hang it), a regular file once links are followed, capped. */
 export function readRegularFile(path: string): string {
@@ -174,7 +164,6 @@ export function readRegularFile(path: string): string {
   }
 }
 
-/** Reads `secrets-file` by its name; one that cannot be read is named with the error code. */
 export function readSecretsFile(path: string, readFile: (path: string) => string = readRegularFile): SecretEntry[] {
   let text: string
   try {
@@ -228,11 +217,7 @@ const NOT_A_SHELL_SPACE = /[^\S \t]/
 const LINE_SEPARATOR = /[\u2028\u2029]/
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', '\\': '\\', '"': '"' }
 
-/**
- * The entries by dotenv's documented rules, in one pass. What a reader would take one way and
- * dotenv another is an error naming the line: a `#` inside an unquoted value, a quote not closed or
- * followed by text, whitespace outside quotes that a shell does not take for a space.
- */
+/** The entries by dotenv's documented rules; what a reader would take one way and dotenv another is an error. */
 function* dotenvEntries(text: string, input: string): Generator<DotenvEntry> {
   const lines = text
     .replace(/^\uFEFF/, '') // as editors may write one
@@ -344,13 +329,11 @@ export function resolveSecrets(
   return specs.map((spec) => {
     let value = spec.value ?? ''
     if (spec.env !== undefined) {
-      if (RUNNER_VARIABLE.test(spec.env)) {
+      if (RUNNER_VARIABLE.test(spec.env))
         throw tagError(spec, `: "env" names the runner's variable "${spec.env}" (${RUNNER_HOLDS}); it is never pushed.`)
-      }
       value = env[spec.env] ?? ''
-      if (BLANK.test(value)) {
+      if (BLANK.test(value))
         throw tagError(spec, `: environment variable "${spec.env}" is unset, empty or only whitespace.`)
-      }
     }
     if (BLANK.test(value)) {
       throw tagError(
@@ -368,9 +351,8 @@ export function resolveSecrets(
     }
     // The largest body sent for a secret: the create, which carries tag, name and value.
     const body = JSON.stringify({ name: nameOrTag(secret), secret: value, tag: spec.tag })
-    if (Buffer.byteLength(body) > MAX_REQUEST_BODY_BYTES) {
+    if (Buffer.byteLength(body) > MAX_REQUEST_BODY_BYTES)
       throw tagError(spec, " is too large: its request body would exceed Cortex's 2 MB limit.")
-    }
     return secret
   })
 }

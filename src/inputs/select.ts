@@ -14,35 +14,23 @@ import type { SecretEntry, SecretSpec } from './secrets.ts'
 /** `tag-case`: how the case of a key carries into its tag. */
 export const TAG_CASES = ['as-is', 'lower'] as const
 type TagCase = (typeof TAG_CASES)[number]
-/** As action.yml states it. */
-export const DEFAULT_TAG_CASE: TagCase = 'as-is'
+export const DEFAULT_TAG_CASE: TagCase = 'as-is' // as action.yml states it
 
-/** The inputs `select`, `strip-prefix` and `tag-case`: which keys are pushed, and as which tags. */
-export interface Selection {
-  /** Absent when `select` is unset: then every key is pushed. */
-  patterns?: PatternList
-  stripPrefix?: string
-  tagCase: TagCase
-}
+/** The inputs `select`, `strip-prefix` and `tag-case`; without `select`'s `patterns`, every key is pushed. */
+export type Selection = { patterns?: PatternList; stripPrefix?: string; tagCase: TagCase }
 
 /** Reads the three inputs, untrimmed as the runner gives them. */
 export function readSelection(select: string, stripPrefix: string, tagCase: string): Selection {
-  const selection: Selection = { tagCase: DEFAULT_TAG_CASE }
-  if (tagCase.trim() !== '') {
-    const known = TAG_CASES.find((c) => c === tagCase.trim())
-    if (known === undefined) {
-      throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`)
-    }
-    selection.tagCase = known
-  }
-  if (select.trim() !== '') {
-    selection.patterns = parsePatternList(select, 'select')
-    if (selection.patterns.include.length === 0) {
-      throw new InputError(
-        'Input "select" has no pattern that selects: only exclusions (!) or comments. ' +
-          'Write * to select every key, then !KEY to leave one out.'
-      )
-    }
+  const known = TAG_CASES.find((c) => c === (tagCase.trim() || DEFAULT_TAG_CASE))
+  if (known === undefined)
+    throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`)
+  const selection: Selection = { tagCase: known }
+  if (select.trim() !== '') selection.patterns = parsePatternList(select, 'select')
+  if (selection.patterns?.include.length === 0) {
+    throw new InputError(
+      'Input "select" has no pattern that selects: only exclusions (!) or comments. ' +
+        'Write * to select every key, then !KEY to leave one out.'
+    )
   }
   const prefix = stripPrefix.trim()
   if (prefix === '') return selection
@@ -53,9 +41,8 @@ export function readSelection(select: string, stripPrefix: string, tagCase: stri
 }
 
 /** Whether keys become tags by a rule (so reports show `key → tag`), rather than each key being its tag. */
-export function makesTags(selection: Selection): boolean {
-  return selection.patterns !== undefined || selection.stripPrefix !== undefined || selection.tagCase !== 'as-is'
-}
+export const makesTags = (selection: Selection): boolean =>
+  selection.patterns !== undefined || selection.stripPrefix !== undefined || selection.tagCase !== 'as-is'
 
 /** Only A to Z are lowered: a full Unicode lowering would make tags of keys that are none (Kelvin sign → "k"). */
 export function tagFor(key: string, { stripPrefix, tagCase }: Selection): string {
@@ -63,9 +50,7 @@ export function tagFor(key: string, { stripPrefix, tagCase }: Selection): string
   return tagCase === 'lower' ? lowerAscii(stripped) : stripped
 }
 
-export function lowerAscii(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => c.toLowerCase())
-}
+export const lowerAscii = (text: string): string => text.replace(/[A-Z]/g, (c) => c.toLowerCase())
 
 /** A key `select` matched (so it may be named) that is not pushed, and why. */
 type LeftOutKey = { key: string; reason: string }
@@ -74,16 +59,14 @@ export type SelectionCount = { keys: number; leftOut: LeftOutKey[] }
 export type ChosenEntries = { specs: SecretSpec[]; leftOut: LeftOutKey[] }
 
 /** `toJSON(secrets)` always holds the job's GITHUB_TOKEN, which expires with the job: no use in Cortex. */
-const GITHUB_TOKEN_KEY = 'github_token'
 const GITHUB_TOKEN_REASON =
   "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly"
 const API_KEY_REASON = 'its value is the api-key input, which is never pushed'
 
 /**
- * A key `select` does not match is skipped unread and unnamed. Without `select`, `github_token`
- * means `secrets` is toJSON(secrets). Tags equal ignoring case are refused: Cortex does not say
- * whether tags are case-sensitive. A key named outright and missing is a typo, or a secret the
- * job cannot see, which prune would delete.
+ * A key `select` does not match is skipped unread and unnamed. Without `select`, `github_token` means `secrets` is
+ * toJSON(secrets). Tags equal ignoring case are refused: Cortex does not say whether tags are case-sensitive. A key
+ * named outright and missing is a typo, or a secret the job cannot see, which prune would delete.
  */
 export function chooseEntries(entries: readonly SecretEntry[], selection: Selection): ChosenEntries {
   const { patterns } = selection
@@ -96,7 +79,7 @@ export function chooseEntries(entries: readonly SecretEntry[], selection: Select
   for (const entry of entries) {
     const { key, keyOrigin } = entry
     if (!selected(key)) continue
-    if (lowerAscii(key) === GITHUB_TOKEN_KEY && !exact.has(key)) {
+    if (lowerAscii(key) === 'github_token' && !exact.has(key)) {
       if (patterns) {
         leftOut.push({ key, reason: GITHUB_TOKEN_REASON })
         continue
@@ -137,9 +120,8 @@ export function chooseEntries(entries: readonly SecretEntry[], selection: Select
 }
 
 /**
- * Refuses a secret whose value holds the api-key input: the action never copies the key that
- * writes to Cortex into Cortex. One whose value is the key, from a key `select` matched without
- * naming it exactly (`CORTEX_*` over toJSON(secrets)), is left out instead.
+ * Refuses a secret whose value holds the api-key input: the action never copies the key that writes to Cortex into
+ * Cortex. One whose value is the key, from a key `select` matched but did not name (`CORTEX_*`), is left out instead.
  */
 export function leaveOutApiKey(
   specs: readonly SecretSpec[],
@@ -164,7 +146,6 @@ export function leaveOutApiKey(
   return { secrets: kept, leftOut }
 }
 
-/** Why a run with `select` has nothing to push: the patterns, and the keys they matched but left out. */
 export function nothingSelectedMessage(patterns: PatternList, leftOut: readonly LeftOutKey[]): string {
   const matchedOnly =
     leftOut.length > 0 ? ` It matched only ${leftOut.map((l) => `"${l.key}" (${l.reason})`).join(', ')}.` : ''

@@ -48,7 +48,6 @@ export function readInputs(source: InputSource): Inputs {
   }
   source.maskValue(apiKey)
   const apiUrl = parseApiUrl(input('api-url').trim() || DEFAULTS.apiUrl)
-  // A loopback api-url never goes through a proxy.
   if (!isLoopback(apiUrl.hostname)) checkProxyVariables(source.env)
   const text = (name: string, fallback: number | string) => input(name).trim() || String(fallback)
   const wholeNumber = (name: string, fallback: number, min: number, max: number) => {
@@ -58,15 +57,13 @@ export function readInputs(source: InputSource): Inputs {
   }
   const maxRetries = wholeNumber('max-retries', DEFAULTS.maxRetries, 0, 20)
   const timeout = text('timeout-seconds', DEFAULTS.timeoutSeconds)
-  if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 600) {
+  if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 600)
     throw new InputError('Input "timeout-seconds" must be a number of seconds greater than 0 and at most 600.')
-  }
   const concurrency = wholeNumber('concurrency', DEFAULTS.concurrency, 1, 64)
   const rateLimitPerMinute = wholeNumber('rate-limit', DEFAULTS.rateLimitPerMinute, 1, 1_000_000)
-  const dryRun = boolean(text('dry-run', 'false'), 'dry-run')
-  const prune = boolean(text('prune', 'false'), 'prune')
-    ? parsePatternList(input('prune-match'), 'prune-match')
-    : undefined
+  const flag = (name: string) => boolean(text(name, 'false'), name)
+  const dryRun = flag('dry-run')
+  const prune = flag('prune') ? parsePatternList(input('prune-match'), 'prune-match') : undefined
   if (prune && prune.include.length === 0) {
     throw new InputError(
       'Input "prune-match" is required when "prune" is true: glob patterns for the tags this workflow owns ' +
@@ -109,29 +106,24 @@ export function readInputs(source: InputSource): Inputs {
 }
 
 /** A hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
-export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
-}
+export const isLoopback = (hostname: string): boolean =>
+  hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 
 /** Reads `api-url`: the key never travels over plain http but to this machine. */
 export function parseApiUrl(text: string): URL {
+  const refuse = (why: string) => new InputError(`Input "api-url" ${why}`)
   const url = URL.parse(text.trim())
-  if (url === null) {
-    throw new InputError('Input "api-url" is not a valid URL; expected for example https://api.getcortexapp.com.')
-  }
-  if (url.username || url.password) {
-    throw new InputError('Input "api-url" must not contain credentials; the API key goes in "api-key".')
-  }
-  if (url.search || url.hash) throw new InputError('Input "api-url" must not have a query string or fragment.')
+  if (url === null) throw refuse('is not a valid URL; expected for example https://api.getcortexapp.com.')
+  if (url.username || url.password) throw refuse('must not contain credentials; the API key goes in "api-key".')
+  if (url.search || url.hash) throw refuse('must not have a query string or fragment.')
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new InputError(
-      `Input "api-url" uses plain http:// for ${url.host}; the API key is only sent over https:// ` +
+    throw refuse(
+      `uses plain http:// for ${url.host}; the API key is only sent over https:// ` +
         '(plain http is allowed for 127.0.0.0/8, localhost and [::1] only).'
     )
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`Input "api-url" must be an https:// URL, not ${url.protocol}//.`)
-  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw refuse(`must be an https:// URL, not ${url.protocol}//.`)
   if (!url.pathname.endsWith('/')) url.pathname += '/'
   return url
 }

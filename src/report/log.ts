@@ -17,18 +17,11 @@ import {
 import { count, cut, seconds, showControls } from '../domain/text.ts'
 import type { SelectionCount } from '../inputs/select.ts'
 
-interface RunStart {
-  secrets: number
-  host: string
-  dryRun: boolean
-  prune: boolean
-  selection?: SelectionCount
-}
+type RunStart = { secrets: number; host: string; dryRun: boolean; prune: boolean; selection?: SelectionCount }
 
 /** An outcome as the log and the summary say it: `created`, or in a dry run `would create`. */
-export function outcomeWord(outcome: Outcome, dryRun: boolean): string {
-  return !dryRun || outcome === 'failed' ? outcome : `would ${outcome.slice(0, -1)}`
-}
+export const outcomeWord = (outcome: Outcome, dryRun: boolean): string =>
+  !dryRun || outcome === 'failed' ? outcome : `would ${outcome.slice(0, -1)}`
 
 export function startLine({ secrets, host, dryRun, prune, selection }: RunStart): string {
   const mode = dryRun ? 'Dry run: planning' : 'Pushing'
@@ -36,18 +29,14 @@ export function startLine({ secrets, host, dryRun, prune, selection }: RunStart)
   return `${mode} ${count(secrets, 'secret')}${selected} to ${host}${prune ? ', pruning owned tags' : ''}`
 }
 
-/** One line per key `select` matched and left out: `Left out github_token: why.` */
-export function leftOutLines(selection: SelectionCount | undefined): string[] {
-  return (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`)
-}
+export const leftOutLines = (selection: SelectionCount | undefined): string[] =>
+  (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`)
 
 /** A secret as reports name it: its tag, or `key → tag` when the tag was made from an input key. */
-export function secretLabel(result: Pick<SecretResult, 'tag' | 'key'>): string {
-  return result.key === undefined ? result.tag : `${result.key} → ${result.tag}`
-}
+export const secretLabel = (result: Pick<SecretResult, 'tag' | 'key'>): string =>
+  result.key === undefined ? result.tag : `${result.key} → ${result.tag}`
 
-/** How much of a name a log line shows. */
-const NAME_CHARS = 200
+const NAME_CHARS = 200 // of a name, in a log line
 
 /** `✔ tag: created (name)`, `• key → tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
 export function resultLine(result: SecretResult, dryRun: boolean): string {
@@ -55,9 +44,8 @@ export function resultLine(result: SecretResult, dryRun: boolean): string {
   return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${cut(result.name, NAME_CHARS)})`
 }
 
-export function retryLine(retry: RequestRetry): string {
-  return `retry ${retry.attempt} of ${subjectOf(retry.operation, retry.tag)} in ${retry.delayMs} ms after ${retry.reason}`
-}
+export const retryLine = (retry: RequestRetry): string =>
+  `retry ${retry.attempt} of ${subjectOf(retry.operation, retry.tag)} in ${retry.delayMs} ms after ${retry.reason}`
 
 /** Said once per pause of the whole run: the 429 that started it. */
 export function rateLimitWarning(retry: RequestRetry): string | undefined {
@@ -103,9 +91,8 @@ export class RetryTally {
   describe(): string | undefined {
     if (this.retries === 0 && this.rateLimitedMs === 0 && this.pacedMs < 50) return undefined
     const parts = [`${count(this.retries, 'request')} retried`]
-    if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0) {
+    if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0)
       parts.push(`waited ${seconds(this.rateLimitedMs)} on Cortex's rate limit (${this.rateLimitPauses} × HTTP 429)`)
-    }
     if (this.pacedMs >= 50) parts.push(`paced ${seconds(this.pacedMs)} to stay within rate-limit`)
     return `${parts.join('; ')}.`
   }
@@ -113,11 +100,7 @@ export class RetryTally {
 
 type TagsByOutcome = Record<Outcome, string[]>
 
-/**
- * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the step's message: every
- * failed secret with its reason, and a skipped prune. `inputTags`: the tags the input names; a failed tag outside them
- * was being deleted.
- */
+/** The four outputs (tags by outcome, sorted) and, on any failure, the step's message. `inputTags`: the input's. */
 export function verdict(
   { results, pruneSkipped }: Pick<SyncReport, 'results' | 'pruneSkipped'>,
   inputTags: ReadonlySet<string>
@@ -128,9 +111,8 @@ export function verdict(
   const failed = results.filter((r) => r.outcome === 'failed').sort(byTag)
   if (failed.length === 0) return { tags }
   // A refused key or a cancelled job stops every secret left for one reason: said once, then what is left undone.
-  const stopOf = (error?: Error) => (error instanceof StoppedInFlightError ? (error.cause as Error) : error)
   const stop = failed
-    .map((r) => stopOf(r.error))
+    .map((r) => (r.error instanceof StoppedInFlightError ? (r.error.cause as Error) : r.error))
     .find((e) => e instanceof ApiKeyRefusedError || e instanceof CancelledError)
   if (stop) {
     const inFlight = stop instanceof CancelledError ? failed.filter((r) => r.error instanceof StoppedInFlightError) : []
@@ -151,6 +133,4 @@ export function verdict(
   return { tags, failure: [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n') }
 }
 
-export function pruneSkippedWarning(skip: PruneSkipped): string {
-  return `Prune skipped: ${skip.reason}.`
-}
+export const pruneSkippedWarning = (skip: PruneSkipped): string => `Prune skipped: ${skip.reason}.`

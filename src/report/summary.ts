@@ -13,20 +13,15 @@ interface RunContextSource {
   repo: { owner: string; repo: string }
 }
 
-interface RunContext {
-  trigger: string // what started the run: `release v1.2.0`, `workflow_dispatch by octocat`
-  repository: string
-  runUrl: string
-}
+/** `trigger`: what started the run, `release v1.2.0`, `workflow_dispatch by octocat`. */
+type RunContext = { trigger: string; repository: string; runUrl: string }
 
 export function describeRun(source: RunContextSource): RunContext {
   const repository = source.repo.owner && source.repo.repo ? `${source.repo.owner}/${source.repo.repo}` : ''
+  const release = source.payload.release?.tag_name
   let trigger = source.eventName || 'unknown event'
-  if (source.eventName === 'release' && source.payload.release?.tag_name) {
-    trigger = `release ${source.payload.release.tag_name}`
-  } else if (source.eventName === 'workflow_dispatch' && source.actor) {
-    trigger = `workflow_dispatch by ${source.actor}`
-  }
+  if (source.eventName === 'release' && release) trigger = `release ${release}`
+  else if (source.eventName === 'workflow_dispatch' && source.actor) trigger = `workflow_dispatch by ${source.actor}`
   return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` }
 }
 
@@ -40,17 +35,15 @@ interface SummaryInput {
 
 /** GitHub drops a step summary over 1 MiB whole: rows past this budget are left out and counted instead. */
 export const SUMMARY_BUDGET_BYTES = 1_000_000
-/** The longest string shown in one place; longer ones are cut and end in `…`. */
-export const SUMMARY_TEXT_CHARS = 500
+export const SUMMARY_TEXT_CHARS = 500 // the longest string shown in one place
 const PLANNED_LIST_BYTES = 64 * 1024 // what a skipped prune's planned deletions may take of the budget
 const LEFT_OUT_LINE_BYTES = 1024 // room kept for the line that says how many rows were left out
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
 /** Any string in the summary: one line (a blank line would end the HTML block), cut, HTML-escaped, cleaned or not. */
-export function summaryText(text: string): string {
-  return cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
-}
+export const summaryText = (text: string): string =>
+  cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 
 const code = (text: string) => `<code>${summaryText(text)}</code>`
 
@@ -73,15 +66,10 @@ function row(result: SecretResult, dryRun: boolean, tally?: RetryTally): string 
 }
 
 /** The job summary of a run that failed before any request (bad input): why, in one line; never a value. */
-export function renderFailedSummary(reason: string): string {
-  return `<h2>Cortex secrets: failed before any request</h2>\n<p>${summaryText(reason)}</p>\n`
-}
+export const renderFailedSummary = (reason: string): string =>
+  `<h2>Cortex secrets: failed before any request</h2>\n<p>${summaryText(reason)}</p>\n`
 
-/**
- * The job summary as HTML: the run, the Cortex host, and one row per secret, failed ones first
- * (what a reader looks for), never a value. The counts cover every secret; rows that would not
- * fit in SUMMARY_BUDGET_BYTES are left out and counted, and the outputs still list every tag.
- */
+/** The job summary as HTML, never a value: failed rows first (what a reader looks for); rows over budget counted. */
 export function renderJobSummary({ run, cortexHost, report, tally, selection }: SummaryInput): string {
   const { results, dryRun, pruneSkipped } = report
   const counts: Record<Outcome, number> = { created: 0, updated: 0, deleted: 0, failed: 0 }
