@@ -1036,6 +1036,33 @@ describe('a run stopped while requests are in flight', () => {
     expect(listed.map((s) => s.tag)).toEqual(['datadog_api_key'])
   })
 
+  it('says a write may have been applied when the run stops while it waits to be sent again (red team of issue 17)', async () => {
+    let attempts = 0
+    standIn = await CortexStandIn.start({
+      intercept: () =>
+        ++attempts === 1 ? { hang: true } : { status: 401, body: { type: 'UNAUTHORIZED', message: 'No' } }
+    })
+    // The first attempt is sent and never answered; the retry is refused with 401, which stops the run.
+    const client = clientFor(standIn, STAND_IN_API_KEY, { timeoutMs: 100, maxRetries: 1 })
+    const error = await failure(client.update('t', { value: 'v' }))
+    expect(error).toBeInstanceOf(StoppedInFlightError)
+    expect(error.message).toMatch(
+      /^update "t": the run stopped while this request was in flight; it may have been applied\. Cortex refused the API key with HTTP 401/
+    )
+    // A stop while it waits for its retry: the same.
+    attempts = 0
+    const waiting = clientFor(standIn, STAND_IN_API_KEY, { timeoutMs: 100, maxRetries: 5, clock: new FakeClock() })
+    standIn.options.intercept = () => ({ hang: true })
+    const writing = waiting.create({ tag: 't', name: 't', value: 'v' })
+    while (standIn.requests.length < 1) await new Promise((resolve) => setTimeout(resolve, 5))
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    waiting.stop(new Error('The job was cancelled (SIGINT).'))
+    const stopped = await failure(writing)
+    expect(stopped.message).toMatch(
+      /^create "t": the run stopped while this request was in flight; it may have been applied\./
+    )
+  })
+
   it('refuses a key with 403 naming the permission, and stops the run', async () => {
     standIn = await CortexStandIn.start({
       intercept: () => ({ status: 403, body: { type: 'FORBIDDEN', message: 'No' } })

@@ -138,6 +138,17 @@ describe('verdict', () => {
     )
   })
 
+  it('says which writes may have been applied when the key is refused after they got no answer', () => {
+    const refused = refusal('create')
+    const results: SecretResult[] = [
+      { tag: 'a', name: 'a', outcome: 'failed', error: new StoppedInFlightError('update', 'a', refused) },
+      { tag: 'b', name: 'b', outcome: 'failed', error: refused }
+    ]
+    expect(verdict({ results }, new Set(['a', 'b'])).failure).toBe(
+      `${refused.message} 1 in flight may have been applied: a.\nNot pushed (1): b`
+    )
+  })
+
   it('says a prune was skipped, with how many deletions were planned', () => {
     const report = {
       results,

@@ -8,6 +8,7 @@ import fc from 'fast-check'
 import { InputError } from '../../src/domain/secret.ts'
 import {
   describeYamlProblem,
+  MAX_ENTRIES,
   isDotenvFile,
   MAX_SECRETS_FILE_BYTES,
   parseDotenvSecrets,
@@ -374,8 +375,21 @@ describe('parseSecretsMapping', () => {
   })
 
   it('says a mapping nested too deep is nested too deep, not that it has aliases (issue 17, item 7)', () => {
-    expect(mappingError(`a: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`)).toMatch(
-      /^Input "secrets" is not valid YAML or JSON: it is nested too deep at line 1, column \d+ \(the text is not shown/
+    expect(mappingError(`a: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`)).toBe(
+      'Input "secrets" is not valid YAML or JSON: it is nested more than 200 deep.'
+    )
+    // Indentation nests without brackets: the parser's own limit, said as such.
+    const indented = Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')
+    expect(mappingError(`a:\n${indented}\n`)).toMatch(
+      /^Input "secrets" is not valid YAML or JSON: it is nested too deep at line/
+    )
+  })
+
+  it('bounds what an input may cost: 250,000 secrets at most (red team of issue 17)', () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `K${i}=v${i}`).join('\n')
+    expect(parseDotenvSecrets(lines(MAX_ENTRIES), 'secrets-file')).toHaveLength(MAX_ENTRIES)
+    expect(() => parseDotenvSecrets(lines(MAX_ENTRIES + 1), 'secrets-file')).toThrow(
+      'Input "secrets-file" holds more than 250,000 secrets, more than one run pushes.'
     )
   })
 

@@ -433,6 +433,19 @@ describe('readInputs: what the action never pushes, runner variables and the api
     }
   })
 
+  it('refuses an env: name holding NUL or "=", which Node would read as another name (red team of issue 17)', () => {
+    for (const variable of ['"GITHUB_TOKEN\\0"', '"GITHUB_TOKEN\\0harmless"', '"github_token\\0"', 'A=B']) {
+      const s = source({ 'api-key': apiKey, secrets: `x:\n  env: ${variable}\n` }, { env: runnerEnv })
+      expect([variable, errorOf(s)]).toEqual([
+        variable,
+        'Tag "x" (secrets line 1): "env" holds "=" or a NUL character, which no variable name has.'
+      ])
+    }
+    // A spelling Windows could take for ACTIONS_RUNTIME_TOKEN (ſ upper-cases to S).
+    const s = source({ 'api-key': apiKey, secrets: 'x:\n  env: ACTIONſ_RUNTIME_TOKEN\n' }, { env: runnerEnv })
+    expect(errorOf(s)).toMatch(/^Tag "x" \(secrets line 1\): "env" names the runner's variable /)
+  })
+
   it('refuses it in a secrets-file, with or without select, naming the tag and the variable', () => {
     const file = 'harmless_looking: {env: INPUT_API-KEY}\nalso_harmless: {env: ACTIONS_RUNTIME_TOKEN}\n'
     for (const select of ['', '*', 'also_harmless']) {

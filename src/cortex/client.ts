@@ -266,6 +266,11 @@ export class CortexClient {
     const body = call.body === undefined ? undefined : JSON.stringify(call.body)
     const uncertain: boolean[] = []
     let unanswered = false
+    // A stop while a write waits to be sent again, after an attempt that got no answer: it may have been applied.
+    const stopped = (stop: unknown) =>
+      unanswered && WRITES.has(call.operation)
+        ? new StoppedInFlightError(call.operation, call.tag, stop as Error)
+        : stop
     const { result, verdict, attempts } = await sendWithRetries(
       async () => {
         // The stop may have come since the gate let this request through: then it is not sent.
@@ -278,7 +283,9 @@ export class CortexClient {
       this.#policy,
       this.#gate,
       (event) => this.#options.onRetry?.({ ...event, operation: call.operation, tag: call.tag })
-    )
+    ).catch((stop: unknown) => {
+      throw stopped(stop)
+    })
     const reply = { attempts, earlierAttemptMayHaveLanded: uncertain.slice(0, -1).includes(true) }
     // A write sent without an answer may have been carried out: every report of it says so.
     const mayHave = WRITES.has(call.operation) && unanswered ? '; it may have been applied' : ''
@@ -316,7 +323,7 @@ export class CortexClient {
     if (verdict.kind === 'stop-run') {
       const refused = new ApiKeyRefusedError(describe())
       this.#gate.stop(refused)
-      throw refused
+      throw stopped(refused)
     }
     let failure: CortexApiError | undefined
     return {

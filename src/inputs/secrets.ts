@@ -3,7 +3,7 @@ import { basename } from 'node:path'
 import { parse as parseDotenv } from 'dotenv'
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type ErrorCode, type Node } from 'yaml'
 import { InputError, nameOrTag, type DesiredSecret } from '../domain/secret.ts'
-import { isOneLine, Redactor } from '../domain/text.ts'
+import { groupDigits, isOneLine, Redactor } from '../domain/text.ts'
 import { nameKey } from './patterns.ts'
 
 /** Exactly one of `value` and `env`, and maybe a name. */
@@ -26,8 +26,22 @@ export interface SecretSpec extends SecretFields {
 type Secret = { tag: string; origin: string }
 const tagError = ({ tag, origin }: Secret, text: string) => new InputError(`Tag "${tag}" (${origin})${text}`)
 
+/** The most secrets an input holds, and how deep a mapping nests: past them, the cost is not a run's. */
+export const MAX_ENTRIES = 250_000
+const MAX_NESTING = 200
+const tooMany = (input: string) =>
+  new InputError(`Input "${input}" holds more than ${groupDigits(MAX_ENTRIES)} secrets, more than one run pushes.`)
+
 /** A YAML (or JSON) mapping: failsafe keeps every scalar as written (`007`, `~`); errors quote no value. */
 export function parseSecretsMapping(text: string, input: string): SecretEntry[] {
+  // The parser's cost grows with the nesting of [ ] and { } far faster than with the text: refused before it runs.
+  let depth = 0
+  for (const [bracket] of text.matchAll(/[[\]{}]/g)) {
+    depth = Math.max(0, depth + (bracket === '[' || bracket === '{' ? 1 : -1))
+    if (depth > MAX_NESTING) {
+      throw new InputError(`Input "${input}" is not valid YAML or JSON: it is nested more than ${MAX_NESTING} deep.`)
+    }
+  }
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, lineCounter })
   const where = (node: Node | null) => {
@@ -46,6 +60,7 @@ export function parseSecretsMapping(text: string, input: string): SecretEntry[] 
   if (root === null || (isScalar(root) && root.value === '')) return []
   if (!isMap(root))
     throw new InputError(`Input "${input}" must be a mapping of Cortex tags to secrets (${where(root)}).`)
+  if (root.items.length > MAX_ENTRIES) throw tooMany(input)
   return root.items.map((pair) => {
     const keyNode = pair.key as Node | null
     const at = where(keyNode)
@@ -187,7 +202,9 @@ const NOT_SHOWN = 'the line is not shown because it may hold a secret.'
 
 /** dotenv reads each entry alone (a duplicate key keeps both lines); reading otherwise than dotenvEntries is an error. */
 export function parseDotenvSecrets(text: string, input: string): SecretEntry[] {
-  return [...dotenvEntries(text, input)].map((entry) => ({
+  const entries = []
+  for (const entry of dotenvEntries(text, input)) if (entries.push(entry) > MAX_ENTRIES) throw tooMany(input)
+  return entries.map((entry) => ({
     key: entry.key,
     origin: `${input} line ${entry.line}`,
     keyOrigin: `${input} line ${entry.line}`,
@@ -329,8 +346,15 @@ export function resolveSecrets(
   return specs.map((spec) => {
     let value = spec.value ?? ''
     if (spec.env !== undefined) {
-      if (RUNNER_VARIABLE.test(spec.env))
-        throw tagError(spec, `: "env" names the runner's variable "${spec.env}" (${RUNNER_HOLDS}); it is never pushed.`)
+      // No variable name holds `=` or NUL, and Node reads `GITHUB_TOKEN\0x` as GITHUB_TOKEN: refused as the name it reads.
+      if (/[=\0]/.test(spec.env))
+        throw tagError(spec, ': "env" holds "=" or a NUL character, which no variable name has.')
+      // Upper case folds spellings Windows takes for the same name (ſ is S).
+      if (RUNNER_VARIABLE.test(spec.env.toUpperCase()))
+        throw tagError(
+          spec,
+          `: "env" names the runner's variable ${nameKey(spec.env)} (${RUNNER_HOLDS}); it is never pushed.`
+        )
       value = env[spec.env] ?? ''
       if (BLANK.test(value))
         throw tagError(spec, `: environment variable "${spec.env}" is unset, empty or only whitespace.`)

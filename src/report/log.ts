@@ -115,17 +115,17 @@ export function verdict(
     .map((r) => (r.error instanceof StoppedInFlightError ? (r.error.cause as Error) : r.error))
     .find((e) => e instanceof ApiKeyRefusedError || e instanceof CancelledError)
   if (stop) {
-    const inFlight = stop instanceof CancelledError ? failed.filter((r) => r.error instanceof StoppedInFlightError) : []
+    const inFlight = failed.filter((r) => r.error instanceof StoppedInFlightError)
     const listed = (list: SecretResult[]) => list.map((r) => showControls(r.tag)).join(', ')
     const left = (what: string, pushed: boolean) => {
       const list = failed.filter((r) => inputTags.has(r.tag) === pushed && !inFlight.includes(r))
       return list.length > 0 ? [`${what} (${list.length}): ${listed(list)}`] : []
     }
+    const mayHave = `${inFlight.length} in flight may have been applied${inFlight.length > 0 ? `: ${listed(inFlight)}` : ''}`
     const header =
       stop instanceof CancelledError
-        ? `Cancelled: ${results.length - failed.length} applied; ${inFlight.length} in flight may have been applied` +
-          `${inFlight.length > 0 ? `: ${listed(inFlight)}` : ''}. ${stop.message}`
-        : showControls(stop.message)
+        ? `Cancelled: ${results.length - failed.length} applied; ${mayHave}. ${stop.message}`
+        : showControls(stop.message) + (inFlight.length > 0 ? ` ${mayHave}.` : '')
     return { tags, failure: [header, ...left('Not pushed', true), ...left('Not deleted', false)].join('\n') }
   }
   const lines = failed.map((r) => `- ${showControls(r.tag)}: ${showControls(r.error?.message ?? 'failed')}`)
