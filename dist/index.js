@@ -45288,28 +45288,20 @@ const TAG_CHARACTERS = 'A-Za-z0-9_-';
 const TAG_PATTERN = new RegExp(`^[${TAG_CHARACTERS}]+$`);
 const TAG_RULE = 'letters, digits, "_" and "-" only';
 /** A tag with case folded (upper then lower, so `ſ` and the Kelvin sign fold too): Cortex may not tell cases apart. */
-function foldCase(tag) {
-    return tag.toUpperCase().toLowerCase();
-}
+const foldCase = (tag) => tag.toUpperCase().toLowerCase();
 /** The one order of tags wherever they are listed: by UTF-16 code unit, as `sort` orders strings. */
-function compareTags(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
+const compareTags = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const byTag = (a, b) => compareTags(a.tag, b.tag);
 /** The name a secret has in Cortex when none is given: its tag (a create must send one). */
-function nameOrTag(secret) {
-    return secret.name ?? secret.tag;
-}
-/** The order every report lists them in. */
+const nameOrTag = (secret) => secret.name ?? secret.tag;
+/** What became of one secret (in a dry run, what would), in the order every report lists them. */
 const OUTCOMES = ['created', 'updated', 'deleted', 'failed'];
 /** A problem with the inputs, found before any request; it names the input, tag or line, never a value. */
 class InputError extends Error {
     name = 'InputError';
 }
 /** How every message names a request: `list`, `create "tag"`. */
-function subjectOf(operation, tag) {
-    return tag === undefined ? operation : `${operation} "${tag}"`;
-}
+const subjectOf = (operation, tag) => tag === undefined ? operation : `${operation} "${tag}"`;
 /** A failed Cortex API call, described without anything from the request body. */
 class CortexApiError extends Error {
     name = 'CortexApiError';
@@ -45734,6 +45726,10 @@ class CortexClient {
         const body = call.body === undefined ? undefined : JSON.stringify(call.body);
         const uncertain = [];
         let unanswered = false;
+        // A stop while a write waits to be sent again, after an attempt that got no answer: it may have been applied.
+        const stopped = (stop) => unanswered && WRITES.has(call.operation)
+            ? new StoppedInFlightError(call.operation, call.tag, stop)
+            : stop;
         const { result, verdict, attempts } = await sendWithRetries(async () => {
             // The stop may have come since the gate let this request through: then it is not sent.
             this.#gate.stopped.throwIfAborted();
@@ -45741,7 +45737,9 @@ class CortexClient {
             uncertain.push(!('status' in attempt) || attempt.status >= 500);
             unanswered ||= !('status' in attempt) && !NOT_SENT.has(attempt.code);
             return attempt;
-        }, this.#policy, this.#gate, (event) => this.#options.onRetry?.({ ...event, operation: call.operation, tag: call.tag }));
+        }, this.#policy, this.#gate, (event) => this.#options.onRetry?.({ ...event, operation: call.operation, tag: call.tag })).catch((stop) => {
+            throw stopped(stop);
+        });
         const reply = { attempts, earlierAttemptMayHaveLanded: uncertain.slice(0, -1).includes(true) };
         // A write sent without an answer may have been carried out: every report of it says so.
         const mayHave = WRITES.has(call.operation) && unanswered ? '; it may have been applied' : '';
@@ -45773,7 +45771,7 @@ class CortexClient {
         if (verdict.kind === 'stop-run') {
             const refused = new ApiKeyRefusedError(describe());
             this.#gate.stop(refused);
-            throw refused;
+            throw stopped(refused);
         }
         let failure;
         return {
@@ -46008,12 +46006,8 @@ function parsePatternList(text, inputName) {
             const excluded = pattern.startsWith('!');
             const body = excluded ? pattern.slice(1) : pattern;
             const parsed = body === '' ? 'nothing follows "!"' : parseGlob(body);
-            const problem = typeof parsed === 'string'
-                ? parsed
-                : expansion(parsed) === TOO_MANY
-                    ? `it names more than ${LIMITS.namedKeys} keys (with no *, ? or [ ], a pattern names each key it matches)`
-                    : undefined;
-            if (problem !== undefined) {
+            const problem = typeof parsed === 'string' ? parsed : expansion(parsed);
+            if (typeof problem === 'string') {
                 throw new InputError(`Input "${inputName}": ${describePattern(pattern)} is not a valid pattern: ${problem}. ${GRAMMAR}`);
             }
             ;
@@ -46035,9 +46029,7 @@ function matcherFor(list) {
     return (key) => included(key) && !excluded(key);
 }
 /** The include patterns that are plain keys: a key they match is one the user wrote out in full. */
-function exactKeys(list) {
-    return new Set(list.include.filter((pattern) => TAG_PATTERN.test(pattern)));
-}
+const exactKeys = (list) => new Set(list.include.filter((pattern) => TAG_PATTERN.test(pattern)));
 /** The keys include patterns without `*`, `?` and `[ ]` name: `{a,b}_x` names `a_x` and `b_x`. */
 function keysNamedOutright(list) {
     const named = new Set();
@@ -46051,7 +46043,6 @@ function keysNamedOutright(list) {
     }
     return named;
 }
-/** The list as messages quote it: its first patterns, each as describePattern shows it. */
 function describePatternList(list) {
     const all = [...list.include, ...list.exclude.map((p) => `!${p}`)];
     const more = all.length > SHOWN_PATTERNS ? ` and ${all.length - SHOWN_PATTERNS} more` : '';
@@ -46063,8 +46054,8 @@ function globItems(pattern) {
         throw new Error(`pattern not checked before matching: ${parsed}`);
     return parsed;
 }
-const TOO_MANY = 'too many';
-/** The keys a pattern without `*`, `?` and `[ ]` matches, each once (TOO_MANY past the limit); else undefined. */
+const TOO_MANY = `it names more than ${LIMITS.namedKeys} keys ` + '(with no *, ? or [ ], a pattern names each key it matches)';
+/** The keys a pattern without `*`, `?` and `[ ]` matches, each once (TOO_MANY, why it is refused, past the limit). */
 function expansion(items) {
     const writtenOut = (items) => items.every((item) => item.kind === 'character' || (item.kind === 'alternatives' && item.options.every(writtenOut)));
     return writtenOut(items) ? expand(items) : undefined;
@@ -46075,8 +46066,8 @@ function expand(items) {
         const tails = new Set(item.kind === 'character' ? [item.character] : []);
         for (const option of item.kind === 'alternatives' ? item.options : []) {
             const expanded = expand(option);
-            if (expanded === TOO_MANY)
-                return TOO_MANY;
+            if (typeof expanded === 'string')
+                return expanded;
             for (const tail of expanded)
                 tails.add(tail);
         }
@@ -46095,20 +46086,15 @@ function expand(items) {
 /** The state every pattern ends in: reached after the key's last character, the key matches. */
 const MATCHED = 0;
 /**
- * One nondeterministic automaton for all `patterns`, run over the key with the set of states it
- * can be in: a backtracking regular expression would take hours for `a*_*_*_*_b` against a
- * 3,000-character tag, which a workspace may hold and prune matches.
+ * One nondeterministic automaton for all `patterns`, run over the key with the set of states it can be in: a
+ * backtracking regular expression would take hours for `a*_*_*_*_b` against a 3,000-character tag.
  */
 function globMatcher(patterns) {
     if (patterns.length === 0)
         return () => false;
     const states = [{ next: [] }];
     const add = (state) => states.push(state) - 1;
-    const compile = (items, next) => {
-        for (let i = items.length - 1; i >= 0; i--)
-            next = compileItem(items[i], next);
-        return next;
-    };
+    const compile = (items, next) => items.reduceRight((after, item) => compileItem(item, after), next);
     const compileItem = (item, next) => {
         if (item.kind === 'alternatives')
             return add({ next: item.options.map((option) => compile(option, next)) });
@@ -46258,11 +46244,9 @@ function parseSet(members) {
     const ranges = [];
     for (let i = 0; i < members.length;) {
         if (members[i + 1] === '-' && i + 2 < members.length) {
-            const low = members[i];
-            const high = members[i + 2];
-            if (!RANGES.some((range) => range.test(low) && range.test(high)) || low > high) {
+            const [low, high] = [members[i], members[i + 2]];
+            if (!RANGES.some((range) => range.test(low) && range.test(high)) || low > high)
                 return `"${low}-${high}" inside [ ] is not a range (use 0-9, a-z or A-Z, low to high)`;
-            }
             ranges.push([low, high]);
             i += 3;
         }
@@ -46277,12 +46261,11 @@ function parseSet(members) {
 }
 /** A pattern is no secret: quoted (its start only when long) when printable ASCII, else described. */
 function describePattern(pattern) {
-    if (/^[\x20-\x7e]+$/.test(pattern)) {
-        return pattern.length <= SHOWN_PATTERN_CHARS
-            ? JSON.stringify(pattern)
-            : `a pattern of ${pattern.length} characters starting ${JSON.stringify(pattern.slice(0, SHOWN_PATTERN_CHARS))}`;
-    }
-    return `a pattern of ${[...pattern].length} characters (not shown: it has characters outside printable ASCII)`;
+    if (!/^[\x20-\x7e]+$/.test(pattern))
+        return `a pattern of ${[...pattern].length} characters (not shown: it has characters outside printable ASCII)`;
+    if (pattern.length <= SHOWN_PATTERN_CHARS)
+        return JSON.stringify(pattern);
+    return `a pattern of ${pattern.length} characters starting ${JSON.stringify(pattern.slice(0, SHOWN_PATTERN_CHARS))}`;
 }
 /** One character of an input, never printed when it could be invisible. */
 function describeCharacter(c) {
@@ -46293,9 +46276,7 @@ function describeCharacter(c) {
     return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 /** Quoted when it could be a key (a typo is fixed fastest so), else described: it may be a pasted value. */
-function nameKey(key) {
-    return key.length <= 64 && TAG_PATTERN.test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`;
-}
+const nameKey = (key) => key.length <= 64 && TAG_PATTERN.test(key) ? `"${key}"` : `(not shown: ${whatIsWrong(key)})`;
 /** Why `key` is not a tag: `it is empty`, or `it has characters a tag cannot have: a space, "."`. */
 function whatIsWrong(key) {
     if (key === '')
@@ -46324,8 +46305,20 @@ var dist = __nccwpck_require__(8815);
 
 
 const tagError = ({ tag, origin }, text) => new InputError(`Tag "${tag}" (${origin})${text}`);
+/** The most secrets an input holds, and how deep a mapping nests: past them, the cost is not a run's. */
+const MAX_ENTRIES = 250_000;
+const MAX_NESTING = 200;
+const tooMany = (input) => new InputError(`Input "${input}" holds more than ${groupDigits(MAX_ENTRIES)} secrets, more than one run pushes.`);
 /** A YAML (or JSON) mapping: failsafe keeps every scalar as written (`007`, `~`); errors quote no value. */
 function parseSecretsMapping(text, input) {
+    // The parser's cost grows with the nesting of [ ] and { } far faster than with the text: refused before it runs.
+    let depth = 0;
+    for (const [bracket] of text.matchAll(/[[\]{}]/g)) {
+        depth = Math.max(0, depth + (bracket === '[' || bracket === '{' ? 1 : -1));
+        if (depth > MAX_NESTING) {
+            throw new InputError(`Input "${input}" is not valid YAML or JSON: it is nested more than ${MAX_NESTING} deep.`);
+        }
+    }
     const lineCounter = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, lineCounter });
     const where = (node) => {
@@ -46341,15 +46334,15 @@ function parseSecretsMapping(text, input) {
     const root = doc.contents;
     if (root === null || ((0,dist/* isScalar */.jn)(root) && root.value === ''))
         return [];
-    if (!(0,dist/* isMap */.jh)(root)) {
+    if (!(0,dist/* isMap */.jh)(root))
         throw new InputError(`Input "${input}" must be a mapping of Cortex tags to secrets (${where(root)}).`);
-    }
+    if (root.items.length > MAX_ENTRIES)
+        throw tooMany(input);
     return root.items.map((pair) => {
         const keyNode = pair.key;
         const at = where(keyNode);
-        if (!(0,dist/* isScalar */.jn)(keyNode) || typeof keyNode.value !== 'string') {
+        if (!(0,dist/* isScalar */.jn)(keyNode) || typeof keyNode.value !== 'string')
             throw new InputError(`Input "${input}", ${at}: the key is not text; a key is a Cortex tag.`);
-        }
         const valueNode = pair.value;
         return {
             key: keyNode.value,
@@ -46360,9 +46353,7 @@ function parseSecretsMapping(text, input) {
     });
 }
 function readSecretNode(node, secret, where) {
-    if (node === null)
-        return { value: '' };
-    if ((0,dist/* isScalar */.jn)(node))
+    if (node === null || (0,dist/* isScalar */.jn)(node))
         return { value: scalarText(node, secret, 'value') };
     if ((0,dist/* isMap */.jh)(node)) {
         const fields = {};
@@ -46375,8 +46366,7 @@ function readSecretNode(node, secret, where) {
             }
             if (field in fields)
                 throw tagError(secret, `: "${field}" is given twice.`);
-            const value = pair.value;
-            fields[field] = value === null ? '' : scalarText(value, secret, field);
+            fields[field] = scalarText(pair.value, secret, field);
         }
         if ('value' in fields === 'env' in fields)
             throw tagError(secret, ': give exactly one of "value" and "env".');
@@ -46389,14 +46379,14 @@ function readSecretNode(node, secret, where) {
         'If the value comes from an expression, use `env:` or toJSON(...).');
 }
 function scalarText(node, secret, field) {
-    if (!(0,dist/* isScalar */.jn)(node))
-        throw tagError(secret, `: "${field}" must be a string.`);
+    if (node === null)
+        return '';
     // YAML reads an expression's leading `!` or `&` as a tag or an anchor, and drops it.
-    if (node.tag !== undefined || node.anchor !== undefined) {
+    if ((0,dist/* isScalar */.jn)(node) && (node.tag !== undefined || node.anchor !== undefined)) {
         throw tagError(secret, `: "${field}" starts with a YAML tag (!) or anchor (&), which would change the value. ` +
             'Use `env:` or toJSON(...) for this secret.');
     }
-    if (typeof node.value !== 'string')
+    if (!(0,dist/* isScalar */.jn)(node) || typeof node.value !== 'string')
         throw tagError(secret, `: "${field}" must be a string.`);
     return node.value;
 }
@@ -46426,16 +46416,13 @@ const PLAIN_WORDS = {
     UNEXPECTED_TOKEN: 'a character is out of place (an unquoted value with ": " or " #" needs quotes)',
     BAD_COLLECTION_TYPE: 'a tag (!) does not fit the value it is on'
 };
-function describeYamlProblem(code) {
-    return PLAIN_WORDS[code] ?? PLAIN_WORDS.IMPOSSIBLE;
-}
+const describeYamlProblem = (code) => PLAIN_WORDS[code] ?? PLAIN_WORDS.IMPOSSIBLE;
 /** A file named `.env`, `.env.<anything>` or `<anything>.env` is read as dotenv; any other as a YAML mapping. */
 function isDotenvFile(path) {
     const name = (0,external_node_path_.basename)(path);
     return name === '.env' || name.startsWith('.env.') || name.endsWith('.env');
 }
-/** The most of `secrets-file` the action reads. */
-const MAX_SECRETS_FILE_BYTES = 64 * 1024 * 1024;
+const MAX_SECRETS_FILE_BYTES = 64 * 1024 * 1024; // the most of `secrets-file` the action reads
 /** Opened without blocking (a FIFO with no writer cannot hang it), a regular file once links are followed, capped. */
 function readRegularFile(path) {
     const refuse = (why) => new InputError(`Input "secrets-file": ${JSON.stringify(path)} ${why}.`);
@@ -46461,7 +46448,6 @@ function readRegularFile(path) {
         (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
 }
-/** Reads `secrets-file` by its name; one that cannot be read is named with the error code. */
 function readSecretsFile(path, readFile = readRegularFile) {
     let text;
     try {
@@ -46483,7 +46469,11 @@ function readSecretsFile(path, readFile = readRegularFile) {
 const secrets_NOT_SHOWN = 'the line is not shown because it may hold a secret.';
 /** dotenv reads each entry alone (a duplicate key keeps both lines); reading otherwise than dotenvEntries is an error. */
 function parseDotenvSecrets(text, input) {
-    return [...dotenvEntries(text, input)].map((entry) => ({
+    const entries = [];
+    for (const entry of dotenvEntries(text, input))
+        if (entries.push(entry) > MAX_ENTRIES)
+            throw tooMany(input);
+    return entries.map((entry) => ({
         key: entry.key,
         origin: `${input} line ${entry.line}`,
         keyOrigin: `${input} line ${entry.line}`,
@@ -46507,11 +46497,7 @@ const NOT_A_SHELL_SPACE = /[^\S \t]/;
 /** U+2028 and U+2029 end a line for dotenv, which reads what follows as another entry. */
 const LINE_SEPARATOR = /[\u2028\u2029]/;
 const ESCAPES = { n: '\n', r: '\r', '\\': '\\', '"': '"' };
-/**
- * The entries by dotenv's documented rules, in one pass. What a reader would take one way and
- * dotenv another is an error naming the line: a `#` inside an unquoted value, a quote not closed or
- * followed by text, whitespace outside quotes that a shell does not take for a space.
- */
+/** The entries by dotenv's documented rules; what a reader would take one way and dotenv another is an error. */
 function* dotenvEntries(text, input) {
     const lines = text
         .replace(/^\uFEFF/, '') // as editors may write one
@@ -46608,13 +46594,15 @@ function resolveSecrets(specs, env, onValue) {
     return specs.map((spec) => {
         let value = spec.value ?? '';
         if (spec.env !== undefined) {
-            if (RUNNER_VARIABLE.test(spec.env)) {
-                throw tagError(spec, `: "env" names the runner's variable "${spec.env}" (${RUNNER_HOLDS}); it is never pushed.`);
-            }
+            // No variable name holds `=` or NUL, and Node reads `GITHUB_TOKEN\0x` as GITHUB_TOKEN: refused as the name it reads.
+            if (/[=\0]/.test(spec.env))
+                throw tagError(spec, ': "env" holds "=" or a NUL character, which no variable name has.');
+            // Upper case folds spellings Windows takes for the same name (ſ is S).
+            if (RUNNER_VARIABLE.test(spec.env.toUpperCase()))
+                throw tagError(spec, `: "env" names the runner's variable ${nameKey(spec.env)} (${RUNNER_HOLDS}); it is never pushed.`);
             value = env[spec.env] ?? '';
-            if (BLANK.test(value)) {
+            if (BLANK.test(value))
                 throw tagError(spec, `: environment variable "${spec.env}" is unset, empty or only whitespace.`);
-            }
         }
         if (BLANK.test(value)) {
             throw tagError(spec, ` has an empty value${value === '' ? '' : ' (only whitespace)'}. ` +
@@ -46629,9 +46617,8 @@ function resolveSecrets(specs, env, onValue) {
         };
         // The largest body sent for a secret: the create, which carries tag, name and value.
         const body = JSON.stringify({ name: nameOrTag(secret), secret: value, tag: spec.tag });
-        if (Buffer.byteLength(body) > MAX_REQUEST_BODY_BYTES) {
+        if (Buffer.byteLength(body) > MAX_REQUEST_BODY_BYTES)
             throw tagError(spec, " is too large: its request body would exceed Cortex's 2 MB limit.");
-        }
         return secret;
     });
 }
@@ -46655,24 +46642,18 @@ function checkDisplayNames(specs, secrets) {
 
 /** `tag-case`: how the case of a key carries into its tag. */
 const TAG_CASES = ['as-is', 'lower'];
-/** As action.yml states it. */
-const DEFAULT_TAG_CASE = 'as-is';
+const DEFAULT_TAG_CASE = 'as-is'; // as action.yml states it
 /** Reads the three inputs, untrimmed as the runner gives them. */
 function readSelection(select, stripPrefix, tagCase) {
-    const selection = { tagCase: DEFAULT_TAG_CASE };
-    if (tagCase.trim() !== '') {
-        const known = TAG_CASES.find((c) => c === tagCase.trim());
-        if (known === undefined) {
-            throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`);
-        }
-        selection.tagCase = known;
-    }
-    if (select.trim() !== '') {
+    const known = TAG_CASES.find((c) => c === (tagCase.trim() || DEFAULT_TAG_CASE));
+    if (known === undefined)
+        throw new InputError(`Input "tag-case" must be ${TAG_CASES.map((c) => `"${c}"`).join(' or ')}.`);
+    const selection = { tagCase: known };
+    if (select.trim() !== '')
         selection.patterns = parsePatternList(select, 'select');
-        if (selection.patterns.include.length === 0) {
-            throw new InputError('Input "select" has no pattern that selects: only exclusions (!) or comments. ' +
-                'Write * to select every key, then !KEY to leave one out.');
-        }
+    if (selection.patterns?.include.length === 0) {
+        throw new InputError('Input "select" has no pattern that selects: only exclusions (!) or comments. ' +
+            'Write * to select every key, then !KEY to leave one out.');
     }
     const prefix = stripPrefix.trim();
     if (prefix === '')
@@ -46682,26 +46663,20 @@ function readSelection(select, stripPrefix, tagCase) {
     throw new InputError(`Input "strip-prefix" is the start of a key, made of letters, digits, _ and - (such as CORTEX_): ${whatIsWrong(prefix)}.`);
 }
 /** Whether keys become tags by a rule (so reports show `key → tag`), rather than each key being its tag. */
-function makesTags(selection) {
-    return selection.patterns !== undefined || selection.stripPrefix !== undefined || selection.tagCase !== 'as-is';
-}
+const makesTags = (selection) => selection.patterns !== undefined || selection.stripPrefix !== undefined || selection.tagCase !== 'as-is';
 /** Only A to Z are lowered: a full Unicode lowering would make tags of keys that are none (Kelvin sign → "k"). */
 function tagFor(key, { stripPrefix, tagCase }) {
     const stripped = stripPrefix !== undefined && key.startsWith(stripPrefix) ? key.slice(stripPrefix.length) : key;
     return tagCase === 'lower' ? lowerAscii(stripped) : stripped;
 }
-function lowerAscii(text) {
-    return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-}
+const lowerAscii = (text) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 /** `toJSON(secrets)` always holds the job's GITHUB_TOKEN, which expires with the job: no use in Cortex. */
-const GITHUB_TOKEN_KEY = 'github_token';
 const GITHUB_TOKEN_REASON = "the job's GITHUB_TOKEN, which toJSON(secrets) always holds; pushed only when select names it exactly";
 const API_KEY_REASON = 'its value is the api-key input, which is never pushed';
 /**
- * A key `select` does not match is skipped unread and unnamed. Without `select`, `github_token`
- * means `secrets` is toJSON(secrets). Tags equal ignoring case are refused: Cortex does not say
- * whether tags are case-sensitive. A key named outright and missing is a typo, or a secret the
- * job cannot see, which prune would delete.
+ * A key `select` does not match is skipped unread and unnamed. Without `select`, `github_token` means `secrets` is
+ * toJSON(secrets). Tags equal ignoring case are refused: Cortex does not say whether tags are case-sensitive. A key
+ * named outright and missing is a typo, or a secret the job cannot see, which prune would delete.
  */
 function chooseEntries(entries, selection) {
     const { patterns } = selection;
@@ -46715,7 +46690,7 @@ function chooseEntries(entries, selection) {
         const { key, keyOrigin } = entry;
         if (!selected(key))
             continue;
-        if (lowerAscii(key) === GITHUB_TOKEN_KEY && !exact.has(key)) {
+        if (lowerAscii(key) === 'github_token' && !exact.has(key)) {
             if (patterns) {
                 leftOut.push({ key, reason: GITHUB_TOKEN_REASON });
                 continue;
@@ -46750,9 +46725,8 @@ function chooseEntries(entries, selection) {
     return { specs, leftOut };
 }
 /**
- * Refuses a secret whose value holds the api-key input: the action never copies the key that
- * writes to Cortex into Cortex. One whose value is the key, from a key `select` matched without
- * naming it exactly (`CORTEX_*` over toJSON(secrets)), is left out instead.
+ * Refuses a secret whose value holds the api-key input: the action never copies the key that writes to Cortex into
+ * Cortex. One whose value is the key, from a key `select` matched but did not name (`CORTEX_*`), is left out instead.
  */
 function leaveOutApiKey(specs, secrets, apiKey, selection) {
     const exact = selection.patterns && exactKeys(selection.patterns);
@@ -46770,7 +46744,6 @@ function leaveOutApiKey(specs, secrets, apiKey, selection) {
     });
     return { secrets: kept, leftOut };
 }
-/** Why a run with `select` has nothing to push: the patterns, and the keys they matched but left out. */
 function nothingSelectedMessage(patterns, leftOut) {
     const matchedOnly = leftOut.length > 0 ? ` It matched only ${leftOut.map((l) => `"${l.key}" (${l.reason})`).join(', ')}.` : '';
     return (`Input "select" selects no secret to push: no key of "secrets" and "secrets-file" matches ` +
@@ -46814,7 +46787,6 @@ function readInputs(source) {
     }
     source.maskValue(apiKey);
     const apiUrl = parseApiUrl(input('api-url').trim() || DEFAULTS.apiUrl);
-    // A loopback api-url never goes through a proxy.
     if (!isLoopback(apiUrl.hostname))
         checkProxyVariables(source.env);
     const text = (name, fallback) => input(name).trim() || String(fallback);
@@ -46826,15 +46798,13 @@ function readInputs(source) {
     };
     const maxRetries = wholeNumber('max-retries', DEFAULTS.maxRetries, 0, 20);
     const timeout = text('timeout-seconds', DEFAULTS.timeoutSeconds);
-    if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 600) {
+    if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 600)
         throw new InputError('Input "timeout-seconds" must be a number of seconds greater than 0 and at most 600.');
-    }
     const concurrency = wholeNumber('concurrency', DEFAULTS.concurrency, 1, 64);
     const rateLimitPerMinute = wholeNumber('rate-limit', DEFAULTS.rateLimitPerMinute, 1, 1_000_000);
-    const dryRun = settings_boolean(text('dry-run', 'false'), 'dry-run');
-    const prune = settings_boolean(text('prune', 'false'), 'prune')
-        ? parsePatternList(input('prune-match'), 'prune-match')
-        : undefined;
+    const flag = (name) => settings_boolean(text(name, 'false'), name);
+    const dryRun = flag('dry-run');
+    const prune = flag('prune') ? parsePatternList(input('prune-match'), 'prune-match') : undefined;
     if (prune && prune.include.length === 0) {
         throw new InputError('Input "prune-match" is required when "prune" is true: glob patterns for the tags this workflow owns ' +
             `(for example ci_* or payments-*). Write '*' to own the whole workspace.`);
@@ -46873,27 +46843,23 @@ function readInputs(source) {
         : { settings };
 }
 /** A hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
-function isLoopback(hostname) {
-    return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
+const isLoopback = (hostname) => hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 /** Reads `api-url`: the key never travels over plain http but to this machine. */
 function parseApiUrl(text) {
+    const refuse = (why) => new InputError(`Input "api-url" ${why}`);
     const url = URL.parse(text.trim());
-    if (url === null) {
-        throw new InputError('Input "api-url" is not a valid URL; expected for example https://api.getcortexapp.com.');
-    }
-    if (url.username || url.password) {
-        throw new InputError('Input "api-url" must not contain credentials; the API key goes in "api-key".');
-    }
+    if (url === null)
+        throw refuse('is not a valid URL; expected for example https://api.getcortexapp.com.');
+    if (url.username || url.password)
+        throw refuse('must not contain credentials; the API key goes in "api-key".');
     if (url.search || url.hash)
-        throw new InputError('Input "api-url" must not have a query string or fragment.');
+        throw refuse('must not have a query string or fragment.');
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        throw new InputError(`Input "api-url" uses plain http:// for ${url.host}; the API key is only sent over https:// ` +
+        throw refuse(`uses plain http:// for ${url.host}; the API key is only sent over https:// ` +
             '(plain http is allowed for 127.0.0.0/8, localhost and [::1] only).');
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`Input "api-url" must be an https:// URL, not ${url.protocol}//.`);
-    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw refuse(`must be an https:// URL, not ${url.protocol}//.`);
     if (!url.pathname.endsWith('/'))
         url.pathname += '/';
     return url;
@@ -46924,33 +46890,23 @@ function checkProxyVariables(env) {
 
 
 /** An outcome as the log and the summary say it: `created`, or in a dry run `would create`. */
-function outcomeWord(outcome, dryRun) {
-    return !dryRun || outcome === 'failed' ? outcome : `would ${outcome.slice(0, -1)}`;
-}
+const outcomeWord = (outcome, dryRun) => !dryRun || outcome === 'failed' ? outcome : `would ${outcome.slice(0, -1)}`;
 function startLine({ secrets, host, dryRun, prune, selection }) {
     const mode = dryRun ? 'Dry run: planning' : 'Pushing';
     const selected = selection ? ` (selected from ${count(selection.keys, 'key')})` : '';
     return `${mode} ${count(secrets, 'secret')}${selected} to ${host}${prune ? ', pruning owned tags' : ''}`;
 }
-/** One line per key `select` matched and left out: `Left out github_token: why.` */
-function leftOutLines(selection) {
-    return (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`);
-}
+const leftOutLines = (selection) => (selection?.leftOut ?? []).map(({ key, reason }) => `Left out ${key}: ${reason}.`);
 /** A secret as reports name it: its tag, or `key → tag` when the tag was made from an input key. */
-function secretLabel(result) {
-    return result.key === undefined ? result.tag : `${result.key} → ${result.tag}`;
-}
-/** How much of a name a log line shows. */
-const NAME_CHARS = 200;
+const secretLabel = (result) => result.key === undefined ? result.tag : `${result.key} → ${result.tag}`;
+const NAME_CHARS = 200; // of a name, in a log line
 /** `✔ tag: created (name)`, `• key → tag: would create (name)` in a dry run, `✖ tag: failed: why`. */
 function resultLine(result, dryRun) {
     if (result.outcome === 'failed')
         return `✖ ${secretLabel(result)}: failed: ${result.error?.message}`;
     return `${dryRun ? '•' : '✔'} ${secretLabel(result)}: ${outcomeWord(result.outcome, dryRun)} (${cut(result.name, NAME_CHARS)})`;
 }
-function retryLine(retry) {
-    return `retry ${retry.attempt} of ${subjectOf(retry.operation, retry.tag)} in ${retry.delayMs} ms after ${retry.reason}`;
-}
+const retryLine = (retry) => `retry ${retry.attempt} of ${subjectOf(retry.operation, retry.tag)} in ${retry.delayMs} ms after ${retry.reason}`;
 /** Said once per pause of the whole run: the 429 that started it. */
 function rateLimitWarning(retry) {
     if (retry.pause !== 'new')
@@ -46995,19 +46951,14 @@ class RetryTally {
         if (this.retries === 0 && this.rateLimitedMs === 0 && this.pacedMs < 50)
             return undefined;
         const parts = [`${count(this.retries, 'request')} retried`];
-        if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0) {
+        if (this.rateLimitPauses > 0 || this.rateLimitedMs > 0)
             parts.push(`waited ${seconds(this.rateLimitedMs)} on Cortex's rate limit (${this.rateLimitPauses} × HTTP 429)`);
-        }
         if (this.pacedMs >= 50)
             parts.push(`paced ${seconds(this.pacedMs)} to stay within rate-limit`);
         return `${parts.join('; ')}.`;
     }
 }
-/**
- * What a run comes to: the four outputs (tags by outcome, sorted) and, when anything failed, the step's message: every
- * failed secret with its reason, and a skipped prune. `inputTags`: the tags the input names; a failed tag outside them
- * was being deleted.
- */
+/** The four outputs (tags by outcome, sorted) and, on any failure, the step's message. `inputTags`: the input's. */
 function verdict({ results, pruneSkipped }, inputTags) {
     const tags = { created: [], updated: [], deleted: [], failed: [] };
     for (const result of results)
@@ -47018,21 +46969,20 @@ function verdict({ results, pruneSkipped }, inputTags) {
     if (failed.length === 0)
         return { tags };
     // A refused key or a cancelled job stops every secret left for one reason: said once, then what is left undone.
-    const stopOf = (error) => (error instanceof StoppedInFlightError ? error.cause : error);
     const stop = failed
-        .map((r) => stopOf(r.error))
+        .map((r) => (r.error instanceof StoppedInFlightError ? r.error.cause : r.error))
         .find((e) => e instanceof ApiKeyRefusedError || e instanceof CancelledError);
     if (stop) {
-        const inFlight = stop instanceof CancelledError ? failed.filter((r) => r.error instanceof StoppedInFlightError) : [];
+        const inFlight = failed.filter((r) => r.error instanceof StoppedInFlightError);
         const listed = (list) => list.map((r) => showControls(r.tag)).join(', ');
         const left = (what, pushed) => {
             const list = failed.filter((r) => inputTags.has(r.tag) === pushed && !inFlight.includes(r));
             return list.length > 0 ? [`${what} (${list.length}): ${listed(list)}`] : [];
         };
+        const mayHave = `${inFlight.length} in flight may have been applied${inFlight.length > 0 ? `: ${listed(inFlight)}` : ''}`;
         const header = stop instanceof CancelledError
-            ? `Cancelled: ${results.length - failed.length} applied; ${inFlight.length} in flight may have been applied` +
-                `${inFlight.length > 0 ? `: ${listed(inFlight)}` : ''}. ${stop.message}`
-            : showControls(stop.message);
+            ? `Cancelled: ${results.length - failed.length} applied; ${mayHave}. ${stop.message}`
+            : showControls(stop.message) + (inFlight.length > 0 ? ` ${mayHave}.` : '');
         return { tags, failure: [header, ...left('Not pushed', true), ...left('Not deleted', false)].join('\n') };
     }
     const lines = failed.map((r) => `- ${showControls(r.tag)}: ${showControls(r.error?.message ?? 'failed')}`);
@@ -47040,9 +46990,7 @@ function verdict({ results, pruneSkipped }, inputTags) {
         lines.push(`Prune skipped: ${pruneSkipped.reason} (${pruneSkipped.tags.length} planned).`);
     return { tags, failure: [`${failed.length} of ${count(results.length, 'secret')} failed:`, ...lines].join('\n') };
 }
-function pruneSkippedWarning(skip) {
-    return `Prune skipped: ${skip.reason}.`;
-}
+const pruneSkippedWarning = (skip) => `Prune skipped: ${skip.reason}.`;
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
@@ -47050,26 +46998,22 @@ function pruneSkippedWarning(skip) {
 
 function describeRun(source) {
     const repository = source.repo.owner && source.repo.repo ? `${source.repo.owner}/${source.repo.repo}` : '';
+    const release = source.payload.release?.tag_name;
     let trigger = source.eventName || 'unknown event';
-    if (source.eventName === 'release' && source.payload.release?.tag_name) {
-        trigger = `release ${source.payload.release.tag_name}`;
-    }
-    else if (source.eventName === 'workflow_dispatch' && source.actor) {
+    if (source.eventName === 'release' && release)
+        trigger = `release ${release}`;
+    else if (source.eventName === 'workflow_dispatch' && source.actor)
         trigger = `workflow_dispatch by ${source.actor}`;
-    }
     return { trigger, repository, runUrl: `${source.serverUrl}/${repository}/actions/runs/${source.runId}` };
 }
 /** GitHub drops a step summary over 1 MiB whole: rows past this budget are left out and counted instead. */
 const SUMMARY_BUDGET_BYTES = 1_000_000;
-/** The longest string shown in one place; longer ones are cut and end in `…`. */
-const SUMMARY_TEXT_CHARS = 500;
+const SUMMARY_TEXT_CHARS = 500; // the longest string shown in one place
 const PLANNED_LIST_BYTES = 64 * 1024; // what a skipped prune's planned deletions may take of the budget
 const LEFT_OUT_LINE_BYTES = 1024; // room kept for the line that says how many rows were left out
 const summary_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Any string in the summary: one line (a blank line would end the HTML block), cut, HTML-escaped, cleaned or not. */
-function summaryText(text) {
-    return cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => summary_ESCAPES[c] ?? c);
-}
+const summaryText = (text) => cut(showControls(text), SUMMARY_TEXT_CHARS).replace(/[&<>"']/g, (c) => summary_ESCAPES[c] ?? c);
 const code = (text) => `<code>${summaryText(text)}</code>`;
 /** The first of `items` that fit in `budget` bytes, each costing its bytes and `extra`. */
 function fitting(items, budget, extra) {
@@ -47087,14 +47031,8 @@ function row(result, dryRun, tally) {
     return `<tr><td>${tag}</td><td>${summaryText(result.name)}</td><td>${summaryText(outcome)}</td></tr>`;
 }
 /** The job summary of a run that failed before any request (bad input): why, in one line; never a value. */
-function renderFailedSummary(reason) {
-    return `<h2>Cortex secrets: failed before any request</h2>\n<p>${summaryText(reason)}</p>\n`;
-}
-/**
- * The job summary as HTML: the run, the Cortex host, and one row per secret, failed ones first
- * (what a reader looks for), never a value. The counts cover every secret; rows that would not
- * fit in SUMMARY_BUDGET_BYTES are left out and counted, and the outputs still list every tag.
- */
+const renderFailedSummary = (reason) => `<h2>Cortex secrets: failed before any request</h2>\n<p>${summaryText(reason)}</p>\n`;
+/** The job summary as HTML, never a value: failed rows first (what a reader looks for); rows over budget counted. */
 function renderJobSummary({ run, cortexHost, report, tally, selection }) {
     const { results, dryRun, pruneSkipped } = report;
     const counts = { created: 0, updated: 0, deleted: 0, failed: 0 };
@@ -47143,10 +47081,8 @@ const CLASHES = {
     delete: ['deleting it could delete', 'Not deleted: delete it in Cortex by hand.']
 };
 /**
- * Create the input tags the workspace lacks, update those it has, and with `owns`, delete the owned tags the input
- * no longer names, never one equal to an input tag ignoring case: Cortex may not tell `Payments_DB` from `payments_db`,
- * and then that is the secret this run writes. Cortex reads a path's `tagOrId` as either, so a tag equal to another
- * listed secret's id (ignoring case) is refused, neither written nor deleted, and the rest of the plan goes on.
+ * Never deletes a tag equal to an input tag ignoring case (Cortex may not tell them apart); a tag equal to another
+ * listed secret's id ignoring case is neither written nor deleted, as a path's `tagOrId` may be either.
  */
 function plan(desired, existing, owns) {
     const byTag = new Map(existing.map((s) => [s.tag, s]));
@@ -47166,12 +47102,9 @@ function plan(desired, existing, owns) {
     };
     for (const secret of desired) {
         const current = byTag.get(secret.tag);
-        if (refused(resultOf({ secret, currentName: current?.name }), 'write'))
-            continue;
-        const write = { action: current ? 'update' : 'create', secret };
-        if (current?.name !== undefined)
-            write.currentName = current.name;
-        result.writes.push(write);
+        const write = { action: current ? 'update' : 'create', secret, currentName: current?.name };
+        if (!refused(resultOf(write), 'write'))
+            result.writes.push(write);
     }
     const wanted = new Set(desired.map((s) => foldCase(s.tag)));
     for (const secret of existing.filter((s) => owns?.(s.tag) && !wanted.has(foldCase(s.tag)))) {
@@ -47182,22 +47115,15 @@ function plan(desired, existing, owns) {
     return result;
 }
 /** The name a secret ends up with: the input's when it gives one (it is sent), else the one an update leaves. */
-function displayName(write) {
-    return resultOf(write).name;
-}
+const displayName = (write) => resultOf(write).name;
 function resultOf({ secret, currentName }) {
     const name = secret.name ?? currentName ?? secret.tag;
     return secret.key === undefined ? { tag: secret.tag, name } : { tag: secret.tag, key: secret.key, name };
 }
-/**
- * One run: list the workspace once, create or update every input secret, then, only if every write landed, delete
- * the owned secrets the input no longer names. If the list fails, every input secret fails with its reason. A prune
- * with no secrets is refused before any request: it would delete every owned secret.
- */
+/** Deletes only once every write landed; when the list fails, every input secret fails with its reason. */
 async function syncSecrets(client, secrets, options) {
-    if (options.owns && secrets.length === 0) {
+    if (options.owns && secrets.length === 0)
         throw new Error('Refusing to prune with no secrets to push: every owned secret would be deleted.');
-    }
     const { concurrency, dryRun } = options;
     const done = (result) => (options.onResult?.(result), result);
     const failed = (subject, error) => done({ ...subject, outcome: 'failed', error: error });
