@@ -198,7 +198,7 @@ export function readSecretsFile(path: string, readFile: (path: string) => string
   return isDotenvFile(path) ? parseDotenvSecrets(text, 'secrets-file') : parseSecretsMapping(text, 'secrets-file')
 }
 
-const NOT_SHOWN = 'the line is not shown because it may hold a secret.'
+const LINE_WITHHELD = 'the line is not shown because it may hold a secret.'
 
 /** dotenv reads each entry alone (a duplicate key keeps both lines); reading otherwise than dotenvEntries is an error. */
 export function parseDotenvSecrets(text: string, input: string): SecretEntry[] {
@@ -214,7 +214,7 @@ export function parseDotenvSecrets(text: string, input: string): SecretEntry[] {
       if (Object.keys(read).join() !== 'KEY' || read.KEY !== entry.value) {
         throw new InputError(
           `${origin}: dotenv would not read this value as written (look at its quotes and backslashes: ` +
-            `dotenv keeps \\" and \\\\ as two characters); ${NOT_SHOWN}`
+            `dotenv keeps \\" and \\\\ as two characters); ${LINE_WITHHELD}`
         )
       }
       return { value: entry.value }
@@ -249,7 +249,7 @@ function* dotenvEntries(text: string, input: string): Generator<DotenvEntry> {
       continue
     }
     const start = ENTRY_START.exec(line)
-    if (!start) throw new InputError(`${where} is not a dotenv entry (KEY=value); ${NOT_SHOWN}`)
+    if (!start) throw new InputError(`${where} is not a dotenv entry (KEY=value); ${LINE_WITHHELD}`)
     const key = start[1] as string
     const rest = line.slice(start[0].length)
     const valueAt = rest.length - rest.trimStart().length
@@ -264,7 +264,7 @@ function* dotenvEntries(text: string, input: string): Generator<DotenvEntry> {
     if (!closed || !AFTER_CLOSING_QUOTE.test(after)) {
       throw new InputError(
         `${where}: the quoted value that starts here has no closing quote, or text follows it; ` +
-          `dotenv would misread it. Close the quote at the end of the value; ${NOT_SHOWN}`
+          `dotenv would misread it. Close the quote at the end of the value; ${LINE_WITHHELD}`
       )
     }
     const comment = after.includes('#') ? after.indexOf('#') : after.length
@@ -288,7 +288,7 @@ function unquotedValue(rest: string, where: string): string {
           ? ' (the character before it is whitespace that dotenv takes for a space and a shell does not: ' +
             'a comment starts after a space or a tab only)'
           : '') +
-        `; put the value in quotes (KEY='…', or KEY="…" when it holds a ') to keep all of it; ${NOT_SHOWN}`
+        `; put the value in quotes (KEY='…', or KEY="…" when it holds a ') to keep all of it; ${LINE_WITHHELD}`
     )
   }
   const value = written.trim()
@@ -303,13 +303,13 @@ function checkSpacing(where: string, outside: string, comment = ''): void {
     throw new InputError(
       `${where}: outside quotes it has whitespace other than a space or a tab (such as a no-break space, ` +
         'U+2028 or a form feed), which dotenv takes for a space and drops, and a shell does not; ' +
-        `write a plain space there, or put the value in quotes to keep that character; ${NOT_SHOWN}`
+        `write a plain space there, or put the value in quotes to keep that character; ${LINE_WITHHELD}`
     )
   }
   if (LINE_SEPARATOR.test(comment)) {
     throw new InputError(
       `${where}: a comment holds a Unicode line separator (U+2028 or U+2029), where dotenv ends the ` +
-        `line and reads what follows as another entry; remove it; ${NOT_SHOWN}`
+        `line and reads what follows as another entry; remove it; ${LINE_WITHHELD}`
     )
   }
 }
