@@ -46466,7 +46466,7 @@ function readSecretsFile(path, readFile = readRegularFile) {
     }
     return isDotenvFile(path) ? parseDotenvSecrets(text, 'secrets-file') : parseSecretsMapping(text, 'secrets-file');
 }
-const secrets_NOT_SHOWN = 'the line is not shown because it may hold a secret.';
+const LINE_WITHHELD = 'the line is not shown because it may hold a secret.';
 /** dotenv reads each entry alone (a duplicate key keeps both lines); reading otherwise than dotenvEntries is an error. */
 function parseDotenvSecrets(text, input) {
     const entries = [];
@@ -46482,7 +46482,7 @@ function parseDotenvSecrets(text, input) {
             const read = (0,main.parse)(entry.text.replace(entry.key, 'KEY'));
             if (Object.keys(read).join() !== 'KEY' || read.KEY !== entry.value) {
                 throw new InputError(`${origin}: dotenv would not read this value as written (look at its quotes and backslashes: ` +
-                    `dotenv keeps \\" and \\\\ as two characters); ${secrets_NOT_SHOWN}`);
+                    `dotenv keeps \\" and \\\\ as two characters); ${LINE_WITHHELD}`);
             }
             return { value: entry.value };
         }
@@ -46513,7 +46513,7 @@ function* dotenvEntries(text, input) {
         }
         const start = ENTRY_START.exec(line);
         if (!start)
-            throw new InputError(`${where} is not a dotenv entry (KEY=value); ${secrets_NOT_SHOWN}`);
+            throw new InputError(`${where} is not a dotenv entry (KEY=value); ${LINE_WITHHELD}`);
         const key = start[1];
         const rest = line.slice(start[0].length);
         const valueAt = rest.length - rest.trimStart().length;
@@ -46527,7 +46527,7 @@ function* dotenvEntries(text, input) {
         const after = closed ? lines[closed.line].slice(closed.column + 1) : '';
         if (!closed || !AFTER_CLOSING_QUOTE.test(after)) {
             throw new InputError(`${where}: the quoted value that starts here has no closing quote, or text follows it; ` +
-                `dotenv would misread it. Close the quote at the end of the value; ${secrets_NOT_SHOWN}`);
+                `dotenv would misread it. Close the quote at the end of the value; ${LINE_WITHHELD}`);
         }
         const comment = after.includes('#') ? after.indexOf('#') : after.length;
         checkSpacing(`${input} line ${closed.line + 1}`, after.slice(0, comment), after.slice(comment));
@@ -46548,7 +46548,7 @@ function unquotedValue(rest, where) {
                 ? ' (the character before it is whitespace that dotenv takes for a space and a shell does not: ' +
                     'a comment starts after a space or a tab only)'
                 : '') +
-            `; put the value in quotes (KEY='…', or KEY="…" when it holds a ') to keep all of it; ${secrets_NOT_SHOWN}`);
+            `; put the value in quotes (KEY='…', or KEY="…" when it holds a ') to keep all of it; ${LINE_WITHHELD}`);
     }
     const value = written.trim();
     const valueAt = written.length - written.trimStart().length;
@@ -46560,11 +46560,11 @@ function checkSpacing(where, outside, comment = '') {
     if (NOT_A_SHELL_SPACE.test(outside)) {
         throw new InputError(`${where}: outside quotes it has whitespace other than a space or a tab (such as a no-break space, ` +
             'U+2028 or a form feed), which dotenv takes for a space and drops, and a shell does not; ' +
-            `write a plain space there, or put the value in quotes to keep that character; ${secrets_NOT_SHOWN}`);
+            `write a plain space there, or put the value in quotes to keep that character; ${LINE_WITHHELD}`);
     }
     if (LINE_SEPARATOR.test(comment)) {
         throw new InputError(`${where}: a comment holds a Unicode line separator (U+2028 or U+2029), where dotenv ends the ` +
-            `line and reads what follows as another entry; remove it; ${secrets_NOT_SHOWN}`);
+            `line and reads what follows as another entry; remove it; ${LINE_WITHHELD}`);
     }
 }
 /** Where the quote opened at (line, column) closes; in double quotes a backslash escapes the next character. */
