@@ -47300,7 +47300,10 @@ function dispatcherFor(apiUrl, timeoutMs = 30_000) {
         return new undici.Agent();
     // undici gives the proxy's CONNECT no deadline of the request's: a proxy that never answers gets timeoutMs.
     return new undici.EnvHttpProxyAgent({
-        clientFactory: (origin, opts) => new undici.Pool(origin, { ...opts, headersTimeout: timeoutMs })
+        clientFactory: (origin, opts) => new undici.Pool(origin, { ...opts, headersTimeout: timeoutMs }),
+        // Nor the TLS handshake through the tunnel, nor the connection to the proxy: timeoutMs, not undici's 10 s.
+        requestTls: { timeout: timeoutMs },
+        proxyTls: { timeout: timeoutMs }
     });
 }
 /** The variable EnvHttpProxyAgent takes the proxy for `apiUrl` from, lower case first, as it reads them. */

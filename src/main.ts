@@ -118,7 +118,10 @@ export function dispatcherFor(apiUrl: URL, timeoutMs = 30_000): Dispatcher {
   if (isLoopback(apiUrl.hostname)) return new Agent()
   // undici gives the proxy's CONNECT no deadline of the request's: a proxy that never answers gets timeoutMs.
   return new EnvHttpProxyAgent({
-    clientFactory: (origin, opts) => new Pool(origin, { ...opts, headersTimeout: timeoutMs })
+    clientFactory: (origin, opts) => new Pool(origin, { ...opts, headersTimeout: timeoutMs }),
+    // Nor the TLS handshake through the tunnel, nor the connection to the proxy: timeoutMs, not undici's 10 s.
+    requestTls: { timeout: timeoutMs },
+    proxyTls: { timeout: timeoutMs }
   })
 }
 

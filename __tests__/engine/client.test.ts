@@ -1195,6 +1195,31 @@ describe('dispatcherFor (main.ts): the proxy variables, as undici reads them', (
     expect(error.message).toMatch(/^get "t": no response UND_ERR_HEADERS_TIMEOUT: /)
   })
 
+  it('gives up on a tunnel whose TLS handshake never ends, within the attempt timeout (red team of issue 17)', async () => {
+    const mute = createNetServer((socket) =>
+      socket.once('data', () => socket.write('HTTP/1.1 200 Connection Established\r\n\r\n'))
+    )
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve))
+    process.env.HTTPS_PROXY = `http://127.0.0.1:${(mute.address() as AddressInfo).port}`
+    const dispatcher = dispatcherFor(parseApiUrl(`https://${HOST}:${port}`), 500)
+    const client = new CortexClient({
+      baseUrl: parseApiUrl(`https://${HOST}:${port}`),
+      apiKey: STAND_IN_API_KEY,
+      userAgent: USER_AGENT,
+      dispatcher,
+      timeoutMs: 500,
+      maxRetries: 0,
+      requestsPerMinute: 1000
+    })
+    const started = performance.now()
+    const error = await failure(client.exists('t')).finally(() => {
+      mute.close()
+      void dispatcher.destroy()
+    })
+    expect(performance.now() - started).toBeLessThan(3000)
+    expect(error.message).toMatch(/^get "t": no response /)
+  })
+
   it.each(['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'])(
     'sends an https api-url through the proxy %s names, as a CONNECT tunnel',
     async (variable) => {
