@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
-import type { Clock } from '../../src/cortex/retry.ts'
 import { WITHHELD } from '../../src/domain/text.ts'
 import { run } from '../../src/main.ts'
+import { tagOf } from '../support/engine.ts'
+import { FakeClock } from '../support/fake-clock.ts'
 
 /** What the runner sets for every step, and the variables this test sets for one run. */
 const RUNNER_ENV = {
@@ -27,20 +28,6 @@ const setEnv = (vars: Record<string, string>) => {
   for (const [name, value] of Object.entries(vars)) {
     touched.add(name)
     process.env[name] = value
-  }
-}
-
-/** A clock whose sleep advances time at once: retries and waits without real waiting. */
-class FakeClock implements Clock {
-  time = Date.UTC(2026, 10, 26, 12, 0, 0)
-  readonly sleeps: number[] = []
-  now(): number {
-    return this.time
-  }
-  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw signal.reason
-    this.sleeps.push(ms)
-    this.time += ms
   }
 }
 
@@ -114,9 +101,6 @@ const unescape = (data: string) => data.replace(/%0D/g, '\r').replace(/%0A/g, '\
 const story = () =>
   lines().filter((line) => line !== '' && !line.startsWith('::add-mask::') && !REQUEST_LINE.test(line))
 const REQUEST_LINE = /^::debug::(GET|POST|PUT|DELETE) \/api\/v1\/secrets\S* (\d{3} \d+ ms|failed .*)$/
-/** The tag a single-secret request is about (GET, PUT, DELETE); undefined for the collection. */
-const tagOf = (path: string) =>
-  path.startsWith('/api/v1/secrets/') ? decodeURIComponent(path.slice('/api/v1/secrets/'.length)) : undefined
 
 const PEM = '-----BEGIN KEY-----\nc2VjcmV0LWtleS1ib2R5\n}\n-----END KEY-----'
 
