@@ -46872,9 +46872,11 @@ function settings_boolean(text, input) {
         return false;
     throw new InputError(`Input "${input}" must be true or false.`);
 }
+/** The variables undici's EnvHttpProxyAgent takes a proxy from, in the order it reads them (https falls back to http). */
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 /** undici fails on a bad proxy variable (`proxy:3128`, which curl takes) with a bare "Invalid URL". */
 function checkProxyVariables(env) {
-    for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+    for (const name of PROXY_VARIABLES) {
         const value = env[name]?.trim();
         if (!value)
             continue;
@@ -47306,9 +47308,9 @@ function dispatcherFor(apiUrl, timeoutMs = 30_000) {
         proxyTls: { timeout: timeoutMs }
     });
 }
-/** The variable EnvHttpProxyAgent takes the proxy for `apiUrl` from, lower case first, as it reads them. */
+/** The variable EnvHttpProxyAgent takes the proxy for `apiUrl` from, for messages. */
 function proxyVariable(apiUrl) {
-    const names = apiUrl.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    const names = apiUrl.protocol === 'https:' ? PROXY_VARIABLES : PROXY_VARIABLES.slice(2);
     return names.find((name) => process.env[name]);
 }
 /** The four outputs, tags sorted (`[]` where nothing happened); what went wrong, instead of a throw. */

@@ -4,7 +4,7 @@ import { CortexClient } from './cortex/client.ts'
 import type { Clock } from './cortex/retry.ts'
 import { CancelledError, OUTCOMES, type SyncReport } from './domain/secret.ts'
 import { count, logLine, masksFor } from './domain/text.ts'
-import { isLoopback, readInputs, type Inputs } from './inputs/settings.ts'
+import { isLoopback, PROXY_VARIABLES, readInputs, type Inputs } from './inputs/settings.ts'
 import {
   budgetWarning,
   doneLine,
@@ -125,9 +125,9 @@ export function dispatcherFor(apiUrl: URL, timeoutMs = 30_000): Dispatcher {
   })
 }
 
-/** The variable EnvHttpProxyAgent takes the proxy for `apiUrl` from, lower case first, as it reads them. */
+/** The variable EnvHttpProxyAgent takes the proxy for `apiUrl` from, for messages. */
 function proxyVariable(apiUrl: URL): string | undefined {
-  const names = apiUrl.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  const names = apiUrl.protocol === 'https:' ? PROXY_VARIABLES : PROXY_VARIABLES.slice(2)
   return names.find((name) => process.env[name])
 }
 

@@ -108,21 +108,25 @@ describe('proxies', () => {
     expectNoLeak(run, Object.values(values))
   })
 
-  it('says the proxy refused its credentials (407), naming the variable, never quoting it (issue 17, item 7)', async () => {
-    await proxy.close()
-    proxy = await TestProxy.start({ hosts: { [CORTEX_HOST]: '127.0.0.1' }, credentials: 'ci:right-pass' })
-    await restart({ tls: { ...certificate, hostname: CORTEX_HOST } })
-    const wrong = `http://ci:wrong-pass-4f4f@${new URL(proxy.url).host}`
-    const env = { HTTPS_PROXY: wrong, NODE_EXTRA_CA_CERTS: caFile }
-    const run = await push({ svc_0: 'proxied-value-4f4f' }, { 'max-retries': '0' }, { env })
-    expect(run.exitCode).toBe(1)
-    expect(standIn.requests).toEqual([])
-    expect(run.stdout).toContain(
-      '✖ svc_0: failed: list: no response PROXY_REFUSED: the proxy named by HTTPS_PROXY refused the tunnel to Cortex ' +
-        'with HTTP 407: it refused the credentials in HTTPS_PROXY (1 attempt)'
-    )
-    expectNoLeak(run, ['proxied-value-4f4f', 'wrong-pass-4f4f', STAND_IN_API_KEY])
-  })
+  // An https api-url takes HTTP_PROXY when HTTPS_PROXY is unset, as undici reads them: the message names the one used.
+  it.each(['HTTPS_PROXY', 'HTTP_PROXY'])(
+    'says the proxy in %s refused its credentials (407), never quoting them (issue 17, item 7)',
+    async (variable) => {
+      await proxy.close()
+      proxy = await TestProxy.start({ hosts: { [CORTEX_HOST]: '127.0.0.1' }, credentials: 'ci:right-pass' })
+      await restart({ tls: { ...certificate, hostname: CORTEX_HOST } })
+      const wrong = `http://ci:wrong-pass-4f4f@${new URL(proxy.url).host}`
+      const env = { [variable]: wrong, NODE_EXTRA_CA_CERTS: caFile }
+      const run = await push({ svc_0: 'proxied-value-4f4f' }, { 'max-retries': '0' }, { env })
+      expect(run.exitCode).toBe(1)
+      expect(standIn.requests).toEqual([])
+      expect(run.stdout).toContain(
+        `✖ svc_0: failed: list: no response PROXY_REFUSED: the proxy named by ${variable} refused the tunnel to Cortex ` +
+          `with HTTP 407: it refused the credentials in ${variable} (1 attempt)`
+      )
+      expectNoLeak(run, ['proxied-value-4f4f', 'wrong-pass-4f4f', STAND_IN_API_KEY])
+    }
+  )
 
   it('never sends a loopback http:// api-url through a proxy, whichever of the four variables names one', async () => {
     const values = secretsOf(3)

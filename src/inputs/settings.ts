@@ -135,9 +135,12 @@ export function boolean(text: string, input: string): boolean {
   throw new InputError(`Input "${input}" must be true or false.`)
 }
 
+/** The variables undici's EnvHttpProxyAgent takes a proxy from, in the order it reads them (https falls back to http). */
+export const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']
+
 /** undici fails on a bad proxy variable (`proxy:3128`, which curl takes) with a bare "Invalid URL". */
 function checkProxyVariables(env: Readonly<Record<string, string | undefined>>): void {
-  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+  for (const name of PROXY_VARIABLES) {
     const value = env[name]?.trim()
     if (!value) continue
     const url = URL.parse(value)
