@@ -30,7 +30,7 @@ import {
 } from '../support/echo-forms.ts'
 
 /** What must never be in a cleaned text: anything that breaks a line, hides text or turns it around. */
-const CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u
+const CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2028\u2029]/u
 
 /** Characters that break naive handling, mixed with ordinary ones. */
 const tricky = fc.oneof(
