@@ -1,10 +1,9 @@
 import * as core from '@actions/core'
-import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici'
-import { CortexClient } from './cortex/client.ts'
+import type { Dispatcher } from 'undici'
 import type { Clock } from './cortex/retry.ts'
 import { CancelledError, OUTCOMES, type SyncReport } from './domain/secret.ts'
 import { count, logLine, masksFor } from './domain/text.ts'
-import { isLoopback, PROXY_VARIABLES, readInputs, type Inputs } from './inputs/settings.ts'
+import { PROXY_VARIABLES, readInputs, type Inputs } from './inputs/settings.ts'
 import {
   budgetWarning,
   doneLine,
@@ -50,6 +49,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const { settings, selection } = inputs
   const { apiUrl, dryRun, rateLimitPerMinute, secrets } = settings
   const tally = new RetryTally()
+  // Loaded once the inputs hold: a run that fails on them does not wait on the client and undici (1.1 MB).
+  const { CortexClient, dispatcherFor } = await import('./cortex/client.ts')
   const client = new CortexClient({
     baseUrl: apiUrl,
     apiKey: settings.apiKey,
@@ -96,8 +97,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const notWritten = await writeOutputs(report)
     await writeSummary(async () => {
       // Loaded here, not at start-up: only the summary needs the run's context, and @actions/github
-      // (Octokit included) would delay the first request. "eager" keeps it in dist/index.js.
-      const { context } = await import(/* webpackMode: "eager" */ '@actions/github')
+      // (Octokit included) would delay the first request.
+      const { context } = await import('@actions/github')
       return renderJobSummary({ run: describeRun(context), cortexHost: apiUrl.host, report, tally, selection })
     })
     if (failure === undefined && notWritten === undefined) info(doneLine(tags, dryRun))
@@ -107,22 +108,6 @@ export async function run(options: RunOptions = {}): Promise<void> {
   } finally {
     process.off('SIGINT', cancel).off('SIGTERM', cancel)
   }
-}
-
-/**
- * A loopback host is reached directly, never through a proxy (plain http is allowed there only because it stays on
- * this machine); any other through undici's EnvHttpProxyAgent (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case).
- * undici follows no redirect, so the key never reaches another origin, and one choice holds for the whole run.
- */
-export function dispatcherFor(apiUrl: URL, timeoutMs = 30_000): Dispatcher {
-  if (isLoopback(apiUrl.hostname)) return new Agent()
-  // undici gives the proxy's CONNECT no deadline of the request's: a proxy that never answers gets timeoutMs.
-  return new EnvHttpProxyAgent({
-    clientFactory: (origin, opts) => new Pool(origin, { ...opts, headersTimeout: timeoutMs }),
-    // Nor the TLS handshake through the tunnel, nor the connection to the proxy: timeoutMs, not undici's 10 s.
-    requestTls: { timeout: timeoutMs },
-    proxyTls: { timeout: timeoutMs }
-  })
 }
 
 /** The variable EnvHttpProxyAgent takes the proxy for `apiUrl` from, for messages. */

@@ -1,4 +1,4 @@
-// The version has one source, package.json: ncc inlines the field at build time, so
+// The version has one source, package.json: the bundler inlines the field at build time, so
 // dist/ carries it without reading package.json at run time. Sent in the User-Agent header.
 import packageJson from '../package.json' with { type: 'json' }
 

@@ -1,27 +1,23 @@
 /**
  * dist/licenses.txt must name every package bundled into dist/ with its licence
- * text. Which packages are bundled comes from webpack's own record of the
- * build: the stats ncc wrote with --stats-out for the build of src/ that npm
- * test's globalSetup made like `npm run bundle`'s. That build's licenses.txt is
- * checked here; dist-fresh.test.ts checks that the committed one is the same.
+ * text. Which packages are bundled comes from esbuild's own record of the build:
+ * the metafile of the build of src/ that npm test's globalSetup made with
+ * `npm run bundle`'s script. That build's licenses.txt is checked here;
+ * dist-fresh.test.ts checks that the committed one is the same.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { freshBuild } from './fresh-build.ts'
 
-interface StatsModule {
-  name?: string
-  /** The modules webpack concatenated into this one. */
-  modules?: StatsModule[]
-}
-
-/** The package each bundled module comes from: `./node_modules/@a/b/node_modules/c/x.js` → `c`. */
-function packagesIn(modules: StatsModule[] = [], found = new Set<string>()): Set<string> {
-  for (const module of modules) {
-    const match = /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(module.name ?? '')
-    if (match?.[1]) found.add(match[1])
-    packagesIn(module.modules, found)
+/** The packages the outputs hold a byte of: `node_modules/@a/b/node_modules/c/x.js` → `c`. */
+function packagesIn(metafile: { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> }) {
+  const found = new Set<string>()
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)
+      if (match?.[1] && bytesInOutput > 0) found.add(match[1])
+    }
   }
   return found
 }
@@ -44,7 +40,7 @@ const build = freshBuild()
 let bundled: Set<string>
 
 beforeAll(() => {
-  bundled = packagesIn((JSON.parse(readFileSync(build.stats, 'utf8')) as { modules: StatsModule[] }).modules)
+  bundled = packagesIn(JSON.parse(readFileSync(build.metafile, 'utf8')))
 })
 
 describe('dist/licenses.txt', () => {

@@ -12,7 +12,7 @@ import { Agent, EnvHttpProxyAgent, MockAgent } from 'undici'
 import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
 import { TestProxy } from '../../harness/http-proxy.ts'
 import { OpenApiContract } from '../../harness/openapi-contract.ts'
-import { CortexClient, MAX_RESPONSE_BYTES, timeoutSignal } from '../../src/cortex/client.ts'
+import { CortexClient, dispatcherFor, MAX_RESPONSE_BYTES, timeoutSignal } from '../../src/cortex/client.ts'
 import {
   ApiKeyRefusedError,
   CortexApiError,
@@ -21,7 +21,6 @@ import {
 } from '../../src/domain/secret.ts'
 import { WITHHELD } from '../../src/domain/text.ts'
 import { parseApiUrl } from '../../src/inputs/settings.ts'
-import { dispatcherFor } from '../../src/main.ts'
 import { clientFor } from '../support/client.ts'
 import { FakeClock } from '../support/fake-clock.ts'
 
@@ -1101,7 +1100,7 @@ describe('a redirect', () => {
   })
 })
 
-describe('dispatcherFor (main.ts)', () => {
+describe('dispatcherFor', () => {
   it.each([
     'http://127.0.0.1:8080',
     'http://127.9.8.7',
@@ -1124,7 +1123,7 @@ describe('dispatcherFor (main.ts)', () => {
   })
 })
 
-describe('dispatcherFor (main.ts): the proxy variables, as undici reads them', () => {
+describe('dispatcherFor: the proxy variables, as undici reads them', () => {
   // cortex.test resolves only through the proxy, to a stand-in over plain http. What is checked is the
   // route (a CONNECT to the host, or none): TLS through the proxy to a Cortex the action trusts needs
   // a CA given at start-up (NODE_EXTRA_CA_CERTS), which e2e/faults.test.ts does.

@@ -36,8 +36,8 @@ export function buildLayout(dir: string) {
   return {
     manifest: join(dir, 'action.yml'),
     dist: join(dir, 'dist'),
-    /** webpack's record of the build (ncc --stats-out): which packages went into the bundle. */
-    stats: join(dir, 'webpack-stats.json')
+    /** esbuild's record of the build (its metafile): which files went into which output. */
+    metafile: join(dir, 'metafile.json')
   }
 }
 
@@ -65,34 +65,30 @@ const actionNode: Step = () => {
   )
 }
 
+/** The Node 24 that runs the bundle, and the bundler: this Node, or the `node` dev dependency's binary. */
+function node24(): string {
+  if (Number(process.versions.node.split('.')[0]) === ACTION_NODE_MAJOR) return process.execPath
+  return createRequire(import.meta.url).resolve('node/bin/node')
+}
+
 /**
- * Bundles src/ as `npm run bundle` does (same ncc, same options, plus the stats), so
- * that the tests run the source as it is now, not the dist/ last committed; a test in
- * __tests__/bundle/ compares the two. A build that fails stops the run with the
- * compiler's message: every end-to-end test would fail for that one reason.
+ * Bundles src/ with `npm run bundle`'s script (scripts/bundle.ts, under Node 24), into a folder
+ * of its own and with the metafile, so that the tests run the source as it is now, not the dist/
+ * last committed; a test in __tests__/bundle/ compares the two. A build that fails stops the run
+ * with the bundler's message: every end-to-end test would fail for that one reason.
  */
 const actionFromSource: Step = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cortex-action-under-test-'))
   const layout = buildLayout(dir)
-  const ncc = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js')
-  const args = ['build', 'src/index.ts', '-o', layout.dist, '--license', 'licenses.txt']
+  const args = ['scripts/bundle.ts', '--outdir', layout.dist, '--metafile', layout.metafile]
   try {
     copyFileSync(join(ROOT, 'action.yml'), layout.manifest)
-    await promisify(execFile)(process.execPath, [ncc, ...args, '--stats-out', layout.stats, '--quiet'], {
-      cwd: ROOT,
-      maxBuffer: 64 * 1024 * 1024
-    })
+    await promisify(execFile)(node24(), args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 })
   } catch (error) {
     // Jest runs no globalTeardown after a failed globalSetup: the folder goes now.
     rmSync(dir, { recursive: true, force: true })
     const { stderr, stdout, message } = error as { stderr?: string; stdout?: string; message: string }
-    // ncc prints the compiler's errors, then the stack of its own bundled webpack: of no use here.
-    const said = `${stderr ?? ''}${stdout ?? ''}`
-      .split('\n')
-      .filter((line) => !/^\s+at /.test(line))
-      .join('\n')
-      .replace(/^Error: /, '')
-      .trim()
+    const said = `${stderr ?? ''}${stdout ?? ''}`.trim()
     return `The e2e tests run src/ bundled as npm run bundle does, and the build failed:\n${said || message}`
   }
   process.env[ACTION_UNDER_TEST_DIR] = dir

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../../src/domain/secret.ts'
 import { MAX_REQUEST_BODY_BYTES } from '../../src/inputs/secrets.ts'
-import { boolean, DEFAULTS, isLoopback, parseApiUrl, readInputs, type InputSource } from '../../src/inputs/settings.ts'
+import { isLoopback } from '../../src/domain/secret.ts'
+import { boolean, DEFAULTS, parseApiUrl, readInputs, type InputSource } from '../../src/inputs/settings.ts'
 import { plan } from '../../src/sync.ts'
 
 function source(inputs: Record<string, string>, extra: Partial<InputSource> = {}): InputSource & { masked: string[] } {

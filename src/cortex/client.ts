@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { request, type Dispatcher } from 'undici'
+import { Agent, EnvHttpProxyAgent, Pool, request, type Dispatcher } from 'undici'
 import {
   ApiKeyRefusedError,
   CortexApiError,
@@ -7,6 +7,7 @@ import {
   TAG_PATTERN,
   TAG_RULE,
   UnusableAnswerError,
+  isLoopback,
   mapConcurrently,
   type CortexApiErrorDetails,
   type CortexOperation
@@ -533,4 +534,20 @@ function kindOf(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+/**
+ * A loopback host is reached directly, never through a proxy (plain http is allowed there only because it stays on
+ * this machine); any other through undici's EnvHttpProxyAgent (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case).
+ * undici follows no redirect, so the key never reaches another origin, and one choice holds for the whole run.
+ */
+export function dispatcherFor(apiUrl: URL, timeoutMs = 30_000): Dispatcher {
+  if (isLoopback(apiUrl.hostname)) return new Agent()
+  // undici gives the proxy's CONNECT no deadline of the request's: a proxy that never answers gets timeoutMs.
+  return new EnvHttpProxyAgent({
+    clientFactory: (origin, opts) => new Pool(origin, { ...opts, headersTimeout: timeoutMs }),
+    // Nor the TLS handshake through the tunnel, nor the connection to the proxy: timeoutMs, not undici's 10 s.
+    requestTls: { timeout: timeoutMs },
+    proxyTls: { timeout: timeoutMs }
+  })
 }

@@ -13,6 +13,10 @@ export const foldCase = (tag: string): string => tag.toUpperCase().toLowerCase()
 export const compareTags = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 export const byTag = (a: { tag: string }, b: { tag: string }): number => compareTags(a.tag, b.tag)
 
+/** A hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
+export const isLoopback = (hostname: string): boolean =>
+  hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+
 /** A secret ready to send. `key`: the input key its tag was made from (`select`, `strip-prefix`, `tag-case`). */
 export type DesiredSecret = { tag: string; name?: string; value: string; key?: string }
 

@@ -1,4 +1,4 @@
-import { InputError, type DesiredSecret } from '../domain/secret.ts'
+import { InputError, isLoopback, type DesiredSecret } from '../domain/secret.ts'
 import { matcherFor, parsePatternList } from './patterns.ts'
 import { checkDisplayNames, readSecretsFile, parseSecretsMapping, resolveSecrets, type SecretEntry } from './secrets.ts'
 import { chooseEntries, leaveOutApiKey, nothingSelectedMessage, readSelection, type SelectionCount } from './select.ts'
@@ -104,10 +104,6 @@ export function readInputs(source: InputSource): Inputs {
     ? { settings, selection: { keys: new Set(entries.map((e) => e.key)).size, leftOut } }
     : { settings }
 }
-
-/** A hostname on this machine: plain http is allowed to it, and no proxy is used for it. */
-export const isLoopback = (hostname: string): boolean =>
-  hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 
 /** Reads `api-url`: the key never travels over plain http but to this machine. */
 export function parseApiUrl(text: string): URL {
