@@ -36,7 +36,7 @@ export function buildLayout(dir: string) {
   return {
     manifest: join(dir, 'action.yml'),
     dist: join(dir, 'dist'),
-    /** esbuild's record of the build (its metafile): which files went into which output. */
+    /** esbuild's record of the build (its metafile): which files went into which output, and what each imports. */
     metafile: join(dir, 'metafile.json')
   }
 }
