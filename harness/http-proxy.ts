@@ -13,6 +13,13 @@ export interface TestProxyOptions {
   hosts?: Record<string, string>
   /** `user:password` a CONNECT must carry (Proxy-Authorization: Basic); without them: 407. */
   credentials?: string
+  /**
+   * CONNECT targets this proxy sends elsewhere, `host:port` → `host:port`: a tunnel to
+   * `api.getcortexapp.com:443` can end at a local stand-in, so that a workflow keeps its
+   * default api-url. With tunnels, a CONNECT to any other target is refused (403): no real
+   * host is reached.
+   */
+  tunnels?: Record<string, string>
 }
 
 export class TestProxy {
@@ -22,9 +29,11 @@ export class TestProxy {
   #sockets = new Set<Socket>()
   #url = ''
   readonly #hosts: Record<string, string>
+  readonly #tunnels: Record<string, string>
 
   private constructor(options: TestProxyOptions) {
     this.#hosts = options.hosts ?? {}
+    this.#tunnels = Object.fromEntries(Object.entries(options.tunnels ?? {}).map(([k, v]) => [k.toLowerCase(), v]))
     const authorization = options.credentials && `Basic ${Buffer.from(options.credentials).toString('base64')}`
     this.#server = createServer((req, res) => {
       this.seen.push(`${req.method} ${req.url}`)
@@ -43,7 +52,13 @@ export class TestProxy {
         client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n')
         return
       }
-      const [host, port] = (req.url ?? '').split(':')
+      const target = req.url ?? ''
+      const tunnel = this.#tunnels[target.toLowerCase()]
+      if (options.tunnels && tunnel === undefined) {
+        client.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+        return
+      }
+      const [host, port] = (tunnel ?? target).split(':')
       const upstream = connect(Number(port), this.#resolve(host ?? ''), () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
         upstream.write(head)

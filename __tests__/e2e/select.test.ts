@@ -151,7 +151,7 @@ describe('toJSON(secrets) with select', () => {
     expect(Object.keys(SECRETS).filter((key) => key.startsWith('CORTEX_'))).toHaveLength(SELECTED.length + 1)
   })
 
-  it('select CORTEX_* and !CORTEX_API_KEY (as the README writes it) pushes exactly the selected tags byte for byte and names no other key', async () => {
+  it('select CORTEX_* and !CORTEX_API_KEY (as docs/patterns.md writes it) pushes exactly the selected tags byte for byte and names no other key', async () => {
     const run = await runWith({ select: 'CORTEX_*\n!CORTEX_API_KEY', ...SELECT_INPUTS }, SECRETS, true)
     expect(run.stderr).toBe('')
     expect(run.exitCode).toBe(0)

@@ -1,6 +1,6 @@
 /**
- * action.yml itself, the README's tables and examples, and the workflows:
- * what the Marketplace and users read must match what the code does.
+ * action.yml itself, the README's tables, the workflow examples of every guide, the workflows,
+ * and the Node version: what the Marketplace and users read must match what the code does.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,6 +11,9 @@ import { ROOT } from '../../harness/run-action.ts'
 import { OUTCOMES } from '../../src/domain/secret.ts'
 import { DEFAULT_TAG_CASE, TAG_CASES } from '../../src/inputs/select.ts'
 import { DEFAULTS, readInputs } from '../../src/inputs/settings.ts'
+import { ACTION_NODE_MAJOR } from '../../harness/node24.ts'
+import { ACTION_NODE_MAJOR as SETUP_NODE_MAJOR } from '../setup/global-setup.ts'
+import { codeBlocks, links } from '../support/markdown.ts'
 
 interface ActionInput {
   description?: string
@@ -36,6 +39,17 @@ interface Workflow {
 
 const action = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYml
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+const contributing = readFileSync(join(ROOT, 'CONTRIBUTING.md'), 'utf8')
+/** The Markdown files users and contributors read workflows in: the README, docs/, CONTRIBUTING.md. */
+const guides: Record<string, string> = Object.fromEntries(
+  ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`), 'CONTRIBUTING.md']
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => [file, readFileSync(join(ROOT, file), 'utf8')])
+)
+/** Every YAML block of the guides, parsed, named by file and line. */
+const examples: Array<[string, unknown]> = Object.entries(guides).flatMap(([file, text]) =>
+  codeBlocks(text, 'yaml').map((block): [string, unknown] => [`${file}:${block.line}`, parseYaml(block.content)])
+)
 const workflowDir = join(ROOT, '.github', 'workflows')
 const workflows = Object.fromEntries(
   readdirSync(workflowDir).map((f) => [f, parseYaml(readFileSync(join(workflowDir, f), 'utf8')) as Workflow])
@@ -79,21 +93,22 @@ function tableAfter(heading: string): string[][] {
   return rows
 }
 
-/** Every step of the README's YAML examples and of the workflows that runs this action. */
+/**
+ * Every step that runs this action in the workflows and in the guides' YAML examples: a
+ * workflow (`jobs:`), or a list of steps.
+ */
 function stepsUsingThisAction(): Array<[string, Step]> {
   const found: Array<[string, Step]> = []
   const visit = (where: string, doc: unknown): void => {
-    const jobs = (doc as Workflow | undefined)?.jobs ?? {}
-    for (const job of Object.values(jobs)) {
-      for (const step of job.steps ?? []) {
-        if (step.uses === './' || step.uses?.includes('/cortex-secrets-action@')) found.push([where, step])
-      }
+    const steps = Array.isArray(doc)
+      ? (doc as Step[])
+      : Object.values((doc as Workflow | undefined)?.jobs ?? {}).flatMap((job) => job.steps ?? [])
+    for (const step of steps) {
+      if (step.uses === './' || step.uses?.includes('/cortex-secrets-action@')) found.push([where, step])
     }
   }
   for (const [name, workflow] of Object.entries(workflows)) visit(name, workflow)
-  for (const [i, block] of [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].entries()) {
-    visit(`README example ${i + 1}`, parseYaml(block[1] ?? ''))
-  }
+  for (const [where, doc] of examples) visit(where, doc)
   return found
 }
 
@@ -157,6 +172,55 @@ describe('action.yml', () => {
   })
 })
 
+describe('the Node version', () => {
+  // One version for the action and its development; CONTRIBUTING.md (Node versions) says why.
+  it('is the same major everywhere: action.yml, .node-version, engines, the node and @types/node dev dependencies, the harness', () => {
+    const major = Number(/^node(\d+)$/.exec(action.runs.using)?.[1])
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string }
+      devDependencies: Record<string, string>
+    }
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { engines?: { node?: string }; version?: string }>
+    }
+    const majorOf = (range: string | undefined) => Number(/^[\^~]?(\d+)\./.exec(range ?? '')?.[1])
+    expect({
+      '.node-version': readFileSync(join(ROOT, '.node-version'), 'utf8'),
+      engines: pkg.engines.node,
+      'package-lock engines': lock.packages['']?.engines?.node,
+      node: majorOf(pkg.devDependencies.node),
+      'node installed': majorOf(lock.packages['node_modules/node']?.version),
+      '@types/node': majorOf(pkg.devDependencies['@types/node']),
+      'harness/node24.ts': ACTION_NODE_MAJOR,
+      '__tests__/setup/global-setup.ts': SETUP_NODE_MAJOR
+    }).toEqual({
+      '.node-version': `${major}\n`,
+      engines: `>=${major}`,
+      'package-lock engines': `>=${major}`,
+      node: major,
+      'node installed': major,
+      '@types/node': major,
+      'harness/node24.ts': major,
+      '__tests__/setup/global-setup.ts': major
+    })
+  })
+
+  it('is the one CI sets up: every setup-node step reads .node-version', () => {
+    const setups = Object.entries(workflows).flatMap(([name, workflow]) =>
+      Object.values(workflow.jobs).flatMap((job) =>
+        (job.steps ?? [])
+          .filter((step) => step.uses?.startsWith('actions/setup-node@'))
+          .map((step) => [name, step.with])
+      )
+    )
+    expect(setups.length).toBeGreaterThan(0)
+    for (const [name, given] of setups) {
+      expect([name, given]).toEqual([name, expect.objectContaining({ 'node-version-file': '.node-version' })])
+      expect([name, given]).not.toEqual([name, expect.objectContaining({ 'node-version': expect.anything() })])
+    }
+  })
+})
+
 describe('README', () => {
   it('inputs table matches action.yml: names, required, defaults', () => {
     const rows = tableAfter('## Inputs')
@@ -175,8 +239,21 @@ describe('README', () => {
     expect(tableAfter('## Outputs').map((r) => r[0])).toEqual(Object.keys(action.outputs))
   })
 
-  it('shows the two set-up commands', () => {
-    expect(readme).toMatch(/```sh\nnpm ci\nnpm test\n```/)
+  it('is at most 15 KiB, and sends contributors to CONTRIBUTING.md, whose set-up is the two commands', () => {
+    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(15 * 1024)
+    expect(links(readme).map((link) => link.target)).toContain('CONTRIBUTING.md')
+    const setUp = codeBlocks(contributing, 'sh').filter((block) => block.section === 'Set-up')
+    expect(setUp[0]?.content).toBe('npm ci\nnpm test\n')
+  })
+
+  it('has its Quick start first: one workflow, one step of this action, one secret', () => {
+    const [quickStart, ...others] = codeBlocks(readme).filter((block) => block.section === 'Quick start')
+    expect(others).toEqual([])
+    expect(quickStart?.lang).toBe('yaml')
+    expect(codeBlocks(readme)[0]).toEqual(quickStart)
+    const steps = stepsUsingThisAction().filter(([where]) => where === `README.md:${quickStart?.line}`)
+    expect(steps.map(([, step]) => Object.keys(step.with ?? {}))).toEqual([['api-key', 'secrets']])
+    expect(Object.keys(parseYaml(String(steps[0]?.[1].with?.secrets)) as object)).toHaveLength(1)
   })
 })
 
@@ -191,23 +268,19 @@ describe('workflows and examples', () => {
     }
   })
 
-  it('queue rather than cancel: every README workflow that prunes or runs on release is in a concurrency group (issue 17, item 5)', () => {
-    const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map(
-      (block) => parseYaml(block[1] ?? '') as Workflow
-    )
-    const overlapping = examples.filter((doc) => {
-      const on = (doc as { on?: Record<string, unknown> }).on
-      const prunes = Object.values(doc.jobs ?? {}).some((job) =>
-        job.steps?.some((step) => String(step.with?.prune) === 'true')
-      )
-      return on !== undefined && (on.release !== undefined || prunes)
+  it('queue rather than cancel: every workflow of the guides that runs this action is in a concurrency group (issue 17, item 5)', () => {
+    // A run that overlaps another on one workspace can undo it (prune, release, re-run, manual
+    // run alike: docs/how-it-works.md#overlapping-runs), so every whole workflow shows the group.
+    const whole = examples.filter(([where, doc]) => {
+      const runsThisAction = stepsUsingThisAction().some(([at]) => at === where)
+      return runsThisAction && (doc as { on?: unknown } | null)?.on !== undefined
     })
-    expect(overlapping.length).toBeGreaterThanOrEqual(3)
-    for (const doc of overlapping) {
-      expect((doc as { concurrency?: unknown }).concurrency).toEqual({
-        group: expect.any(String),
-        'cancel-in-progress': false
-      })
+    expect(whole.length).toBeGreaterThanOrEqual(3)
+    for (const [where, doc] of whole) {
+      expect([where, (doc as { concurrency?: unknown }).concurrency]).toEqual([
+        where,
+        { group: expect.any(String), 'cancel-in-progress': false }
+      ])
     }
   })
 

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 /** The major version `action.yml` names in `runs.using` (harness/node24.ts runs the action with it). */
-const ACTION_NODE_MAJOR = 24
+export const ACTION_NODE_MAJOR = 24
 
 /**
  * The variable that names the action the tests run. harness/run-action.ts reads it and
