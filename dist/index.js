@@ -9132,7 +9132,7 @@ var package_default = {
   },
   type: "module",
   engines: {
-    node: ">=22.18"
+    node: ">=24"
   },
   scripts: {
     bundle: "node scripts/bundle.ts",
@@ -9169,7 +9169,9 @@ var package_default = {
     esbuild: "^0.28.2",
     eslint: "^10.15.0",
     "fast-check": "4.11.0",
+    "github-slugger": "2.0.0",
     jest: "^30.5.2",
+    "markdown-it": "15.0.3",
     node: "^24.21.0",
     "node-forge": "1.4.3",
     prettier: "^3.10.1",
