@@ -18,8 +18,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import module from 'node:module'
 import { basename, dirname, join } from 'node:path'
-import { data, Evaluator, Lexer, Parser } from '@actions/expressions'
+import type { data } from '@actions/expressions'
 import type { ActionInputDefinition, ActionRunsNode, ActionTemplate } from '@actions/workflow-parser/actions/index'
+import { evaluateExpression } from './expressions.ts'
 
 // The package imports its schemas (*.min.json) without `with { type: 'json' }`, which
 // Node refuses (ERR_IMPORT_ATTRIBUTE_MISSING). This hook adds the attribute to those
@@ -101,9 +102,7 @@ function evaluateDefault(
   if (!isBasicExpression(token)) return token.toString()
   let value: data.ExpressionData
   try {
-    const tokens = new Lexer(token.expression).lex().tokens
-    const tree = new Parser(tokens, Object.keys(contexts), []).parse()
-    value = new Evaluator(tree, JSON.parse(JSON.stringify(contexts), data.reviver) as data.Dictionary).evaluate()
+    value = evaluateExpression(token.expression, contexts)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new Error(`runner emulation: cannot evaluate the default of input '${id}', ${token.toString()}: ${reason}`, {
