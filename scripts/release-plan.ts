@@ -157,7 +157,9 @@ export function releaseTags(version: string, tags: ReadonlyMap<string, string>, 
   const majorTag = `v${wanted.major}`
   const tagged = tags.get(tag)
   if (tagged !== undefined && tagged !== commit) {
-    throw new Error(`tag ${tag} exists already, on ${tagged.slice(0, 12)}: bump the version in package.json`)
+    throw new Error(
+      `tag ${tag} exists already, on ${tagged.slice(0, 12)}: bump the version in package.json (or, to finish that release, re-run the job that pushed it)`
+    )
   }
   let latest = true
   for (const name of tags.keys()) {

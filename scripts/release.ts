@@ -175,8 +175,9 @@ async function release(): Promise<void> {
   let tags: ReleaseTags | undefined
   let notes: string | undefined
   if (validVersion) {
-    const existing = remoteTags(root)
+    let existing = new Map<string, string>()
     check(() => {
+      existing = remoteTags(root)
       tags = releaseTags(version, existing, commit)
       return tags.tagged
         ? `${tags.tag} is on ${remote} at this commit already (an earlier run)`

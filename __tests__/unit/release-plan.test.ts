@@ -127,7 +127,7 @@ describe('releaseTags', () => {
 
   it('refuses a version tagged on another commit, or older than a release of its major', () => {
     expect(() => releaseTags('1.1.0', at({ v1: 'a', 'v1.1.0': 'a0c1e2f3a4b5c6d7' }), 'c')).toThrow(
-      'tag v1.1.0 exists already, on a0c1e2f3a4b5: bump the version in package.json'
+      'tag v1.1.0 exists already, on a0c1e2f3a4b5: bump the version in package.json (or, to finish that release, re-run the job that pushed it)'
     )
     expect(() => releaseTags('1.1.0', at({ v1: 'a', 'v1.0.0': 'a', 'v1.10.0': 'b' }), 'c')).toThrow(
       'v1.10.0 is newer than v1.1.0: v1 must not move back to an older release'
