@@ -61,7 +61,7 @@ function gitEnvironment(): NodeJS.ProcessEnv {
   }
 }
 
-/** Runs a command and returns its trimmed stdout; a failure carries the command's stderr. */
+/** Runs a command and returns its stdout without the final line break; a failure carries the command's stderr. */
 function run(command: string, args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): string {
   try {
     const commandEnv = { ...(command === 'git' ? gitEnvironment() : env), ...extraEnv }
@@ -70,7 +70,7 @@ function run(command: string, args: string[], cwd: string, extraEnv: NodeJS.Proc
       env: commandEnv,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe']
-    }).trim()
+    }).trimEnd()
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim()
     throw new Error(`${[command, ...args].join(' ')} failed${stderr ? `:\n${stderr}` : ''}`, { cause: error })
@@ -211,25 +211,25 @@ async function release(): Promise<void> {
 
   const { tag, majorTag } = tags
   const pushed = [...(tags.tagged ? [] : [`refs/tags/${tag}`]), ...(tags.moveMajor ? [`+refs/tags/${majorTag}`] : [])]
-  const commands = [
-    ...(tags.tagged ? [] : [['git', 'tag', '--annotate', '--message', tag, tag, commit]]),
-    ...(tags.moveMajor
-      ? [['git', 'tag', '--force', '--annotate', '--message', `${majorTag} points at ${tag}`, majorTag, commit]]
-      : []),
-    // One atomic push: both tags move, or neither does. `+` lets the major tag move.
-    ...(pushed.length > 0 ? [['git', 'push', '--atomic', remote, ...pushed]] : [])
-  ]
-  const publishing = `the GitHub release ${tag}${tags.latest ? ', marked latest,' : ''} with these notes`
+  const gitCommands: string[][] = []
+  if (!tags.tagged) gitCommands.push(['tag', '--annotate', '--message', tag, tag, commit])
+  if (tags.moveMajor) {
+    gitCommands.push(['tag', '--force', '--annotate', '--message', `${majorTag} points at ${tag}`, majorTag, commit])
+  }
+  // One atomic push: both tags move, or neither does. `+` lets the major tag move.
+  if (pushed.length > 0) gitCommands.push(['push', '--atomic', remote, ...pushed])
   if (dryRun) {
     console.log('\nWould run:')
-    for (const command of commands) console.log(`  ${shown(command)}`)
-    console.log(`and publish ${publishing}:\n\n${notes}`)
+    for (const args of gitCommands) console.log(`  ${shown(['git', ...args])}`)
+    console.log(
+      `and publish the GitHub release ${tag}${tags.latest ? ', marked latest,' : ''} with these notes:\n\n${notes}`
+    )
     return
   }
 
-  for (const [command, ...args] of commands) {
-    console.log(`$ ${shown([command as string, ...args])}`)
-    run(command as string, args, root, TAGGER)
+  for (const args of gitCommands) {
+    console.log(`$ ${shown(['git', ...args])}`)
+    run('git', args, root, TAGGER)
   }
   if (pushed.length === 0) console.log(`${tag} and ${majorTag} are at ${commit} on ${remote} already.`)
   try {

@@ -204,7 +204,7 @@ describe('the Release workflow against a throwaway repository', () => {
 
     expect(outcomes(run)).toEqual(['emulated', 'emulated', 'emulated', 'failure'])
     expect(run.log).toContain("dist/ is not what 'npm run bundle' builds from this commit")
-    expect(run.log).toContain('M dist/index.js')
+    expect(run.log).toContain(' M dist/index.js')
     expect(originTags()).toEqual(before)
     expect(github.requests).toEqual([])
     git(maintainer, 'revert', '--no-edit', 'HEAD')
