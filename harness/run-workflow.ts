@@ -121,11 +121,12 @@ function evaluateEnv(token: TemplateToken | undefined, contexts: Record<string, 
   return values
 }
 
-/** `permissions:` as the `contents` scope it grants; undefined when not given. */
+/**
+ * `permissions:` as the `contents` scope it grants, undefined when not given. Only the
+ * mapping form is emulated, not `read-all` and the like.
+ */
 function contentsPermission(token: TemplateToken | undefined): ContentsPermission | undefined {
   if (token === undefined) return undefined
-  if (isLiteral(token))
-    return token.toString() === 'write-all' ? 'write' : token.toString() === 'read-all' ? 'read' : 'none'
   return (literalMapping(token, 'permissions').contents as ContentsPermission | undefined) ?? 'none'
 }
 
