@@ -140,7 +140,7 @@ async function release(): Promise<void> {
     check(() => {
       if (env.GITHUB_REF !== `refs/heads/${MAIN_BRANCH}`) {
         throw new Error(
-          `the Release workflow runs from ${MAIN_BRANCH} only, not ${env.GITHUB_REF}: pick ${MAIN_BRANCH}`
+          `the Release workflow runs from ${MAIN_BRANCH} only, not ${env.GITHUB_REF}: run it from ${MAIN_BRANCH}`
         )
       }
       return `the workflow runs from ${MAIN_BRANCH}`
@@ -245,12 +245,9 @@ async function release(): Promise<void> {
       outcome.created ? `Published ${outcome.url}` : `GitHub has a release of ${tag} already: it is left as it is.`
     )
   } catch (error) {
-    throw new Error(
-      `${(error as Error).message}\nThe tags are pushed: run the workflow again to publish the release.`,
-      {
-        cause: error
-      }
-    )
+    throw new Error(`${(error as Error).message}\nThe tags are pushed: re-run this job to publish the release.`, {
+      cause: error
+    })
   }
 }
 

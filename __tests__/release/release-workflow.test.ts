@@ -232,7 +232,7 @@ describe('the Release workflow against a throwaway repository', () => {
     expect(outcomes(first)).toEqual(['emulated', 'emulated', 'emulated', 'failure'])
     expect(first.log).toContain('ok  the committed dist/ is what npm run bundle builds')
     expect(first.log).toContain(`GitHub did not create the release of v${VERSION}: 502 Server Error`)
-    expect(first.log).toContain('The tags are pushed: run the workflow again to publish the release.')
+    expect(first.log).toContain('The tags are pushed: re-run this job to publish the release.')
     expect(originTags()).toMatchObject({ [`v${VERSION}`]: sha, [`v${MAJOR}`]: sha, [`v${RELEASED}`]: earlier })
     expect(git(origin, 'cat-file', '-t', `v${VERSION}`)).toBe('tag')
     expect(git(origin, 'for-each-ref', '--format=%(taggername)', `refs/tags/v${VERSION}`)).toBe('github-actions[bot]')
