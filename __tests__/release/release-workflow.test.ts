@@ -55,7 +55,10 @@ const gitEnv = {
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
 
-/** A copy of a directory tree whose files are hard links (copies across file systems): fast, and a real directory. */
+/**
+ * A copy of a directory tree whose files are hard links (copies across file systems): fast, and a
+ * real directory. The jobs only read it: a write through a link would change this repository's file.
+ */
 function linkTree(from: string, to: string): void {
   mkdirSync(to)
   for (const entry of readdirSync(from, { withFileTypes: true })) {
