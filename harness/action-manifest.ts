@@ -18,8 +18,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import module from 'node:module'
 import { basename, dirname, join } from 'node:path'
-import { data, Evaluator, Lexer, Parser } from '@actions/expressions'
+import type { data } from '@actions/expressions'
 import type { ActionInputDefinition, ActionRunsNode, ActionTemplate } from '@actions/workflow-parser/actions/index'
+import { evaluateExpression } from './expressions.ts'
 
 // The package imports its schemas (*.min.json) without `with { type: 'json' }`, which
 // Node refuses (ERR_IMPORT_ATTRIBUTE_MISSING). This hook adds the attribute to those

@@ -1,7 +1,8 @@
 /**
- * The checks of a release that need neither git nor the file system: the version's
- * form, the CHANGELOG entry for it, and the tags it creates and moves.
- * scripts/release.ts reads the inputs and runs git.
+ * The checks of a release that need neither git, the network nor the file system: the
+ * version's form, the tags it creates and moves, and what CHANGELOG.md must say. Every
+ * problem is a sentence that says what to fix. scripts/release.ts gathers the inputs,
+ * runs git and publishes.
  */
 
 /** A release version: exactly `X.Y.Z`, no prefix, no pre-release or build part. */
@@ -16,7 +17,7 @@ const RELEASE_TAG = /^v((?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*))$/
 
 export function parseVersion(text: string): Version {
   const match = VERSION.exec(text)
-  if (!match) throw new Error(`package.json version "${text}" is not of the form X.Y.Z`)
+  if (!match) throw new Error(`version "${text}" is not of the form X.Y.Z`)
   return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) }
 }
 
@@ -26,8 +27,9 @@ function compareVersions(a: Version, b: Version): number {
 
 /** A heading of Keep a Changelog: `## [1.2.3] - 2026-11-28` or `## [Unreleased]`. */
 const HEADING = /^## \[([^\]]+)\](.*)$/
-/** A link reference definition, as Keep a Changelog puts them at the end. */
+/** A link reference definition, which Keep a Changelog puts at the end. */
 const LINK_REFERENCE = /^\[[^\]]+\]: \S/
+const DATED = /^ - (\d{4})-(\d{2})-(\d{2})$/
 
 export interface ChangelogEntry {
   date: string
@@ -64,61 +66,111 @@ function changelogSections(changelog: string): Map<string, Section> {
 
 const textOf = (section: Section) => section.lines.join('\n').trim()
 
-/** The entry `## [X.Y.Z] - YYYY-MM-DD` for the version: its date and its notes. */
-export function changelogEntry(changelog: string, version: string): ChangelogEntry {
-  const entry = changelogSections(changelog).get(version)
-  if (!entry) throw new Error(`CHANGELOG.md has no entry for ${version}: add '## [${version}] - YYYY-MM-DD'`)
-  const dated = /^ - (\d{4})-(\d{2})-(\d{2})$/.exec(entry.rest)
-  if (!dated || !isCalendarDate(Number(dated[1]), Number(dated[2]), Number(dated[3]))) {
-    throw new Error(`CHANGELOG.md line ${entry.line}: write the heading as '## [${version}] - YYYY-MM-DD'`)
-  }
-  const notes = textOf(entry)
-  if (notes === '') throw new Error(`CHANGELOG.md line ${entry.line}: the entry for ${version} lists no change`)
-  return { date: `${dated[1]}-${dated[2]}-${dated[3]}`, notes }
-}
-
-/**
- * Refuses a release while `## [Unreleased]` lists changes (or is missing): whatever it lists is
- * in the commit being tagged, so it belongs under the version's entry.
- */
-export function checkNothingUnreleased(changelog: string, version: string): void {
-  const unreleased = changelogSections(changelog).get('Unreleased')
-  if (!unreleased) throw new Error("CHANGELOG.md has no '## [Unreleased]' section")
-  if (textOf(unreleased) !== '') {
-    throw new Error(
-      `CHANGELOG.md line ${unreleased.line}: [Unreleased] still lists changes; move them under '## [${version}] - YYYY-MM-DD'`
-    )
-  }
-}
-
 function isCalendarDate(year: number, month: number, day: number): boolean {
   const date = new Date(Date.UTC(year, month - 1, day))
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
 }
 
-export interface ReleaseTags {
-  /** Created: `vX.Y.Z`. */
-  tag: string
-  /** Created or moved to the same commit: `vX`, what `uses: owner/repo@vX` follows. */
-  majorTag: string
+export interface ChangelogCheck {
+  /** The version's entry, when it is ready to be released. */
+  entry?: ChangelogEntry
+  /** What to fix; empty exactly when `entry` is there. */
+  problems: string[]
 }
 
 /**
- * The tags a release of `version` creates and moves, given the tags that exist (locally and
- * on the remote). Refuses a version already tagged, and one older than a release of the same
- * major: moving `vX` back would hand every `@vX` user an older action.
+ * What CHANGELOG.md must say before `version` is tagged: a dated entry `## [X.Y.Z] - YYYY-MM-DD`
+ * with its changes, and an empty `## [Unreleased]`, since whatever that lists is in the commit
+ * being tagged. The advice fits the case: changes waiting in [Unreleased] go into the version's
+ * entry while it is unreleased, and need a new version once `released` (tagged on another
+ * commit). `today` dates the headings the advice suggests.
  */
-export function releaseTags(version: string, existingTags: readonly string[]): ReleaseTags {
+export function checkChangelog(changelog: string, version: string, released: boolean, today: string): ChangelogCheck {
+  let sections: Map<string, Section>
+  try {
+    sections = changelogSections(changelog)
+  } catch (error) {
+    return { problems: [(error as Error).message] }
+  }
+  const problems: string[] = []
+  const unreleased = sections.get('Unreleased')
+  const entry = sections.get(version)
+  const heading = `'## [${version}] - ${today}'`
+  if (!unreleased) problems.push("CHANGELOG.md has no '## [Unreleased]' section: add it, empty, above the entries")
+  const waiting = unreleased && textOf(unreleased) !== '' ? unreleased : undefined
+
+  if (released) {
+    if (waiting) {
+      problems.push(
+        `CHANGELOG.md line ${waiting.line}: [Unreleased] lists changes and ${version} is released: bump the version and move them under its entry`
+      )
+    }
+    return { problems }
+  }
+  if (!entry) {
+    problems.push(
+      waiting
+        ? `CHANGELOG.md line ${waiting.line}: move the changes under [Unreleased] to a new entry ${heading}`
+        : `CHANGELOG.md has no entry for ${version}: add ${heading} with its changes`
+    )
+    return { problems }
+  }
+  const date = DATED.exec(entry.rest)
+  if (!date || !isCalendarDate(Number(date[1]), Number(date[2]), Number(date[3]))) {
+    problems.push(`CHANGELOG.md line ${entry.line}: date the entry: ${heading}`)
+  }
+  const notes = textOf(entry)
+  if (waiting) {
+    problems.push(
+      `CHANGELOG.md line ${waiting.line}: [Unreleased] lists changes and ${version} is not released yet: move them into its entry (line ${entry.line})`
+    )
+  } else if (notes === '') {
+    problems.push(`CHANGELOG.md line ${entry.line}: the entry for ${version} lists no change`)
+  }
+  if (problems.length > 0 || !date) return { problems }
+  return { entry: { date: `${date[1]}-${date[2]}-${date[3]}`, notes }, problems }
+}
+
+export interface ReleaseTags {
+  /** `vX.Y.Z`. */
+  tag: string
+  /** `vX`, what `uses: owner/repo@vX` follows: moved to the release. */
+  majorTag: string
+  /** `tag` is on the remote at the commit already: a run that stopped after its push. */
+  tagged: boolean
+  /** `majorTag` is missing or elsewhere, so it is pushed. */
+  moveMajor: boolean
+  /** No release tag names a higher version: GitHub is to mark this release the latest. */
+  latest: boolean
+}
+
+/**
+ * The tags a release of `version` from `commit` creates and moves, given the remote's tags
+ * (name → the commit each points at). A tag already at this commit is kept, so that a second
+ * run finishes what a first left undone. Refuses a version tagged on another commit, and one
+ * older than a release of the same major: moving `vX` back would hand every `@vX` user an
+ * older action.
+ */
+export function releaseTags(version: string, tags: ReadonlyMap<string, string>, commit: string): ReleaseTags {
   const wanted = parseVersion(version)
   const tag = `v${version}`
-  if (existingTags.includes(tag)) throw new Error(`tag ${tag} exists already: bump the version in package.json`)
-  for (const existing of existingTags) {
-    const match = RELEASE_TAG.exec(existing)
+  const majorTag = `v${wanted.major}`
+  const tagged = tags.get(tag)
+  if (tagged !== undefined && tagged !== commit) {
+    throw new Error(
+      `tag ${tag} exists already, on ${tagged.slice(0, 12)}: bump the version in package.json (or, to finish that release, re-run the job that pushed it)`
+    )
+  }
+  let latest = true
+  for (const name of tags.keys()) {
+    const match = RELEASE_TAG.exec(name)
     if (!match) continue
     const released = parseVersion(match[1] as string)
-    if (released.major === wanted.major && compareVersions(released, wanted) > 0) {
-      throw new Error(`${existing} is newer than ${tag}: v${wanted.major} must not move back to an older release`)
+    if (compareVersions(released, wanted) <= 0) continue
+    if (released.major === wanted.major) {
+      throw new Error(`${name} is newer than ${tag}: ${majorTag} must not move back to an older release`)
     }
+    latest = false
   }
-  return { tag, majorTag: `v${wanted.major}` }
+  return { tag, majorTag, tagged: tagged === commit, moveMajor: tags.get(majorTag) !== commit, latest }
 }

@@ -1,35 +1,76 @@
 /**
- * `npm run release [-- --dry-run] [-- --remote origin]`: tags the checked-out commit as
- * `vX.Y.Z` (the version in package.json) and moves the major tag `vX` to it, as GitHub's
- * actions/typescript-action template does in its script/release. First it checks that the
- * work tree is clean, that the commit is on the remote's main (so CI has run on it), that
- * the tag is new, that CHANGELOG.md has a dated entry for the version, and that the
- * committed dist/ is exactly what `npm ci && npm run bundle` builds from the commit.
- * With --dry-run it makes every check, then prints the git commands it would run:
- * nothing is tagged or pushed.
+ * `npm run release -- X.Y.Z` is what the Release workflow (.github/workflows/release.yml) runs
+ * on main; `npm run release -- --dry-run X.Y.Z` runs anywhere and writes nothing but dist/.
+ *
+ * Every check comes before anything is written, and one run lists every problem: package.json
+ * names the owner (not the placeholder; in the workflow, the repository it runs in), the
+ * workflow runs from main, X.Y.Z is package.json's version, the work tree is clean and the
+ * commit is on the remote's main (so CI has run on it), the tag vX.Y.Z is new and no newer
+ * release of the same major exists, CHANGELOG.md has the dated entry and an empty
+ * [Unreleased]; then, as it takes a build, that the committed dist/ is what `npm run bundle`
+ * builds (in the workflow the checkout is fresh and `npm ci` has just run, so an in-place build
+ * is a clean one).
+ *
+ * Then: annotated tags vX.Y.Z and vX on the commit, one atomic push of both (`@vX` never moves
+ * without its vX.Y.Z), and the GitHub release of vX.Y.Z with the CHANGELOG entry as its notes.
+ * A run that failed part-way is finished by running it again: a tag already at the commit is
+ * kept rather than refused, and a release GitHub already has is left as it is.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { changelogEntry, checkNothingUnreleased, releaseTags } from './release-plan.ts'
+import { publishRelease } from './github-release.ts'
+import { ownerProblem, packageRepository } from './owner.ts'
+import { checkChangelog, parseVersion, releaseTags, type ReleaseTags } from './release-plan.ts'
 
 const MAIN_BRANCH = 'main'
+/** The tagger of the annotated tags: the job's bot, as GitHub's own release workflows sign. */
+const TAGGER = {
+  GIT_COMMITTER_NAME: 'github-actions[bot]',
+  GIT_COMMITTER_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com'
+}
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
   options: {
     'dry-run': { type: 'boolean', default: false },
     remote: { type: 'string', default: 'origin' }
-  }
+  },
+  allowPositionals: true
 })
 const dryRun = values['dry-run']
 const remote = values.remote
+const env = process.env
 
-/** Runs a command and returns its trimmed stdout; a failure carries the command's stderr. */
-function run(command: string, args: string[], cwd: string): string {
+/**
+ * The environment of git commands. The workflow's checkout keeps no credentials
+ * (persist-credentials: false, so `npm ci`'s install scripts cannot read them from
+ * .git/config); the job's token reaches git here instead, as the header actions/checkout
+ * would have configured, through git's GIT_CONFIG_* variables: never on a command line.
+ */
+function gitEnvironment(): NodeJS.ProcessEnv {
+  const token = env.GITHUB_TOKEN
+  if (!token || env.GITHUB_ACTIONS !== 'true') return env
+  const server = new URL(env.GITHUB_SERVER_URL ?? 'https://github.com').origin
+  const credential = Buffer.from(`x-access-token:${token}`).toString('base64')
+  return {
+    ...env,
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: `http.${server}/.extraheader`,
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${credential}`
+  }
+}
+
+/** Runs a command and returns its stdout without the final line break; a failure carries the command's stderr. */
+function run(command: string, args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): string {
   try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+    const commandEnv = { ...(command === 'git' ? gitEnvironment() : env), ...extraEnv }
+    return execFileSync(command, args, {
+      cwd,
+      env: commandEnv,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe']
+    }).trimEnd()
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim()
     throw new Error(`${[command, ...args].join(' ')} failed${stderr ? `:\n${stderr}` : ''}`, { cause: error })
@@ -46,105 +87,171 @@ function succeeds(command: string, args: string[], cwd: string): boolean {
   }
 }
 
-const shown = (args: string[]) => args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(' ')
-const check = (text: string) => console.log(`ok  ${text}`)
+const shown = (args: readonly string[]) => args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(' ')
 
-/** Builds the commit from its files alone and fails unless the result is the committed dist/. */
-function checkDistIsCleanBuild(root: string, commit: string): void {
-  const build = mkdtempSync(join(tmpdir(), 'cortex-secrets-action-release-'))
-  try {
-    run('git', ['archive', '--format=tar', `--output=${join(build, 'source.tar')}`, commit], root)
-    run('tar', ['-xf', 'source.tar'], build)
-    run('npm', ['ci', '--no-audit', '--no-fund'], build)
-    run('npm', ['run', 'bundle'], build)
-    // The work tree is clean, so its dist/ is the committed one. Exit 1 means "they differ".
-    const diff = spawnSync('git', ['diff', '--no-index', '--stat', '--', 'dist', join(build, 'dist')], {
-      cwd: root,
-      encoding: 'utf8'
+/** The remote's tags, each with the commit it points at (the `^{}` line of an annotated tag). */
+function remoteTags(root: string): Map<string, string> {
+  const tags = new Map<string, string>()
+  for (const line of run('git', ['ls-remote', '--tags', remote], root).split('\n')) {
+    const match = /^([0-9a-f]+)\trefs\/tags\/(.+?)(\^\{\})?$/.exec(line)
+    if (match && (match[3] || !tags.has(match[2] as string))) tags.set(match[2] as string, match[1] as string)
+  }
+  return tags
+}
+
+async function release(): Promise<void> {
+  if (positionals.length !== 1) throw new Error('give the version: npm run release -- [--dry-run] X.Y.Z')
+  const version = positionals[0] as string
+  const root = run('git', ['rev-parse', '--show-toplevel'], process.cwd())
+  const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    version?: string
+    repository?: { url?: string }
+  }
+  const commit = run('git', ['rev-parse', 'HEAD'], root)
+  const today = new Date().toISOString().slice(0, 10)
+  console.log(`Release ${version} of ${commit}${dryRun ? ' (dry run: nothing is tagged, pushed or published)' : ''}`)
+
+  const problems: string[] = []
+  /** One check: prints `ok  <what it returns>`, or keeps its message, so that a run lists every problem. */
+  const check = (test: () => string) => {
+    try {
+      console.log(`ok  ${test()}`)
+    } catch (error) {
+      problems.push((error as Error).message)
+    }
+  }
+
+  check(() => {
+    const repository = packageRepository(packageJson)
+    const problem = ownerProblem(repository, env.GITHUB_REPOSITORY)
+    if (problem) throw new Error(problem)
+    return `package.json names the repository ${repository.owner}/${repository.name}`
+  })
+  if (!dryRun) {
+    check(() => {
+      if (env.GITHUB_ACTIONS !== 'true') {
+        throw new Error('the Release workflow makes releases (Actions → Release → Run workflow); here, add --dry-run')
+      }
+      if (!env.GITHUB_TOKEN || !env.GITHUB_REPOSITORY) throw new Error('the release step needs GITHUB_TOKEN in its env')
+      return 'this is a GitHub Actions job with a token'
     })
-    if (diff.status === 1) {
+  }
+  if (env.GITHUB_REF !== undefined) {
+    check(() => {
+      if (env.GITHUB_REF !== `refs/heads/${MAIN_BRANCH}`) {
+        throw new Error(
+          `the Release workflow runs from ${MAIN_BRANCH} only, not ${env.GITHUB_REF}: run it from ${MAIN_BRANCH}`
+        )
+      }
+      return `the workflow runs from ${MAIN_BRANCH}`
+    })
+  }
+  let validVersion = false
+  check(() => {
+    parseVersion(version)
+    validVersion = true
+    if (version !== packageJson.version) {
       throw new Error(
-        `the committed dist/ is not what a clean build of ${commit} produces: run 'npm run bundle' and commit dist/\n${diff.stdout}`
+        `package.json's version is ${packageJson.version}, not ${version}: release that, or bump it first (npm version ${version} --no-git-tag-version)`
       )
     }
-    if (diff.status !== 0) throw new Error(`git diff --no-index failed:\n${diff.stderr}`)
-  } finally {
-    rmSync(build, { recursive: true, force: true })
+    return `${version} is package.json's version`
+  })
+  check(() => {
+    const changes = run('git', ['status', '--porcelain'], root)
+    if (changes) throw new Error(`the work tree has changes; commit or stash them first:\n${changes}`)
+    return 'the work tree is clean'
+  })
+  check(() => {
+    run('git', ['fetch', '--quiet', remote, MAIN_BRANCH], root)
+    if (!succeeds('git', ['merge-base', '--is-ancestor', commit, 'FETCH_HEAD'], root)) {
+      throw new Error(
+        `${commit} is not on ${remote}/${MAIN_BRANCH}: release only commits of ${MAIN_BRANCH}, which CI has checked`
+      )
+    }
+    return `the commit is on ${remote}/${MAIN_BRANCH}`
+  })
+
+  let tags: ReleaseTags | undefined
+  let notes: string | undefined
+  if (validVersion) {
+    let existing = new Map<string, string>()
+    check(() => {
+      existing = remoteTags(root)
+      tags = releaseTags(version, existing, commit)
+      return tags.tagged
+        ? `${tags.tag} is on ${remote} at this commit already (an earlier run)`
+        : `${tags.tag} is a new tag`
+    })
+    const released = existing.has(`v${version}`) && existing.get(`v${version}`) !== commit
+    const changelog = checkChangelog(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'), version, released, today)
+    problems.push(...changelog.problems)
+    if (changelog.entry) {
+      notes = changelog.entry.notes
+      console.log(`ok  CHANGELOG.md has '## [${version}] - ${changelog.entry.date}' and an empty [Unreleased]`)
+    }
   }
-}
-
-function release(): void {
-  const root = run('git', ['rev-parse', '--show-toplevel'], process.cwd())
-  const version = String(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version)
-  const commit = run('git', ['rev-parse', 'HEAD'], root)
-  console.log(`Release ${version} of ${commit}${dryRun ? ' (dry run: nothing is tagged or pushed)' : ''}`)
-
-  const changes = run('git', ['status', '--porcelain'], root)
-  if (changes) throw new Error(`the work tree has changes; commit or stash them first:\n${changes}`)
-  check('the work tree is clean')
-
-  run('git', ['fetch', '--quiet', remote, MAIN_BRANCH], root)
-  if (!succeeds('git', ['merge-base', '--is-ancestor', commit, 'FETCH_HEAD'], root)) {
-    throw new Error(
-      `${commit} is not on ${remote}/${MAIN_BRANCH}: release only commits on ${MAIN_BRANCH}, which CI has checked`
-    )
+  if (problems.length > 0 || !tags || notes === undefined) {
+    throw new Error(`nothing was tagged or published. To fix:\n${problems.map((p) => `- ${p}`).join('\n')}`)
   }
-  check(`the commit is on ${remote}/${MAIN_BRANCH}`)
 
-  const localTags = run('git', ['tag', '--list'], root).split('\n')
-  const remoteTags = run('git', ['ls-remote', '--tags', '--refs', remote], root)
-    .split('\n')
-    .map((line) => line.split('\trefs/tags/')[1] ?? '')
-  const { tag, majorTag } = releaseTags(version, [...localTags, ...remoteTags].filter(Boolean))
-  check(`${tag} is a new tag, here and on ${remote}`)
+  // dist/ is checked because the tags hand it to users; once both are in place (a second run
+  // that only publishes the notes) there is nothing left for the check to stop.
+  if (!tags.tagged || tags.moveMajor) {
+    console.log('..  npm run bundle, then compare dist/ with the commit')
+    run('npm', ['run', 'bundle'], root)
+    const changed = run('git', ['status', '--porcelain', '--', 'dist'], root)
+    if (changed) {
+      throw new Error(
+        `dist/ is not what 'npm run bundle' builds from this commit: commit the rebuilt dist/ and release that commit\n${changed}`
+      )
+    }
+    console.log('ok  the committed dist/ is what npm run bundle builds')
+  }
 
-  const changelog = readFileSync(join(root, 'CHANGELOG.md'), 'utf8')
-  const entry = changelogEntry(changelog, version)
-  checkNothingUnreleased(changelog, version)
-  check(`CHANGELOG.md has '## [${version}] - ${entry.date}' and an empty [Unreleased]`)
-
-  console.log('..  building the commit from scratch (npm ci, npm run bundle)')
-  checkDistIsCleanBuild(root, commit)
-  check('the committed dist/ is what a clean build produces')
-
-  const commands = [
-    ['git', 'tag', '--annotate', '--message', tag, tag, commit],
-    ['git', 'tag', '--force', '--annotate', '--message', `${majorTag} points at ${tag}`, majorTag, commit],
-    // One atomic push: both tags move, or neither does. `+` lets the major tag move.
-    ['git', 'push', '--atomic', remote, `refs/tags/${tag}`, `+refs/tags/${majorTag}`]
-  ] as const
-
+  const { tag, majorTag } = tags
+  const pushed = [...(tags.tagged ? [] : [`refs/tags/${tag}`]), ...(tags.moveMajor ? [`+refs/tags/${majorTag}`] : [])]
+  const gitCommands: string[][] = []
+  if (!tags.tagged) gitCommands.push(['tag', '--annotate', '--message', tag, tag, commit])
+  if (tags.moveMajor) {
+    gitCommands.push(['tag', '--force', '--annotate', '--message', `${majorTag} points at ${tag}`, majorTag, commit])
+  }
+  // One atomic push: both tags move, or neither does. `+` lets the major tag move.
+  if (pushed.length > 0) gitCommands.push(['push', '--atomic', remote, ...pushed])
   if (dryRun) {
     console.log('\nWould run:')
-    for (const [command, ...args] of commands) console.log(`  ${shown([command, ...args])}`)
-  } else {
-    const previousMajor = succeeds('git', ['rev-parse', '--quiet', '--verify', `refs/tags/${majorTag}`], root)
-      ? run('git', ['rev-parse', `refs/tags/${majorTag}`], root)
-      : undefined
-    try {
-      for (const [command, ...args] of commands) {
-        console.log(`$ ${shown([command, ...args])}`)
-        run(command, args, root)
-      }
-    } catch (error) {
-      // Leave the local tags as they were, so that a second run starts from the same place.
-      succeeds('git', ['tag', '--delete', tag], root)
-      if (previousMajor) run('git', ['update-ref', `refs/tags/${majorTag}`, previousMajor], root)
-      else succeeds('git', ['tag', '--delete', majorTag], root)
-      throw error
-    }
-    console.log(`\nPushed ${tag} and moved ${majorTag} to ${commit}.`)
+    for (const args of gitCommands) console.log(`  ${shown(['git', ...args])}`)
+    console.log(
+      `and publish the GitHub release ${tag}${tags.latest ? ', marked latest,' : ''} with these notes:\n\n${notes}`
+    )
+    return
   }
 
-  console.log(
-    `\nNext: publish a GitHub release from tag ${tag} (title ${tag}), with these notes from CHANGELOG.md,` +
-      ` and tick "Publish this Action to the GitHub Marketplace":\n\n${entry.notes}`
-  )
+  for (const args of gitCommands) {
+    console.log(`$ ${shown(['git', ...args])}`)
+    run('git', args, root, TAGGER)
+  }
+  if (pushed.length === 0) console.log(`${tag} and ${majorTag} are at ${commit} on ${remote} already.`)
+  try {
+    const outcome = await publishRelease({
+      apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+      repository: env.GITHUB_REPOSITORY as string,
+      token: env.GITHUB_TOKEN as string,
+      tag,
+      notes,
+      latest: tags.latest
+    })
+    console.log(
+      outcome.created ? `Published ${outcome.url}` : `GitHub has a release of ${tag} already: it is left as it is.`
+    )
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nThe tags are pushed: re-run this job to publish the release.`, {
+      cause: error
+    })
+  }
 }
 
-try {
-  release()
-} catch (error) {
+release().catch((error: unknown) => {
   console.error(`release: ${(error as Error).message}`)
-  process.exit(1)
-}
+  process.exitCode = 1
+})

@@ -1,19 +1,22 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
-import { changelogEntry, checkNothingUnreleased, parseVersion, releaseTags } from '../../scripts/release-plan.ts'
+import { checkChangelog, parseVersion, releaseTags } from '../../scripts/release-plan.ts'
 
+const TODAY = '2026-12-02'
+/** A CHANGELOG.md: a title and intro (lines 1-4), then the sections given, then a link reference. */
 const changelog = (...sections: string[]) =>
   ['# Changelog', '', 'Intro.', '', ...sections, '[1.1.0]: https://example.invalid/v1.1.0', ''].join('\n')
+const check = (text: string, version = '1.1.0', released = false) => checkChangelog(text, version, released, TODAY)
 
 describe('parseVersion', () => {
   it('takes X.Y.Z only', () => {
     expect(parseVersion('1.10.0')).toEqual({ major: 1, minor: 10, patch: 0 })
     for (const bad of ['v1.0.0', '1.0', '1.0.0-rc.1', '01.0.0', '1.0.0 '])
-      expect(() => parseVersion(bad)).toThrow(`package.json version "${bad}" is not of the form X.Y.Z`)
+      expect(() => parseVersion(bad)).toThrow(`version "${bad}" is not of the form X.Y.Z`)
   })
 })
 
-describe('changelogEntry', () => {
+describe('checkChangelog', () => {
   it('returns the date and the notes of the dated entry, without the next entry or the links', () => {
     const text = changelog(
       '## [Unreleased]',
@@ -29,71 +32,104 @@ describe('changelogEntry', () => {
       '- First.',
       ''
     )
-    expect(changelogEntry(text, '1.1.0')).toEqual({ date: '2026-02-28', notes: '### Fixed\n\n- A fix.' })
-    expect(changelogEntry(text, '1.0.0')).toEqual({ date: '2026-01-02', notes: '- First.' })
+    expect(check(text)).toEqual({ entry: { date: '2026-02-28', notes: '### Fixed\n\n- A fix.' }, problems: [] })
+    expect(check(text, '1.0.0')).toEqual({ entry: { date: '2026-01-02', notes: '- First.' }, problems: [] })
   })
 
-  it('refuses a missing, undated or impossible date, naming the line', () => {
-    const withHeading = (heading: string) => changelog('## [Unreleased]', '', heading, '', '- A change.')
-    expect(() => changelogEntry(withHeading('## [1.0.0] - 2026-01-02'), '1.1.0')).toThrow(
-      "CHANGELOG.md has no entry for 1.1.0: add '## [1.1.0] - YYYY-MM-DD'"
-    )
+  it('[Unreleased] has changes and the version has no entry: move them to a new entry dated today', () => {
+    expect(check(changelog('## [Unreleased]', '', '- A change.', '', '## [1.0.0] - 2026-01-02', '- First.'))).toEqual({
+      problems: ["CHANGELOG.md line 5: move the changes under [Unreleased] to a new entry '## [1.1.0] - 2026-12-02'"]
+    })
+  })
+
+  it('[Unreleased] is empty and the version has no entry: add one', () => {
+    expect(check(changelog('## [Unreleased]', '', '## [1.0.0] - 2026-01-02', '- First.'))).toEqual({
+      problems: ["CHANGELOG.md has no entry for 1.1.0: add '## [1.1.0] - 2026-12-02' with its changes"]
+    })
+  })
+
+  it('[Unreleased] has changes and the entry is dated but not released: move them into it', () => {
+    const text = changelog('## [Unreleased]', '', '- Late.', '', '## [1.1.0] - 2026-02-28', '', '- A fix.')
+    expect(check(text)).toEqual({
+      problems: [
+        'CHANGELOG.md line 5: [Unreleased] lists changes and 1.1.0 is not released yet: move them into its entry (line 9)'
+      ]
+    })
+  })
+
+  it('[Unreleased] has changes and the version is released: bump the version', () => {
+    const text = changelog('## [Unreleased]', '', '- Late.', '', '## [1.1.0] - 2026-02-28', '', '- A fix.')
+    expect(check(text, '1.1.0', true)).toEqual({
+      problems: [
+        'CHANGELOG.md line 5: [Unreleased] lists changes and 1.1.0 is released: bump the version and move them under its entry'
+      ]
+    })
+    // Released with nothing waiting: the tag check alone says to bump the version.
+    expect(check(changelog('## [Unreleased]', '', '## [1.1.0] - 2026-02-28', '- A fix.'), '1.1.0', true)).toEqual({
+      problems: []
+    })
+  })
+
+  it('refuses an undated entry or an impossible date, suggesting today', () => {
     for (const heading of ['## [1.1.0]', '## [1.1.0] - 2026-2-28', '## [1.1.0] - 2026-02-30', '## [1.1.0] 2026-02-28'])
-      expect(() => changelogEntry(withHeading(heading), '1.1.0')).toThrow(
-        "CHANGELOG.md line 7: write the heading as '## [1.1.0] - YYYY-MM-DD'"
-      )
+      expect(check(changelog('## [Unreleased]', '', heading, '', '- A change.'))).toEqual({
+        problems: ["CHANGELOG.md line 7: date the entry: '## [1.1.0] - 2026-12-02'"]
+      })
   })
 
-  it('refuses an entry with no change, and a version with two sections', () => {
-    expect(() => changelogEntry(changelog('## [Unreleased]', '', '## [1.1.0] - 2026-02-28', ''), '1.1.0')).toThrow(
-      'CHANGELOG.md line 7: the entry for 1.1.0 lists no change'
-    )
-    expect(() =>
-      changelogEntry(
-        changelog('## [Unreleased]', '## [1.1.0] - 2026-02-28', '- A.', '## [1.1.0] - 2026-03-01', '- B.'),
-        '1.1.0'
-      )
-    ).toThrow('CHANGELOG.md line 8: a second section for [1.1.0]')
+  it('refuses an empty entry, a version with two sections, and a missing [Unreleased]', () => {
+    expect(check(changelog('## [Unreleased]', '', '## [1.1.0] - 2026-02-28', ''))).toEqual({
+      problems: ['CHANGELOG.md line 7: the entry for 1.1.0 lists no change']
+    })
+    expect(
+      check(changelog('## [Unreleased]', '## [1.1.0] - 2026-02-28', '- A.', '## [1.1.0] - 2026-03-01', '- B.'))
+    ).toEqual({ problems: ['CHANGELOG.md line 8: a second section for [1.1.0]'] })
+    expect(check(changelog('## [1.1.0] - 2026-02-28', '- A change.'))).toEqual({
+      problems: ["CHANGELOG.md has no '## [Unreleased]' section: add it, empty, above the entries"]
+    })
   })
 
   it("accepts this repository's CHANGELOG.md for the version in package.json", () => {
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
-    expect(changelogEntry(readFileSync('CHANGELOG.md', 'utf8'), version).date).toMatch(/^\d{4}-\d{2}-\d{2}$/)
-  })
-})
-
-describe('checkNothingUnreleased', () => {
-  it('passes an empty [Unreleased] and refuses a missing or non-empty one', () => {
-    expect(() =>
-      checkNothingUnreleased(changelog('## [Unreleased]', '', '## [1.1.0] - 2026-02-28'), '1.1.0')
-    ).not.toThrow()
-    expect(() => checkNothingUnreleased(changelog('## [1.1.0] - 2026-02-28', '- A change.'), '1.1.0')).toThrow(
-      "CHANGELOG.md has no '## [Unreleased]' section"
-    )
-    expect(() =>
-      checkNothingUnreleased(
-        changelog('## [Unreleased]', '', '- Not released yet.', '', '## [1.1.0] - 2026-02-28'),
-        '1.1.0'
-      )
-    ).toThrow("CHANGELOG.md line 5: [Unreleased] still lists changes; move them under '## [1.1.0] - YYYY-MM-DD'")
+    const { entry, problems } = checkChangelog(readFileSync('CHANGELOG.md', 'utf8'), version, false, TODAY)
+    expect(problems).toEqual([])
+    expect(entry?.notes).toMatch(/^\S/)
   })
 })
 
 describe('releaseTags', () => {
-  it('creates vX.Y.Z and moves vX', () => {
-    expect(releaseTags('1.0.0', [])).toEqual({ tag: 'v1.0.0', majorTag: 'v1' })
-    expect(releaseTags('1.2.0', ['v1', 'v1.0.0', 'v1.1.3', 'v2', 'v2.0.0', 'nightly'])).toEqual({
-      tag: 'v1.2.0',
-      majorTag: 'v1'
+  const at = (entries: Record<string, string>) => new Map(Object.entries(entries))
+
+  it('creates vX.Y.Z and moves vX; the release is the latest unless a higher version exists', () => {
+    expect(releaseTags('1.0.0', at({}), 'c')).toEqual({
+      tag: 'v1.0.0',
+      majorTag: 'v1',
+      tagged: false,
+      moveMajor: true,
+      latest: true
     })
-    expect(releaseTags('2.0.0', ['v1', 'v1.9.0'])).toEqual({ tag: 'v2.0.0', majorTag: 'v2' })
+    expect(
+      releaseTags('1.2.0', at({ v1: 'a', 'v1.0.0': 'a', 'v1.1.3': 'b', v2: 'd', 'v2.0.0': 'd', nightly: 'e' }), 'c')
+    ).toEqual({ tag: 'v1.2.0', majorTag: 'v1', tagged: false, moveMajor: true, latest: false })
+    expect(releaseTags('2.0.0', at({ v1: 'a', 'v1.9.0': 'a' }), 'c')).toMatchObject({ majorTag: 'v2', latest: true })
   })
 
-  it('refuses a version already tagged, or older than a release of its major', () => {
-    expect(() => releaseTags('1.1.0', ['v1', 'v1.1.0'])).toThrow(
-      'tag v1.1.0 exists already: bump the version in package.json'
+  it('keeps tags already at the commit, so that a second run finishes the first', () => {
+    expect(releaseTags('1.1.0', at({ 'v1.0.0': 'a', 'v1.1.0': 'c', v1: 'c' }), 'c')).toMatchObject({
+      tagged: true,
+      moveMajor: false
+    })
+    expect(releaseTags('1.1.0', at({ 'v1.0.0': 'a', 'v1.1.0': 'c', v1: 'a' }), 'c')).toMatchObject({
+      tagged: true,
+      moveMajor: true
+    })
+  })
+
+  it('refuses a version tagged on another commit, or older than a release of its major', () => {
+    expect(() => releaseTags('1.1.0', at({ v1: 'a', 'v1.1.0': 'a0c1e2f3a4b5c6d7' }), 'c')).toThrow(
+      'tag v1.1.0 exists already, on a0c1e2f3a4b5: bump the version in package.json (or, to finish that release, re-run the job that pushed it)'
     )
-    expect(() => releaseTags('1.1.0', ['v1', 'v1.0.0', 'v1.10.0'])).toThrow(
+    expect(() => releaseTags('1.1.0', at({ v1: 'a', 'v1.0.0': 'a', 'v1.10.0': 'b' }), 'c')).toThrow(
       'v1.10.0 is newer than v1.1.0: v1 must not move back to an older release'
     )
   })
