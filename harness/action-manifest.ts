@@ -89,13 +89,6 @@ export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
-/** Evaluates the text inside `${{ }}` against the contexts, as the runner does; throws on a bad expression. */
-export function evaluateExpression(expression: string, contexts: Record<string, unknown>): data.ExpressionData {
-  const tokens = new Lexer(expression).lex().tokens
-  const tree = new Parser(tokens, Object.keys(contexts), []).parse()
-  return new Evaluator(tree, JSON.parse(JSON.stringify(contexts), data.reviver) as data.Dictionary).evaluate()
-}
-
 /**
  * An input's default for this run: literal text as written; an expression evaluated
  * against the contexts (null → '', booleans and numbers as text, as the runner does).

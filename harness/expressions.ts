@@ -5,6 +5,7 @@
  */
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions'
 
+/** Evaluates the text inside `${{ }}` against the contexts, as the runner does; throws on a bad expression. */
 export function evaluateExpression(expression: string, contexts: Record<string, unknown>): data.ExpressionData {
   const tokens = new Lexer(expression).lex().tokens
   const tree = new Parser(tokens, Object.keys(contexts), []).parse()

@@ -1,6 +1,6 @@
 /**
  * Reads a workflow as GitHub does, for a test that runs a workflow from the docs exactly as it
- * is written: @actions/workflow-parser checks it against the workflow schema (an unknown key, a
+ * is written, and runs a job of `run:` steps (the Release workflow) as the runner does: @actions/workflow-parser checks it against the workflow schema (an unknown key, a
  * context an expression may not use there), and a step's `with:` and `env:` are evaluated
  * against the contexts the runner gives, with @actions/expressions.
  *
@@ -9,11 +9,18 @@
  * (`secrets: |`) the package builds that expression from the YAML source, indentation
  * included, since it keeps source positions for an editor.
  */
+import { execFile, spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { promisify } from 'node:util'
+import type { MappingToken, SequenceToken, TemplateToken } from '@actions/workflow-parser/templates/tokens/index'
 import { parse as parseYaml } from 'yaml'
-// Also registers, outside Jest, the hook that lets the package load its JSON schemas.
-import { evaluateExpression } from './action-manifest.ts'
+import './action-manifest.ts' // first: it lets Node load @actions/workflow-parser's JSON schemas
+import { evaluateExpression } from './expressions.ts'
+import type { ContentsPermission } from './fake-github.ts'
 
-const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await import('@actions/workflow-parser')
+const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow, isLiteral, isMapping } =
+  await import('@actions/workflow-parser')
 
 export class WorkflowError extends Error {
   /** The package's errors, one a line, each with its line and column. */
@@ -40,17 +47,24 @@ export interface Workflow {
   jobs: Record<string, { steps: WorkflowStep[] }>
 }
 
-/** Parses and checks a workflow; throws WorkflowError with each problem GitHub's parser reports. */
-export async function loadWorkflow(name: string, content: string): Promise<Workflow> {
+/** The workflow as GitHub's parser reads it (template and tokens) and as YAML; throws WorkflowError. */
+async function readWorkflow(name: string, content: string) {
   const { context, value } = parseWorkflow({ name, content }, new NoOperationTraceWriter())
-  const parsed = value === undefined ? undefined : await convertWorkflowTemplate(context, value)
+  const template = value === undefined ? undefined : await convertWorkflowTemplate(context, value)
   const problems = [
     ...context.errors.getErrors().map((error) => error.message),
-    ...(parsed?.errors ?? []).map((error) => error.Message)
+    ...(template?.errors ?? []).map((error) => error.Message)
   ]
-  if (problems.length > 0 || parsed === undefined) throw new WorkflowError(name, [...new Set(problems)])
+  if (problems.length > 0 || template === undefined) throw new WorkflowError(name, [...new Set(problems)])
+  type RawStep = Record<string, unknown>
+  type RawJob = { env?: Record<string, unknown>; steps?: RawStep[] }
+  const raw = parseYaml(content) as { env?: Record<string, unknown>; jobs: Record<string, RawJob> }
+  return { template, root: value as MappingToken, raw }
+}
 
-  const raw = parseYaml(content) as { jobs: Record<string, { steps?: Array<Record<string, unknown>> }> }
+/** Parses and checks a workflow; throws WorkflowError with each problem GitHub's parser reports. */
+export async function loadWorkflow(name: string, content: string): Promise<Workflow> {
+  const { template, raw } = await readWorkflow(name, content)
   const jobs = Object.fromEntries(
     Object.entries(raw.jobs).map(([id, job]) => [
       id,
@@ -64,7 +78,7 @@ export async function loadWorkflow(name: string, content: string): Promise<Workf
       }
     ])
   )
-  return { events: Object.keys(parsed.events), jobs }
+  return { events: Object.keys(template.events), jobs }
 }
 
 const OPEN = '${{'
@@ -102,12 +116,285 @@ export function evaluateValue(value: unknown, contexts: Record<string, unknown>)
   return out
 }
 
+/** A mapping of `with:` or `env:` values, each evaluated as the runner does. */
+const evaluateMapping = (values: Record<string, unknown> | undefined, contexts: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(values ?? {}).map(([name, value]) => [name, evaluateValue(value, contexts)]))
+
 /** A step's `with:` and `env:` evaluated as the runner evaluates them before the step starts. */
 export function evaluateStep(
   step: WorkflowStep,
   contexts: Record<string, unknown>
 ): { with: Record<string, string>; env: Record<string, string> } {
-  const evaluate = (values: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(values).map(([name, value]) => [name, evaluateValue(value, contexts)]))
-  return { with: evaluate(step.with), env: evaluate(step.env) }
+  return { with: evaluateMapping(step.with, contexts), env: evaluateMapping(step.env, contexts) }
+}
+
+/**
+ * runJob runs one job of a workflow file, dispatched by hand (workflow_dispatch), as the GitHub runner
+ * does, far enough for a job whose work is in `run:` steps: the Release workflow. The file is
+ * read with GitHub's own parser, @actions/workflow-parser, so a workflow GitHub refuses fails
+ * here. The job's GITHUB_TOKEN has the `contents` permission the job declares (else the
+ * workflow's; else `read`, the default of new repositories). Each `env:` is evaluated against
+ * the github, inputs, secrets, env and runner contexts, over the variables the runner sets;
+ * GITHUB_TOKEN is in a step's environment only where its `env:` puts it, as on GitHub. A `run:`
+ * script runs with `bash --noprofile --norc -eo pipefail`, the runner's shell on Linux, in the
+ * workspace, and the job stops at the first step that fails.
+ *
+ * Actions are not run: the caller emulates each `uses:` it expects (checkoutAction below), and
+ * may stand in for a `run:` script too (`npm ci`, which takes a minute and the network). A step
+ * with neither, an `if:`, `shell:` or `working-directory:`, and an expression inside a script
+ * (values go in through `env:`: an expression in a script is injected as code) are errors
+ * here rather than guesses.
+ */
+
+/** The `github` context of the emulated job. */
+export interface GitHubContext {
+  repository: string
+  repository_owner: string
+  server_url: string
+  api_url: string
+  ref: string
+  ref_name: string
+  sha: string
+  event_name: 'workflow_dispatch'
+  event: { inputs: Record<string, string>; ref: string }
+  token: string
+  workspace: string
+  actor: string
+  job: string
+}
+
+export interface StepContext {
+  github: GitHubContext
+  workspace: string
+  /** The step's `with:` values. */
+  with: Record<string, string>
+  /** The environment the runner gives the step. */
+  env: NodeJS.ProcessEnv
+}
+
+/** What stands in for an action, or for a `run:` script. */
+export type StepEmulation = (step: StepContext) => void | Promise<void>
+
+export interface RunJobOptions {
+  workflowFile: string
+  job: string
+  /** The workflow_dispatch inputs. */
+  inputs: Record<string, string>
+  /** `owner/name`. */
+  repository: string
+  serverUrl: string
+  apiUrl: string
+  /** The branch the run is dispatched on, `refs/heads/…`, and its commit. */
+  ref: string
+  sha: string
+  /** Issues the job's GITHUB_TOKEN for the permission the job declares. */
+  issueToken: (contents: ContentsPermission) => string
+  /** An empty directory for the job's workspace, home and temp. */
+  dir: string
+  /** Emulations of actions, by `owner/name` (the `uses:` without its `@ref`). */
+  uses: Record<string, StepEmulation>
+  /** Stand-ins for `run:` scripts, by the script's exact text. */
+  runs?: Record<string, StepEmulation>
+}
+
+export interface StepResult {
+  name: string
+  /** `emulated` for an action or a script the caller stood in for. */
+  outcome: 'success' | 'emulated' | 'failure' | 'skipped'
+}
+
+export interface JobRun {
+  success: boolean
+  steps: StepResult[]
+  /** Each step's name and output, as the run's log shows them. */
+  log: string
+}
+
+const execFileAsync = promisify(execFile)
+
+/** A mapping of literals as text; an expression in it is not emulated. */
+function literalMapping(token: TemplateToken | undefined, where: string): Record<string, string> {
+  if (token === undefined) return {}
+  if (!isMapping(token)) throw new Error(`runner emulation: ${where} is not a mapping`)
+  const values: Record<string, string> = {}
+  for (const { key, value } of token) {
+    if (!isLiteral(value)) throw new Error(`runner emulation: ${where}.${key.toString()} is not literal`)
+    values[key.toString()] = value.toString()
+  }
+  return values
+}
+
+/**
+ * `permissions:` as the `contents` scope it grants, undefined when not given. Only the
+ * mapping form is emulated, not `read-all` and the like.
+ */
+function contentsPermission(token: TemplateToken | undefined): ContentsPermission | undefined {
+  if (token === undefined) return undefined
+  return (literalMapping(token, 'permissions').contents as ContentsPermission | undefined) ?? 'none'
+}
+
+/** Runs a script as the runner's default bash step does; resolves with its exit code and output. */
+function bash(file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { cwd, env })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code: code ?? 1, output }))
+  })
+}
+
+export async function runJob(options: RunJobOptions): Promise<JobRun> {
+  const content = readFileSync(options.workflowFile, 'utf8')
+  const { template, root, raw } = await readWorkflow(basename(options.workflowFile), content)
+  const job = template.jobs.find((j) => j.id.value === options.job)
+  const rawJob = raw.jobs[options.job]
+  if (job?.type !== 'job' || !rawJob)
+    throw new Error(`runner emulation: ${options.workflowFile} has no job ${options.job}`)
+  // What the converted template leaves out (permissions, with, shell, working-directory) is read from the tokens.
+  const jobToken = (root.find('jobs') as MappingToken).find(options.job) as MappingToken
+  const stepTokens = [...(jobToken.find('steps') as SequenceToken)] as MappingToken[]
+
+  const declared = template.events.workflow_dispatch?.inputs ?? {}
+  for (const name of Object.keys(options.inputs)) {
+    if (!(name in declared)) throw new Error(`runner emulation: the workflow has no input ${name}`)
+  }
+  const inputs: Record<string, string> = {}
+  for (const [name, input] of Object.entries(declared)) {
+    const value = options.inputs[name] ?? (input.default === undefined ? undefined : String(input.default))
+    if (value === undefined && input.required) throw new Error(`runner emulation: input ${name} is required`)
+    inputs[name] = value ?? ''
+  }
+
+  const contents = contentsPermission(jobToken.find('permissions')) ?? contentsPermission(root.find('permissions'))
+  const token = options.issueToken(contents ?? 'read')
+  const workspace = join(options.dir, 'workspace')
+  const home = join(options.dir, 'home')
+  const temp = join(options.dir, 'temp')
+  for (const dir of [workspace, home, temp]) mkdirSync(dir, { recursive: true })
+  const [owner] = options.repository.split('/')
+  const refName = options.ref.replace(/^refs\/heads\//, '')
+  const github: GitHubContext = {
+    repository: options.repository,
+    repository_owner: owner as string,
+    server_url: options.serverUrl,
+    api_url: options.apiUrl,
+    ref: options.ref,
+    ref_name: refName,
+    sha: options.sha,
+    event_name: 'workflow_dispatch',
+    event: { inputs, ref: options.ref },
+    token,
+    workspace,
+    actor: 'octocat',
+    job: options.job
+  }
+  const runner = { os: 'Linux', arch: 'X64', temp }
+  const runnerVariables = {
+    PATH: process.env.PATH,
+    HOME: home,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_JOB: options.job,
+    GITHUB_EVENT_NAME: github.event_name,
+    GITHUB_REPOSITORY: github.repository,
+    GITHUB_REPOSITORY_OWNER: github.repository_owner,
+    GITHUB_SERVER_URL: github.server_url,
+    GITHUB_API_URL: github.api_url,
+    GITHUB_REF: github.ref,
+    GITHUB_REF_NAME: refName,
+    GITHUB_REF_TYPE: 'branch',
+    GITHUB_SHA: github.sha,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_ACTOR: github.actor,
+    RUNNER_OS: runner.os,
+    RUNNER_TEMP: temp,
+    // A runner has no terminal: git fails a refused request instead of asking for a password.
+    GIT_TERMINAL_PROMPT: '0'
+  }
+  const baseContexts = { github, inputs, secrets: { GITHUB_TOKEN: token }, runner, vars: {} }
+  const workflowEnv = evaluateMapping(raw.env, { ...baseContexts, env: {} })
+  const jobEnv = { ...workflowEnv, ...evaluateMapping(rawJob.env, { ...baseContexts, env: workflowEnv }) }
+
+  const steps: StepResult[] = []
+  let log = ''
+  let failed = false
+  for (const [index, step] of job.steps.entries()) {
+    const stepToken = stepTokens[index] as MappingToken
+    const uses = 'uses' in step ? step.uses.value : undefined
+    const script = 'run' in step ? step.run : undefined
+    const name = step.name?.toString() ?? (uses ? `Run ${uses}` : `Run ${script?.toString()}`)
+    if (failed) {
+      steps.push({ name, outcome: 'skipped' })
+      continue
+    }
+    for (const key of ['shell', 'working-directory']) {
+      if (stepToken.find(key)) throw new Error(`runner emulation: step '${name}': ${key} is not emulated`)
+    }
+    if (step.if?.expression !== 'success()') throw new Error(`runner emulation: step '${name}': if: is not emulated`)
+    if (script !== undefined && !isLiteral(script)) {
+      throw new Error(`runner emulation: step '${name}' has an expression in its script; pass values through env:`)
+    }
+    const env = {
+      ...runnerVariables,
+      ...jobEnv,
+      ...evaluateMapping(rawJob.steps?.[index]?.env as Record<string, unknown> | undefined, {
+        ...baseContexts,
+        env: jobEnv
+      })
+    }
+    const emulation = uses ? options.uses[uses.split('@')[0] as string] : options.runs?.[script?.toString() ?? '']
+    log += `## ${name}\n`
+    let outcome: StepResult['outcome']
+    if (emulation) {
+      try {
+        await emulation({ github, workspace, env, with: literalMapping(stepToken.find('with'), `${name}.with`) })
+        outcome = 'emulated'
+      } catch (error) {
+        log += `${(error as Error).message}\n`
+        outcome = 'failure'
+      }
+    } else if (uses) {
+      throw new Error(`runner emulation: no emulation of ${uses}`)
+    } else {
+      const file = join(temp, `step-${index}.sh`)
+      writeFileSync(file, script?.toString() ?? '')
+      const result = await bash(file, workspace, env)
+      log += result.output
+      outcome = result.code === 0 ? 'success' : 'failure'
+    }
+    steps.push({ name, outcome })
+    failed = outcome === 'failure'
+  }
+  return { success: !failed, steps, log }
+}
+
+/**
+ * actions/checkout as the Release workflow uses it (`fetch-depth: 0`, `persist-credentials:
+ * false`): the repository at GITHUB_SERVER_URL fetched into the workspace with the job's token
+ * (every branch and tag, as checkout fetches them at depth 0), the dispatched branch checked
+ * out at the run's commit, and no credentials left in .git/config. Other inputs are refused.
+ */
+export const checkoutAction: StepEmulation = async ({ github, workspace, env, with: inputs }) => {
+  const { 'fetch-depth': depth, 'persist-credentials': persist, ...others } = inputs
+  if (depth !== '0' || persist !== 'false' || Object.keys(others).length > 0) {
+    throw new Error(
+      `runner emulation: actions/checkout is emulated with fetch-depth: 0 and persist-credentials: false only`
+    )
+  }
+  const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${github.token}`).toString('base64')}`
+  const git = (...args: string[]) => execFileAsync('git', args, { cwd: workspace, env })
+  await git('init', '--quiet')
+  await git('remote', 'add', 'origin', `${github.server_url}/${github.repository}`)
+  await git(
+    '-c',
+    `http.${new URL(github.server_url).origin}/.extraheader=${header}`,
+    'fetch',
+    '--quiet',
+    'origin',
+    '+refs/heads/*:refs/remotes/origin/*',
+    '+refs/tags/*:refs/tags/*'
+  )
+  await git('checkout', '--quiet', '--force', '-B', github.ref_name, github.sha)
 }

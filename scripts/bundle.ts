@@ -34,6 +34,21 @@ const coreWithoutUnusedHttpClient: Plugin = {
   }
 }
 
+/**
+ * src/version.ts reads the version from package.json: only that field goes into the bundle, so that
+ * editing another (the owner, a dependency) leaves dist/ as it is.
+ */
+const versionOnlyOfPackageJson: Plugin = {
+  name: 'version-only-of-package-json',
+  setup(plugins) {
+    plugins.onLoad({ filter: /\/package\.json$/ }, (args) => {
+      if (args.path !== join(ROOT, 'package.json')) return undefined
+      const { version } = JSON.parse(readFileSync(args.path, 'utf8')) as { version: string }
+      return { contents: JSON.stringify({ version }), loader: 'json' }
+    })
+  }
+}
+
 /** The packages with code in the outputs, each as `name`, licence id, licence text (the layout ncc wrote). */
 function licenses(metafile: Metafile): string {
   const packageDirs = new Map<string, string>()
@@ -75,7 +90,7 @@ const result = await build({
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
-  plugins: [coreWithoutUnusedHttpClient]
+  plugins: [coreWithoutUnusedHttpClient, versionOnlyOfPackageJson]
 })
 writeFileSync(join(outdir, 'licenses.txt'), licenses(result.metafile))
 // dist/ is an ES module package wherever it is copied, whatever the package.json above it says.

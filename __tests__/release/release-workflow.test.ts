@@ -3,11 +3,11 @@
  * (harness/fake-github.ts: git over HTTP and the releases endpoint, both taking only the job's
  * token) holds this repository's files as an earlier release, tagged v<version> and v<major>,
  * then a commit that bumps the patch version as a maintainer would (`npm version`, a CHANGELOG
- * entry, dist/ carrying the new version). The steps of .github/workflows/release.yml then run as
- * the runner runs them (harness/run-workflow.ts): checkout is a clone of origin, setup-node does
+ * entry, `npm run bundle`). The steps of .github/workflows/release.yml then run as
+ * the runner runs them (harness/workflow.ts): checkout is a clone of origin, setup-node does
  * nothing, and `npm ci` is replaced by a hard-linked copy of this repository's node_modules, moved
- * into each job's workspace (a real directory, so that ncc builds there exactly what it builds
- * here; a symlink changes the module ids). Only the release run builds dist/ for real: the run
+ * into each job's workspace (a real directory, so that esbuild builds there exactly what it builds
+ * here; through a symlink it would name the files by their real paths). Only the release run builds dist/ for real: the run
  * that must refuse a dirty dist/ gets a `bundle` script that alters dist/, and the re-runs have
  * no tag left to write, so they build nothing.
  */
@@ -32,7 +32,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { FakeGitHub } from '../../harness/fake-github.ts'
 import { actionNodePath } from '../../harness/node24.ts'
 import { ROOT } from '../../harness/run-action.ts'
-import { checkoutAction, runJob, type JobRun } from '../../harness/run-workflow.ts'
+import { checkoutAction, runJob, type JobRun } from '../../harness/workflow.ts'
 
 const OWNER = 'acme'
 const REPOSITORY = `${OWNER}/cortex-secrets-action`
@@ -158,17 +158,11 @@ beforeAll(async () => {
     join(maintainer, 'CHANGELOG.md'),
     changelog.replace('## [Unreleased]\n', `## [Unreleased]\n\n## [${VERSION}] - ${TODAY}\n\n${NOTES}\n`)
   )
-  const bundle = readFileSync(join(maintainer, 'dist', 'index.js'), 'utf8')
-  const inlined = new RegExp(`\\{"\\w+":"${RELEASED.replace(/\./g, '\\.')}"\\}`, 'g')
-  expect(bundle.match(inlined)).toHaveLength(1)
-  writeFileSync(
-    join(maintainer, 'dist', 'index.js'),
-    bundle.replace(inlined, (json) => json.replace(RELEASED, VERSION))
-  )
-  commitAndPush(`${VERSION}`)
-
-  nodeModules = join(dir, 'node_modules')
+  // npm run bundle, on a copy of node_modules that then moves into each job's workspace.
+  nodeModules = join(maintainer, 'node_modules')
   linkTree(join(ROOT, 'node_modules'), nodeModules)
+  execFileSync(actionNodePath(), ['scripts/bundle.ts'], { cwd: maintainer, stdio: 'ignore' })
+  commitAndPush(`${VERSION}`)
 })
 
 afterAll(async () => {
