@@ -9126,12 +9126,14 @@ var ACTION_VERSION = package_default.version;
 // src/main.ts
 async function run(options = {}) {
   let inputs;
+  let cortex;
   try {
     inputs = readInputs({
       getInput: (name) => getInput(name, { trimWhitespace: false }),
       env: process.env,
       maskValue: (value) => masksFor(value).forEach((mask) => setSecret(mask))
     });
+    cortex = await import("./client-MJM4OC7O.js");
   } catch (error2) {
     const reason = messageOf(error2);
     const notWritten = await writeOutputs({ results: [] });
@@ -9141,7 +9143,7 @@ async function run(options = {}) {
   const { settings, selection } = inputs;
   const { apiUrl, dryRun, rateLimitPerMinute, secrets } = settings;
   const tally = new RetryTally();
-  const { CortexClient, dispatcherFor } = await import("./client-MJM4OC7O.js");
+  const { CortexClient, dispatcherFor } = cortex;
   const client = new CortexClient({
     baseUrl: apiUrl,
     apiKey: settings.apiKey,

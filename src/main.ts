@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Dispatcher } from 'undici'
+import type * as CortexModule from './cortex/client.ts'
 import type { Clock } from './cortex/retry.ts'
 import { CancelledError, OUTCOMES, type SyncReport } from './domain/secret.ts'
 import { count, logLine, masksFor } from './domain/text.ts'
@@ -34,12 +35,16 @@ interface RunOptions {
  */
 export async function run(options: RunOptions = {}): Promise<void> {
   let inputs: Inputs
+  let cortex: typeof CortexModule
   try {
     inputs = readInputs({
       getInput: (name) => core.getInput(name, { trimWhitespace: false }),
       env: process.env,
       maskValue: (value) => masksFor(value).forEach((mask) => core.setSecret(mask))
     })
+    // Loaded once the inputs hold: a run that fails on them does not wait on the client and undici (1.1 MB).
+    // A chunk of dist/ that cannot be loaded fails here, before any request, with the outputs written.
+    cortex = await import('./cortex/client.ts')
   } catch (error) {
     const reason = messageOf(error)
     const notWritten = await writeOutputs({ results: [] })
@@ -49,8 +54,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const { settings, selection } = inputs
   const { apiUrl, dryRun, rateLimitPerMinute, secrets } = settings
   const tally = new RetryTally()
-  // Loaded once the inputs hold: a run that fails on them does not wait on the client and undici (1.1 MB).
-  const { CortexClient, dispatcherFor } = await import('./cortex/client.ts')
+  const { CortexClient, dispatcherFor } = cortex
   const client = new CortexClient({
     baseUrl: apiUrl,
     apiKey: settings.apiKey,

@@ -1,15 +1,15 @@
 /**
- * The step's verdict when the job summary cannot be written: the action bundled from src/
- * against the stand-in. What the summary holds (escaping, one HTML block, the 1 MiB budget)
+ * The step's verdict when the job summary cannot be written, or a chunk of dist/ cannot be
+ * loaded: the action bundled from src/ against the stand-in. What the summary holds (escaping, one HTML block, the 1 MiB budget)
  * is __tests__/unit/summary.test.ts's; outputs that cannot be written, and a summary that
  * cannot be written on a run that passes, are __tests__/action/main.test.ts's.
  */
-import { mkdtempSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { CortexStandIn, STAND_IN_API_KEY } from '../../harness/cortex-stand-in.ts'
-import { runAction } from '../../harness/run-action.ts'
+import { defaultActionDir, runAction } from '../../harness/run-action.ts'
 import { expectNoLeak, expectWithinContract } from '../support/expectations.ts'
 
 let standIn: CortexStandIn
@@ -47,5 +47,25 @@ describe('a summary that cannot be written', () => {
     expect(standIn.values()).toEqual({ svc_ok: 'ok-value-5eed' })
     expectWithinContract(standIn)
     expectNoLeak(run, Object.values(values))
+  })
+})
+
+describe('a chunk of dist/ that cannot be loaded', () => {
+  it('fails the step before any request, saying which file, with the four outputs written', async () => {
+    const actionDir = mkdtempSync(join(tmpdir(), 'reporting-action-'))
+    cpSync(defaultActionDir(), actionDir, { recursive: true })
+    const client = readdirSync(join(actionDir, 'dist')).find((file) => /^client-.*\.js$/.test(file)) as string
+    rmSync(join(actionDir, 'dist', client))
+
+    const run = await runAction({
+      actionDir,
+      inputs: { 'api-key': STAND_IN_API_KEY, 'api-url': standIn.url, secrets: 'svc_token: token-value-5eed' }
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(new RegExp(`^::error::Cannot find module '.*/dist/${client}'`, 'm'))
+    expect(run.outputs).toEqual({ created: '[]', updated: '[]', deleted: '[]', failed: '[]' })
+    expect(run.summary).toContain(client)
+    expect(standIn.requests).toEqual([])
+    expectNoLeak(run, ['token-value-5eed'])
   })
 })
