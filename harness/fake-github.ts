@@ -44,6 +44,8 @@ export class FakeGitHub {
   readonly releases: Release[] = []
   /** Set to answer the next release request with this status instead (an outage of GitHub's). */
   failNextRelease: number | undefined
+  /** Set to run once as the next push starts, before git sees the refs: another push that lands first. */
+  beforeNextPush: (() => void) | undefined
   private readonly tokens = new Map<string, ContentsPermission>()
   private readonly server: Server = createServer((request, response) => {
     this.serve(request, response).catch((error: unknown) => response.writeHead(500).end(String(error)))
@@ -112,6 +114,11 @@ export class FakeGitHub {
     if (refused === 403) {
       response.writeHead(403).end('Permission denied to github-actions[bot].\n')
       return
+    }
+    if (service === 'git-receive-pack' && request.method === 'GET' && this.beforeNextPush) {
+      const pushFirst = this.beforeNextPush
+      this.beforeNextPush = undefined
+      pushFirst()
     }
     const cgi = spawn('git', ['http-backend'], {
       env: {

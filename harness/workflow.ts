@@ -10,7 +10,7 @@
  * included, since it keeps source positions for an editor.
  */
 import { execFile, spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { promisify } from 'node:util'
 import type { MappingToken, SequenceToken, TemplateToken } from '@actions/workflow-parser/templates/tokens/index'
@@ -245,13 +245,53 @@ function bash(file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code
   })
 }
 
-export async function runJob(options: RunJobOptions): Promise<JobRun> {
+/** Runs one job; a job that `needs:` another runs only through runWorkflow, after it. */
+export function runJob(options: RunJobOptions): Promise<JobRun> {
+  return runOneJob(options, false)
+}
+
+export interface WorkflowRun {
+  success: boolean
+  /** Each job's run, in the order they ran; a job whose `needs:` failed is `skipped`. */
+  jobs: Record<string, JobRun | 'skipped'>
+}
+
+/**
+ * Runs every job of a workflow, one after another in the file's order, each on its own
+ * "machine" (`<dir>/<job>`: workspace, home and temp of its own), as a runner gives each job a
+ * fresh one. A job runs once the jobs it `needs:` have succeeded, else it is skipped; a job
+ * that needs one written after it, job outputs and a job's `if:` are refused, not emulated.
+ */
+export async function runWorkflow(options: Omit<RunJobOptions, 'job'>): Promise<WorkflowRun> {
+  const { template } = await readWorkflow(basename(options.workflowFile), readFileSync(options.workflowFile, 'utf8'))
+  const jobs: WorkflowRun['jobs'] = {}
+  for (const job of template.jobs) {
+    const id = job.id.value
+    if (job.outputs || job.if?.expression !== 'success()') {
+      throw new Error(`runner emulation: job ${id}: outputs and if: are not emulated`)
+    }
+    const needs = (job.needs ?? []).map((need) => need.value)
+    const unknown = needs.find((need) => !(need in jobs))
+    if (unknown) throw new Error(`runner emulation: job ${id} needs ${unknown}, which is not written before it`)
+    const ready = needs.every((need) => {
+      const run = jobs[need]
+      return run !== 'skipped' && run?.success
+    })
+    jobs[id] = ready ? await runOneJob({ ...options, job: id, dir: join(options.dir, id) }, true) : 'skipped'
+  }
+  return { success: Object.values(jobs).every((run) => run !== 'skipped' && run.success), jobs }
+}
+
+async function runOneJob(options: RunJobOptions, inWorkflow: boolean): Promise<JobRun> {
   const content = readFileSync(options.workflowFile, 'utf8')
   const { template, root, raw } = await readWorkflow(basename(options.workflowFile), content)
   const job = template.jobs.find((j) => j.id.value === options.job)
   const rawJob = raw.jobs[options.job]
   if (job?.type !== 'job' || !rawJob)
     throw new Error(`runner emulation: ${options.workflowFile} has no job ${options.job}`)
+  if (job.needs?.length && !inWorkflow) {
+    throw new Error(`runner emulation: job ${options.job} needs other jobs: run the workflow (runWorkflow)`)
+  }
   // What the converted template leaves out (permissions, with, shell, working-directory) is read from the tokens.
   const jobToken = (root.find('jobs') as MappingToken).find(options.job) as MappingToken
   const stepTokens = [...(jobToken.find('steps') as SequenceToken)] as MappingToken[]
@@ -273,6 +313,9 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
   const home = join(options.dir, 'home')
   const temp = join(options.dir, 'temp')
   for (const dir of [workspace, home, temp]) mkdirSync(dir, { recursive: true })
+  // What a step appends to $GITHUB_PATH (setup-node: its Node) leads PATH in the steps after it.
+  const githubPath = join(temp, 'github_path')
+  writeFileSync(githubPath, '')
   const [owner] = options.repository.split('/')
   const refName = options.ref.replace(/^refs\/heads\//, '')
   const github: GitHubContext = {
@@ -293,6 +336,7 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
   const runner = { os: 'Linux', arch: 'X64', temp }
   const runnerVariables = {
     PATH: process.env.PATH,
+    GITHUB_PATH: githubPath,
     HOME: home,
     CI: 'true',
     GITHUB_ACTIONS: 'true',
@@ -336,20 +380,24 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
     if (script !== undefined && !isLiteral(script)) {
       throw new Error(`runner emulation: step '${name}' has an expression in its script; pass values through env:`)
     }
+    const added = readFileSync(githubPath, 'utf8').split('\n').filter(Boolean).reverse()
+    const rawStep = rawJob.steps?.[index]
     const env = {
       ...runnerVariables,
+      PATH: [...added, runnerVariables.PATH].join(':'),
       ...jobEnv,
-      ...evaluateMapping(rawJob.steps?.[index]?.env as Record<string, unknown> | undefined, {
-        ...baseContexts,
-        env: jobEnv
-      })
+      ...evaluateMapping(rawStep?.env as Record<string, unknown> | undefined, { ...baseContexts, env: jobEnv })
     }
     const emulation = uses ? options.uses[uses.split('@')[0] as string] : options.runs?.[script?.toString() ?? '']
     log += `## ${name}\n`
     let outcome: StepResult['outcome']
     if (emulation) {
       try {
-        await emulation({ github, workspace, env, with: literalMapping(stepToken.find('with'), `${name}.with`) })
+        const given = evaluateMapping(rawStep?.with as Record<string, unknown> | undefined, {
+          ...baseContexts,
+          env: jobEnv
+        })
+        await emulation({ github, workspace, env, with: given })
         outcome = 'emulated'
       } catch (error) {
         log += `${(error as Error).message}\n`
@@ -372,15 +420,16 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
 
 /**
  * actions/checkout as the Release workflow uses it (`fetch-depth: 0`, `persist-credentials:
- * false`): the repository at GITHUB_SERVER_URL fetched into the workspace with the job's token
- * (every branch and tag, as checkout fetches them at depth 0), the dispatched branch checked
- * out at the run's commit, and no credentials left in .git/config. Other inputs are refused.
+ * false`, and `ref:` the run's commit or none): the repository at GITHUB_SERVER_URL fetched into
+ * the workspace with the job's token (every branch and tag, as checkout fetches them at depth
+ * 0), the dispatched branch checked out at the run's commit (or that commit, detached, when
+ * `ref:` names it), and no credentials left in .git/config. Other inputs are refused.
  */
 export const checkoutAction: StepEmulation = async ({ github, workspace, env, with: inputs }) => {
-  const { 'fetch-depth': depth, 'persist-credentials': persist, ...others } = inputs
-  if (depth !== '0' || persist !== 'false' || Object.keys(others).length > 0) {
+  const { 'fetch-depth': depth, 'persist-credentials': persist, ref, ...others } = inputs
+  if (depth !== '0' || persist !== 'false' || ![undefined, github.sha].includes(ref) || Object.keys(others).length) {
     throw new Error(
-      `runner emulation: actions/checkout is emulated with fetch-depth: 0 and persist-credentials: false only`
+      `runner emulation: actions/checkout is emulated with fetch-depth: 0, persist-credentials: false and ref: the run's commit only`
     )
   }
   const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${github.token}`).toString('base64')}`
@@ -396,5 +445,23 @@ export const checkoutAction: StepEmulation = async ({ github, workspace, env, wi
     '+refs/heads/*:refs/remotes/origin/*',
     '+refs/tags/*:refs/tags/*'
   )
-  await git('checkout', '--quiet', '--force', '-B', github.ref_name, github.sha)
+  if (ref) await git('checkout', '--quiet', '--force', '--detach', ref)
+  else await git('checkout', '--quiet', '--force', '-B', github.ref_name, github.sha)
+}
+
+/**
+ * actions/setup-node as the Release workflow uses it: the Node of `.node-version` (the one that
+ * runs the action here) first on PATH, and no package-manager cache (`package-manager-cache:
+ * false`: setup-node v5 and later cache when package.json names a packageManager). Other inputs are refused.
+ */
+export function setupNodeAction(nodeBin: string): StepEmulation {
+  return ({ env, with: inputs }) => {
+    const { 'node-version-file': file, 'package-manager-cache': cache, ...others } = inputs
+    if (file !== '.node-version' || cache !== 'false' || Object.keys(others).length > 0) {
+      throw new Error(
+        'runner emulation: actions/setup-node is emulated with node-version-file: .node-version and package-manager-cache: false only'
+      )
+    }
+    appendFileSync(env.GITHUB_PATH as string, `${nodeBin}\n`)
+  }
 }

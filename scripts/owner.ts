@@ -7,6 +7,8 @@
  * the owner is the placeholder `OWNER`, and `npm run release` refuses.
  */
 import { execFileSync } from 'node:child_process'
+import { lstatSync } from 'node:fs'
+import { join } from 'node:path'
 
 export const PLACEHOLDER_OWNER = 'OWNER'
 
@@ -57,10 +59,15 @@ export function withOwner(text: string, name: string, owner: string): string {
   return text.replace(mentionPattern(name), (_, before: string) => `${before}${owner}/${name}`)
 }
 
-/** The files that mention the owner: the tracked documentation and configuration, package.json first. */
+/**
+ * The files that mention the owner: the tracked documentation and configuration, package.json
+ * first. Not a symlink: set-owner would rewrite the file it points at, which may be outside the repository.
+ */
 export function filesMentioningOwner(root: string): string[] {
   const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0')
-  const docs = tracked.filter((file) => /\.(md|ya?ml)$/.test(file) && !file.startsWith('dist/'))
+  const docs = tracked.filter(
+    (file) => /\.(md|ya?ml)$/.test(file) && !file.startsWith('dist/') && !lstatSync(join(root, file)).isSymbolicLink()
+  )
   return ['package.json', ...docs]
 }
 

@@ -26,9 +26,12 @@ function compareVersions(a: Version, b: Version): number {
 }
 
 /** A heading of Keep a Changelog: `## [1.2.3] - 2026-11-28` or `## [Unreleased]`. */
-const HEADING = /^## \[([^\]]+)\](.*)$/
-/** A link reference definition, which Keep a Changelog puts at the end. */
-const LINK_REFERENCE = /^\[[^\]]+\]: \S/
+const HEADING = /^ {0,3}##[ \t]+\[([^\]]+)\](.*)$/
+/** Any other heading of level 1 or 2, a setext underline or a thematic break (`---`): it ends a section. */
+const SECTION_END = /^ {0,3}(?:#{1,2}(?:[ \t]|$)|=+[ \t]*$|([-*_])(?:[ \t]*\1){2,}[ \t]*$)/
+/** A link reference definition, `[label]: destination "title"`, which Keep a Changelog puts at the end. */
+const LINK_REFERENCE = /^ {0,3}\[[^\]]+\]:[ \t]*\S+(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^)]*\)))?[ \t]*$/
+const FENCE = /^ {0,3}(`{3,}|~{3,})/
 const DATED = /^ - (\d{4})-(\d{2})-(\d{2})$/
 
 export interface ChangelogEntry {
@@ -47,15 +50,34 @@ interface Section {
 
 function changelogSections(changelog: string): Map<string, Section> {
   const sections = new Map<string, Section>()
+  const lines = changelog.replace(/^\uFEFF/, '').split(/\r?\n/)
+  // Only the block of link references that ends the file is links: a `[X]: text` line elsewhere is text.
+  let end = lines.length
+  while (end > 0 && (lines[end - 1]?.trim() === '' || LINK_REFERENCE.test(lines[end - 1] as string))) end -= 1
   let current: Section | undefined
-  for (const [index, line] of changelog.split(/\r?\n/).entries()) {
+  let fence: string | undefined
+  for (const [index, line] of lines.slice(0, end).entries()) {
+    const opening = FENCE.exec(line)?.[1]
+    if (fence !== undefined) {
+      // A code block's lines are text, headings included, up to its closing fence.
+      if (opening && opening[0] === fence[0] && opening.length >= fence.length && line.trim() === opening)
+        fence = undefined
+      current?.lines.push(line)
+      continue
+    }
+    if (opening && !(opening[0] === '`' && line.slice(line.indexOf(opening) + opening.length).includes('`'))) {
+      fence = opening
+      current?.lines.push(line)
+      continue
+    }
     const heading = HEADING.exec(line)
     if (heading) {
-      const name = heading[1] as string
+      const label = heading[1] as string
+      const name = label.toLowerCase() === 'unreleased' ? 'Unreleased' : label
       if (sections.has(name)) throw new Error(`CHANGELOG.md line ${index + 1}: a second section for [${name}]`)
       current = { line: index + 1, rest: heading[2] as string, lines: [] }
       sections.set(name, current)
-    } else if (LINK_REFERENCE.test(line)) {
+    } else if (SECTION_END.test(line)) {
       current = undefined
     } else {
       current?.lines.push(line)
@@ -65,10 +87,19 @@ function changelogSections(changelog: string): Map<string, Section> {
 }
 
 const textOf = (section: Section) => section.lines.join('\n').trim()
+/** Whether a reader sees anything: not only comments, white space or invisible characters. */
+const isVisible = (text: string) =>
+  /[^\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}]/u.test(text.replace(/<!--[\s\S]*?(?:-->|$)/g, ''))
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
   const date = new Date(Date.UTC(year, month - 1, day))
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
+
+function nextDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`)
+  date.setUTCDate(date.getUTCDate() + 1)
+  return date.toISOString().slice(0, 10)
 }
 
 export interface ChangelogCheck {
@@ -97,7 +128,7 @@ export function checkChangelog(changelog: string, version: string, released: boo
   const entry = sections.get(version)
   const heading = `'## [${version}] - ${today}'`
   if (!unreleased) problems.push("CHANGELOG.md has no '## [Unreleased]' section: add it, empty, above the entries")
-  const waiting = unreleased && textOf(unreleased) !== '' ? unreleased : undefined
+  const waiting = unreleased && isVisible(textOf(unreleased)) ? unreleased : undefined
 
   if (released) {
     if (waiting) {
@@ -118,13 +149,18 @@ export function checkChangelog(changelog: string, version: string, released: boo
   const date = DATED.exec(entry.rest)
   if (!date || !isCalendarDate(Number(date[1]), Number(date[2]), Number(date[3]))) {
     problems.push(`CHANGELOG.md line ${entry.line}: date the entry: ${heading}`)
+  } else if (`${date[1]}-${date[2]}-${date[3]}` > nextDay(today)) {
+    // Tomorrow still passes: east of UTC, the release day can be a day ahead of UTC's.
+    problems.push(
+      `CHANGELOG.md line ${entry.line}: the entry is dated ${date[1]}-${date[2]}-${date[3]}, after today (${today}, UTC): date it the day of the release: ${heading}`
+    )
   }
   const notes = textOf(entry)
   if (waiting) {
     problems.push(
       `CHANGELOG.md line ${waiting.line}: [Unreleased] lists changes and ${version} is not released yet: move them into its entry (line ${entry.line})`
     )
-  } else if (notes === '') {
+  } else if (!isVisible(notes)) {
     problems.push(`CHANGELOG.md line ${entry.line}: the entry for ${version} lists no change`)
   }
   if (problems.length > 0 || !date) return { problems }
@@ -138,7 +174,7 @@ export interface ReleaseTags {
   majorTag: string
   /** `tag` is on the remote at the commit already: a run that stopped after its push. */
   tagged: boolean
-  /** `majorTag` is missing or elsewhere, so it is pushed. */
+  /** `majorTag` is missing or elsewhere, and no newer release of the major holds it: it is pushed. */
   moveMajor: boolean
   /** No release tag names a higher version: GitHub is to mark this release the latest. */
   latest: boolean
@@ -147,9 +183,9 @@ export interface ReleaseTags {
 /**
  * The tags a release of `version` from `commit` creates and moves, given the remote's tags
  * (name → the commit each points at). A tag already at this commit is kept, so that a second
- * run finishes what a first left undone. Refuses a version tagged on another commit, and one
- * older than a release of the same major: moving `vX` back would hand every `@vX` user an
- * older action.
+ * run finishes what a first left undone, even once a newer release of the major exists (then
+ * `vX` stays). Refuses a version tagged on another commit, and a new tag older than a release
+ * of the same major: moving `vX` back would hand every `@vX` user an older action.
  */
 export function releaseTags(version: string, tags: ReadonlyMap<string, string>, commit: string): ReleaseTags {
   const wanted = parseVersion(version)
@@ -162,15 +198,22 @@ export function releaseTags(version: string, tags: ReadonlyMap<string, string>, 
     )
   }
   let latest = true
+  let newerInMajor = false
   for (const name of tags.keys()) {
     const match = RELEASE_TAG.exec(name)
     if (!match) continue
     const released = parseVersion(match[1] as string)
     if (compareVersions(released, wanted) <= 0) continue
-    if (released.major === wanted.major) {
-      throw new Error(`${name} is newer than ${tag}: ${majorTag} must not move back to an older release`)
-    }
     latest = false
+    if (released.major !== wanted.major) continue
+    // A re-run of a release that a newer one has followed: publish its notes, leave vX alone.
+    if (tagged === commit) newerInMajor = true
+    else {
+      throw new Error(
+        `${name} is newer than ${tag}: ${majorTag} must not move back to an older release; release a version above ${match[1]} instead`
+      )
+    }
   }
-  return { tag, majorTag, tagged: tagged === commit, moveMajor: tags.get(majorTag) !== commit, latest }
+  const moveMajor = !newerInMajor && tags.get(majorTag) !== commit
+  return { tag, majorTag, tagged: tagged === commit, moveMajor, latest }
 }

@@ -30,11 +30,12 @@ interface ActionYml {
 }
 interface Step {
   uses?: string
+  run?: string
   with?: Record<string, unknown>
 }
 interface Workflow {
   permissions?: Record<string, string>
-  jobs: Record<string, { permissions?: Record<string, string>; steps?: Step[] }>
+  jobs: Record<string, { permissions?: Record<string, string>; needs?: string; steps?: Step[] }>
 }
 
 const action = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYml
@@ -297,8 +298,29 @@ describe('workflows and examples', () => {
       'codeql.yml': { contents: 'read' },
       'codeql.yml analyze': { contents: 'read', actions: 'read', 'security-events': 'write' },
       'release.yml': {},
+      'release.yml check': { contents: 'read' },
       'release.yml release': { contents: 'write' }
     })
+  })
+
+  it('the release job, the one that can write, installs nothing: no npm, no package cache, after the check job', () => {
+    const { check, release } = workflows['release.yml']?.jobs ?? {}
+    expect(release?.needs).toBe('check')
+    expect(release?.steps?.map((step) => step.run ?? step.uses?.split('@')[0])).toEqual([
+      'actions/checkout',
+      'actions/setup-node',
+      'node scripts/release.ts "$VERSION"'
+    ])
+    expect(check?.steps?.map((step) => step.run ?? step.uses?.split('@')[0])).toEqual([
+      'actions/checkout',
+      'actions/setup-node',
+      'npm ci',
+      'node scripts/release.ts --dry-run "$VERSION"'
+    ])
+    for (const step of [...(check?.steps ?? []), ...(release?.steps ?? [])]) {
+      if (step.uses?.startsWith('actions/setup-node@')) expect(step.with?.['package-manager-cache']).toBe(false)
+      if (step.uses?.startsWith('actions/checkout@')) expect(step.with?.['persist-credentials']).toBe(false)
+    }
   })
 
   it('pin third-party actions to a full commit SHA with its version in a comment, the same in every workflow', () => {

@@ -1,5 +1,16 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import { checkOwnerName, ownerMentions, ownerProblem, packageRepository, withOwner } from '../../scripts/owner.ts'
+import {
+  checkOwnerName,
+  filesMentioningOwner,
+  ownerMentions,
+  ownerProblem,
+  packageRepository,
+  withOwner
+} from '../../scripts/owner.ts'
 
 const NAME = 'cortex-secrets-action'
 const DOC = [
@@ -65,5 +76,22 @@ describe('ownerProblem', () => {
   it('accepts a set owner, anywhere locally and in its own repository (names ignore case)', () => {
     expect(ownerProblem({ owner: 'acme', name: NAME }, undefined)).toBeUndefined()
     expect(ownerProblem({ owner: 'acme', name: NAME }, 'Acme/Cortex-Secrets-Action')).toBeUndefined()
+  })
+})
+
+describe('filesMentioningOwner', () => {
+  it('leaves out a tracked symlink: set-owner must not rewrite what it points at, outside the repository', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'owner-'))
+    try {
+      writeFileSync(join(dir, 'outside.md'), 'uses: OWNER/cortex-secrets-action@v1\n')
+      const root = join(dir, 'repository')
+      execFileSync('git', ['init', '--quiet', root])
+      for (const file of ['package.json', 'README.md']) writeFileSync(join(root, file), '{}\n')
+      symlinkSync(join(dir, 'outside.md'), join(root, 'linked.md'))
+      execFileSync('git', ['add', '--all'], { cwd: root })
+      expect(filesMentioningOwner(root)).toEqual(['package.json', 'README.md'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

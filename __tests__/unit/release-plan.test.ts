@@ -89,6 +89,52 @@ describe('checkChangelog', () => {
     })
   })
 
+  it('ends a section only at a heading of level 1 or 2 or a thematic break, never at a `[X]: text` line (F3)', () => {
+    const entry = (notes: string) => check(changelog('## [Unreleased]', '', '## [1.1.0] - 2026-02-28', '', notes)).entry
+    expect(entry('- A.\n[BREAKING]: read the migration guide\n- B.')?.notes).toBe(
+      '- A.\n[BREAKING]: read the migration guide\n- B.'
+    )
+    expect(entry('- A.\n\n---\n\nFooter.')?.notes).toBe('- A.')
+    expect(entry('- A.\n\n# Older history\n\n- 0.9.')?.notes).toBe('- A.')
+    // A link reference inside the file is text: [Unreleased] lists it.
+    expect(
+      check(changelog('## [Unreleased]', '', '[Security]: a fix nobody moved', '', '## [1.1.0] - 2026-02-28', '- A.'))
+        .problems
+    ).toEqual([
+      'CHANGELOG.md line 5: [Unreleased] lists changes and 1.1.0 is not released yet: move them into its entry (line 9)'
+    ])
+  })
+
+  it('reads headings in a fenced code block as text, and `##  [X]` and `[unreleased]` as headings (F4)', () => {
+    const fenced = ['- A:', '', '```md', '## [1.0.0] - 2020-01-01', '# Title', '```', '', '- B.'].join('\n')
+    expect(check(changelog('## [Unreleased]', '', '## [1.1.0] - 2026-02-28', '', fenced)).entry?.notes).toBe(fenced)
+    expect(
+      check(changelog('## [Unreleased]', '', '## [1.1.0] - 2026-02-28', '- A.', '', '##  [1.1.0] - 2026-02-27', '- B.'))
+    ).toEqual({ problems: ['CHANGELOG.md line 10: a second section for [1.1.0]'] })
+    expect(
+      check(changelog('## [unreleased]', '- Late.', '## [Unreleased]', '## [1.1.0] - 2026-02-28', '- A.'))
+    ).toEqual({ problems: ['CHANGELOG.md line 7: a second section for [Unreleased]'] })
+  })
+
+  it('takes comments and invisible characters for nothing (F4)', () => {
+    for (const nothing of ['<!-- TODO -->', '\u200b', '\u00a0\t'])
+      expect(check(changelog('## [Unreleased]', '', '## [1.1.0] - 2026-02-28', '', nothing))).toEqual({
+        problems: ['CHANGELOG.md line 7: the entry for 1.1.0 lists no change']
+      })
+    expect(
+      check(changelog('## [Unreleased]', '<!-- Add changes here -->', '', '## [1.1.0] - 2026-02-28', '- A.')).problems
+    ).toEqual([])
+  })
+
+  it('refuses a date after tomorrow (UTC): the entry is dated the day of the release (F4)', () => {
+    expect(check(changelog('## [Unreleased]', '', '## [1.1.0] - 2026-12-03', '- A.')).problems).toEqual([])
+    expect(check(changelog('## [Unreleased]', '', '## [1.1.0] - 2099-12-31', '- A.'))).toEqual({
+      problems: [
+        "CHANGELOG.md line 7: the entry is dated 2099-12-31, after today (2026-12-02, UTC): date it the day of the release: '## [1.1.0] - 2026-12-02'"
+      ]
+    })
+  })
+
   it("accepts this repository's CHANGELOG.md for the version in package.json", () => {
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
     const { entry, problems } = checkChangelog(readFileSync('CHANGELOG.md', 'utf8'), version, false, TODAY)
@@ -125,12 +171,20 @@ describe('releaseTags', () => {
     })
   })
 
+  it('finishes a release that a newer one of its major has followed, leaving vX where it is (F6)', () => {
+    expect(releaseTags('1.0.1', at({ 'v1.0.1': 'c', 'v1.0.2': 'd', v1: 'd' }), 'c')).toMatchObject({
+      tagged: true,
+      moveMajor: false,
+      latest: false
+    })
+  })
+
   it('refuses a version tagged on another commit, or older than a release of its major', () => {
     expect(() => releaseTags('1.1.0', at({ v1: 'a', 'v1.1.0': 'a0c1e2f3a4b5c6d7' }), 'c')).toThrow(
       'tag v1.1.0 exists already, on a0c1e2f3a4b5: bump the version in package.json (or, to finish that release, re-run the job that pushed it)'
     )
     expect(() => releaseTags('1.1.0', at({ v1: 'a', 'v1.0.0': 'a', 'v1.10.0': 'b' }), 'c')).toThrow(
-      'v1.10.0 is newer than v1.1.0: v1 must not move back to an older release'
+      'v1.10.0 is newer than v1.1.0: v1 must not move back to an older release; release a version above 1.10.0 instead'
     )
   })
 })
