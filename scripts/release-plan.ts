@@ -56,18 +56,26 @@ function changelogSections(changelog: string): Map<string, Section> {
   while (end > 0 && (lines[end - 1]?.trim() === '' || LINK_REFERENCE.test(lines[end - 1] as string))) end -= 1
   let current: Section | undefined
   let fence: string | undefined
+  // Text after a break that ends an entry (`---`, another heading) and before the next entry belongs to
+  // no entry: it would be left out of the notes without a word, so it is an error. After the last entry
+  // it is a footer.
+  let orphan: number | undefined
+  const text = (index: number, line: string) => {
+    if (current) current.lines.push(line)
+    else if (sections.size > 0 && orphan === undefined && line.trim() !== '') orphan = index + 1
+  }
   for (const [index, line] of lines.slice(0, end).entries()) {
     const opening = FENCE.exec(line)?.[1]
     if (fence !== undefined) {
       // A code block's lines are text, headings included, up to its closing fence.
       if (opening && opening[0] === fence[0] && opening.length >= fence.length && line.trim() === opening)
         fence = undefined
-      current?.lines.push(line)
+      text(index, line)
       continue
     }
     if (opening && !(opening[0] === '`' && line.slice(line.indexOf(opening) + opening.length).includes('`'))) {
       fence = opening
-      current?.lines.push(line)
+      text(index, line)
       continue
     }
     const heading = HEADING.exec(line)
@@ -75,12 +83,17 @@ function changelogSections(changelog: string): Map<string, Section> {
       const label = heading[1] as string
       const name = label.toLowerCase() === 'unreleased' ? 'Unreleased' : label
       if (sections.has(name)) throw new Error(`CHANGELOG.md line ${index + 1}: a second section for [${name}]`)
+      if (orphan !== undefined) {
+        throw new Error(
+          `CHANGELOG.md line ${orphan}: this text is in no entry (a '---' or a heading above it ended the entry), so no release notes would show it: remove that break or move the text`
+        )
+      }
       current = { line: index + 1, rest: heading[2] as string, lines: [] }
       sections.set(name, current)
     } else if (SECTION_END.test(line)) {
       current = undefined
     } else {
-      current?.lines.push(line)
+      text(index, line)
     }
   }
   return sections

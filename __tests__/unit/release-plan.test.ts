@@ -96,6 +96,14 @@ describe('checkChangelog', () => {
     )
     expect(entry('- A.\n\n---\n\nFooter.')?.notes).toBe('- A.')
     expect(entry('- A.\n\n# Older history\n\n- 0.9.')?.notes).toBe('- A.')
+    // Text that a break cut off from its entry, before the next entry, is refused rather than left out.
+    expect(
+      check(
+        changelog('## [Unreleased]', '', '## [1.1.0] - 2026-02-28', '- A.', '---', '- B.', '## [1.0.0] - 2026-01-01')
+      ).problems
+    ).toEqual([
+      "CHANGELOG.md line 10: this text is in no entry (a '---' or a heading above it ended the entry), so no release notes would show it: remove that break or move the text"
+    ])
     // A link reference inside the file is text: [Unreleased] lists it.
     expect(
       check(changelog('## [Unreleased]', '', '[Security]: a fix nobody moved', '', '## [1.1.0] - 2026-02-28', '- A.'))
