@@ -241,10 +241,11 @@ async function release(): Promise<void> {
   // One atomic push: both tags move, or neither does.
   if (pushed.length > 0) gitCommands.push(['push', '--atomic', ...(tags.moveMajor ? [lease] : []), remote, ...pushed])
   if (dryRun) {
-    console.log('\nWould run:')
+    // A re-run after the tags were pushed has no git command left: it would only publish.
+    if (gitCommands.length > 0) console.log('\nWould run:')
     for (const args of gitCommands) console.log(`  ${shown(['git', ...args])}`)
     console.log(
-      `and publish the GitHub release ${tag}${tags.latest ? ', marked latest,' : ''} with these notes:\n\n${notes}`
+      `${gitCommands.length > 0 ? 'and publish' : '\nWould publish'} the GitHub release ${tag}${tags.latest ? ', marked latest,' : ''} with these notes:\n\n${notes}`
     )
     return
   }
