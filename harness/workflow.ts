@@ -1,8 +1,9 @@
 /**
  * Reads a workflow as GitHub does, for a test that runs a workflow from the docs exactly as it
- * is written, and runs a job of `run:` steps (the Release workflow) as the runner does: @actions/workflow-parser checks it against the workflow schema (an unknown key, a
- * context an expression may not use there), and a step's `with:` and `env:` are evaluated
- * against the contexts the runner gives, with @actions/expressions.
+ * is written, and runs a workflow of `run:` steps (the Release workflow) as the runner does:
+ * @actions/workflow-parser checks it against the workflow schema (an unknown key, a context an
+ * expression may not use there), and a step's `with:` and `env:` are evaluated against the
+ * contexts the runner gives, with @actions/expressions.
  *
  * The values are the YAML values split at each `${{ }}` as the runner's TemplateReader splits
  * them (ParseScalar), not the package's `format(…)` expressions: for a block scalar
@@ -129,8 +130,8 @@ export function evaluateStep(
 }
 
 /**
- * runJob runs one job of a workflow file, dispatched by hand (workflow_dispatch), as the GitHub runner
- * does, far enough for a job whose work is in `run:` steps: the Release workflow. The file is
+ * runWorkflow runs a workflow file dispatched by hand (workflow_dispatch) as the GitHub runner
+ * does, far enough for jobs whose work is in `run:` steps: the Release workflow. The file is
  * read with GitHub's own parser, @actions/workflow-parser, so a workflow GitHub refuses fails
  * here. The job's GITHUB_TOKEN has the `contents` permission the job declares (else the
  * workflow's; else `read`, the default of new repositories). Each `env:` is evaluated against
@@ -175,9 +176,8 @@ export interface StepContext {
 /** What stands in for an action, or for a `run:` script. */
 export type StepEmulation = (step: StepContext) => void | Promise<void>
 
-export interface RunJobOptions {
+export interface RunWorkflowOptions {
   workflowFile: string
-  job: string
   /** The workflow_dispatch inputs. */
   inputs: Record<string, string>
   /** `owner/name`. */
@@ -189,7 +189,7 @@ export interface RunJobOptions {
   sha: string
   /** Issues the job's GITHUB_TOKEN for the permission the job declares. */
   issueToken: (contents: ContentsPermission) => string
-  /** An empty directory for the job's workspace, home and temp. */
+  /** An empty directory: each job's workspace, home and temp go in `<dir>/<job>`. */
   dir: string
   /** Emulations of actions, by `owner/name` (the `uses:` without its `@ref`). */
   uses: Record<string, StepEmulation>
@@ -212,25 +212,19 @@ export interface JobRun {
 
 const execFileAsync = promisify(execFile)
 
-/** A mapping of literals as text; an expression in it is not emulated. */
-function literalMapping(token: TemplateToken | undefined, where: string): Record<string, string> {
-  if (token === undefined) return {}
-  if (!isMapping(token)) throw new Error(`runner emulation: ${where} is not a mapping`)
-  const values: Record<string, string> = {}
-  for (const { key, value } of token) {
-    if (!isLiteral(value)) throw new Error(`runner emulation: ${where}.${key.toString()} is not literal`)
-    values[key.toString()] = value.toString()
-  }
-  return values
-}
-
 /**
  * `permissions:` as the `contents` scope it grants, undefined when not given. Only the
- * mapping form is emulated, not `read-all` and the like.
+ * mapping form of literals is emulated, not `read-all` and the like.
  */
 function contentsPermission(token: TemplateToken | undefined): ContentsPermission | undefined {
   if (token === undefined) return undefined
-  return (literalMapping(token, 'permissions').contents as ContentsPermission | undefined) ?? 'none'
+  if (!isMapping(token)) throw new Error('runner emulation: only a mapping of permissions is emulated')
+  for (const { key, value } of token) {
+    if (key.toString() !== 'contents') continue
+    if (!isLiteral(value)) throw new Error('runner emulation: permissions.contents is not literal')
+    return value.toString() as ContentsPermission
+  }
+  return 'none'
 }
 
 /** Runs a script as the runner's default bash step does; resolves with its exit code and output. */
@@ -245,11 +239,6 @@ function bash(file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code
   })
 }
 
-/** Runs one job; a job that `needs:` another runs only through runWorkflow, after it. */
-export function runJob(options: RunJobOptions): Promise<JobRun> {
-  return runOneJob(options, false)
-}
-
 export interface WorkflowRun {
   success: boolean
   /** Each job's run, in the order they ran; a job whose `needs:` failed is `skipped`. */
@@ -262,8 +251,19 @@ export interface WorkflowRun {
  * fresh one. A job runs once the jobs it `needs:` have succeeded, else it is skipped; a job
  * that needs one written after it, job outputs and a job's `if:` are refused, not emulated.
  */
-export async function runWorkflow(options: Omit<RunJobOptions, 'job'>): Promise<WorkflowRun> {
-  const { template } = await readWorkflow(basename(options.workflowFile), readFileSync(options.workflowFile, 'utf8'))
+export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRun> {
+  const workflow = await readWorkflow(basename(options.workflowFile), readFileSync(options.workflowFile, 'utf8'))
+  const { template } = workflow
+  const declared = template.events.workflow_dispatch?.inputs ?? {}
+  for (const name of Object.keys(options.inputs)) {
+    if (!(name in declared)) throw new Error(`runner emulation: the workflow has no input ${name}`)
+  }
+  const inputs: Record<string, string> = {}
+  for (const [name, input] of Object.entries(declared)) {
+    const value = options.inputs[name] ?? (input.default === undefined ? undefined : String(input.default))
+    if (value === undefined && input.required) throw new Error(`runner emulation: input ${name} is required`)
+    inputs[name] = value ?? ''
+  }
   const jobs: WorkflowRun['jobs'] = {}
   for (const job of template.jobs) {
     const id = job.id.value
@@ -277,35 +277,24 @@ export async function runWorkflow(options: Omit<RunJobOptions, 'job'>): Promise<
       const run = jobs[need]
       return run !== 'skipped' && run?.success
     })
-    jobs[id] = ready ? await runOneJob({ ...options, job: id, dir: join(options.dir, id) }, true) : 'skipped'
+    jobs[id] = ready ? await runJob(workflow, id, inputs, { ...options, dir: join(options.dir, id) }) : 'skipped'
   }
   return { success: Object.values(jobs).every((run) => run !== 'skipped' && run.success), jobs }
 }
 
-async function runOneJob(options: RunJobOptions, inWorkflow: boolean): Promise<JobRun> {
-  const content = readFileSync(options.workflowFile, 'utf8')
-  const { template, root, raw } = await readWorkflow(basename(options.workflowFile), content)
-  const job = template.jobs.find((j) => j.id.value === options.job)
-  const rawJob = raw.jobs[options.job]
-  if (job?.type !== 'job' || !rawJob)
-    throw new Error(`runner emulation: ${options.workflowFile} has no job ${options.job}`)
-  if (job.needs?.length && !inWorkflow) {
-    throw new Error(`runner emulation: job ${options.job} needs other jobs: run the workflow (runWorkflow)`)
-  }
+/** One job of the workflow, on its own "machine" (`options.dir`). */
+async function runJob(
+  { template, root, raw }: Awaited<ReturnType<typeof readWorkflow>>,
+  id: string,
+  inputs: Record<string, string>,
+  options: RunWorkflowOptions
+): Promise<JobRun> {
+  const job = template.jobs.find((j) => j.id.value === id)
+  const rawJob = raw.jobs[id]
+  if (job?.type !== 'job' || !rawJob) throw new Error(`runner emulation: job ${id} is not a job of steps`)
   // What the converted template leaves out (permissions, with, shell, working-directory) is read from the tokens.
-  const jobToken = (root.find('jobs') as MappingToken).find(options.job) as MappingToken
+  const jobToken = (root.find('jobs') as MappingToken).find(id) as MappingToken
   const stepTokens = [...(jobToken.find('steps') as SequenceToken)] as MappingToken[]
-
-  const declared = template.events.workflow_dispatch?.inputs ?? {}
-  for (const name of Object.keys(options.inputs)) {
-    if (!(name in declared)) throw new Error(`runner emulation: the workflow has no input ${name}`)
-  }
-  const inputs: Record<string, string> = {}
-  for (const [name, input] of Object.entries(declared)) {
-    const value = options.inputs[name] ?? (input.default === undefined ? undefined : String(input.default))
-    if (value === undefined && input.required) throw new Error(`runner emulation: input ${name} is required`)
-    inputs[name] = value ?? ''
-  }
 
   const contents = contentsPermission(jobToken.find('permissions')) ?? contentsPermission(root.find('permissions'))
   const token = options.issueToken(contents ?? 'read')
@@ -331,7 +320,7 @@ async function runOneJob(options: RunJobOptions, inWorkflow: boolean): Promise<J
     token,
     workspace,
     actor: 'octocat',
-    job: options.job
+    job: id
   }
   const runner = { os: 'Linux', arch: 'X64', temp }
   const runnerVariables = {
@@ -340,7 +329,7 @@ async function runOneJob(options: RunJobOptions, inWorkflow: boolean): Promise<J
     HOME: home,
     CI: 'true',
     GITHUB_ACTIONS: 'true',
-    GITHUB_JOB: options.job,
+    GITHUB_JOB: id,
     GITHUB_EVENT_NAME: github.event_name,
     GITHUB_REPOSITORY: github.repository,
     GITHUB_REPOSITORY_OWNER: github.repository_owner,

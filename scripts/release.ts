@@ -90,7 +90,7 @@ function run(command: string, args: string[], cwd: string, extraEnv: NodeJS.Proc
 /** True when git exits 0; for git's yes/no questions. */
 function gitSucceeds(args: string[], cwd: string): boolean {
   try {
-    execFileSync('git', [...GIT_SAFETY, ...args], { cwd, env: gitEnvironment(), stdio: 'ignore' })
+    run('git', args, cwd)
     return true
   } catch {
     return false
